@@ -1,0 +1,52 @@
+package dev.sfu.core.transport;
+
+import java.util.List;
+
+/**
+ * The secure pipe to one peer: ICE, DTLS and SRTP/SRTCP over it. The server creates one per
+ * participant from {@link TransportServer}; the client role (tests, load tester) from
+ * {@link TransportServer#createClient} equivalents in the client factory.
+ */
+public interface MediaTransport extends AutoCloseable {
+    /** Stable id (the participant id for server transports). */
+    String id();
+
+    String localIceUfrag();
+
+    String localIcePwd();
+
+    /** The local candidates to put into SDP. */
+    List<IceCandidate> localCandidates();
+
+    /** The local certificate's fingerprint (sha-256) for SDP. */
+    Fingerprint localFingerprint();
+
+    /**
+     * The a=setup this side puts into its SDP, given the peer's. The server answers an
+     * {@code actpass} offer with {@code passive} (server is DTLS server and picks the SRTP
+     * profile); once agreed, later negotiations keep the same role.
+     */
+    DtlsSetup localSetup(DtlsSetup remote);
+
+    /** Sets or updates the peer's parameters and starts ICE if it has not started. */
+    void setRemote(RemoteParameters remote);
+
+    /** Adds a trickled remote candidate (ignored when malformed or unresolvable). */
+    void addRemoteCandidate(IceCandidate candidate);
+
+    boolean isConnected();
+
+    /**
+     * Encrypts in place and sends one RTP packet. The buffer must have room for the SRTP tag
+     * after {@code off + len}. The caller keeps ownership. Returns false when the packet was
+     * dropped (not connected, queue full, encryption failure); drops are counted.
+     */
+    boolean sendRtp(byte[] buf, int off, int len);
+
+    /** Like {@link #sendRtp} for one (compound) RTCP packet; needs room for the SRTCP trailer. */
+    boolean sendRtcp(byte[] buf, int off, int len);
+
+    /** Closes with {@link CloseReason#LOCAL_CLOSE}; idempotent. */
+    @Override
+    void close();
+}
