@@ -250,10 +250,11 @@ function renderState(s) {
   let ws = state.ws;
   if (state.phase === 'unreachable') ws = 'unreachable';
   else if (state.phase === 'reconnecting' && ws !== 'open') ws = 'reconnecting';
-  else if (state.phase === 'ended' || state.phase === 'idle') ws = 'closed';
+  else if (state.phase === 'idle') ws = 'idle';
+  else if (state.phase === 'ended') ws = 'closed';
   ui.statusWs.dataset.state = ws;
   ui.statusWs.querySelector('.label').textContent = `Signaling: ${ws}`;
-  ui.statusPc.dataset.state = state.pc;
+  ui.statusPc.dataset.state = state.pc === 'closed' ? 'idle' : state.pc;
   const pcText = state.pc === 'closed' ? 'not connected' : state.pc;
   ui.statusPc.querySelector('.label').textContent = `Media: ${pcText}`;
   document.body.dataset.phase = state.phase;
