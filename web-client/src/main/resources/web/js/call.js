@@ -368,6 +368,7 @@ export class Call {
   shutdown(reason) {
     if (this.stopped) return;
     this.stopped = true;
+    this.participantId = null;
     this.clearTimers();
     this.closePc();
     if (this.ws) {
