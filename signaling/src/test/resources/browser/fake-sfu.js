@@ -44,6 +44,14 @@
   FakeSocket.CONNECTING = 0; FakeSocket.OPEN = 1; FakeSocket.CLOSING = 2; FakeSocket.CLOSED = 3;
   window.WebSocket = FakeSocket;
 
+  /** Like the real SFU, every SDP names a participant's stream by the participant's id. */
+  fake.streamIds = new Map();
+  function munge(sdp) {
+    let out = sdp;
+    for (const [streamId, id] of fake.streamIds) out = out.split(streamId).join(id);
+    return out;
+  }
+
   fake.socket = () => fake.sockets[fake.sockets.length - 1];
   fake.deliver = (msg) => fake.socket().deliver(msg);
   /** The server drops the connection, as a crash or a network cut would. */
@@ -58,10 +66,19 @@
         return sock.deliver({ type: 'joined', participantId: sock.participantId, room: msg.room,
           participants: fake.participants });
       case 'offer': {
+        if (fake.glareOnce) {
+          // Glare: the server's own offer is already out, so it refuses the client's.
+          const { id, name } = fake.glareOnce;
+          fake.glareOnce = null;
+          newPeer(sock);
+          await offerParticipant(sock, id, name);
+          return sock.deliver({ type: 'error', code: 'NEGOTIATION_IN_PROGRESS',
+            message: 'The server is offering; answer its offer, then offer again.' });
+        }
         const peer = sock.peer || newPeer(sock);
         await peer.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
         await peer.setLocalDescription();
-        return sock.deliver({ type: 'answer', sdp: peer.localDescription.sdp });
+        return sock.deliver({ type: 'answer', sdp: munge(peer.localDescription.sdp) });
       }
       case 'answer':
         return sock.peer.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
@@ -113,15 +130,21 @@
    * The server offers the page one participant's audio and video, with msid stream id = id, as
    * the real SFU does; resolves when the page has answered.
    */
-  fake.publish = async (id, name) => {
-    const sock = fake.socket();
+  async function offerParticipant(sock, id, name) {
     const peer = sock.peer;
     const stream = syntheticMedia(name, (fake.publishers++ * 97) % 360);
     for (const track of stream.getTracks()) peer.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
     await peer.setLocalDescription();
-    const sdp = peer.localDescription.sdp.split(stream.id).join(id);
+    fake.streamIds.set(stream.id, id);
+    const sdp = munge(peer.localDescription.sdp);
     sock.deliver({ type: 'participantJoined', participant: { id, name, audioMuted: false, videoMuted: false } });
     sock.deliver({ type: 'offer', sdp });
+  }
+
+  fake.publish = async (id, name) => {
+    const sock = fake.socket();
+    const peer = sock.peer;
+    await offerParticipant(sock, id, name);
     const deadline = Date.now() + 5000;
     while (peer.signalingState !== 'stable' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     return peer.signalingState;

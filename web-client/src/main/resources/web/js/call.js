@@ -39,6 +39,8 @@ export class Call {
     this.queue = Promise.resolve();
     this.makingOffer = false;
     this.offerWanted = false;
+    /** Offers sent that the server has not yet answered or refused (it replies to each, in order). */
+    this.offersUnanswered = 0;
     this.pendingCandidates = [];
     this.audioTransceiver = null;
     this.videoTransceiver = null;
@@ -185,6 +187,7 @@ export class Call {
 
   async onAnswer(msg) {
     this.counters.answersReceived++;
+    this.offersUnanswered = Math.max(0, this.offersUnanswered - 1);
     if (!this.pc || this.pc.signalingState !== 'have-local-offer') {
       console.warn('signaling: answer ignored in state', this.pc && this.pc.signalingState);
       return;
@@ -247,12 +250,17 @@ export class Call {
     const code = msg.code || 'UNKNOWN';
     this.counters.errors.push(code);
     if (code === 'NEGOTIATION_IN_PROGRESS') {
-      // The server's offer is on its way: answer it first, then offer again.
+      this.offersUnanswered = Math.max(0, this.offersUnanswered - 1);
+      // A newer offer is already out: this refusal is about one the server's offer replaced.
+      if (this.offersUnanswered > 0) return;
       this.offerWanted = true;
       if (this.pc && this.pc.signalingState === 'have-local-offer') {
+        // The server's offer is on its way: drop ours, answer it, then offer again.
         await this.pc.setLocalDescription({ type: 'rollback' });
+        this.later(() => this.enqueue(() => this.afterStable()), GLARE_FALLBACK_MS);
+      } else {
+        await this.afterStable();
       }
-      this.later(() => this.enqueue(() => this.afterStable()), GLARE_FALLBACK_MS);
       return;
     }
     const fatal = FATAL_CODES.has(code) || !this.everJoined;
@@ -270,6 +278,7 @@ export class Call {
     this.pendingCandidates = [];
     this.makingOffer = false;
     this.offerWanted = false;
+    this.offersUnanswered = 0;
     // Exactly one outbound audio and one outbound video stream; a missing device leaves the
     // sender without a track, so the SDP keeps the same shape for every participant.
     this.audioTransceiver = pc.addTransceiver(this.media.audioTrack || 'audio', { direction: 'sendonly' });
@@ -308,6 +317,7 @@ export class Call {
       if (pc === this.pc && pc.signalingState === 'have-local-offer') {
         this.send({ type: 'offer', sdp: pc.localDescription.sdp });
         this.counters.offersSent++;
+        this.offersUnanswered++;
       }
     } finally {
       this.makingOffer = false;

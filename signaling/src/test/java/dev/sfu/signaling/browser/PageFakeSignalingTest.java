@@ -141,6 +141,26 @@ class PageFakeSignalingTest {
                     () -> ((Number) b.js("return document.querySelector(\".tile[data-participant='p-ada'] video\").videoWidth")).intValue(),
                     w -> w > 0);
             assertEquals(List.of(), b.counters().get("errors"));
+            List<Number> rgb = LiveCall.tileColour(b, "p-ada");
+            assertTrue(rgb.get(0).intValue() > rgb.get(1).intValue() + 40, "Ada's red canvas in her tile: " + rgb);
+        }
+    }
+
+    @Test
+    void glareRollsBackAnswersTheServerThenOffersAgain() {
+        try (BrowserSession b = joinFake("glare", "window.__fakeSfu.glareOnce = {id: 'p-ada', name: 'Ada'};")) {
+            b.awaitConnected(T);
+            Waits.until(T, "negotiation settled", () -> b.state("signaling"), "stable"::equals);
+            Waits.until(T, "Ada's video decoded", () -> b.stats().framesDecoded("p-ada"), n -> n > 0);
+            Map<String, Object> c = b.counters();
+            assertEquals(2L, ((Number) c.get("offersSent")).longValue(), "first offer refused, second accepted: " + c);
+            assertEquals(1L, ((Number) c.get("answersSent")).longValue(), "answered the server's offer: " + c);
+            assertEquals(List.of("NEGOTIATION_IN_PROGRESS"), c.get("errors"));
+            assertEquals("", b.message(), "glare is not shown to the user");
+            assertEquals(Boolean.TRUE, b.js("return window.sfu.pc.getTransceivers().filter(t => t.currentDirection === 'sendonly').length === 2"),
+                    "both publish m-lines negotiated");
+            RtcStats s = Waits.until(T, "media flowing out", b::stats, x -> x.bytesSent("video") > 0);
+            assertEquals(1, s.outbound("video").size());
         }
     }
 
