@@ -61,6 +61,9 @@ final class RtcpTermination {
             }
             p += plen;
         }
+        if (p != end) {
+            e.roomMetrics.drop(DropReason.MALFORMED);
+        }
     }
 
     /**

@@ -105,11 +105,11 @@ public final class RoomManager {
                 rooms.put(roomId, room);
                 LOG.info("room {} created", roomId);
             }
-            if (room.size() >= maxParticipants) {
-                throw new RoomFullException(roomId, maxParticipants);
-            }
             if (room.participant(participantId) != null) {
                 throw new IllegalStateException("participant " + participantId + " already in room " + roomId);
+            }
+            if (room.size() >= maxParticipants) {
+                throw new RoomFullException(roomId, maxParticipants);
             }
             p = new Participant(participantId, displayName, room, this, transportFactory);
             for (Participant other : room.participants()) {
