@@ -60,11 +60,11 @@ public final class RoomHarness implements RoomListener {
         return transports.get(id);
     }
 
-    public static List<Codec> opus() {
+    public static List<Codec> opusCodecs() {
         return List.of(new Codec(OPUS, "opus", 48000, 2, "minptime=10;useinbandfec=1", List.of("transport-cc"), -1));
     }
 
-    public static List<Codec> vp8() {
+    public static List<Codec> vp8Codecs() {
         return List.of(new Codec(VP8, "VP8", 90000, 1, "", List.of("nack", "nack pli", "ccm fir", "transport-cc"), VP8_RTX));
     }
 
@@ -89,8 +89,8 @@ public final class RoomHarness implements RoomListener {
     /** Publishes audio (mid "0") and video (mid "1") with signalled SSRCs. */
     public static void publishAv(Participant p, int n) {
         p.publish(List.of(
-                new PublishedTrack("a-" + p.id(), MediaKind.AUDIO, "0", audioSsrc(n), -1, opus(), extensions()),
-                new PublishedTrack("v-" + p.id(), MediaKind.VIDEO, "1", videoSsrc(n), rtxSsrc(n), vp8(), extensions())));
+                new PublishedTrack("a-" + p.id(), MediaKind.AUDIO, "0", audioSsrc(n), -1, opusCodecs(), extensions()),
+                new PublishedTrack("v-" + p.id(), MediaKind.VIDEO, "1", videoSsrc(n), rtxSsrc(n), vp8Codecs(), extensions())));
     }
 
     public void advance(long nanos) {
