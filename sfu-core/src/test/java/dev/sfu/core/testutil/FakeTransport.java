@@ -15,7 +15,7 @@ import java.util.List;
  * A transport without sockets or encryption: it records a copy of every packet "sent" (the
  * plaintext the SRTP layer would encrypt) and checks the caller left tail room for the tag.
  */
-public final class FakeTransport implements MediaTransport {
+public class FakeTransport implements MediaTransport {
     /** Bytes the real transport needs after the packet for the SRTP/SRTCP trailer. */
     public static final int REQUIRED_TAIL = 16 + 4;
 
