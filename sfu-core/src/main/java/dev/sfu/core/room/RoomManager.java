@@ -111,7 +111,15 @@ public final class RoomManager {
             if (room.size() >= maxParticipants) {
                 throw new RoomFullException(roomId, maxParticipants);
             }
-            p = new Participant(participantId, displayName, room, this, transportFactory);
+            try {
+                p = new Participant(participantId, displayName, room, this, transportFactory);
+            } catch (RuntimeException ex) {
+                if (room.size() == 0) {
+                    rooms.remove(roomId);
+                    room.unregisterMetrics();
+                }
+                throw ex;
+            }
             for (Participant other : room.participants()) {
                 for (UpTrack up : other.endpoint().upTracks()) {
                     p.endpoint().subscribe(up);
