@@ -83,7 +83,7 @@ public final class AnswerBuilder {
     }
 
     /** Checks the ICE credentials and fingerprint the transport needs. */
-    static void validateTransport(SessionDescription sd) throws SdpParseException {
+    public static void validateTransport(SessionDescription sd) throws SdpParseException {
         MediaDescription t = sd.transportSection();
         if (t == null) {
             throw new SdpParseException("Every media section is rejected (port 0).");
