@@ -112,7 +112,7 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
         Config fromFile = file == null ? ConfigFactory.empty()
                 : ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
         return ConfigFactory.parseMap(overrides, "command-line flags")
-                .withFallback(ConfigFactory.systemProperties())
+                .withFallback(ConfigFactory.parseProperties(System.getProperties()))
                 .withFallback(fromFile)
                 .withFallback(reference)
                 .resolve();
