@@ -2,6 +2,8 @@ package dev.sfu.rtp.srtp;
 
 import org.jitsi.srtp.SrtpPolicy;
 import org.jitsi.srtp.crypto.Aes;
+import org.jitsi.srtp.crypto.JitsiOpenSslProvider;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this package needs from jitsi-srtp beyond its contexts: the policy per profile, and the
@@ -9,9 +11,12 @@ import org.jitsi.srtp.crypto.Aes;
  */
 final class JitsiSrtpBridge {
     /**
-     * System property naming jitsi-srtp's AES factory ("SunJCE", "BouncyCastle", ...). Unset, we pick
-     * SunJCE, which uses the CPU's AES and GHASH instructions; jitsi-srtp would otherwise time every
-     * provider on first use (a few hundred milliseconds, and a choice that varies between runs).
+     * System property naming jitsi-srtp's AES factory ("OpenSSL", "SunJCE", "BouncyCastle"), or
+     * "benchmark" to let jitsi-srtp time them all on first use. Unset, we take OpenSSL when
+     * jitsi-srtp's native library loaded (it ships one for common platforms and needs libcrypto 3),
+     * else SunJCE. Measured here (docs/performance.md): OpenSSL is the fastest and allocates about a
+     * tenth of what SunJCE's Cipher.init does per packet; jitsi-srtp's own timing run would cost
+     * hundreds of milliseconds at start-up and its choice varies between runs.
      */
     static final String AES_FACTORY_PROPERTY = "sfu.srtp.aesFactory";
 
@@ -24,10 +29,14 @@ final class JitsiSrtpBridge {
     static synchronized void chooseAesFactoryOnce() {
         if (!aesChosen) {
             aesChosen = true;
-            String name = System.getProperty(AES_FACTORY_PROPERTY, "SunJCE");
+            String name = System.getProperty(AES_FACTORY_PROPERTY);
+            if (name == null) {
+                name = JitsiOpenSslProvider.isLoaded() ? "OpenSSL" : "SunJCE";
+            }
             if (!name.isEmpty() && !name.equals("benchmark")) {
                 Aes.setFactoryClassName(name);
             }
+            LoggerFactory.getLogger(SrtpSession.class).info("SRTP uses jitsi-srtp with AES from {}", name);
         }
     }
 

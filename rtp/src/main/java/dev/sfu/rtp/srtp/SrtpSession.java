@@ -129,6 +129,24 @@ public final class SrtpSession implements AutoCloseable {
         return new SrtpSession(profile, txKey, txSalt, rxKey, rxSalt, DEFAULT_MAX_SSRCS);
     }
 
+    /**
+     * Pays jitsi-srtp's one-time start-up cost now: it loads the whole Bouncy Castle provider and
+     * its own native library on the first context, which took 1.5 to 6 seconds on the 2-core test
+     * machine. Call once at server start (any thread) so the first call's media does not wait.
+     */
+    public static void warmUp() {
+        for (SrtpProfile p : SrtpProfile.values()) {
+            try (SrtpSession s = fromKeyingMaterial(p, new byte[p.keyingMaterialLength()], true)) {
+                byte[] buf = new byte[RTP_FIXED_HEADER + 4 + MAX_RTCP_TRAILER];
+                buf[0] = (byte) 0x80; // RTP version 2, then an RTCP-like packet of version 2
+                s.encryptRtp(buf, 0, RTP_FIXED_HEADER + 4);
+                buf[0] = (byte) 0x80;
+                buf[1] = (byte) 200;
+                s.encryptRtcp(buf, 0, RTCP_FIXED_HEADER);
+            }
+        }
+    }
+
     public SrtpProfile profile() {
         return profile;
     }
