@@ -272,6 +272,48 @@ class SrtpSessionTest {
     }
 
     @Test
+    void encryptAndDecryptSidesRunConcurrentlyOnTwoThreads() throws Exception {
+        SrtpSession[] ends = pair(SrtpProfile.AEAD_AES_128_GCM);
+        int n = 5_000;
+        // Packets from the far end, protected up front, for ends[0] to decrypt on its receive thread.
+        byte[][] incoming = new byte[n][];
+        int[] incomingLen = new int[n];
+        for (int i = 0; i < n; i++) {
+            int[] len = new int[1];
+            incoming[i] = protect(ends[1], SrtpFixtures.simple(77, i), len);
+            incomingLen[i] = len[0];
+        }
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        Thread rx = new Thread(() -> {
+            for (int i = 0; i < n; i++) {
+                if (ends[0].decryptRtp(incoming[i], OFF, incomingLen[i]) != 12 + 160
+                        || !Arrays.equals(SrtpFixtures.simple(77, i), slice(incoming[i], OFF, 12 + 160))) {
+                    failures.incrementAndGet();
+                }
+            }
+        });
+        rx.start();
+        byte[][] outgoing = new byte[n][];
+        int[] outgoingLen = new int[n];
+        for (int i = 0; i < n; i++) {
+            int[] len = new int[1];
+            outgoing[i] = protect(ends[0], SrtpFixtures.simple(88, i), len);
+            outgoingLen[i] = len[0];
+        }
+        rx.join();
+        assertEquals(0, failures.get());
+        for (int i = 0; i < n; i++) {
+            assertEquals(12 + 160, ends[1].decryptRtp(outgoing[i], OFF, outgoingLen[i]), "packet " + i);
+        }
+    }
+
+    @Test
+    void warmUpRunsBothProfiles() {
+        SrtpSession.warmUp();
+        SrtpSession.warmUp();
+    }
+
+    @Test
     void errorCodesAreNegativeAndRoundTrip() {
         for (SrtpError e : SrtpError.values()) {
             assertTrue(e.code() < 0);
