@@ -133,8 +133,16 @@ public final class RtpPacket {
 
     /** True if the bytes hold a valid RTP packet, with the same checks as {@link #wrap}. */
     public static boolean isValid(byte[] buf, int off, int len) {
+        return validHeaderLength(buf, off, len) >= 0;
+    }
+
+    /**
+     * The header length if the whole packet passes the checks of {@link #wrap} (padding
+     * included), otherwise -1.
+     */
+    public static int validHeaderLength(byte[] buf, int off, int len) {
         int header = headerLength(buf, off, len);
-        return header >= 0 && paddingLength(buf, off, len, header) >= 0;
+        return header >= 0 && paddingLength(buf, off, len, header) >= 0 ? header : -1;
     }
 
     // ---- Static field accessors over validated bytes ----

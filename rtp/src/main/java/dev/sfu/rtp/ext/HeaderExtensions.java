@@ -63,7 +63,7 @@ public final class HeaderExtensions {
      * @return the absolute offset of its data, or -1 if absent or the packet is malformed
      */
     public static int find(byte[] b, int off, int len, int id) {
-        int h = RtpPacket.headerLength(b, off, len);
+        int h = RtpPacket.validHeaderLength(b, off, len);
         if (h < 0 || !RtpPacket.hasExtension(b, off) || id < 1) {
             return -1;
         }
@@ -166,7 +166,7 @@ public final class HeaderExtensions {
      * @return the number of elements kept, or -1 if the packet or its extension is malformed
      */
     public static int remapIds(byte[] b, int off, int len, int[] idMap) {
-        int h = RtpPacket.headerLength(b, off, len);
+        int h = RtpPacket.validHeaderLength(b, off, len);
         if (h < 0) {
             return -1;
         }
@@ -235,7 +235,7 @@ public final class HeaderExtensions {
      *     not fit the existing form, the packet is malformed, or the buffer has no room
      */
     public static int add(byte[] b, int off, int len, int id, int dataLength) {
-        int h = RtpPacket.headerLength(b, off, len);
+        int h = RtpPacket.validHeaderLength(b, off, len);
         if (h < 0 || dataLength < 0 || dataLength > 255 || id < 1 || id > 255) {
             return -1;
         }
@@ -306,7 +306,7 @@ public final class HeaderExtensions {
         if (pos < 0) {
             return -1;
         }
-        int h = RtpPacket.headerLength(b, off, len);
+        int h = RtpPacket.validHeaderLength(b, off, len);
         int ext = off + RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(b, off);
         int form = form(u16(b, ext));
         int hdr = form == 1 ? 1 : 2;
@@ -424,7 +424,7 @@ public final class HeaderExtensions {
             this.b = null;
             this.malformed = false;
             this.id = 0;
-            int h = RtpPacket.headerLength(buf, off, len);
+            int h = RtpPacket.validHeaderLength(buf, off, len);
             if (h < 0 || !RtpPacket.hasExtension(buf, off)) {
                 malformed = h < 0;
                 return false;
