@@ -20,7 +20,7 @@ import dev.sfu.rtp.RtpPacket;
  * |                          data                                 |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
- * The data length is L+1. A zero byte is padding; id 15 stops processing.
+ * The data length is L+1. A byte with id 0 is one byte of padding; id 15 stops processing.
  *
  * <p>Two-byte form (RFC 8285 section 4.3), profile 0x100 followed by 4 application bits,
  * ids 1-255, 0-255 data bytes:
@@ -77,7 +77,7 @@ public final class HeaderExtensions {
             }
             while (p < end) {
                 int x = b[p] & 0xFF;
-                if (x == 0) {
+                if (x < 0x10) {
                     p++;
                     continue;
                 }
@@ -183,7 +183,7 @@ public final class HeaderExtensions {
         int kept = 0;
         while (p < end) {
             int x = b[p] & 0xFF;
-            if (x == 0) {
+            if (isPadding(x, form)) {
                 p++;
                 continue;
             }
@@ -339,7 +339,7 @@ public final class HeaderExtensions {
         int used = p;
         while (p < end) {
             int x = b[p] & 0xFF;
-            if (x == 0) {
+            if (isPadding(x, form)) {
                 p++;
                 continue;
             }
@@ -365,6 +365,14 @@ public final class HeaderExtensions {
             used = p;
         }
         return used;
+    }
+
+    /**
+     * True for a padding byte: id 0. In the one-byte form that is any byte whose id nibble is 0,
+     * whatever its length nibble, so such a byte is skipped alone (as libwebrtc does).
+     */
+    private static boolean isPadding(int x, int form) {
+        return form == 1 ? x < 0x10 : x == 0;
     }
 
     private static void writeElementHeader(byte[] b, int at, boolean oneByte, int id, int dataLength) {
@@ -445,7 +453,7 @@ public final class HeaderExtensions {
             if (b == null) {
                 return false;
             }
-            while (p < end && b[p] == 0) {
+            while (p < end && isPadding(b[p] & 0xFF, form)) {
                 p++;
             }
             if (p >= end) {

@@ -69,6 +69,24 @@ class HeaderExtensionsTest {
     }
 
     @Test
+    void oneByteIdZeroIsOnePaddingByteWhateverItsLength() {
+        // Found by RtpPacketFuzzTest (crash-7d6d0ebc...): 0x01 was read as an element with id 0.
+        byte[] b = hex(
+                "90 60 00 01", // V=2 X=1
+                "00 00 00 00", // timestamp
+                "00 00 00 01", // SSRC
+                "be de 00 01", // one-byte, 1 word
+                "03 20 aa 00"); // id=0 L=3: one padding byte | id=2 L=0 data aa | padding
+        assertEquals(18, HeaderExtensions.find(b, 0, b.length, 2));
+        HeaderExtensions.Cursor c = new HeaderExtensions.Cursor();
+        assertTrue(c.reset(b, 0, b.length));
+        assertTrue(c.next());
+        assertEquals(2, c.id());
+        assertFalse(c.next());
+        assertFalse(c.malformed());
+    }
+
+    @Test
     void twoByteElementsMayBeEmpty() {
         byte[] b = hex(
                 "90 60 00 01", // V=2 X=1
