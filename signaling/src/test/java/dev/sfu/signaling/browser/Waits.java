@@ -1,0 +1,61 @@
+package dev.sfu.signaling.browser;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** Polls a condition until it holds or a deadline passes; the failure says what was awaited. */
+public final class Waits {
+    /** How often conditions are polled. */
+    public static final Duration POLL = Duration.ofMillis(100);
+
+    private Waits() {
+    }
+
+    /** Waits until {@code condition} is true; fails with {@code what} after {@code timeout}. */
+    public static void until(Duration timeout, String what, BooleanSupplier condition) {
+        until(timeout, what, condition::getAsBoolean, ok -> ok);
+    }
+
+    /**
+     * Polls {@code probe} until its value satisfies {@code accept} and returns that value; after
+     * {@code timeout} fails with {@code what} and the last value seen. A probe that throws counts
+     * as not yet satisfied, and its last exception is attached to the failure.
+     */
+    public static <T> T until(Duration timeout, String what, Supplier<T> probe, Predicate<? super T> accept) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T last = null;
+        RuntimeException lastError = null;
+        while (true) {
+            try {
+                last = probe.get();
+                lastError = null;
+                if (accept.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                lastError = e;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                AssertionError failure = new AssertionError(
+                        "Timed out after " + timeout.toMillis() + " ms waiting for " + what + "; last value: " + last);
+                if (lastError != null) {
+                    failure.initCause(lastError);
+                }
+                throw failure;
+            }
+            sleep(POLL);
+        }
+    }
+
+    /** Sleeps, turning an interrupt into an unchecked failure that keeps the interrupt flag. */
+    public static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting", e);
+        }
+    }
+}

@@ -1,0 +1,296 @@
+// The call page: landing form, call view, controls, messages. Wires Call, LocalMedia and Grid.
+
+import { Call } from './call.js';
+import { Grid } from './grid.js';
+import { LocalMedia, MediaAccessError, Mode } from './media.js';
+import { isValidName, isValidRoom, randomRoomCode } from './roomcode.js';
+
+const NAME_KEY = 'sfu.displayName';
+const $ = (sel) => document.querySelector(sel);
+
+const ui = {
+  landing: $('#landing'), form: $('#join-form'), name: $('#name'), room: $('#room'),
+  join: $('#join'), create: $('#create'),
+  call: $('#call'), grid: $('#grid'), roomCode: $('#room-code'), shareLink: $('#share-link'),
+  copyLink: $('#copy-link'),
+  mute: $('#mute'), camera: $('#camera'), share: $('#share'), leave: $('#leave'),
+  message: $('#message'), statusWs: $('#status-ws'), statusPc: $('#status-pc'),
+};
+const grid = new Grid(ui.grid, $('#tile-template'));
+
+/** What tests and curious users can read: the live call objects. */
+const sfu = {
+  call: null, media: null,
+  get pc() { return this.call ? this.call.pc : null; },
+  get ws() { return this.call ? this.call.ws : null; },
+  get participantId() { return this.call ? this.call.participantId : null; },
+  get state() { return this.call ? this.call.state() : { phase: 'idle', ws: 'closed', pc: 'closed', ice: 'closed', signaling: 'closed' }; },
+  remoteTracks() { return this.call ? this.call.remoteTracks() : []; },
+  get counters() { return this.call ? this.call.counters : null; },
+};
+window.sfu = sfu;
+
+// ---- Landing ----
+
+function initLanding() {
+  const params = new URLSearchParams(location.search);
+  const room = params.get('room');
+  if (room) ui.room.value = room;
+  ui.name.value = localStorage.getItem(NAME_KEY) || '';
+  ui.form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    startCall(Mode.FULL);
+  });
+  ui.create.addEventListener('click', () => {
+    ui.room.value = randomRoomCode();
+    startCall(Mode.FULL);
+  });
+  ui.name.addEventListener('change', () => {
+    if (isValidName(ui.name.value)) localStorage.setItem(NAME_KEY, ui.name.value.trim());
+  });
+  (ui.room.value && !ui.name.value ? ui.name : ui.room.value ? ui.join : ui.name).focus();
+}
+
+function validate() {
+  const room = ui.room.value.trim();
+  const name = ui.name.value.trim();
+  if (!isValidName(name)) {
+    showMessage('Enter your name (1 to 64 characters) so the others know who you are.');
+    ui.name.focus();
+    return null;
+  }
+  if (!isValidRoom(room)) {
+    showMessage('Enter a room code of 1 to 64 letters, digits, dashes or underscores, or create a new room.');
+    ui.room.focus();
+    return null;
+  }
+  return { room, name };
+}
+
+// ---- Joining ----
+
+async function startCall(mode) {
+  const form = validate();
+  if (!form) return;
+  hideMessage();
+  localStorage.setItem(NAME_KEY, form.name);
+  setBusy(true);
+  const media = new LocalMedia();
+  try {
+    await media.acquire(mode);
+  } catch (e) {
+    setBusy(false);
+    media.stop();
+    if (e instanceof MediaAccessError) offerFallbacks(e, mode);
+    else showMessage(`Could not start the call: ${e.message}`);
+    return;
+  }
+  setBusy(false);
+  enterCall(form, media);
+}
+
+function offerFallbacks(error, mode) {
+  const actions = [{ label: 'Try again', run: () => startCall(mode) }];
+  if (mode === Mode.FULL) actions.push({ label: 'Join with microphone only', run: () => startCall(Mode.AUDIO_ONLY) });
+  actions.push({ label: 'Join to watch and listen only', run: () => startCall(Mode.RECEIVE_ONLY) });
+  showMessage(error.message, { actions, code: error.denied ? 'MEDIA_DENIED' : 'MEDIA_UNAVAILABLE' });
+}
+
+function enterCall({ room, name }, media) {
+  sfu.media = media;
+  history.replaceState(null, '', `?room=${encodeURIComponent(room)}`);
+  ui.landing.hidden = true;
+  ui.call.hidden = false;
+  ui.roomCode.textContent = room;
+  ui.shareLink.href = location.href;
+  ui.shareLink.textContent = location.href;
+  grid.showLocal(media.preview, name);
+  syncControls();
+
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const call = new Call({ url: `${scheme}//${location.host}/ws`, room, name, media, handlers: callHandlers() });
+  sfu.call = call;
+  call.start();
+  ui.mute.focus();
+}
+
+function callHandlers() {
+  return {
+    state: renderState,
+    joined(msg) {
+      hideMessage('connection');
+      grid.clearRemote();
+      for (const p of msg.participants || []) grid.upsert(p);
+    },
+    participantJoined(p) { if (p) grid.upsert(p); },
+    participantLeft(id) { grid.remove(id); },
+    trackState(msg) { grid.setState(msg.participantId, msg); },
+    remoteTrack(id, kind, track) { grid.setTrack(id, kind, track); },
+    remoteGone(id, kind) { grid.removeTrack(id, kind); },
+    disconnected({ everJoined, delayMs }) {
+      grid.clearRemote();
+      const seconds = Math.max(1, Math.round(delayMs / 1000));
+      const cancel = [{ label: 'Stop and leave', run: () => leaveCall() }];
+      if (everJoined) {
+        showMessage(`Connection to the server lost. Reconnecting in ${seconds} s…`, { kind: 'info', tag: 'connection', actions: cancel });
+      } else {
+        showMessage(`Server unreachable: could not connect to ${location.host}. Check that the SFU server is running `
+          + `and that this address is right. Retrying in ${seconds} s…`, { tag: 'connection', code: 'UNREACHABLE', actions: cancel });
+      }
+    },
+    error(code, message, fatal) {
+      if (code === 'ROOM_FULL') {
+        showMessage('This room is full. Try again later or create a new room.', { code });
+      } else {
+        showMessage(`${message} (${code})`, { code });
+      }
+      if (fatal) backToLanding();
+    },
+    ended(reason) {
+      if (reason === 'left') hideMessage();
+      backToLanding();
+    },
+  };
+}
+
+function leaveCall() {
+  if (sfu.call) sfu.call.leave();
+  backToLanding();
+}
+
+function backToLanding() {
+  if (sfu.media) sfu.media.stop();
+  grid.clearAll();
+  ui.call.hidden = true;
+  ui.landing.hidden = false;
+  renderState(sfu.call ? sfu.call.state() : null);
+  ui.join.focus();
+}
+
+// ---- Controls ----
+
+ui.mute.addEventListener('click', () => {
+  const media = sfu.media;
+  if (!media || !media.hasAudio) return;
+  media.setAudioMuted(!media.audioMuted);
+  sfu.call.sendTrackState();
+  syncControls();
+});
+
+ui.camera.addEventListener('click', () => {
+  const media = sfu.media;
+  if (!media || !media.hasCamera) return;
+  media.setVideoMuted(!media.videoMuted);
+  sfu.call.sendTrackState();
+  syncControls();
+});
+
+ui.share.addEventListener('click', async () => {
+  const media = sfu.media;
+  const call = sfu.call;
+  if (!media || !call) return;
+  if (media.sharing) {
+    await call.replaceVideoTrack(media.stopShare());
+  } else {
+    let track;
+    try {
+      track = await media.startShare(async (ended) => {
+        // The browser's own "Stop sharing" button ends the track: go back to the camera.
+        if (media.screenTrack === ended) {
+          await call.replaceVideoTrack(media.stopShare());
+          call.sendTrackState();
+          syncControls();
+        }
+      });
+    } catch (e) {
+      if (e.name !== 'NotAllowedError' && e.name !== 'AbortError') showMessage(`Screen sharing failed: ${e.message}`);
+      return;
+    }
+    await call.replaceVideoTrack(track);
+  }
+  call.sendTrackState();
+  syncControls();
+});
+
+ui.leave.addEventListener('click', () => leaveCall());
+
+ui.copyLink.addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(ui.shareLink.href);
+    ui.copyLink.textContent = 'Copied';
+  } catch (e) {
+    ui.copyLink.textContent = 'Select the link to copy';
+  }
+  setTimeout(() => { ui.copyLink.textContent = 'Copy link'; }, 2000);
+});
+ui.shareLink.addEventListener('click', (ev) => ev.preventDefault());
+
+function syncControls() {
+  const m = sfu.media;
+  if (!m) return;
+  setToggle(ui.mute, m.audioMuted, m.audioMuted ? 'Unmute microphone' : 'Mute microphone', m.audioMuted ? 'Unmute' : 'Mute');
+  setToggle(ui.camera, m.videoMuted, m.videoMuted ? 'Turn camera on' : 'Turn camera off', m.videoMuted ? 'Camera on' : 'Camera off');
+  setToggle(ui.share, m.sharing, m.sharing ? 'Stop sharing screen' : 'Share screen', m.sharing ? 'Stop sharing' : 'Share screen');
+  ui.mute.disabled = !m.hasAudio;
+  ui.camera.disabled = !m.hasCamera;
+  ui.share.disabled = !navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia;
+  grid.setLocalState({ audioMuted: m.audioMuted || !m.hasAudio, videoMuted: m.videoMuted, noVideo: !m.videoTrack, sharing: m.sharing });
+}
+
+function setToggle(button, pressed, label, text) {
+  button.setAttribute('aria-pressed', String(pressed));
+  button.setAttribute('aria-label', label);
+  button.querySelector('.text').textContent = text;
+}
+
+// ---- Status and messages ----
+
+function renderState(s) {
+  const state = s || sfu.state;
+  let ws = state.ws;
+  if (state.phase === 'unreachable') ws = 'unreachable';
+  else if (state.phase === 'reconnecting' && ws !== 'open') ws = 'reconnecting';
+  else if (state.phase === 'idle') ws = 'idle';
+  else if (state.phase === 'ended') ws = 'closed';
+  ui.statusWs.dataset.state = ws;
+  ui.statusWs.querySelector('.label').textContent = `Signaling: ${ws}`;
+  ui.statusPc.dataset.state = state.pc === 'closed' ? 'idle' : state.pc;
+  const pcText = state.pc === 'closed' ? 'not connected' : state.pc;
+  ui.statusPc.querySelector('.label').textContent = `Media: ${pcText}`;
+  document.body.dataset.phase = state.phase;
+}
+
+/** Shows one message; `actions` become buttons; `tag` lets a later event hide only its own. */
+function showMessage(text, { kind = 'error', actions = [], tag = '', code = '' } = {}) {
+  const box = ui.message;
+  box.dataset.kind = kind;
+  box.dataset.tag = tag;
+  box.dataset.code = code;
+  box.querySelector('.message-text').textContent = text;
+  const holder = box.querySelector('.message-actions');
+  holder.replaceChildren(...actions.map(({ label, run }) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'small';
+    b.textContent = label;
+    b.addEventListener('click', () => { hideMessage(); run(); });
+    return b;
+  }));
+  box.hidden = false;
+}
+
+function hideMessage(tag) {
+  if (tag !== undefined && ui.message.dataset.tag !== tag) return;
+  ui.message.hidden = true;
+}
+
+ui.message.querySelector('.message-close').addEventListener('click', () => hideMessage());
+
+function setBusy(busy) {
+  ui.join.disabled = busy;
+  ui.create.disabled = busy;
+  ui.join.textContent = busy ? 'Opening camera…' : 'Join room';
+}
+
+initLanding();
+renderState(null);

@@ -1,0 +1,426 @@
+// One call: one WebSocket to /ws and one RTCPeerConnection, speaking docs/signaling.md.
+//
+// The client publishes with its own offer (one sendonly audio and one sendonly video
+// transceiver) and answers the server's offers, which add or recycle receive m-lines.
+// The server is the impolite peer: on glare the client rolls back, answers, then offers again.
+
+import { mediaSections } from './sdp.js';
+
+const RECONNECT_BASE_MS = 500;
+const RECONNECT_MAX_MS = 10000;
+const PING_INTERVAL_MS = 20000;
+/** After a NEGOTIATION_IN_PROGRESS error, offer again if the server's offer does not come. */
+const GLARE_FALLBACK_MS = 2000;
+
+/** Error codes after which reconnecting would only fail again. */
+const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED']);
+
+/**
+ * Drives one call. `handlers` receives what the page shows:
+ *   state({ws, pc, ice, phase, attempt, delayMs})
+ *   joined(msg), participantJoined(p), participantLeft(id), trackState(msg)
+ *   remoteTrack(participantId, kind, track), remoteGone(participantId, kind)
+ *   disconnected({everJoined, delayMs, attempt}), error(code, message, fatal), ended(reason)
+ */
+export class Call {
+  constructor({ url, room, name, media, handlers }) {
+    this.url = url;
+    this.room = room;
+    this.name = name;
+    this.media = media;
+    this.h = handlers;
+    this.ws = null;
+    this.pc = null;
+    this.participantId = null;
+    this.phase = 'idle';
+    this.attempt = 0;
+    this.everJoined = false;
+    this.stopped = false;
+    this.queue = Promise.resolve();
+    this.makingOffer = false;
+    this.offerWanted = false;
+    /** Offers sent that the server has not yet answered or refused (it replies to each, in order). */
+    this.offersUnanswered = 0;
+    this.pendingCandidates = [];
+    this.audioTransceiver = null;
+    this.videoTransceiver = null;
+    /** mid -> {participantId, kind} for the receive m-lines now carrying someone. */
+    this.remoteByMid = new Map();
+    this.counters = { offersSent: 0, offersReceived: 0, answersSent: 0, answersReceived: 0, errors: [] };
+    this.timers = new Set();
+  }
+
+  /** Opens the WebSocket and joins; reconnects by itself until leave() or a fatal error. */
+  start() {
+    this.connect();
+  }
+
+  /** Leaves the room: tells the server, closes everything, stops reconnecting. */
+  leave() {
+    if (this.stopped) return;
+    this.send({ type: 'leave' });
+    this.shutdown('left');
+  }
+
+  /** Publishes a different video track (camera or screen) on the same sender: no renegotiation. */
+  async replaceVideoTrack(track) {
+    if (this.videoTransceiver) await this.videoTransceiver.sender.replaceTrack(track);
+  }
+
+  /** Tells the others our mute state. */
+  sendTrackState() {
+    this.send({ type: 'trackState', audioMuted: this.media.audioMuted || !this.media.hasAudio,
+      videoMuted: this.media.videoMuted || !this.media.videoTrack });
+  }
+
+  /** The remote tracks by participant, for tests: [{participantId, kind, mid, trackId}]. */
+  remoteTracks() {
+    const out = [];
+    if (!this.pc) return out;
+    for (const t of this.pc.getTransceivers()) {
+      const owner = t.mid !== null ? this.remoteByMid.get(t.mid) : undefined;
+      if (owner) out.push({ participantId: owner.participantId, kind: owner.kind, mid: t.mid, trackId: t.receiver.track.id });
+    }
+    return out;
+  }
+
+  // ---- WebSocket ----
+
+  connect() {
+    if (this.stopped) return;
+    this.setPhase(this.everJoined ? 'reconnecting' : 'connecting');
+    let opened = false;
+    let ws;
+    try {
+      ws = new WebSocket(this.url);
+    } catch (e) {
+      this.h.error('INTERNAL', `The signaling address ${this.url} is not valid: ${e.message}`, true);
+      this.shutdown('bad-url');
+      return;
+    }
+    this.ws = ws;
+    this.emitState();
+    ws.onopen = () => {
+      opened = true;
+      this.emitState();
+      this.send({ type: 'join', room: this.room, name: this.name });
+    };
+    ws.onmessage = (ev) => {
+      let msg;
+      try {
+        msg = JSON.parse(ev.data);
+      } catch (e) {
+        console.warn('signaling: unparseable frame', ev.data);
+        return;
+      }
+      this.enqueue(() => this.handle(msg));
+    };
+    ws.onerror = () => this.emitState();
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.onSocketClosed(opened, ev);
+    };
+  }
+
+  send(msg) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(msg));
+      return true;
+    }
+    return false;
+  }
+
+  onSocketClosed(opened, ev) {
+    this.clearTimers();
+    this.closePc();
+    this.participantId = null;
+    if (this.stopped) {
+      this.emitState();
+      return;
+    }
+    const delayMs = Math.round(Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
+    this.attempt++;
+    this.setPhase(this.everJoined ? 'reconnecting' : 'unreachable');
+    this.h.disconnected({ everJoined: this.everJoined, opened, code: ev.code, delayMs, attempt: this.attempt });
+    this.later(() => this.connect(), delayMs);
+  }
+
+  // ---- Messages from the server ----
+
+  enqueue(task) {
+    this.queue = this.queue.then(task).catch((e) => {
+      console.error('signaling: handler failed', e);
+      this.h.error('CLIENT', `The call hit an error in this browser: ${e.message}`, false);
+    });
+  }
+
+  async handle(msg) {
+    if (this.stopped) return;
+    switch (msg.type) {
+      case 'joined': return this.onJoined(msg);
+      case 'answer': return this.onAnswer(msg);
+      case 'offer': return this.onOffer(msg);
+      case 'candidate': return this.onRemoteCandidate(msg);
+      case 'participantJoined': return this.h.participantJoined(msg.participant);
+      case 'participantLeft': return this.onParticipantLeft(msg.participantId);
+      case 'trackState': return this.h.trackState(msg);
+      case 'pong': return undefined;
+      case 'error': return this.onError(msg);
+      default:
+        console.warn('signaling: unknown message', msg);
+        return undefined;
+    }
+  }
+
+  onJoined(msg) {
+    this.participantId = msg.participantId;
+    this.everJoined = true;
+    this.attempt = 0;
+    this.setPhase('joined');
+    this.h.joined(msg);
+    this.createPc();
+    this.sendTrackState();
+    this.every(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
+    // The first offer comes from negotiationneeded; this covers a browser that never fires it.
+    this.enqueue(() => this.afterStable());
+  }
+
+  async onAnswer(msg) {
+    this.counters.answersReceived++;
+    this.offersUnanswered = Math.max(0, this.offersUnanswered - 1);
+    if (!this.pc || this.pc.signalingState !== 'have-local-offer') {
+      console.warn('signaling: answer ignored in state', this.pc && this.pc.signalingState);
+      return;
+    }
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
+    await this.flushCandidates();
+    this.syncRemote();
+    await this.afterStable();
+  }
+
+  async onOffer(msg) {
+    this.counters.offersReceived++;
+    if (!this.pc) return;
+    // Polite peer: a pending local offer is rolled back (implicitly by setRemoteDescription).
+    if (this.pc.signalingState !== 'stable') {
+      await this.pc.setLocalDescription({ type: 'rollback' });
+      this.offerWanted = true;
+    }
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
+    await this.flushCandidates();
+    await this.pc.setLocalDescription();
+    this.send({ type: 'answer', sdp: this.pc.localDescription.sdp });
+    this.counters.answersSent++;
+    this.syncRemote();
+    await this.afterStable();
+  }
+
+  async onRemoteCandidate(msg) {
+    if (!this.pc) return;
+    const init = { candidate: msg.candidate || '', sdpMid: msg.sdpMid, sdpMLineIndex: msg.sdpMLineIndex };
+    if (!this.pc.remoteDescription) {
+      this.pendingCandidates.push(init);
+      return;
+    }
+    await this.addCandidate(init);
+  }
+
+  async flushCandidates() {
+    const pending = this.pendingCandidates;
+    this.pendingCandidates = [];
+    for (const c of pending) await this.addCandidate(c);
+  }
+
+  async addCandidate(init) {
+    try {
+      await this.pc.addIceCandidate(init);
+    } catch (e) {
+      console.warn('signaling: candidate rejected', init, e);
+    }
+  }
+
+  onParticipantLeft(id) {
+    for (const [mid, owner] of this.remoteByMid) {
+      if (owner.participantId === id) this.remoteByMid.delete(mid);
+    }
+    this.h.participantLeft(id);
+  }
+
+  async onError(msg) {
+    const code = msg.code || 'UNKNOWN';
+    this.counters.errors.push(code);
+    if (code === 'NEGOTIATION_IN_PROGRESS') {
+      this.offersUnanswered = Math.max(0, this.offersUnanswered - 1);
+      // A newer offer is already out: this refusal is about one the server's offer replaced.
+      if (this.offersUnanswered > 0) return;
+      this.offerWanted = true;
+      if (this.pc && this.pc.signalingState === 'have-local-offer') {
+        // The server's offer is on its way: drop ours, answer it, then offer again.
+        await this.pc.setLocalDescription({ type: 'rollback' });
+        this.later(() => this.enqueue(() => this.afterStable()), GLARE_FALLBACK_MS);
+      } else {
+        await this.afterStable();
+      }
+      return;
+    }
+    const fatal = FATAL_CODES.has(code) || !this.everJoined;
+    this.h.error(code, msg.message || 'The server rejected a request.', fatal);
+    if (fatal) this.shutdown(code);
+  }
+
+  // ---- RTCPeerConnection ----
+
+  createPc() {
+    this.closePc();
+    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.pc = pc;
+    this.remoteByMid.clear();
+    this.pendingCandidates = [];
+    this.makingOffer = false;
+    this.offerWanted = false;
+    this.offersUnanswered = 0;
+    // Exactly one outbound audio and one outbound video stream; a missing device leaves the
+    // sender without a track, so the SDP keeps the same shape for every participant.
+    this.audioTransceiver = pc.addTransceiver(this.media.audioTrack || 'audio', { direction: 'sendonly' });
+    this.videoTransceiver = pc.addTransceiver(this.media.videoTrack || 'video', { direction: 'sendonly' });
+    pc.onnegotiationneeded = () => this.enqueue(() => this.negotiate());
+    pc.onicecandidate = (ev) => {
+      if (pc !== this.pc || !ev.candidate || !ev.candidate.candidate) return;
+      this.send({ type: 'candidate', candidate: ev.candidate.candidate, sdpMid: ev.candidate.sdpMid,
+        sdpMLineIndex: ev.candidate.sdpMLineIndex });
+    };
+    pc.ontrack = (ev) => {
+      if (pc !== this.pc) return;
+      const mid = ev.transceiver.mid;
+      const streamId = ev.streams[0] && ev.streams[0].id;
+      if (mid !== null && streamId) this.attach(mid, streamId, ev.track.kind, ev.transceiver);
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc !== this.pc) return;
+      this.emitState();
+      // A dead media path is rebuilt the same way as a dropped WebSocket.
+      if (pc.connectionState === 'failed' && this.ws) this.ws.close(4000, 'media connection failed');
+    };
+    pc.oniceconnectionstatechange = () => this.emitState();
+    pc.onsignalingstatechange = () => this.emitState();
+    this.emitState();
+  }
+
+  async negotiate() {
+    const pc = this.pc;
+    if (!pc || this.stopped) return;
+    if (this.makingOffer || pc.signalingState !== 'stable') return;
+    this.makingOffer = true;
+    this.offerWanted = false;
+    try {
+      await pc.setLocalDescription();
+      if (pc === this.pc && pc.signalingState === 'have-local-offer') {
+        this.send({ type: 'offer', sdp: pc.localDescription.sdp });
+        this.counters.offersSent++;
+        this.offersUnanswered++;
+      }
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  /** Back in stable: offer if the publish m-lines were never negotiated or glare asked for it. */
+  async afterStable() {
+    const pc = this.pc;
+    if (!pc || pc.signalingState !== 'stable' || this.makingOffer) return;
+    const unpublished = [this.audioTransceiver, this.videoTransceiver].some((t) => t && t.mid === null);
+    if (unpublished || this.offerWanted) await this.negotiate();
+  }
+
+  /** Reads the remote SDP to learn who each receive m-line carries now; updates the tiles. */
+  syncRemote() {
+    const pc = this.pc;
+    if (!pc || !pc.remoteDescription) return;
+    const own = new Set([this.audioTransceiver, this.videoTransceiver]);
+    const sections = new Map(mediaSections(pc.remoteDescription.sdp).map((s) => [s.mid, s]));
+    for (const t of pc.getTransceivers()) {
+      if (own.has(t) || t.mid === null) continue;
+      const s = sections.get(t.mid);
+      const sending = s && s.port !== 0 && (s.direction === 'sendonly' || s.direction === 'sendrecv');
+      const previous = this.remoteByMid.get(t.mid);
+      if (sending && s.streamId) {
+        if (!previous || previous.participantId !== s.streamId) {
+          if (previous) this.h.remoteGone(previous.participantId, previous.kind);
+          this.attach(t.mid, s.streamId, s.kind, t);
+        }
+      } else if (previous) {
+        this.remoteByMid.delete(t.mid);
+        this.h.remoteGone(previous.participantId, previous.kind);
+      }
+    }
+  }
+
+  attach(mid, participantId, kind, transceiver) {
+    if (participantId === this.participantId) return;
+    const previous = this.remoteByMid.get(mid);
+    if (previous && previous.participantId === participantId) return;
+    this.remoteByMid.set(mid, { participantId, kind });
+    this.h.remoteTrack(participantId, kind, transceiver.receiver.track);
+  }
+
+  closePc() {
+    if (this.pc) {
+      this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = null;
+      this.pc.close();
+    }
+    this.pc = null;
+    this.audioTransceiver = this.videoTransceiver = null;
+    this.remoteByMid.clear();
+  }
+
+  // ---- Lifecycle and state ----
+
+  shutdown(reason) {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.participantId = null;
+    this.clearTimers();
+    this.closePc();
+    if (this.ws) {
+      try { this.ws.close(1000, reason); } catch (e) { /* already closed */ }
+    }
+    this.setPhase('ended');
+    this.h.ended(reason);
+  }
+
+  setPhase(phase) {
+    this.phase = phase;
+    this.emitState();
+  }
+
+  state() {
+    const wsStates = ['connecting', 'open', 'closing', 'closed'];
+    return {
+      phase: this.phase,
+      ws: this.ws ? wsStates[this.ws.readyState] : 'closed',
+      pc: this.pc ? this.pc.connectionState : 'closed',
+      ice: this.pc ? this.pc.iceConnectionState : 'closed',
+      signaling: this.pc ? this.pc.signalingState : 'closed',
+      attempt: this.attempt,
+    };
+  }
+
+  emitState() {
+    this.h.state(this.state());
+  }
+
+  later(fn, ms) {
+    const id = setTimeout(() => { this.timers.delete(id); fn(); }, ms);
+    this.timers.add(id);
+  }
+
+  every(fn, ms) {
+    const id = setInterval(fn, ms);
+    this.timers.add(id);
+  }
+
+  clearTimers() {
+    for (const id of this.timers) { clearTimeout(id); clearInterval(id); }
+    this.timers.clear();
+  }
+}
