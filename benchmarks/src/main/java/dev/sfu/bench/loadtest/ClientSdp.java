@@ -1,0 +1,163 @@
+package dev.sfu.bench.loadtest;
+
+import dev.sfu.core.transport.DtlsSetup;
+import dev.sfu.core.transport.IceCandidate;
+import dev.sfu.core.transport.MediaTransport;
+import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.signaling.sdp.CodecPolicy;
+import dev.sfu.signaling.sdp.Direction;
+import dev.sfu.signaling.sdp.Extmap;
+import dev.sfu.signaling.sdp.LocalMediaSection;
+import dev.sfu.signaling.sdp.LocalTransport;
+import dev.sfu.signaling.sdp.MediaDescription;
+import dev.sfu.signaling.sdp.RtpFormat;
+import dev.sfu.signaling.sdp.SdpWriter;
+import dev.sfu.signaling.sdp.SenderSource;
+import dev.sfu.signaling.sdp.SessionDescription;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The synthetic participant's side of offer/answer, built from the project's SDP classes
+ * ({@link SdpWriter} writes, {@code SdpParser} reads): what a browser offers for one microphone
+ * and one camera (Opus; VP8 with RTX; sdes:mid, abs-send-time and transport-cc as Chromium
+ * numbers them), and the answers to the server's offers (its send sections received as
+ * {@code recvonly}, or {@code inactive} for a publish-only participant).
+ */
+public final class ClientSdp {
+    public static final String PROTOCOL = "UDP/TLS/RTP/SAVPF";
+    public static final int OPUS_PT = 111;
+    public static final int VP8_PT = 96;
+    public static final int RTX_PT = 97;
+    public static final String AUDIO_MID = "0";
+    public static final String VIDEO_MID = "1";
+    /** Chromium's ids: abs-send-time 2, transport-cc 3, mid 4. */
+    public static final HeaderExtensionIds EXTENSION_IDS = new HeaderExtensionIds(4, 2, 3);
+
+    private ClientSdp() {
+    }
+
+    /** What a publisher signals for its two streams. */
+    public record Sources(String msidStream, long audioSsrc, long videoSsrc, long rtxSsrc, String cname) {
+    }
+
+    static List<Extmap> extensions() {
+        return List.of(new Extmap(EXTENSION_IDS.absSendTimeId(), null, CodecPolicy.EXT_ABS_SEND_TIME),
+                new Extmap(EXTENSION_IDS.transportCcId(), null, CodecPolicy.EXT_TRANSPORT_CC),
+                new Extmap(EXTENSION_IDS.midId(), null, CodecPolicy.EXT_MID));
+    }
+
+    static RtpFormat opus() {
+        return new RtpFormat(OPUS_PT, "opus", 48000, 2, "minptime=10;useinbandfec=1", List.of("transport-cc"));
+    }
+
+    static List<RtpFormat> vp8WithRtx() {
+        return List.of(new RtpFormat(VP8_PT, "VP8", 90000, 1, "",
+                        List.of("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli")),
+                new RtpFormat(RTX_PT, "rtx", 90000, 1, "apt=" + VP8_PT, List.of()));
+    }
+
+    /**
+     * The participant's own sections: sendonly audio (and video unless audio-only) for a
+     * publisher; a single recvonly audio section for a participant that only receives (so the
+     * first offer has a transport to set up; the server answers it inactive).
+     */
+    public static List<LocalMediaSection> ownSections(Sources sources, boolean publish, boolean audioOnly) {
+        List<LocalMediaSection> out = new ArrayList<>();
+        if (!publish) {
+            out.add(new LocalMediaSection(AUDIO_MID, "audio", PROTOCOL, false, List.of(), Direction.RECVONLY,
+                    List.of(opus()), extensions(), null));
+            return out;
+        }
+        out.add(new LocalMediaSection(AUDIO_MID, "audio", PROTOCOL, false, List.of(), Direction.SENDONLY,
+                List.of(opus()), extensions(),
+                new SenderSource(sources.msidStream(), sources.msidStream() + "-audio", sources.audioSsrc(), -1,
+                        sources.cname())));
+        if (!audioOnly) {
+            out.add(new LocalMediaSection(VIDEO_MID, "video", PROTOCOL, false, List.of(), Direction.SENDONLY,
+                    vp8WithRtx(), extensions(),
+                    new SenderSource(sources.msidStream(), sources.msidStream() + "-video", sources.videoSsrc(),
+                            sources.rtxSsrc(), sources.cname())));
+        }
+        return out;
+    }
+
+    /** This participant's ICE and DTLS parameters as written into its SDP. */
+    public static LocalTransport localTransport(MediaTransport t, DtlsSetup setup) {
+        return new LocalTransport(t.localIceUfrag(), t.localIcePwd(), t.localFingerprint(), setup, t.localCandidates());
+    }
+
+    /** The first offer: a=setup:actpass, as a browser offers. */
+    public static String offer(long sessionId, long version, MediaTransport t, List<LocalMediaSection> own) {
+        return SdpWriter.write(sessionId, version, localTransport(t, DtlsSetup.ACTPASS), own);
+    }
+
+    /** A remote stream learnt from a server offer. */
+    public record RemoteStream(String mid, String kind, long ssrc, long rtxSsrc, String publisherId,
+                               List<Integer> rtxPayloadTypes) {
+    }
+
+    /** An answer to a server offer and the streams it accepts. */
+    public record Answer(String sdp, List<RemoteStream> streams) {
+    }
+
+    /**
+     * Answers a server offer: the participant's own sections keep their direction as far as
+     * the offer allows; each server send section is received ({@code recvonly}, or
+     * {@code inactive} when {@code receive} is false) with the offered formats and extensions.
+     */
+    public static Answer answer(SessionDescription offer, long sessionId, long version, LocalTransport transport,
+                                Map<String, LocalMediaSection> own, boolean receive) {
+        List<LocalMediaSection> sections = new ArrayList<>();
+        List<RemoteStream> streams = new ArrayList<>();
+        for (MediaDescription m : offer.media()) {
+            String mid = m.mid() == null ? Integer.toString(sections.size()) : m.mid();
+            LocalMediaSection mine = own.get(mid);
+            if (m.isRejected() || m.kind() == null) {
+                sections.add(LocalMediaSection.rejectedCopy(m, mid));
+            } else if (mine != null) {
+                Direction d = Direction.answer(mine.direction(), m.direction());
+                sections.add(mine.with(d, d.sends() ? mine.source() : null));
+            } else {
+                Direction d = Direction.answer(receive ? Direction.RECVONLY : Direction.INACTIVE, m.direction());
+                List<Extmap> ext = new ArrayList<>();
+                for (Extmap e : m.extensions()) {
+                    ext.add(new Extmap(e.id(), null, e.uri()));
+                }
+                sections.add(new LocalMediaSection(mid, m.type(), m.protocol(), false, List.of(), d, m.rtpFormats(),
+                        ext, null));
+                if (d.receives()) {
+                    long ssrc = m.primarySsrc();
+                    List<Integer> rtx = new ArrayList<>();
+                    for (RtpFormat f : m.rtpFormats()) {
+                        if (f.isRtx()) {
+                            rtx.add(f.payloadType());
+                        }
+                    }
+                    String publisher = m.msidStream() != null ? m.msidStream()
+                            : m.ssrcs().isEmpty() ? null : m.ssrcs().get(0).msidStream();
+                    streams.add(new RemoteStream(mid, m.type(), ssrc, ssrc >= 0 ? m.rtxSsrcOf(ssrc) : -1, publisher,
+                            rtx));
+                }
+            }
+        }
+        return new Answer(SdpWriter.write(sessionId, version, transport, sections), streams);
+    }
+
+    /** The peer's transport parameters from a description's bundle transport section. */
+    public static RemoteParameters remoteParameters(SessionDescription sd) {
+        MediaDescription t = sd.transportSection();
+        if (t == null) {
+            return null;
+        }
+        List<IceCandidate> candidates = new ArrayList<>();
+        for (IceCandidate c : t.candidates()) {
+            if (c.component() == 1 && "udp".equals(c.transport())) {
+                candidates.add(c);
+            }
+        }
+        return new RemoteParameters(sd.iceUfrag(t), sd.icePwd(t), sd.fingerprints(t), sd.setup(t), candidates);
+    }
+}

@@ -1,0 +1,280 @@
+package dev.sfu.bench.loadtest;
+
+import dev.sfu.core.transport.TransportClient;
+import dev.sfu.core.transport.TransportConfig;
+import dev.sfu.rtp.srtp.SrtpSession;
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One load-test run: starts the participants at the ramp-up rate (rooms filled in turn), prints
+ * one progress line per second, measures for {@code --duration} seconds after the last start,
+ * stops the senders, lets the last packets arrive, and builds the {@link RunReport}.
+ */
+public final class LoadRun {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long DRAIN_NANOS = 500_000_000L;
+
+    private final LoadTestOptions o;
+    private final PrintStream out;
+
+    public LoadRun(LoadTestOptions options, PrintStream out) {
+        this.o = options;
+        this.out = out;
+    }
+
+    public RunReport run() throws UnknownHostException {
+        SrtpSession.warmUp();
+        List<SyntheticParticipant> ps = new ArrayList<>();
+        int perRoom = o.participantsPerRoom();
+        int total = perRoom * o.rooms();
+        int threads = Math.max(1, (total + o.participantsPerThread() - 1) / o.participantsPerThread());
+        SendScheduler[] schedulers = new SendScheduler[threads];
+        for (int i = 0; i < threads; i++) {
+            schedulers[i] = new SendScheduler("loadtest-send-" + i);
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        TransportClient transports = TransportClient.start(TransportConfig.defaults()
+                .withBindAddress(InetAddress.getByName(o.bind())));
+        RunContext ctx = new RunContext(o, http, transports, schedulers, total);
+        // Rooms fill in turn: slot 0 of every room, then slot 1 ...
+        int index = 0;
+        for (int slot = 0; slot < perRoom; slot++) {
+            for (int r = 0; r < o.rooms(); r++) {
+                boolean pub = slot < o.publishers();
+                String room = o.roomPrefix() + "-" + (r + 1);
+                String name = (pub ? "pub" : "sub") + "-" + (r + 1) + "-" + (slot + 1);
+                ps.add(new SyntheticParticipant(ctx, index++, r, room, name, pub, !pub || !o.publishOnly()));
+            }
+        }
+        RunAggregator agg = new RunAggregator(ps, o.rooms());
+        ServerCpuProbe cpu = new ServerCpuProbe(o.serverPid(), http, o.server());
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+        long t0 = System.nanoTime();
+        long startInterval = (long) (SECOND / o.rampUpPerSecond());
+        long rampEnd = t0 + startInterval * Math.max(0, total - 1);
+        long steadyStart = rampEnd + 2 * SECOND;
+        long end = rampEnd + (long) (o.durationSeconds() * SECOND);
+        if (steadyStart >= end) {
+            steadyStart = rampEnd;
+        }
+        int started = 0;
+        long nextTick = t0 + SECOND;
+        RunAggregator.Counters prev = agg.counters(-1);
+        RunAggregator.Counters steadyBase = null;
+        double prevCpu = cpu.sample();
+        double steadyCpu = Double.NaN;
+        long steadySelfCpu = 0;
+        long prevTickNanos = t0;
+        List<RunReport.Sample> timeline = new ArrayList<>();
+        while (true) {
+            long now = System.nanoTime();
+            while (started < total && now >= t0 + started * startInterval) {
+                ps.get(started++).start();
+            }
+            if (steadyBase == null && now >= steadyStart) {
+                steadyBase = agg.counters(-1);
+                steadyCpu = cpu.sample();
+                steadySelfCpu = os.getProcessCpuTime();
+                steadyStart = now;
+            }
+            if (now >= end) {
+                break;
+            }
+            if (now >= nextTick) {
+                nextTick += SECOND;
+                for (SyntheticParticipant p : ps) {
+                    p.checkDeadline(now);
+                }
+                RunAggregator.Counters c = agg.counters(-1);
+                Histogram tick = agg.drain();
+                double cpuNow = cpu.sample();
+                double dt = (now - prevTickNanos) / 1e9;
+                RunReport.Sample s = sample((now - t0) / 1e9, ps, c.minus(prev), dt, tick,
+                        (cpuNow - prevCpu) / dt * 100);
+                timeline.add(s);
+                if (!o.quiet()) {
+                    out.println(progressLine(s, total));
+                }
+                prev = c;
+                prevCpu = cpuNow;
+                prevTickNanos = now;
+            }
+            long wake = Math.min(nextTick, started < total ? t0 + started * startInterval : nextTick);
+            long sleep = Math.min(wake, end) - System.nanoTime();
+            if (sleep > 0) {
+                try {
+                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        long stopNanos = System.nanoTime();
+        RunAggregator.Counters steadyEnd = agg.counters(-1);
+        double cpuEnd = cpu.sample();
+        long selfCpuEnd = os.getProcessCpuTime();
+        for (SyntheticParticipant p : ps) {
+            p.stopSending();
+        }
+        sleepQuietly(DRAIN_NANOS);
+        agg.drain();
+        if (steadyBase == null) {
+            steadyBase = prev;
+            steadyStart = prevTickNanos;
+        }
+        double steadySeconds = (stopNanos - steadyStart) / 1e9;
+        RunReport report = buildReport(ps, agg, steadyBase, steadyEnd, steadySeconds, (rampEnd - t0) / 1e9,
+                cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, timeline, t0);
+        for (SyntheticParticipant p : ps) {
+            p.leave();
+        }
+        sleepQuietly(300_000_000L);
+        for (SendScheduler s : schedulers) {
+            s.close();
+        }
+        transports.close();
+        return report;
+    }
+
+    private RunReport buildReport(List<SyntheticParticipant> ps, RunAggregator agg, RunAggregator.Counters base,
+                                  RunAggregator.Counters endCounters, double seconds, double rampSeconds,
+                                  ServerCpuProbe cpu, double cpuStart, double cpuEnd, double selfCpuSeconds,
+                                  SendScheduler[] schedulers, List<RunReport.Sample> timeline, long t0) {
+        RunAggregator.Counters window = endCounters.minus(base);
+        List<RunReport.Group> rooms = new ArrayList<>();
+        for (int r = 0; r < o.rooms(); r++) {
+            // Per-room windows are approximated by the run totals' window share of that room.
+            rooms.add(agg.group(r, o.roomPrefix() + "-" + (r + 1), roomWindow(agg, r, window), seconds));
+        }
+        RunReport.Group total = agg.group(-1, "total", window, seconds);
+        List<RunReport.FailureEntry> failures = new ArrayList<>();
+        Map<FailureReason, Integer> counts = new EnumMap<>(FailureReason.class);
+        Map<String, Long> drops = new TreeMap<>();
+        for (SyntheticParticipant p : ps) {
+            SyntheticParticipant.Failure f = p.failure();
+            if (f != null) {
+                failures.add(new RunReport.FailureEntry(p.name(), p.room(), f.reason(), f.detail(),
+                        (f.atNanos() - t0) / 1e9));
+                counts.merge(f.reason(), 1, Integer::sum);
+            }
+            p.transportDrops().forEach((k, v) -> drops.merge(k, v, Long::sum));
+        }
+        Map<String, Integer> failureCounts = new LinkedHashMap<>();
+        counts.forEach((k, v) -> failureCounts.put(k.name(), v));
+        double cpuSeconds = cpuEnd - cpuStart;
+        double forwarded = window.packetsIn();
+        RunReport.Server server = new RunReport.Server(cpu.source(), cpuSeconds, cpuSeconds / seconds * 100,
+                forwarded > 0 ? cpuSeconds * 1e6 / forwarded : Double.NaN,
+                window.packetsOut() > 0 ? cpuSeconds * 1e6 / window.packetsOut() : Double.NaN);
+        long maxLag = 0;
+        long skips = 0;
+        for (SendScheduler s : schedulers) {
+            maxLag = Math.max(maxLag, s.maxLagNanos());
+            skips += s.skips();
+        }
+        RunReport.LoadTester tester = new RunReport.LoadTester(selfCpuSeconds / seconds * 100, schedulers.length,
+                maxLag / 1e6, skips, drops);
+        RunReport.Verdict verdict = Verdict.evaluate(o, total, failures.size());
+        return new RunReport(config(), machine(), rampSeconds, seconds, total, rooms, failures, failureCounts, server,
+                tester, timeline, verdict);
+    }
+
+    private static RunAggregator.Counters roomWindow(RunAggregator agg, int room, RunAggregator.Counters totalWindow) {
+        RunAggregator.Counters all = agg.counters(-1);
+        RunAggregator.Counters mine = agg.counters(room);
+        double in = all.packetsIn() == 0 ? 0 : (double) mine.packetsIn() / all.packetsIn();
+        double outShare = all.packetsOut() == 0 ? 0 : (double) mine.packetsOut() / all.packetsOut();
+        return new RunAggregator.Counters((long) (totalWindow.packetsOut() * outShare),
+                (long) (totalWindow.bytesOut() * outShare), (long) (totalWindow.packetsIn() * in),
+                (long) (totalWindow.bytesIn() * in), 0, 0);
+    }
+
+    private static RunReport.Sample sample(double t, List<SyntheticParticipant> ps, RunAggregator.Counters d,
+                                           double dt, Histogram tick, double serverCpuPercent) {
+        int connected = 0;
+        int failed = 0;
+        for (SyntheticParticipant p : ps) {
+            if (p.state() == SyntheticParticipant.State.CONNECTED) {
+                connected++;
+            }
+            if (p.failure() != null) {
+                failed++;
+            }
+        }
+        double loss = d.expected() <= 0 ? 0 : Math.max(0, 100.0 * d.lost() / d.expected());
+        boolean any = tick.getTotalCount() > 0;
+        return new RunReport.Sample(round(t), connected, failed, d.packetsOut() / dt, d.packetsIn() / dt,
+                d.bytesIn() * 8 / dt / 1e6, d.bytesOut() * 8 / dt / 1e6, loss,
+                any ? tick.getValueAtPercentile(50) / 1000.0 : 0, any ? tick.getValueAtPercentile(99) / 1000.0 : 0,
+                serverCpuPercent);
+    }
+
+    static String progressLine(RunReport.Sample s, int total) {
+        return String.format(Locale.ROOT,
+                "[%5.0fs] connected %d/%d failed %d | out %.0f pkt/s %.1f Mbps | in %.0f pkt/s %.1f Mbps"
+                        + " | loss %.2f%% | p50 %.1f ms p99 %.1f ms%s",
+                s.t(), s.connected(), total, s.failed(), s.packetsOutPerSecond(), s.mbpsOut(), s.packetsInPerSecond(),
+                s.mbpsIn(), s.lossPercent(), s.p50Ms(), s.p99Ms(),
+                Double.isNaN(s.serverCpuPercent()) ? "" : String.format(Locale.ROOT, " | server cpu %.0f%%",
+                        s.serverCpuPercent()));
+    }
+
+    private Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("server", o.server().toString());
+        m.put("rooms", o.rooms());
+        m.put("publishersPerRoom", o.publishers());
+        m.put("subscribersPerRoom", o.subscribers());
+        m.put("publishOnly", o.publishOnly());
+        m.put("audioOnly", o.audioOnly());
+        m.put("videoKbps", o.videoKbps());
+        m.put("fps", o.fps());
+        m.put("keyframeIntervalSeconds", o.keyframeIntervalSeconds());
+        m.put("durationSeconds", o.durationSeconds());
+        m.put("rampUpPerSecond", o.rampUpPerSecond());
+        m.put("maxPacketSize", o.maxPacketSize());
+        m.put("participantsPerThread", o.participantsPerThread());
+        m.put("maxLossPercent", o.maxLossPercent());
+        m.put("maxP99Ms", o.maxP99Millis());
+        m.put("maxFailures", o.maxFailures());
+        return m;
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        m.put("loadAverage", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static void sleepQuietly(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.sfu.bench.loadtest;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of {@code ./sfu loadtest}. {@link #parse} throws {@link UsageException} with
+ * a sentence naming the bad option; {@link #HELP} is the text of {@code --help}.
+ */
+public record LoadTestOptions(URI server, int rooms, int publishers, int subscribers, boolean publishOnly,
+                              boolean audioOnly, int videoKbps, int fps, double keyframeIntervalSeconds,
+                              double durationSeconds, double rampUpPerSecond, String roomPrefix, Path json, Path plot,
+                              Double maxLossPercent, Double maxP99Millis, int maxFailures, long serverPid,
+                              String bind, int participantsPerThread, int maxPacketSize, double connectTimeoutSeconds,
+                              List<Integer> sweep, double sweepStopLossPercent, boolean quiet, boolean help) {
+
+    public static final String HELP = """
+            Usage: ./sfu loadtest [OPTIONS]
+
+            Synthetic participants join rooms of a running SFU over the real protocol (WebSocket
+            signaling, SDP offer/answer, ICE, DTLS, SRTP), publish Opus-like audio and VP8-like video,
+            receive everyone else, and measure loss, one-way latency, jitter and bitrate.
+
+            Participants
+              --server URL               server base URL (default http://127.0.0.1:8080); /ws is appended
+              --rooms N                  rooms to fill (default 1)
+              --publishers N             publishers per room (default 2); each also receives the others
+              --subscribers N            receive-only participants per room (default 0)
+              --publish-only             publishers do not receive
+              --room-prefix NAME         room names are NAME-1, NAME-2 ... (default loadtest)
+              --ramp-up PER_SECOND       participants started per second (default 5)
+              --connect-timeout SECONDS  time allowed from join to DTLS connected (default 15)
+              --bind ADDRESS             local address of the participants' media sockets (default 127.0.0.1)
+
+            Media
+              --audio-only               no video
+              --video-kbps KBPS          video bitrate per publisher (default 500)
+              --fps N                    video frames per second (default 30)
+              --keyframe-interval SEC    seconds between periodic key frames (default 5); PLI/FIR also get one
+              --max-packet-size BYTES    largest RTP packet sent (default 1200)
+              --participants-per-thread N  publishers paced by one sending thread (default 10)
+
+            Run and report
+              --duration SECONDS         measured time after the last participant started (default 30)
+              --json FILE                write the full report as JSON
+              --plot FILE.png            write a plot of bitrate and latency over time (XChart)
+              --server-pid PID           read the server's CPU from /proc/PID/stat (server on this machine);
+                                         without it, the server's /metrics sfu_process_cpu_ratio is used if present
+              --quiet                    no progress line per second
+              --sweep N,N,...            run once per room size (publishers per room), stopping after the first
+                                         size whose loss exceeds --sweep-stop-loss; --plot then plots the sweep
+              --sweep-stop-loss PCT      loss that ends a sweep (default 1)
+
+            Pass criteria (exit codes)
+              --max-loss PCT             fail (exit 4) when total loss is above PCT
+              --max-p99-ms MS            fail (exit 5) when the p99 one-way latency is above MS
+              --max-failures N           fail (exit 6) when more than N participants failed (default 0)
+
+            Exit codes
+              0  every criterion met
+              1  the load tester itself failed (a bug; see the message)
+              2  bad command line
+              3  nothing measured: no participant connected, or no media was received
+              4  loss above --max-loss
+              5  p99 latency above --max-p99-ms
+              6  more participant failures than --max-failures
+              When several criteria are missed, the lowest code is returned and all are printed.
+
+            Example
+              ./sfu loadtest --rooms 1 --publishers 20 --video-kbps 500 --duration 30 \\
+                  --json report.json --plot report.png --max-loss 0.5 --max-p99-ms 20
+            """;
+
+    /** A bad command line; the message is a full sentence for the user. */
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static LoadTestOptions defaults() {
+        return new LoadTestOptions(URI.create("http://127.0.0.1:8080"), 1, 2, 0, false, false, 500, 30, 5, 30, 5,
+                "loadtest", null, null, null, null, 0, -1, "127.0.0.1", 10, 1200, 15, List.of(), 1.0, false, false);
+    }
+
+    /** Parses the arguments after {@code loadtest}. */
+    public static LoadTestOptions parse(String... args) throws UsageException {
+        LoadTestOptions d = defaults();
+        URI server = d.server;
+        int rooms = d.rooms;
+        int publishers = d.publishers;
+        int subscribers = d.subscribers;
+        boolean publishOnly = false;
+        boolean audioOnly = false;
+        int kbps = d.videoKbps;
+        int fps = d.fps;
+        double keyint = d.keyframeIntervalSeconds;
+        double duration = d.durationSeconds;
+        double ramp = d.rampUpPerSecond;
+        String prefix = d.roomPrefix;
+        Path json = null;
+        Path plot = null;
+        Double maxLoss = null;
+        Double maxP99 = null;
+        int maxFailures = d.maxFailures;
+        long pid = -1;
+        String bind = d.bind;
+        int perThread = d.participantsPerThread;
+        int maxPacket = d.maxPacketSize;
+        double connectTimeout = d.connectTimeoutSeconds;
+        List<Integer> sweep = new ArrayList<>();
+        double sweepStop = d.sweepStopLossPercent;
+        boolean quiet = false;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String name = a;
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            switch (name) {
+                case "-h", "--help" -> help = true;
+                case "--publish-only" -> publishOnly = true;
+                case "--audio-only" -> audioOnly = true;
+                case "--quiet" -> quiet = true;
+                default -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new UsageException("The option " + name + " needs a value (see --help).");
+                        }
+                        value = args[++i];
+                    }
+                    switch (name) {
+                        case "--server" -> server = serverUri(value);
+                        case "--rooms" -> rooms = intIn(name, value, 1, 10_000);
+                        case "--publishers" -> publishers = intIn(name, value, 0, 10_000);
+                        case "--subscribers" -> subscribers = intIn(name, value, 0, 10_000);
+                        case "--video-kbps" -> kbps = intIn(name, value, 10, 100_000);
+                        case "--fps" -> fps = intIn(name, value, 1, 120);
+                        case "--keyframe-interval" -> keyint = doubleIn(name, value, 0.1, 3600);
+                        case "--duration" -> duration = doubleIn(name, value, 1, 86_400);
+                        case "--ramp-up" -> ramp = doubleIn(name, value, 0.1, 10_000);
+                        case "--room-prefix" -> {
+                            if (!value.matches("[A-Za-z0-9_-]{1,50}")) {
+                                throw new UsageException("--room-prefix must be 1 to 50 of A-Z a-z 0-9 _ -.");
+                            }
+                            prefix = value;
+                        }
+                        case "--json" -> json = Path.of(value);
+                        case "--plot" -> plot = Path.of(value);
+                        case "--max-loss" -> maxLoss = doubleIn(name, value, 0, 100);
+                        case "--max-p99-ms" -> maxP99 = doubleIn(name, value, 0, 1_000_000);
+                        case "--max-failures" -> maxFailures = intIn(name, value, 0, Integer.MAX_VALUE);
+                        case "--server-pid" -> pid = intIn(name, value, 1, Integer.MAX_VALUE);
+                        case "--bind" -> bind = value;
+                        case "--participants-per-thread" -> perThread = intIn(name, value, 1, 10_000);
+                        case "--max-packet-size" -> maxPacket = intIn(name, value, 200, 1400);
+                        case "--connect-timeout" -> connectTimeout = doubleIn(name, value, 1, 600);
+                        case "--sweep" -> sweep = sizes(value);
+                        case "--sweep-stop-loss" -> sweepStop = doubleIn(name, value, 0, 100);
+                        default -> throw new UsageException("Unknown option '" + a + "' (see --help).");
+                    }
+                }
+            }
+        }
+        if (!help && sweep.isEmpty() && publishers + subscribers == 0) {
+            throw new UsageException("Nothing to run: --publishers and --subscribers are both 0.");
+        }
+        return new LoadTestOptions(server, rooms, publishers, subscribers, publishOnly, audioOnly, kbps, fps, keyint,
+                duration, ramp, prefix, json, plot, maxLoss, maxP99, maxFailures, pid, bind, perThread, maxPacket,
+                connectTimeout, List.copyOf(sweep), sweepStop, quiet, help);
+    }
+
+    /** A copy with another number of publishers per room (sweeps). */
+    public LoadTestOptions withPublishers(int n) {
+        return new LoadTestOptions(server, rooms, n, subscribers, publishOnly, audioOnly, videoKbps, fps,
+                keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, roomPrefix, json, plot, maxLossPercent,
+                maxP99Millis, maxFailures, serverPid, bind, participantsPerThread, maxPacketSize,
+                connectTimeoutSeconds, List.of(), sweepStopLossPercent, quiet, help);
+    }
+
+    /** The WebSocket URI of the server. */
+    public URI webSocketUri() {
+        String scheme = "https".equalsIgnoreCase(server.getScheme()) || "wss".equalsIgnoreCase(server.getScheme())
+                ? "wss" : "ws";
+        String path = server.getPath() == null || server.getPath().isEmpty() || server.getPath().equals("/")
+                ? "/ws" : server.getPath();
+        return URI.create(scheme + "://" + server.getHost() + (server.getPort() > 0 ? ":" + server.getPort() : "") + path);
+    }
+
+    /** Participants per room. */
+    public int participantsPerRoom() {
+        return publishers + subscribers;
+    }
+
+    private static URI serverUri(String v) throws UsageException {
+        try {
+            URI u = URI.create(v);
+            if (u.getScheme() == null || u.getHost() == null
+                    || !List.of("http", "https", "ws", "wss").contains(u.getScheme().toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException();
+            }
+            return u;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--server must be a URL such as http://127.0.0.1:8080, not '" + v + "'.");
+        }
+    }
+
+    private static int intIn(String name, String v, int min, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < min || n > max) {
+                throw new UsageException(name + " must be between " + min + " and " + max + ", not " + v + ".");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " needs a whole number, not '" + v + "'.");
+        }
+    }
+
+    private static double doubleIn(String name, String v, double min, double max) throws UsageException {
+        try {
+            double n = Double.parseDouble(v.strip());
+            if (!(n >= min && n <= max)) {
+                throw new UsageException(name + " must be between " + min + " and " + max + ", not " + v + ".");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " needs a number, not '" + v + "'.");
+        }
+    }
+
+    private static List<Integer> sizes(String v) throws UsageException {
+        List<Integer> out = new ArrayList<>();
+        for (String p : v.split(",")) {
+            out.add(intIn("--sweep", p, 1, 10_000));
+        }
+        return out;
+    }
+}

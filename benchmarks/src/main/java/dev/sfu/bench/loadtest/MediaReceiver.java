@@ -1,0 +1,140 @@
+package dev.sfu.bench.loadtest;
+
+import dev.sfu.rtp.RtpPacket;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntFunction;
+
+/**
+ * The receiving side of one synthetic participant: decrypted RTP from its transport is mapped
+ * to the publisher stream named by the packet's {@link ProbeTrailer} and measured there
+ * ({@link StreamReceiveStats}); one-way latency goes to an HdrHistogram {@link Recorder} in
+ * microseconds. The per-packet path allocates nothing once a stream's first packet arrived.
+ * Runs on the transport's serial thread; readers use the volatile counters and
+ * {@link #latencyRecorder()}.
+ */
+public final class MediaReceiver {
+    /** Latencies above this (µs) are recorded as this. */
+    public static final long MAX_LATENCY_MICROS = 60_000_000L;
+
+    private final AtomicReferenceArray<StreamReceiveStats> streams;
+    private final IntFunction<StreamCheck> check;
+    private final Recorder latency = new Recorder(MAX_LATENCY_MICROS, 3);
+    private volatile long rtxMaskLow;
+    private volatile long rtxMaskHigh;
+    private volatile long packets;
+    private volatile long bytes;
+    private volatile long foreign;
+    private volatile long firstMediaNanos;
+
+    /** Called on a stream's first packet: is its SSRC the one signalled for that publisher? */
+    public interface StreamCheck {
+        /** Returns true when the SSRC was announced for this stream's publisher. */
+        boolean matches(int ssrc);
+    }
+
+    /**
+     * @param streamCount run-wide number of publisher streams (ids 0 .. count-1)
+     * @param check       the per-stream routing check for a stream id, or null to skip it
+     */
+    public MediaReceiver(int streamCount, IntFunction<StreamCheck> check) {
+        this.streams = new AtomicReferenceArray<>(streamCount);
+        this.check = check;
+    }
+
+    /** Declares an RTX payload type (from the server's offers). */
+    public synchronized void addRtxPayloadType(int pt) {
+        if (pt < 64) {
+            rtxMaskLow |= 1L << pt;
+        } else if (pt < 128) {
+            rtxMaskHigh |= 1L << (pt - 64);
+        }
+    }
+
+    private boolean isRtx(int pt) {
+        return pt < 64 ? (rtxMaskLow & (1L << pt)) != 0 : (rtxMaskHigh & (1L << (pt - 64))) != 0;
+    }
+
+    /** One decrypted RTP packet received at {@code now}. */
+    public void onRtp(byte[] buf, int off, int len, long now) {
+        int h = RtpPacket.validHeaderLength(buf, off, len);
+        if (h < 0) {
+            foreign++;
+            return;
+        }
+        int end = off + len - (RtpPacket.hasPadding(buf, off) ? buf[off + len - 1] & 0xFF : 0);
+        int payload = end - off - h;
+        int pt = RtpPacket.payloadType(buf, off);
+        boolean rtx = isRtx(pt);
+        if (payload < ProbeTrailer.LENGTH + (rtx ? 2 : 0)) {
+            foreign++;
+            return;
+        }
+        int id = ProbeTrailer.streamId(buf, end);
+        if (id < 0 || id >= streams.length()) {
+            foreign++;
+            return;
+        }
+        if (firstMediaNanos == 0) {
+            firstMediaNanos = now;
+        }
+        int ssrc = RtpPacket.ssrc(buf, off);
+        StreamReceiveStats s = streams.get(id);
+        if (s == null) {
+            s = new StreamReceiveStats(id, rtx ? 0 : ssrc);
+            if (!rtx && check != null) {
+                StreamCheck c = check.apply(id);
+                if (c != null && !c.matches(ssrc)) {
+                    s.onMisrouted();
+                }
+            }
+            streams.set(id, s);
+        } else if (!rtx && s.ssrc() != ssrc && s.ssrc() != 0) {
+            s.onMisrouted();
+        }
+        packets++;
+        bytes += len;
+        long transit = now - ProbeTrailer.sendNanos(buf, end);
+        boolean fresh = s.onPacket(ProbeTrailer.sequence(buf, end), transit, rtx, len);
+        if (fresh && !rtx) {
+            long micros = Math.max(0, Math.min(MAX_LATENCY_MICROS, transit / 1000));
+            latency.recordValue(micros);
+        }
+    }
+
+    /** A decrypted packet that was not RTP for a stream of this run. */
+    public void onForeign() {
+        foreign++;
+    }
+
+    public Recorder latencyRecorder() {
+        return latency;
+    }
+
+    /** The stats of stream {@code id}, or null before its first packet. */
+    public StreamReceiveStats stream(int id) {
+        return streams.get(id);
+    }
+
+    public int streamCapacity() {
+        return streams.length();
+    }
+
+    public long packets() {
+        return packets;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public long foreign() {
+        return foreign;
+    }
+
+    /** System.nanoTime of the first media packet, 0 before. */
+    public long firstMediaNanos() {
+        return firstMediaNanos;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sfu.bench.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Prints a {@link RunReport} as tables, and writes it as JSON. */
+public final class ReportPrinter {
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private ReportPrinter() {
+    }
+
+    public static void print(RunReport r, PrintStream out) {
+        out.println();
+        out.printf(Locale.ROOT, "Steady window %.1f s after a ramp-up of %.1f s. Rates over the window; loss and "
+                + "latency over the whole run.%n", r.steadySeconds(), r.rampSeconds());
+        List<RunReport.Group> rows = new ArrayList<>(r.rooms());
+        rows.add(r.total());
+        out.println();
+        out.printf(Locale.ROOT, "%-14s %5s %5s %5s %9s %9s %8s %8s %8s %8s %8s %8s %8s %8s %9s%n", "room", "part",
+                "conn", "fail", "out pkt/s", "in pkt/s", "in Mbps", "loss %", "p50 ms", "p95 ms", "p99 ms", "max ms",
+                "jit ms", "1st ms", "connect");
+        for (RunReport.Group g : rows) {
+            out.printf(Locale.ROOT, "%-14s %5d %5d %5d %9.0f %9.0f %8.2f %8.3f %8.2f %8.2f %8.2f %8.1f %8.2f %8.0f %9.0f%n",
+                    abbreviate(g.name()), g.participants(), g.connected(), g.failed(), g.packetsSentPerSecond(),
+                    g.packetsReceivedPerSecond(), g.mbpsReceived(), g.lossPercent(), g.latency().p50(),
+                    g.latency().p95(), g.latency().p99(), g.latency().max(), g.jitterMeanMs(),
+                    g.joinToFirstMediaMs().p50(), g.connectMs().p50());
+        }
+        RunReport.Group t = r.total();
+        out.println();
+        out.printf(Locale.ROOT, "Packets: %d sent, %d received, %d expected, %d lost, %d duplicate, %d reordered, "
+                        + "%d retransmissions received, %d misrouted, %d not from this run.%n",
+                t.packetsSent(), t.packetsReceived(), t.expected(), t.lost(), t.duplicates(), t.reordered(),
+                t.retransmissionsReceived(), t.misrouted(), t.foreign());
+        out.printf(Locale.ROOT, "Video: %d key frames sent, %d key frame requests (PLI/FIR), %d NACKed packets "
+                + "resent, %d NACKs too old.%n", t.keyframesSent(), t.keyframeRequests(), t.retransmissionsSent(),
+                t.nacksMissed());
+        out.printf(Locale.ROOT, "Join to first media (participants joining a room with media): n=%d p50 %.0f ms "
+                        + "p95 %.0f ms max %.0f ms; join to connected p50 %.0f ms max %.0f ms.%n",
+                t.joinToFirstMediaMs().count(), t.joinToFirstMediaMs().p50(), t.joinToFirstMediaMs().p95(),
+                t.joinToFirstMediaMs().max(), t.connectMs().p50(), t.connectMs().max());
+        RunReport.Server s = r.server();
+        if (Double.isNaN(s.cpuSeconds())) {
+            out.println("Server CPU: unknown (" + s.cpuSource() + ").");
+        } else {
+            out.printf(Locale.ROOT, "Server CPU (%s): %.1f%% of one core, %.2f us per forwarded packet, "
+                    + "%.2f us per packet received from publishers.%n", s.cpuSource(), s.cpuPercent(),
+                    s.microsPerForwardedPacket(), s.microsPerPacketIn());
+        }
+        RunReport.LoadTester lt = r.loadTester();
+        out.printf(Locale.ROOT, "Load tester: %.1f%% of one core, %d send threads, worst send lag %.1f ms, %d skips"
+                + ", transport drops %s.%n", lt.cpuPercent(), lt.sendThreads(), lt.maxSendLagMs(), lt.sendSkips(),
+                lt.transportDrops());
+        if (!r.failures().isEmpty()) {
+            out.println();
+            out.println("Failures " + r.failureCounts() + ":");
+            for (RunReport.FailureEntry f : r.failures()) {
+                out.printf(Locale.ROOT, "  %-16s %-14s at %6.1f s  %-18s %s%n", f.participant(), f.room(),
+                        f.atSeconds(), f.reason(), f.detail());
+            }
+        }
+        out.println();
+        if (r.verdict().missed().isEmpty()) {
+            out.println("PASS (exit 0)");
+        } else {
+            out.println("FAIL (exit " + r.verdict().exitCode() + "): " + String.join("; ", r.verdict().missed()));
+        }
+    }
+
+    public static void writeJson(Object report, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        JSON.writeValue(file.toFile(), report);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 14 ? s : s.substring(0, 13) + "~";
+    }
+}

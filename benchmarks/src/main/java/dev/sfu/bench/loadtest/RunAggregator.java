@@ -1,0 +1,197 @@
+package dev.sfu.bench.loadtest;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Sums what the participants measured: per room and in total, cumulative counters and latency
+ * histograms (each participant's interval histogram is drained once per tick into its room's,
+ * the total, and the tick's own), so the progress line and the final tables read the same
+ * numbers. Used by one thread (the run's).
+ */
+public final class RunAggregator {
+    private final List<SyntheticParticipant> participants;
+    private final int rooms;
+    private final Histogram[] roomLatency;
+    private final Histogram totalLatency;
+    private final Histogram tickLatency;
+
+    /** Counters at one instant, for rates over a window. */
+    public record Counters(long packetsOut, long bytesOut, long packetsIn, long bytesIn, long expected, long lost) {
+        Counters minus(Counters o) {
+            return new Counters(packetsOut - o.packetsOut, bytesOut - o.bytesOut, packetsIn - o.packetsIn,
+                    bytesIn - o.bytesIn, expected - o.expected, lost - o.lost);
+        }
+    }
+
+    public RunAggregator(List<SyntheticParticipant> participants, int rooms) {
+        this.participants = participants;
+        this.rooms = rooms;
+        this.roomLatency = new Histogram[rooms];
+        for (int i = 0; i < rooms; i++) {
+            roomLatency[i] = new Histogram(MediaReceiver.MAX_LATENCY_MICROS, 3);
+        }
+        this.totalLatency = new Histogram(MediaReceiver.MAX_LATENCY_MICROS, 3);
+        this.tickLatency = new Histogram(MediaReceiver.MAX_LATENCY_MICROS, 3);
+    }
+
+    /** Drains every participant's latency recorder; returns the latencies of this tick. */
+    public Histogram drain() {
+        tickLatency.reset();
+        for (SyntheticParticipant p : participants) {
+            Histogram h = p.receiver().latencyRecorder().getIntervalHistogram();
+            if (h.getTotalCount() == 0) {
+                continue;
+            }
+            roomLatency[p.roomIndex()].add(h);
+            totalLatency.add(h);
+            tickLatency.add(h);
+        }
+        return tickLatency;
+    }
+
+    /** Counters of one room ({@code room} >= 0) or of all (-1). */
+    public Counters counters(int room) {
+        long po = 0;
+        long bo = 0;
+        long pi = 0;
+        long bi = 0;
+        long exp = 0;
+        long lost = 0;
+        for (SyntheticParticipant p : participants) {
+            if (room >= 0 && p.roomIndex() != room) {
+                continue;
+            }
+            for (OutboundStream s : outbound(p)) {
+                po += s.packetsSent();
+                bo += s.bytesSent();
+            }
+            MediaReceiver r = p.receiver();
+            pi += r.packets();
+            bi += r.bytes();
+            for (int i = 0; i < r.streamCapacity(); i++) {
+                StreamReceiveStats s = r.stream(i);
+                if (s != null) {
+                    exp += s.expected();
+                    lost += s.lost();
+                }
+            }
+        }
+        return new Counters(po, bo, pi, bi, exp, lost);
+    }
+
+    static List<OutboundStream> outbound(SyntheticParticipant p) {
+        List<OutboundStream> out = new ArrayList<>(2);
+        if (p.audio() != null) {
+            out.add(p.audio());
+        }
+        if (p.video() != null) {
+            out.add(p.video());
+        }
+        return out;
+    }
+
+    /** The report group of one room (>= 0) or all (-1), rates over {@code window} of {@code seconds}. */
+    public RunReport.Group group(int room, String name, Counters window, double seconds) {
+        int n = 0;
+        int pubs = 0;
+        int connected = 0;
+        int failed = 0;
+        long exp = 0;
+        long lost = 0;
+        long dup = 0;
+        long reord = 0;
+        long rtxIn = 0;
+        long misrouted = 0;
+        long foreign = 0;
+        double jitterSum = 0;
+        double jitterMax = 0;
+        int jitterCount = 0;
+        long keyframes = 0;
+        long keyRequests = 0;
+        long rtxOut = 0;
+        long nacksMissed = 0;
+        List<Double> firstMedia = new ArrayList<>();
+        List<Double> connect = new ArrayList<>();
+        Counters all = counters(room);
+        for (SyntheticParticipant p : participants) {
+            if (room >= 0 && p.roomIndex() != room) {
+                continue;
+            }
+            n++;
+            if (p.publishes()) {
+                pubs++;
+            }
+            if (p.connectedNanos() != 0) {
+                connected++;
+                connect.add((p.connectedNanos() - p.startNanos()) / 1e6);
+            }
+            if (p.failure() != null) {
+                failed++;
+            }
+            MediaReceiver r = p.receiver();
+            foreign += r.foreign();
+            if (p.roomHadMedia() && r.firstMediaNanos() != 0) {
+                firstMedia.add((r.firstMediaNanos() - p.startNanos()) / 1e6);
+            }
+            for (int i = 0; i < r.streamCapacity(); i++) {
+                StreamReceiveStats s = r.stream(i);
+                if (s == null) {
+                    continue;
+                }
+                exp += s.expected();
+                lost += s.lost();
+                dup += s.duplicates();
+                reord += s.reordered();
+                rtxIn += s.retransmitted();
+                misrouted += s.misrouted();
+                double j = s.jitterNanos() / 1e6;
+                jitterSum += j;
+                jitterMax = Math.max(jitterMax, j);
+                jitterCount++;
+            }
+            VideoSender v = p.video();
+            if (v != null) {
+                keyframes += v.keyframes();
+                keyRequests += v.keyframeRequests();
+                rtxOut += v.retransmissions();
+                nacksMissed += v.nacksMissed();
+            }
+        }
+        Histogram h = room >= 0 ? roomLatency[room] : totalLatency;
+        RunReport.Latency lat = new RunReport.Latency(h.getTotalCount(), ms(h.getValueAtPercentile(50), h),
+                ms(h.getValueAtPercentile(95), h), ms(h.getValueAtPercentile(99), h), ms(h.getMaxValue(), h),
+                h.getTotalCount() == 0 ? 0 : h.getMean() / 1000.0);
+        double s = Math.max(seconds, 1e-9);
+        return new RunReport.Group(name, n, pubs, connected, failed, all.packetsOut(), all.packetsIn(),
+                window.packetsOut() / s, window.packetsIn() / s, window.bytesOut() * 8 / s / 1e6,
+                window.bytesIn() * 8 / s / 1e6, exp, lost, exp == 0 ? 0 : 100.0 * lost / exp, dup, reord, rtxIn,
+                misrouted, foreign, lat, jitterCount == 0 ? 0 : jitterSum / jitterCount, jitterMax,
+                distribution(firstMedia), distribution(connect), keyframes, keyRequests, rtxOut, nacksMissed);
+    }
+
+    private static double ms(long micros, Histogram h) {
+        return h.getTotalCount() == 0 ? 0 : micros / 1000.0;
+    }
+
+    static RunReport.Distribution distribution(List<Double> values) {
+        if (values.isEmpty()) {
+            return new RunReport.Distribution(0, 0, 0, 0);
+        }
+        List<Double> v = new ArrayList<>(values);
+        Collections.sort(v);
+        return new RunReport.Distribution(v.size(), at(v, 0.50), at(v, 0.95), v.get(v.size() - 1));
+    }
+
+    private static double at(List<Double> sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    public int rooms() {
+        return rooms;
+    }
+}

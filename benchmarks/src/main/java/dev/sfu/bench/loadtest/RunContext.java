@@ -1,0 +1,61 @@
+package dev.sfu.bench.loadtest;
+
+import dev.sfu.core.transport.TransportClient;
+
+import java.net.http.HttpClient;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * What all participants of one run share: the options, the HTTP client for the WebSockets, the
+ * transport's client role (one certificate, one thread pool), the sending threads, and the
+ * server-assigned id of each participant (to check that a stream arrives on the SSRC the
+ * server announced for its publisher).
+ */
+public final class RunContext {
+    final LoadTestOptions options;
+    final HttpClient http;
+    final TransportClient transports;
+    final SendScheduler[] schedulers;
+    final int participantCount;
+    private final AtomicReferenceArray<String> serverIds;
+
+    public RunContext(LoadTestOptions options, HttpClient http, TransportClient transports,
+                      SendScheduler[] schedulers, int participantCount) {
+        this.options = options;
+        this.http = http;
+        this.transports = transports;
+        this.schedulers = schedulers;
+        this.participantCount = participantCount;
+        this.serverIds = new AtomicReferenceArray<>(participantCount);
+    }
+
+    /** Stream ids: participant p publishes audio as 2p and video as 2p + 1. */
+    public static int audioStreamId(int participant) {
+        return 2 * participant;
+    }
+
+    public static int videoStreamId(int participant) {
+        return 2 * participant + 1;
+    }
+
+    public static int publisherOf(int streamId) {
+        return streamId / 2;
+    }
+
+    public int streamCount() {
+        return 2 * participantCount;
+    }
+
+    void setServerId(int participant, String id) {
+        serverIds.set(participant, id);
+    }
+
+    /** The id the server gave participant {@code p}, or null before its join. */
+    public String serverId(int participant) {
+        return serverIds.get(participant);
+    }
+
+    SendScheduler schedulerFor(int participant) {
+        return schedulers[(participant / Math.max(1, options.participantsPerThread())) % schedulers.length];
+    }
+}

@@ -1,0 +1,63 @@
+package dev.sfu.bench.loadtest;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run measured; written as JSON by {@code --json} and printed as tables.
+ * Times are milliseconds, rates per second over the steady window (after the last participant
+ * started), loss and latency over the whole run.
+ */
+public record RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
+                        double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,
+                        Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
+                        List<Sample> timeline, Verdict verdict) {
+
+    /** The figures of one room, or of all rooms together. */
+    public record Group(String name, int participants, int publishers, int connected, int failed,
+                        long packetsSent, long packetsReceived, double packetsSentPerSecond,
+                        double packetsReceivedPerSecond, double mbpsSent, double mbpsReceived,
+                        long expected, long lost, double lossPercent, long duplicates, long reordered,
+                        long retransmissionsReceived, long misrouted, long foreign,
+                        Latency latency, double jitterMeanMs, double jitterMaxMs,
+                        Distribution joinToFirstMediaMs, Distribution connectMs,
+                        long keyframesSent, long keyframeRequests, long retransmissionsSent, long nacksMissed) {
+    }
+
+    /** One-way latency percentiles in ms (original packets only, RTX excluded). */
+    public record Latency(long samples, double p50, double p95, double p99, double max, double mean) {
+    }
+
+    /** A small distribution (per participant values). */
+    public record Distribution(int count, double p50, double p95, double max) {
+    }
+
+    public record FailureEntry(String participant, String room, FailureReason reason, String detail,
+                               double atSeconds) {
+    }
+
+    /**
+     * The server's CPU over the steady window.
+     *
+     * @param cpuPercent              user + system, percent of one core
+     * @param microsPerForwardedPacket CPU time per packet received by the participants
+     */
+    public record Server(String cpuSource, double cpuSeconds, double cpuPercent, double microsPerForwardedPacket,
+                         double microsPerPacketIn) {
+    }
+
+    /** The load tester's own cost: if its senders lag, the run measured the tester, not the server. */
+    public record LoadTester(double cpuPercent, int sendThreads, double maxSendLagMs, long sendSkips,
+                             Map<String, Long> transportDrops) {
+    }
+
+    /** One progress line. */
+    public record Sample(double t, int connected, int failed, double packetsOutPerSecond, double packetsInPerSecond,
+                         double mbpsIn, double mbpsOut, double lossPercent, double p50Ms, double p99Ms,
+                         double serverCpuPercent) {
+    }
+
+    /** The pass criteria and the exit code. */
+    public record Verdict(int exitCode, List<String> missed) {
+    }
+}

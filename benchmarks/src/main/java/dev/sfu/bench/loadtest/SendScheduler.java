@@ -1,0 +1,113 @@
+package dev.sfu.bench.loadtest;
+
+import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.srtp.SrtpSession;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One pacing thread for the streams of several participants (not a thread per stream): it
+ * sleeps until the earliest stream is due, lets it send, and services retransmission requests
+ * every {@link #TICK_NANOS}. One scratch buffer (with SRTP tail room) serves every packet this
+ * thread builds, so steady-state sending allocates nothing.
+ *
+ * <p>When the thread falls behind by more than {@link #MAX_LAG_NANOS} (an overloaded machine),
+ * a stream skips ahead instead of bursting to catch up; such skips are counted, as is the worst
+ * lag seen, because they mean the load tester, not the server, limited the run.
+ */
+public final class SendScheduler implements AutoCloseable {
+    static final long TICK_NANOS = 2_000_000L;
+    static final long MAX_LAG_NANOS = 200_000_000L;
+    private static final OutboundStream[] NONE = new OutboundStream[0];
+
+    private final Thread thread;
+    private final byte[] scratch = new byte[RtpPacket.BUFFER_SIZE + SrtpSession.MAX_RTCP_TRAILER];
+    private volatile OutboundStream[] streams = NONE;
+    private volatile boolean running = true;
+    private volatile long maxLagNanos;
+    private volatile long skips;
+
+    public SendScheduler(String name) {
+        thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MAX_PRIORITY);
+        thread.start();
+    }
+
+    public synchronized void add(OutboundStream s) {
+        OutboundStream[] n = Arrays.copyOf(streams, streams.length + 1);
+        n[n.length - 1] = s;
+        streams = n;
+        LockSupport.unpark(thread);
+    }
+
+    public synchronized void remove(OutboundStream s) {
+        OutboundStream[] cur = streams;
+        for (int i = 0; i < cur.length; i++) {
+            if (cur[i] == s) {
+                OutboundStream[] n = new OutboundStream[cur.length - 1];
+                System.arraycopy(cur, 0, n, 0, i);
+                System.arraycopy(cur, i + 1, n, i, cur.length - i - 1);
+                streams = n;
+                return;
+            }
+        }
+    }
+
+    /** The worst time a stream was sent after it was due. */
+    public long maxLagNanos() {
+        return maxLagNanos;
+    }
+
+    /** Frames or packets skipped because this thread was more than {@link #MAX_LAG_NANOS} late. */
+    public long skips() {
+        return skips;
+    }
+
+    private void run() {
+        while (running) {
+            long now = System.nanoTime();
+            long next = now + TICK_NANOS;
+            for (OutboundStream s : streams) {
+                if (!s.sink.active()) {
+                    continue;
+                }
+                try {
+                    s.service(now, scratch);
+                    long due = s.nextDueNanos();
+                    if (due <= now) {
+                        long lag = now - due;
+                        if (lag > maxLagNanos) {
+                            maxLagNanos = lag;
+                        }
+                        if (lag > MAX_LAG_NANOS) {
+                            skips++;
+                            s.nextDue = now;
+                        }
+                        s.onDue(now, scratch);
+                    }
+                    next = Math.min(next, s.nextDueNanos());
+                } catch (RuntimeException e) {
+                    // A failing stream must not stop the others; its sink reports failures.
+                    s.nextDue = now + TICK_NANOS;
+                }
+            }
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

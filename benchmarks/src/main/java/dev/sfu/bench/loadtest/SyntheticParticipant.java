@@ -1,0 +1,519 @@
+package dev.sfu.bench.loadtest;
+
+import dev.sfu.core.transport.CloseReason;
+import dev.sfu.core.transport.DtlsSetup;
+import dev.sfu.core.transport.IceCandidate;
+import dev.sfu.core.transport.IceDtlsTransport;
+import dev.sfu.core.transport.MediaTransport;
+import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.core.transport.TransportListener;
+import dev.sfu.rtp.rtcp.FirPacket;
+import dev.sfu.rtp.rtcp.NackPacket;
+import dev.sfu.rtp.rtcp.PliPacket;
+import dev.sfu.rtp.rtcp.RtcpCompoundIterator;
+import dev.sfu.rtp.rtcp.RtcpFeedback;
+import dev.sfu.rtp.rtcp.RtcpHeader;
+import dev.sfu.rtp.srtp.SrtpProfile;
+import dev.sfu.signaling.message.ErrorCode;
+import dev.sfu.signaling.message.Message;
+import dev.sfu.signaling.sdp.LocalMediaSection;
+import dev.sfu.signaling.sdp.SdpParseException;
+import dev.sfu.signaling.sdp.SdpParser;
+import dev.sfu.signaling.sdp.SessionDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One synthetic participant: a WebSocket to the server's {@code /ws}, join, its own SDP offer
+ * (what a browser with a microphone and a camera offers), trickle, the server's offers answered,
+ * a client-role transport (ICE controlling, DTLS client, SRTP), then media: its streams are
+ * paced by a shared {@link SendScheduler}, what it receives is measured by its
+ * {@link MediaReceiver}, and the server's NACK, PLI and FIR are answered.
+ *
+ * <p>A failure (server unreachable, room full, ICE/DTLS failure, the server stopping) is
+ * recorded once with its reason; the participant then stops and the rest of the run goes on.
+ */
+public final class SyntheticParticipant implements SignalingClient.Handler, TransportListener, MediaSink {
+    private static final Logger LOG = LoggerFactory.getLogger(SyntheticParticipant.class);
+
+    /** Where a participant is in its life. */
+    public enum State { NEW, SIGNALING, JOINED, CONNECTED, FAILED, STOPPED }
+
+    /** What went wrong, with the server's or the transport's words. */
+    public record Failure(FailureReason reason, String detail, long atNanos) {
+    }
+
+    private final RunContext ctx;
+    private final int index;
+    private final int roomIndex;
+    private final String room;
+    private final String name;
+    private final boolean publish;
+    private final boolean receive;
+    private final Random random;
+    private final MediaReceiver receiver;
+    private final Map<Long, String> ssrcPublishers = new ConcurrentHashMap<>();
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private final AtomicInteger transportSeq = new AtomicInteger();
+    private final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
+    private final NackPacket nackView = new NackPacket();
+    private final PliPacket pliView = new PliPacket();
+    private final FirPacket firView = new FirPacket();
+    private final long sessionId;
+    private volatile State state = State.NEW;
+    private volatile boolean stopping;
+    private volatile SignalingClient signaling;
+    private volatile IceDtlsTransport transport;
+    private volatile AudioSender audio;
+    private volatile VideoSender video;
+    private Map<String, LocalMediaSection> ownSections = Map.of();
+    private long sdpVersion = 1;
+    private boolean roomHadMedia;
+    private volatile long startNanos;
+    private volatile long joinedNanos;
+    private volatile long connectedNanos;
+    private volatile String serverId;
+    private volatile long offersAnswered;
+    private volatile long rtcpFeedback;
+
+    public SyntheticParticipant(RunContext ctx, int index, int roomIndex, String room, String name, boolean publish,
+                                boolean receive) {
+        this.ctx = ctx;
+        this.index = index;
+        this.roomIndex = roomIndex;
+        this.room = room;
+        this.name = name;
+        this.publish = publish;
+        this.receive = receive;
+        this.random = new Random(0x5F0 + index * 7919L);
+        this.sessionId = 1 + (random.nextLong() & 0x3FFFFFFFFFFFFFFFL);
+        this.receiver = new MediaReceiver(ctx.streamCount(), this::checkFor);
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    /** Opens the WebSocket and joins; returns at once. */
+    public void start() {
+        startNanos = System.nanoTime();
+        state = State.SIGNALING;
+        Duration timeout = Duration.ofMillis((long) (ctx.options.connectTimeoutSeconds() * 1000));
+        SignalingClient.connect(ctx.http, ctx.options.webSocketUri(), timeout, this).whenComplete((c, e) -> {
+            if (e != null) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                fail(FailureReason.SERVER_UNREACHABLE, "cannot open " + ctx.options.webSocketUri() + ": " + cause);
+                return;
+            }
+            signaling = c;
+            if (stopping) {
+                c.close();
+                return;
+            }
+            c.send(new Message.Join(room, name));
+        });
+    }
+
+    /** Checks the connect deadline; called about once per second by the run. */
+    public void checkDeadline(long now) {
+        State s = state;
+        if ((s == State.SIGNALING || s == State.JOINED)
+                && now - startNanos > (long) (ctx.options.connectTimeoutSeconds() * 1e9)) {
+            fail(FailureReason.CONNECT_TIMEOUT, s == State.SIGNALING ? "no 'joined' from the server within "
+                    + ctx.options.connectTimeoutSeconds() + " s" : "ICE + DTLS not connected within "
+                    + ctx.options.connectTimeoutSeconds() + " s of join");
+        }
+    }
+
+    /** Stops sending (the end of the run); media still arriving is measured. */
+    public void stopSending() {
+        stopping = true;
+        unschedule();
+    }
+
+    /** Leaves the room and closes everything. */
+    public void leave() {
+        stopping = true;
+        unschedule();
+        if (state != State.FAILED) {
+            state = State.STOPPED;
+        }
+        SignalingClient c = signaling;
+        if (c != null) {
+            c.send(new Message.Leave());
+            c.close();
+        }
+        IceDtlsTransport t = transport;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private void unschedule() {
+        SendScheduler s = ctx.schedulerFor(index);
+        AudioSender a = audio;
+        VideoSender v = video;
+        if (a != null) {
+            s.remove(a);
+        }
+        if (v != null) {
+            s.remove(v);
+        }
+    }
+
+    private void fail(FailureReason reason, String detail) {
+        if (stopping && reason != FailureReason.INTERNAL) {
+            return;
+        }
+        if (!failure.compareAndSet(null, new Failure(reason, detail, System.nanoTime()))) {
+            return;
+        }
+        LOG.info("{} failed: {} ({})", name, reason, detail);
+        state = State.FAILED;
+        stopping = true;
+        unschedule();
+        SignalingClient c = signaling;
+        if (c != null) {
+            c.close();
+        }
+        IceDtlsTransport t = transport;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- signaling
+
+    @Override
+    public void onMessage(Message m) {
+        try {
+            if (m instanceof Message.Joined j) {
+                joined(j);
+            } else if (m instanceof Message.Answer a) {
+                answer(a.sdp());
+            } else if (m instanceof Message.Offer o) {
+                serverOffer(o.sdp());
+            } else if (m instanceof Message.Candidate c) {
+                IceCandidate ic = c.candidate() == null ? null : IceCandidate.parse(c.candidate());
+                IceDtlsTransport t = transport;
+                if (ic != null && t != null) {
+                    t.addRemoteCandidate(ic);
+                }
+            } else if (m instanceof Message.Error e) {
+                serverError(e);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{}: handling {} failed", name, m.getClass().getSimpleName(), e);
+            fail(FailureReason.INTERNAL, "handling " + m.getClass().getSimpleName() + ": " + e);
+        }
+    }
+
+    private void joined(Message.Joined j) {
+        joinedNanos = System.nanoTime();
+        serverId = j.participantId();
+        ctx.setServerId(index, serverId);
+        for (Message.Participant p : j.participants()) {
+            if (p.tracks() != null && !p.tracks().isEmpty()) {
+                roomHadMedia = true;
+            }
+        }
+        state = State.JOINED;
+        IceDtlsTransport t = (IceDtlsTransport) ctx.transports.createTransport(name, this);
+        transport = t;
+        long audioSsrc = random.nextInt() & 0xFFFFFFFFL;
+        long videoSsrc = random.nextInt() & 0xFFFFFFFFL;
+        long rtxSsrc = random.nextInt() & 0xFFFFFFFFL;
+        ClientSdp.Sources sources = new ClientSdp.Sources(name, audioSsrc, videoSsrc, rtxSsrc, "cname-" + name);
+        List<LocalMediaSection> own = ClientSdp.ownSections(sources, publish, ctx.options.audioOnly());
+        Map<String, LocalMediaSection> byMid = new LinkedHashMap<>();
+        for (LocalMediaSection s : own) {
+            byMid.put(s.mid(), s);
+        }
+        ownSections = byMid;
+        if (publish) {
+            long start = System.nanoTime() + 5_000_000L + random.nextInt(20_000_000);
+            String cname = sources.cname();
+            audio = new AudioSender(this, new OutboundStream.StreamInfo(RunContext.audioStreamId(index),
+                    (int) audioSsrc, ClientSdp.OPUS_PT, ClientSdp.AUDIO_MID), ClientSdp.EXTENSION_IDS, cname, start,
+                    random);
+            if (!ctx.options.audioOnly()) {
+                LoadTestOptions o = ctx.options;
+                video = new VideoSender(this, new OutboundStream.StreamInfo(RunContext.videoStreamId(index),
+                        (int) videoSsrc, ClientSdp.VP8_PT, ClientSdp.VIDEO_MID), ClientSdp.EXTENSION_IDS, cname,
+                        start, random, o.videoKbps(), o.fps(), (long) (o.keyframeIntervalSeconds() * 1e9),
+                        o.maxPacketSize(), ClientSdp.RTX_PT, (int) rtxSsrc);
+            }
+        }
+        signaling.send(new Message.Offer(ClientSdp.offer(sessionId, sdpVersion++, t, own)));
+        // Trickle the host candidate as well, as a browser does (it is also in the offer).
+        for (IceCandidate c : t.localCandidates()) {
+            signaling.send(new Message.Candidate("candidate:" + c.toSdp(), own.get(0).mid(), 0));
+        }
+    }
+
+    private void answer(String sdp) {
+        SessionDescription a = parse(sdp, "answer");
+        if (a == null) {
+            return;
+        }
+        RemoteParameters rp = ClientSdp.remoteParameters(a);
+        if (rp == null) {
+            fail(FailureReason.SIGNALING_ERROR, "the server's answer rejected every media section");
+            return;
+        }
+        transport.setRemote(rp);
+    }
+
+    private void serverOffer(String sdp) {
+        SessionDescription o = parse(sdp, "offer");
+        IceDtlsTransport t = transport;
+        if (o == null || t == null) {
+            return;
+        }
+        ClientSdp.Answer answer = ClientSdp.answer(o, sessionId, sdpVersion++,
+                ClientSdp.localTransport(t, t.localSetup(DtlsSetup.ACTPASS)), ownSections, receive);
+        for (ClientSdp.RemoteStream s : answer.streams()) {
+            for (int pt : s.rtxPayloadTypes()) {
+                receiver.addRtxPayloadType(pt);
+            }
+            if (s.ssrc() >= 0 && s.publisherId() != null) {
+                ssrcPublishers.put(s.ssrc(), s.publisherId());
+            }
+        }
+        signaling.send(new Message.Answer(answer.sdp()));
+        offersAnswered++;
+    }
+
+    private void serverError(Message.Error e) {
+        String detail = e.code() + ": " + e.message();
+        if (ErrorCode.ROOM_FULL.name().equals(e.code())) {
+            fail(FailureReason.ROOM_FULL, detail);
+        } else if (ErrorCode.TRANSPORT_CLOSED.name().equals(e.code())) {
+            fail(state == State.CONNECTED ? FailureReason.SERVER_STOPPED : FailureReason.ICE_DTLS_FAILED, detail);
+        } else {
+            fail(FailureReason.SIGNALING_ERROR, detail);
+        }
+    }
+
+    private SessionDescription parse(String sdp, String what) {
+        try {
+            return SdpParser.parse(sdp);
+        } catch (SdpParseException e) {
+            fail(FailureReason.SIGNALING_ERROR, "the server's " + what + " does not parse: " + e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public void onClosed(int statusCode, String reason, Throwable error) {
+        fail(FailureReason.SERVER_STOPPED, "signaling WebSocket closed by the server"
+                + (statusCode >= 0 ? " (" + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")"
+                : ": " + reason));
+    }
+
+    // ---------------------------------------------------------------- transport
+
+    @Override
+    public void onConnected(MediaTransport t, SrtpProfile profile) {
+        if (stopping) {
+            return;
+        }
+        connectedNanos = System.nanoTime();
+        state = State.CONNECTED;
+        SendScheduler s = ctx.schedulerFor(index);
+        if (audio != null) {
+            s.add(audio);
+        }
+        if (video != null) {
+            s.add(video);
+        }
+    }
+
+    @Override
+    public void onRtp(MediaTransport t, byte[] buf, int off, int len) {
+        if (receive) {
+            receiver.onRtp(buf, off, len, System.nanoTime());
+        } else {
+            receiver.onForeign();
+        }
+    }
+
+    @Override
+    public void onRtcp(MediaTransport t, byte[] buf, int off, int len) {
+        if (!rtcp.reset(buf, off, len)) {
+            return;
+        }
+        while (rtcp.next()) {
+            int type = rtcp.packetType();
+            int p = rtcp.packetOffset();
+            int l = rtcp.packetLength();
+            if (type == RtcpHeader.PT_RTPFB && rtcp.count() == RtcpFeedback.FMT_NACK && nackView.wrap(buf, p, l)) {
+                OutboundStream v = streamFor(nackView.mediaSsrc());
+                if (v != null) {
+                    rtcpFeedback++;
+                    nackView.forEachLost(v::nack);
+                }
+            } else if (type == RtcpHeader.PT_PSFB && rtcp.count() == RtcpFeedback.FMT_PLI && pliView.wrap(buf, p, l)) {
+                OutboundStream v = streamFor(pliView.mediaSsrc());
+                if (v != null) {
+                    rtcpFeedback++;
+                    v.requestKeyframe();
+                }
+            } else if (type == RtcpHeader.PT_PSFB && rtcp.count() == RtcpFeedback.FMT_FIR && firView.wrap(buf, p, l)) {
+                for (int i = 0; i < firView.entryCount(); i++) {
+                    OutboundStream v = streamFor(firView.entrySsrc(i));
+                    if (v != null) {
+                        rtcpFeedback++;
+                        v.requestKeyframe();
+                    }
+                }
+            }
+        }
+    }
+
+    private OutboundStream streamFor(long ssrc) {
+        VideoSender v = video;
+        if (v != null && (v.info().ssrc() & 0xFFFFFFFFL) == ssrc) {
+            return v;
+        }
+        AudioSender a = audio;
+        if (a != null && (a.info().ssrc() & 0xFFFFFFFFL) == ssrc) {
+            return a;
+        }
+        return null;
+    }
+
+    @Override
+    public void onClosed(MediaTransport t, CloseReason reason, String detail) {
+        if (reason == CloseReason.LOCAL_CLOSE) {
+            return;
+        }
+        fail(state == State.CONNECTED ? FailureReason.SERVER_STOPPED : FailureReason.ICE_DTLS_FAILED,
+                reason + ": " + detail);
+    }
+
+    // ---------------------------------------------------------------- MediaSink
+
+    @Override
+    public boolean sendRtp(byte[] buf, int off, int len) {
+        IceDtlsTransport t = transport;
+        return t != null && !stopping && t.sendRtp(buf, off, len);
+    }
+
+    @Override
+    public boolean sendRtcp(byte[] buf, int off, int len) {
+        IceDtlsTransport t = transport;
+        return t != null && !stopping && t.sendRtcp(buf, off, len);
+    }
+
+    @Override
+    public int nextTransportSequence() {
+        return transportSeq.getAndIncrement() & 0xFFFF;
+    }
+
+    @Override
+    public boolean active() {
+        return !stopping;
+    }
+
+    // ---------------------------------------------------------------- routing check
+
+    private MediaReceiver.StreamCheck checkFor(int streamId) {
+        String publisher = ctx.serverId(RunContext.publisherOf(streamId));
+        if (publisher == null) {
+            return null;
+        }
+        return ssrc -> {
+            String announced = ssrcPublishers.get(ssrc & 0xFFFFFFFFL);
+            return announced == null || announced.equals(publisher);
+        };
+    }
+
+    // ---------------------------------------------------------------- readings
+
+    public int index() {
+        return index;
+    }
+
+    public int roomIndex() {
+        return roomIndex;
+    }
+
+    public String room() {
+        return room;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean publishes() {
+        return publish;
+    }
+
+    public boolean receives() {
+        return receive;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Failure failure() {
+        return failure.get();
+    }
+
+    public MediaReceiver receiver() {
+        return receiver;
+    }
+
+    public AudioSender audio() {
+        return audio;
+    }
+
+    public VideoSender video() {
+        return video;
+    }
+
+    /** Whether others already published when this one joined (its join-to-first-media is meaningful). */
+    public boolean roomHadMedia() {
+        return roomHadMedia;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long joinedNanos() {
+        return joinedNanos;
+    }
+
+    public long connectedNanos() {
+        return connectedNanos;
+    }
+
+    public long offersAnswered() {
+        return offersAnswered;
+    }
+
+    public long rtcpFeedback() {
+        return rtcpFeedback;
+    }
+
+    /** Drops counted by the transport so far (send and receive), by reason. */
+    public Map<String, Long> transportDrops() {
+        IceDtlsTransport t = transport;
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (t != null) {
+            t.dropCounts().forEach((k, v) -> out.put(k.name(), v));
+        }
+        return out;
+    }
+}
