@@ -15,6 +15,7 @@ public final class AudioSender extends OutboundStream {
 
     private final int headerLength;
     private int rng;
+    private long packets;
 
     public AudioSender(MediaSink sink, StreamInfo info, HeaderExtensionIds extensions, String cname,
                        long startNanos, Random random) {
@@ -25,10 +26,9 @@ public final class AudioSender extends OutboundStream {
 
     @Override
     public void onDue(long now, byte[] b) {
-        long due = nextDue;
-        nextDue = due + PACKET_INTERVAL_NANOS;
+        nextDue += PACKET_INTERVAL_NANOS;
         int payload = MIN_PAYLOAD + (nextRandom() % (MAX_PAYLOAD - MIN_PAYLOAD + 1));
-        int h = extensions.writeHeader(b, 0, false, info.payloadType(), sequence, rtpTimestamp(due), info.ssrc(), mid,
+        int h = extensions.writeHeader(b, 0, false, info.payloadType(), sequence, timestampAfter(960 * packets++), info.ssrc(), mid,
                 now, sink.nextTransportSequence());
         sequence = (sequence + 1) & 0xFFFF;
         b[h] = (byte) TOC;

@@ -115,6 +115,9 @@ public final class LoadRun {
                 prevTickNanos = now;
             }
             long wake = Math.min(nextTick, started < total ? t0 + started * startInterval : nextTick);
+            if (steadyBase == null) {
+                wake = Math.min(wake, steadyStart);
+            }
             long sleep = Math.min(wake, end) - System.nanoTime();
             if (sleep > 0) {
                 try {

@@ -18,6 +18,8 @@ public final class LoadTestMain {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(run(args, System.out, System.err));
     }
 

@@ -110,6 +110,11 @@ public abstract class OutboundStream {
         return (timestampBase + elapsed / 1000 * clockRate / 1_000_000L) & 0xFFFFFFFFL;
     }
 
+    /** The RTP timestamp {@code ticks} clock ticks after the stream's start. */
+    protected final long timestampAfter(long ticks) {
+        return (timestampBase + ticks) & 0xFFFFFFFFL;
+    }
+
     /** Sends one RTP packet and counts it (payload octets as RFC 3550 counts them). */
     protected final void send(byte[] buf, int len, int payloadLength) {
         if (sink.sendRtp(buf, 0, len)) {

@@ -21,6 +21,7 @@ public final class VideoSender extends OutboundStream {
     private final Vp8Packetizer packetizer;
     private final int maxPacketSize;
     private final long frameIntervalNanos;
+    private final int fps;
     private final int frameBytes;
     private final long keyframeIntervalNanos;
     private final int rtxPayloadType;
@@ -32,6 +33,7 @@ public final class VideoSender extends OutboundStream {
     private int nackTail;
     private int rtxSequence;
     private int pictureId;
+    private long frames;
     private long lastKeyframeNanos = Long.MIN_VALUE / 2;
     private volatile boolean keyframeRequested = true;
     private volatile long keyframes;
@@ -50,6 +52,7 @@ public final class VideoSender extends OutboundStream {
         this.maxPacketSize = maxPacketSize;
         this.packetizer = new Vp8Packetizer(maxPacketSize, 640, 360);
         this.frameIntervalNanos = 1_000_000_000L / fps;
+        this.fps = fps;
         int avg = (int) ((long) kbps * 1000 / 8 / fps);
         // Key frames are bigger; shrink delta frames so that the average stays near the target.
         double framesPerKey = Math.max(1.0, keyframeIntervalNanos / (double) frameIntervalNanos);
@@ -71,8 +74,7 @@ public final class VideoSender extends OutboundStream {
 
     @Override
     public void onDue(long now, byte[] b) {
-        long due = nextDue;
-        nextDue = due + frameIntervalNanos;
+        nextDue += frameIntervalNanos;
         boolean key = now - lastKeyframeNanos >= keyframeIntervalNanos
                 || (keyframeRequested && now - lastKeyframeNanos >= MIN_KEYFRAME_GAP_NANOS);
         if (key) {
@@ -82,7 +84,7 @@ public final class VideoSender extends OutboundStream {
         }
         int size = key ? frameBytes * KEYFRAME_FACTOR : frameBytes;
         int count = packetizer.packetCount(size, headerLength);
-        long ts = rtpTimestamp(due);
+        long ts = timestampAfter(frames++ * 90000 / fps);
         int picture = pictureId;
         pictureId = (pictureId + 1) & 0x7FFF;
         for (int i = 0; i < count; i++) {

@@ -1,0 +1,103 @@
+package dev.sfu.bench.loadtest;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line of ./sfu loadtest. */
+class LoadTestOptionsTest {
+    @Test
+    void defaultsNeedNoArguments() throws Exception {
+        LoadTestOptions o = LoadTestOptions.parse();
+        assertEquals(URI.create("http://127.0.0.1:8080"), o.server());
+        assertEquals(URI.create("ws://127.0.0.1:8080/ws"), o.webSocketUri());
+        assertEquals(1, o.rooms());
+        assertEquals(2, o.publishers());
+        assertEquals(0, o.subscribers());
+        assertEquals(500, o.videoKbps());
+        assertEquals(30, o.fps());
+        assertEquals(30.0, o.durationSeconds());
+        assertNull(o.maxLossPercent());
+        assertNull(o.json());
+        assertFalse(o.help());
+    }
+
+    @Test
+    void everyOptionIsRead() throws Exception {
+        LoadTestOptions o = LoadTestOptions.parse("--server", "https://sfu.example:8443", "--rooms", "3",
+                "--publishers=20", "--subscribers", "4", "--publish-only", "--audio-only", "--video-kbps", "800",
+                "--fps", "15", "--keyframe-interval", "2.5", "--duration", "60", "--ramp-up", "10", "--json",
+                "r.json", "--plot", "r.png", "--max-loss", "0.5", "--max-p99-ms", "20", "--max-failures", "1",
+                "--server-pid", "1234", "--sweep", "2,5,10", "--quiet");
+        assertEquals(URI.create("wss://sfu.example:8443/ws"), o.webSocketUri());
+        assertEquals(3, o.rooms());
+        assertEquals(20, o.publishers());
+        assertEquals(4, o.subscribers());
+        assertTrue(o.publishOnly());
+        assertTrue(o.audioOnly());
+        assertEquals(800, o.videoKbps());
+        assertEquals(15, o.fps());
+        assertEquals(2.5, o.keyframeIntervalSeconds());
+        assertEquals(60.0, o.durationSeconds());
+        assertEquals(10.0, o.rampUpPerSecond());
+        assertEquals(Path.of("r.json"), o.json());
+        assertEquals(Path.of("r.png"), o.plot());
+        assertEquals(0.5, o.maxLossPercent());
+        assertEquals(20.0, o.maxP99Millis());
+        assertEquals(1, o.maxFailures());
+        assertEquals(1234, o.serverPid());
+        assertEquals(List.of(2, 5, 10), o.sweep());
+        assertTrue(o.quiet());
+    }
+
+    @Test
+    void badValuesAreRefusedWithASentenceNamingTheOption() {
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--rooms", "0"))
+                .getMessage().contains("--rooms"));
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--fps", "abc"))
+                .getMessage().contains("--fps"));
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--server", "nope"))
+                .getMessage().contains("--server"));
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--duration"))
+                .getMessage().contains("needs a value"));
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--frobnicate"))
+                .getMessage().contains("--frobnicate"));
+        assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--publishers", "0"));
+    }
+
+    @Test
+    void helpPrintsUsageAndExitCodesAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = LoadTestMain.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code);
+        assertTrue(text.startsWith("Usage: ./sfu loadtest"));
+        for (String option : List.of("--server", "--rooms", "--publishers", "--subscribers", "--publish-only",
+                "--audio-only", "--video-kbps", "--fps", "--keyframe-interval", "--duration", "--ramp-up", "--json",
+                "--plot", "--max-loss", "--max-p99-ms", "--server-pid")) {
+            assertTrue(text.contains(option), "help mentions " + option);
+        }
+        assertTrue(text.contains("Exit codes"));
+    }
+
+    @Test
+    void badCommandLineExitsTwo() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LoadTestMain.run(new String[] {"--rooms", "-1"}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(Verdict.USAGE, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--rooms"));
+    }
+}

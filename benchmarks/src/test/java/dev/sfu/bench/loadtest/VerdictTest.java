@@ -1,0 +1,59 @@
+package dev.sfu.bench.loadtest;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Pass criteria and the documented exit codes. */
+class VerdictTest {
+    private static RunReport.Group total(int connected, long received, double lossPercent, double p99) {
+        RunReport.Distribution d = new RunReport.Distribution(0, 0, 0, 0);
+        return new RunReport.Group("total", 2, 2, connected, 0, 100, received, 0, 0, 0, 0, 1000,
+                (long) (lossPercent * 10), lossPercent, 0, 0, 0, 0, 0,
+                new RunReport.Latency(received, 1, 2, p99, p99, 1), 0.1, 0.2, d, d, 0, 0, 0, 0);
+    }
+
+    private static LoadTestOptions options(String... args) throws Exception {
+        return LoadTestOptions.parse(args);
+    }
+
+    @Test
+    void everyCriterionMetIsZero() throws Exception {
+        RunReport.Verdict v = Verdict.evaluate(options("--max-loss", "1", "--max-p99-ms", "20"), total(2, 100, 0.5, 10), 0);
+        assertEquals(Verdict.OK, v.exitCode());
+        assertEquals(List.of(), v.missed());
+    }
+
+    @Test
+    void lossAboveLimitIsFour() throws Exception {
+        RunReport.Verdict v = Verdict.evaluate(options("--max-loss", "0.5"), total(2, 100, 0.6, 10), 0);
+        assertEquals(Verdict.LOSS, v.exitCode());
+        assertTrue(v.missed().get(0).contains("loss"));
+    }
+
+    @Test
+    void p99AboveLimitIsFive() throws Exception {
+        assertEquals(Verdict.LATENCY, Verdict.evaluate(options("--max-p99-ms", "20"), total(2, 100, 0, 25), 0).exitCode());
+    }
+
+    @Test
+    void failuresAboveLimitAreSix() throws Exception {
+        assertEquals(Verdict.FAILURES, Verdict.evaluate(options(), total(2, 100, 0, 1), 1).exitCode());
+        assertEquals(Verdict.OK, Verdict.evaluate(options("--max-failures", "1"), total(2, 100, 0, 1), 1).exitCode());
+    }
+
+    @Test
+    void nothingMeasuredIsThreeAndWinsOverTheOthers() throws Exception {
+        RunReport.Verdict v = Verdict.evaluate(options("--max-loss", "0"), total(0, 0, 5, 0), 2);
+        assertEquals(Verdict.NOTHING_MEASURED, v.exitCode());
+        assertEquals(3, v.missed().size(), "every missed criterion is listed");
+    }
+
+    @Test
+    void noLimitsGivenMeansOnlyConnectivityAndFailuresCount() throws Exception {
+        assertEquals(Verdict.OK, Verdict.evaluate(options(), total(2, 100, 50, 900), 0).exitCode());
+    }
+}
