@@ -67,11 +67,13 @@ public final class LoadRun {
         long t0 = System.nanoTime();
         long startInterval = (long) (SECOND / o.rampUpPerSecond());
         long rampEnd = t0 + startInterval * Math.max(0, total - 1);
-        long steadyStart = rampEnd + 2 * SECOND;
-        long end = rampEnd + (long) (o.durationSeconds() * SECOND);
-        if (steadyStart >= end) {
-            steadyStart = rampEnd;
-        }
+        // The measured window starts once everyone started, connected (or failed) and settled,
+        // and lasts --duration; a participant that never connects is bounded by the connect timeout.
+        long earliestSteady = rampEnd + 2 * SECOND;
+        long latestSteady = rampEnd + (long) (o.connectTimeoutSeconds() * SECOND) + SECOND;
+        long steadyStart = Long.MAX_VALUE;
+        long end = Long.MAX_VALUE;
+        long allConnectedAt = 0;
         int started = 0;
         long nextTick = t0 + SECOND;
         RunAggregator.Counters prev = agg.counters(-1);
@@ -86,13 +88,28 @@ public final class LoadRun {
             while (started < total && now >= t0 + started * startInterval) {
                 ps.get(started++).start();
             }
-            if (steadyBase == null && now >= steadyStart) {
-                steadyBase = agg.counters(-1);
-                steadyCpu = cpu.sample();
-                steadySelfCpu = os.getProcessCpuTime();
-                steadyStart = now;
+            if (steadyBase == null && started == total) {
+                if (allConnectedAt == 0 && settled(ps)) {
+                    allConnectedAt = now;
+                }
+                boolean ready = allConnectedAt != 0 && now >= Math.max(earliestSteady, allConnectedAt + SECOND);
+                if (ready || now >= latestSteady) {
+                    steadyStart = now;
+                    end = now + (long) (o.durationSeconds() * SECOND);
+                    steadyBase = agg.counters(-1);
+                    steadyCpu = cpu.sample();
+                    steadySelfCpu = os.getProcessCpuTime();
+                    agg.resetLatency();
+                    for (SendScheduler sc : schedulers) {
+                        sc.resetStats();
+                    }
+                    if (!o.quiet()) {
+                        out.printf(Locale.ROOT, "[%5.1fs] measuring for %.0f s%n", (now - t0) / 1e9,
+                                o.durationSeconds());
+                    }
+                }
             }
-            if (now >= end) {
+            if (now >= end || (started == total && allFailed(ps))) {
                 break;
             }
             if (now >= nextTick) {
@@ -115,8 +132,8 @@ public final class LoadRun {
                 prevTickNanos = now;
             }
             long wake = Math.min(nextTick, started < total ? t0 + started * startInterval : nextTick);
-            if (steadyBase == null) {
-                wake = Math.min(wake, steadyStart);
+            if (steadyBase == null && started == total) {
+                wake = Math.min(wake, now + 50_000_000L);
             }
             long sleep = Math.min(wake, end) - System.nanoTime();
             if (sleep > 0) {
@@ -129,6 +146,13 @@ public final class LoadRun {
             }
         }
         long stopNanos = System.nanoTime();
+        if (steadyBase == null) {
+            // Everyone failed before the window opened: report an empty window.
+            steadyStart = stopNanos;
+            steadyBase = agg.counters(-1);
+            steadyCpu = cpu.sample();
+            steadySelfCpu = os.getProcessCpuTime();
+        }
         RunAggregator.Counters steadyEnd = agg.counters(-1);
         double cpuEnd = cpu.sample();
         long selfCpuEnd = os.getProcessCpuTime();
@@ -137,12 +161,8 @@ public final class LoadRun {
         }
         sleepQuietly(DRAIN_NANOS);
         agg.drain();
-        if (steadyBase == null) {
-            steadyBase = prev;
-            steadyStart = prevTickNanos;
-        }
-        double steadySeconds = (stopNanos - steadyStart) / 1e9;
-        RunReport report = buildReport(ps, agg, steadyBase, steadyEnd, steadySeconds, (rampEnd - t0) / 1e9,
+        double steadySeconds = Math.max(1e-3, (stopNanos - steadyStart) / 1e9);
+        RunReport report = buildReport(ps, agg, steadyBase, steadyEnd, steadySeconds, (steadyStart - t0) / 1e9,
                 cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, timeline, t0);
         for (SyntheticParticipant p : ps) {
             p.leave();
@@ -153,6 +173,25 @@ public final class LoadRun {
         }
         transports.close();
         return report;
+    }
+
+    private static boolean allFailed(List<SyntheticParticipant> ps) {
+        for (SyntheticParticipant p : ps) {
+            if (p.failure() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when every participant is connected or has failed. */
+    private static boolean settled(List<SyntheticParticipant> ps) {
+        for (SyntheticParticipant p : ps) {
+            if (p.connectedNanos() == 0 && p.failure() == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private RunReport buildReport(List<SyntheticParticipant> ps, RunAggregator agg, RunAggregator.Counters base,

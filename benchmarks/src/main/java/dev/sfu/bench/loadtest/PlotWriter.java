@@ -94,6 +94,7 @@ public final class PlotWriter {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(true);
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     }
 
     private static void line(XYChart chart, String name, List<Double> x, List<Double> y, int axis) {

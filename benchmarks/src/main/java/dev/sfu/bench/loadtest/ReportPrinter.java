@@ -21,8 +21,8 @@ public final class ReportPrinter {
 
     public static void print(RunReport r, PrintStream out) {
         out.println();
-        out.printf(Locale.ROOT, "Steady window %.1f s after a ramp-up of %.1f s. Rates over the window; loss and "
-                + "latency over the whole run.%n", r.steadySeconds(), r.rampSeconds());
+        out.printf(Locale.ROOT, "Measured window %.1f s, starting %.1f s after the first join (all connected and "
+                + "settled). Rates and latency over the window; loss over the whole run.%n", r.steadySeconds(), r.rampSeconds());
         List<RunReport.Group> rows = new ArrayList<>(r.rooms());
         rows.add(r.total());
         out.println();

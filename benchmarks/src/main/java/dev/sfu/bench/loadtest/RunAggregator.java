@@ -53,6 +53,15 @@ public final class RunAggregator {
         return tickLatency;
     }
 
+    /** Drains and forgets the latencies so far: the report covers the steady window only. */
+    public void resetLatency() {
+        drain();
+        for (Histogram h : roomLatency) {
+            h.reset();
+        }
+        totalLatency.reset();
+    }
+
     /** Counters of one room ({@code room} >= 0) or of all (-1). */
     public Counters counters(int room) {
         long po = 0;

@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * Everything a run measured; written as JSON by {@code --json} and printed as tables.
- * Times are milliseconds, rates per second over the steady window (after the last participant
- * started), loss and latency over the whole run.
+ * Times are milliseconds; rates, latency and CPU over the measured window (from when every
+ * participant connected or failed, plus a settling second, for {@code --duration}); loss over
+ * the whole run (it counts from each stream's first packet). {@code rampSeconds} is the time
+ * from the first join to the start of the window.
  */
 public record RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
                         double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,

@@ -55,6 +55,12 @@ public final class SendScheduler implements AutoCloseable {
         }
     }
 
+    /** Forgets the lag and skips seen so far (start of the measured window). */
+    public void resetStats() {
+        maxLagNanos = 0;
+        skips = 0;
+    }
+
     /** The worst time a stream was sent after it was due. */
     public long maxLagNanos() {
         return maxLagNanos;
