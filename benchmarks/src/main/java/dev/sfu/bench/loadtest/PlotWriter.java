@@ -61,19 +61,17 @@ public final class PlotWriter {
                 .xAxisTitle("publishers in the room (each receives all others)").build();
         style(chart);
         chart.setYAxisGroupTitle(0, "loss %");
-        chart.setYAxisGroupTitle(1, "latency (ms) / server CPU (cores x 10)");
+        chart.setYAxisGroupTitle(1, "one-way latency (ms)");
         List<Double> x = new ArrayList<>();
         List<Double> loss = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
         List<Double> p50 = new ArrayList<>();
-        List<Double> cpu = new ArrayList<>();
         for (int i = 0; i < reports.size(); i++) {
             RunReport r = reports.get(i);
             x.add((double) sizes.get(i));
             loss.add(r.total().lossPercent());
             p50.add(r.total().latency().p50());
             p99.add(r.total().latency().p99());
-            cpu.add(Double.isNaN(r.server().cpuPercent()) ? 0 : r.server().cpuPercent() / 10);
         }
         XYSeries l = chart.addSeries("loss %", x, loss);
         l.setMarker(SeriesMarkers.CIRCLE);
@@ -84,9 +82,6 @@ public final class PlotWriter {
         XYSeries b = chart.addSeries("p99 latency ms", x, p99);
         b.setMarker(SeriesMarkers.SQUARE);
         b.setYAxisGroup(1);
-        XYSeries c = chart.addSeries("server CPU (% of one core / 10)", x, cpu);
-        c.setMarker(SeriesMarkers.TRIANGLE_UP);
-        c.setYAxisGroup(1);
         save(chart, file);
     }
 
