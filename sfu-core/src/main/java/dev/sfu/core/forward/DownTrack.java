@@ -1,0 +1,289 @@
+package dev.sfu.core.forward;
+
+import dev.sfu.core.room.Codec;
+import dev.sfu.core.room.HeaderExtension;
+import dev.sfu.core.room.MediaKind;
+
+import java.util.List;
+
+/**
+ * One published track as one subscriber receives it: the subscriber-facing SSRC (and RTX SSRC)
+ * the server chose, the payload type and header extension id mappings to what that subscriber
+ * negotiated, the sequence/timestamp rewriting, keyframe gating, and the statistics from the
+ * subscriber's receiver reports.
+ *
+ * <p>{@link #forward} runs on the publisher's executor; NACKs are answered on the subscriber's
+ * executor. The SSRCs and rewriting state live in a {@link SendSlot} that outlives the
+ * DownTrack: when the subscriber's m-line is recycled for another publisher's track of the same
+ * kind, the new DownTrack takes over the slot and the stream continues without a jump.
+ */
+public final class DownTrack {
+    private final MediaEndpoint subscriber;
+    private final UpTrack source;
+    final SendSlot slot;
+    private volatile PayloadMapping mapping;
+    private volatile boolean active;
+    private volatile boolean closed;
+    private boolean keyframeSeen;
+    long packetsSent;
+    long octetsSent;
+    // Retransmission bookkeeping (subscriber's executor only).
+    private final int[] resendSeq;
+    private final long[] resendNanos;
+    // From the subscriber's receiver reports (subscriber's executor writes, anyone reads).
+    private volatile int fractionLost;
+    private volatile long cumulativeLost;
+    private volatile long jitter;
+    private volatile long rttNanos = -1;
+    // The last translated sender report (publisher's executor writes).
+    volatile long lastSrMiddle;
+    volatile long lastSrSentNanos;
+
+    DownTrack(MediaEndpoint subscriber, UpTrack source, SendSlot slot, PayloadMapping mapping, int cacheSize) {
+        this.subscriber = subscriber;
+        this.source = source;
+        this.slot = slot;
+        this.mapping = mapping;
+        int n = source.cache != null ? cacheSize : 0;
+        this.resendSeq = new int[n];
+        this.resendNanos = new long[n];
+        java.util.Arrays.fill(resendSeq, -1);
+    }
+
+    public MediaEndpoint subscriber() {
+        return subscriber;
+    }
+
+    public UpTrack source() {
+        return source;
+    }
+
+    public MediaKind kind() {
+        return source.kind();
+    }
+
+    /** The SSRC the subscriber receives this track on (for its a=ssrc lines). */
+    public long ssrc() {
+        return slot.ssrc;
+    }
+
+    /** The RTX SSRC (a=ssrc-group:FID ssrc rtxSsrc), used when RTX is negotiated. */
+    public long rtxSsrc() {
+        return slot.rtxSsrc;
+    }
+
+    /** The subscriber m-line's mid, as set by signaling; kept when the slot is recycled. */
+    public String mid() {
+        return slot.mid;
+    }
+
+    public void setMid(String mid) {
+        slot.mid = mid;
+    }
+
+    /** The CNAME for a=ssrc:... cname: and the translated sender reports: the publisher's. */
+    public String cname() {
+        return source.publisher.cname;
+    }
+
+    /** The msid stream id: the publisher's id, so its audio and video form one sync group. */
+    public String streamId() {
+        return source.publisher.id;
+    }
+
+    public String trackId() {
+        return source.trackId();
+    }
+
+    /** The codecs to offer the subscriber, with its payload types, preferred first. */
+    public List<Codec> codecs() {
+        return mapping.codecs();
+    }
+
+    /** The header extensions to offer the subscriber, with its ids. */
+    public List<HeaderExtension> extensions() {
+        return mapping.extensions();
+    }
+
+    /**
+     * Sets what the subscriber's answer accepted for this m-line; payload types and extension
+     * ids are mapped from the publisher's to these from the next packet on.
+     */
+    public void setNegotiated(List<Codec> codecs, List<HeaderExtension> extensions) {
+        mapping = PayloadMapping.build(source.track(), codecs, extensions);
+    }
+
+    void setMapping(PayloadMapping m) {
+        mapping = m;
+    }
+
+    /** True once {@link #activate} was called and until the DownTrack is removed. */
+    public boolean isActive() {
+        return active && !closed;
+    }
+
+    /**
+     * Starts forwarding: call once the subscriber applied the description with this m-line.
+     * Video first asks the publisher for a keyframe.
+     */
+    public void activate() {
+        if (active || closed) {
+            return;
+        }
+        active = true;
+        if (source.video) {
+            PacketPool pool = subscriber.pool;
+            byte[] buf = pool.acquire();
+            try {
+                source.requestKeyframe(subscriber.clock.getAsLong(), buf);
+            } finally {
+                pool.release(buf);
+            }
+        }
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    public int fractionLost() {
+        return fractionLost;
+    }
+
+    public long cumulativeLost() {
+        return cumulativeLost;
+    }
+
+    /** Interarrival jitter the subscriber reports, in RTP timestamp units. */
+    public long jitter() {
+        return jitter;
+    }
+
+    /** Round-trip time from the subscriber's receiver reports, or -1 when not known yet. */
+    public long rttNanos() {
+        return rttNanos;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    /**
+     * Rewrites one packet of the source into {@code out} and sends it (publisher's executor).
+     *
+     * @param src       the packet as the publisher sent it (never modified)
+     * @param h         its RTP header length
+     * @param keyframe  whether it starts a keyframe
+     * @param out       a buffer owned by the calling executor, with tail room
+     */
+    void forward(byte[] src, int off, int len, int h, long srcSsrc, boolean keyframe, long now, byte[] out,
+                 ForwardingMetrics roomMetrics) {
+        if (!active || closed) {
+            roomMetrics.drop(closed ? DropReason.CLOSED : DropReason.NOT_SUBSCRIBED);
+            return;
+        }
+        PayloadMapping m = mapping;
+        int pt = Rtp.payloadType(src, off);
+        int outPt = m.ptMap[pt];
+        if (outPt < 0) {
+            roomMetrics.drop(DropReason.UNSUPPORTED_CODEC);
+            return;
+        }
+        SequenceRewriter rw = slot.rewriter;
+        if (source.video && (!keyframeSeen || rw.isNewSource(srcSsrc))) {
+            if (!keyframe) {
+                keyframeSeen = false;
+                roomMetrics.drop(DropReason.NO_KEYFRAME_YET);
+                if (now - source.lastPliNanos() > subscriber.config.keyframeRetryNanos()) {
+                    source.requestKeyframe(now, source.publisher.rtcpBuffer);
+                }
+                return;
+            }
+            keyframeSeen = true;
+        }
+        System.arraycopy(src, off, out, 0, len);
+        Rtp.setSsrc(out, 0, slot.ssrc);
+        Rtp.setPayloadType(out, 0, outPt);
+        if (!HeaderExtensionRewriter.rewrite(out, 0, h, m.extMap)) {
+            roomMetrics.drop(DropReason.MALFORMED);
+            return;
+        }
+        rw.rewrite(out, 0, srcSsrc, now);
+        packetsSent++;
+        octetsSent += Rtp.payloadLength(out, 0, len, h);
+        if (subscriber.transport.sendRtp(out, 0, len)) {
+            roomMetrics.packetsOut.mark();
+            roomMetrics.bytesOut.mark(len);
+            subscriber.metrics.packetsDown.mark();
+            subscriber.metrics.bytesDown.mark(len);
+        } else {
+            roomMetrics.drop(DropReason.QUEUE_FULL);
+        }
+    }
+
+    /**
+     * Answers one NACKed sequence number from the source's cache (subscriber's executor): as
+     * RTX (RFC 4588 section 4) when the subscriber negotiated it for the payload type, else as
+     * the original packet. Returns true when something was sent.
+     */
+    boolean retransmit(int outSeq, long now, byte[] out) {
+        RetransmissionCache cache = source.cache;
+        SequenceRewriter rw = slot.rewriter;
+        if (cache == null || !active || closed || !rw.started()) {
+            return false;
+        }
+        int srcSeq = rw.toSource(outSeq);
+        int i = srcSeq & (resendSeq.length - 1);
+        if (resendSeq[i] == srcSeq && now - resendNanos[i] < subscriber.config.resendMinIntervalNanos()) {
+            return false;
+        }
+        int len = cache.copy(srcSeq, rw.sourceSsrc(), now, out, 0);
+        if (len < 0) {
+            return false;
+        }
+        int h = Rtp.headerLength(out, 0, len);
+        if (h < 0) {
+            return false;
+        }
+        PayloadMapping m = mapping;
+        int outPt = m.ptMap[Rtp.payloadType(out, 0)];
+        if (outPt < 0 || !HeaderExtensionRewriter.rewrite(out, 0, h, m.extMap)) {
+            return false;
+        }
+        resendSeq[i] = srcSeq;
+        resendNanos[i] = now;
+        Rtp.setSequence(out, 0, outSeq);
+        Rtp.setTimestamp(out, 0, rw.toOutgoingTimestamp(Rtp.timestamp(out, 0)));
+        int rtxPt = m.rtxPtBySubscriberPt[outPt];
+        if (rtxPt >= 0 && slot.rtxSsrc >= 0) {
+            if (len + 2 > out.length - 16) {
+                return false;
+            }
+            // RFC 4588 section 4: the original sequence number leads the RTX payload.
+            System.arraycopy(out, h, out, h + 2, len - h);
+            Rtp.put16(out, h, outSeq);
+            len += 2;
+            Rtp.setPayloadType(out, 0, rtxPt);
+            Rtp.setSsrc(out, 0, slot.rtxSsrc);
+            Rtp.setSequence(out, 0, slot.rtxSeq);
+            slot.rtxSeq = (slot.rtxSeq + 1) & 0xFFFF;
+        } else {
+            Rtp.setPayloadType(out, 0, outPt);
+            Rtp.setSsrc(out, 0, slot.ssrc);
+        }
+        return subscriber.transport.sendRtp(out, 0, len);
+    }
+
+    /** Takes one report block about this stream from the subscriber's RR or SR. */
+    void onReportBlock(int fraction, long lost, long jitter, long lsr, long dlsr, long now) {
+        this.fractionLost = fraction;
+        this.cumulativeLost = lost;
+        this.jitter = jitter;
+        if (lsr != 0 && lsr == lastSrMiddle) {
+            long rtt = now - lastSrSentNanos - dlsr * 1_000_000_000L / 65536;
+            if (rtt >= 0) {
+                rttNanos = rtt;
+            }
+        }
+    }
+}

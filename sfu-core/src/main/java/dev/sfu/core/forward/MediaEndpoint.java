@@ -1,0 +1,541 @@
+package dev.sfu.core.forward;
+
+import dev.sfu.core.room.Codec;
+import dev.sfu.core.room.HeaderExtension;
+import dev.sfu.core.room.MediaKind;
+import dev.sfu.core.room.PublishedTrack;
+import dev.sfu.core.transport.MediaTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The media side of one participant: what it publishes ({@link UpTrack}s), what it receives
+ * ({@link DownTrack}s), and its packet path. {@link #onRtp} and {@link #onRtcp} take decrypted
+ * packets from its transport's serial executor and need no socket: tests and benchmarks call
+ * them directly.
+ *
+ * <p>Threading: the per-packet path runs on this endpoint's executor and takes no lock. It owns
+ * three pooled buffers: one to unwrap RTX, one to rewrite RTP for each subscriber in turn, one
+ * to build RTCP. Track lists are copy-on-write arrays. {@link #close} returns the buffers to the
+ * pool once no packet is in flight.
+ */
+public final class MediaEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaEndpoint.class);
+    private static final int CLOSED = 1 << 30;
+    private static final UpTrack[] NO_UP = new UpTrack[0];
+    private static final DownTrack[] NO_DOWN = new DownTrack[0];
+    private static final int MAX_REPORT_BLOCKS = 31;
+
+    final String id;
+    final String cname;
+    private final byte[] cnameBytes;
+    final MediaTransport transport;
+    final PacketPool pool;
+    final ForwardingConfig config;
+    final LongSupplier clock;
+    final ForwardingMetrics roomMetrics;
+    final EndpointMetrics metrics;
+    /** The SSRC the server's RTCP to this participant is sent from. */
+    final long rtcpSsrc;
+    private final Random random;
+
+    private final byte[] ingressBuffer;
+    private final byte[] egressBuffer;
+    final byte[] rtcpBuffer;
+    private final long[] rembSsrcs = new long[MAX_REPORT_BLOCKS];
+    private long lastReportNanos;
+
+    private volatile UpTrack[] upTracks = NO_UP;
+    private volatile DownTrack[] downTracks = NO_DOWN;
+    private final List<UpTrack> retired = new ArrayList<>();
+    private final List<SendSlot> freeSlots = new ArrayList<>();
+    private final List<Codec>[] receiveCodecs;
+    private final List<HeaderExtension>[] receiveExtensions;
+
+    private final AtomicInteger state = new AtomicInteger();
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    @SuppressWarnings("unchecked")
+    public MediaEndpoint(String id, String cname, MediaTransport transport, ForwardingContext context,
+                         ForwardingMetrics roomMetrics, EndpointMetrics metrics) {
+        this.id = id;
+        this.cname = cname;
+        this.cnameBytes = cname.getBytes(StandardCharsets.UTF_8);
+        this.transport = transport;
+        this.pool = context.pool();
+        this.config = context.config();
+        this.clock = context.nanoClock();
+        this.roomMetrics = roomMetrics;
+        this.metrics = metrics;
+        this.random = new SecureRandom();
+        this.rtcpSsrc = newSsrc();
+        this.ingressBuffer = pool.acquire();
+        this.egressBuffer = pool.acquire();
+        this.rtcpBuffer = pool.acquire();
+        this.lastReportNanos = clock.getAsLong();
+        this.receiveCodecs = new List[MediaKind.values().length];
+        this.receiveExtensions = new List[MediaKind.values().length];
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public MediaTransport transport() {
+        return transport;
+    }
+
+    public EndpointMetrics metrics() {
+        return metrics;
+    }
+
+    public long rtcpSsrc() {
+        return rtcpSsrc;
+    }
+
+    public List<UpTrack> upTracks() {
+        return List.of(upTracks);
+    }
+
+    public List<DownTrack> downTracks() {
+        return List.of(downTracks);
+    }
+
+    // ---------------------------------------------------------------- set-up (any thread)
+
+    /**
+     * Adds or updates a published track (same track id: the SSRCs are updated). Returns the new
+     * UpTrack, or null when the track was already there or the endpoint is closed.
+     */
+    public synchronized UpTrack publish(PublishedTrack track) {
+        if (isClosed()) {
+            return null;
+        }
+        for (UpTrack u : upTracks) {
+            if (u.trackId().equals(track.trackId())) {
+                u.update(track);
+                return null;
+            }
+        }
+        UpTrack u = new UpTrack(this, track, pool, config, clock.getAsLong());
+        UpTrack[] n = Arrays.copyOf(upTracks, upTracks.length + 1);
+        n[n.length - 1] = u;
+        upTracks = n;
+        return u;
+    }
+
+    /**
+     * Removes a published track; the caller unsubscribes its DownTracks. Its cache is kept until
+     * the endpoint closes, so a packet in flight never writes into a released buffer.
+     */
+    public synchronized UpTrack unpublish(String trackId) {
+        UpTrack[] old = upTracks;
+        for (int i = 0; i < old.length; i++) {
+            if (old[i].trackId().equals(trackId)) {
+                UpTrack u = old[i];
+                UpTrack[] n = new UpTrack[old.length - 1];
+                System.arraycopy(old, 0, n, 0, i);
+                System.arraycopy(old, i + 1, n, i, old.length - i - 1);
+                upTracks = n;
+                retired.add(u);
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sets what this participant can receive for {@code kind}, as its own offer listed it (its
+     * payload types and extension ids). DownTracks map to these; until set, the publisher's
+     * numbers are used unchanged.
+     */
+    public void setReceiveCapabilities(MediaKind kind, List<Codec> codecs, List<HeaderExtension> extensions) {
+        synchronized (this) {
+            receiveCodecs[kind.ordinal()] = codecs == null ? null : List.copyOf(codecs);
+            receiveExtensions[kind.ordinal()] = extensions == null ? null : List.copyOf(extensions);
+        }
+        for (DownTrack d : downTracks) {
+            if (d.kind() == kind) {
+                d.setMapping(PayloadMapping.build(d.source().track(), codecs, extensions));
+            }
+        }
+    }
+
+    /**
+     * Makes this endpoint receive {@code up}. The DownTrack is inactive until
+     * {@link DownTrack#activate}. A slot freed by an earlier track of the same kind is reused
+     * (same SSRC, mid and continuing sequence numbers). Returns null when closed.
+     */
+    public DownTrack subscribe(UpTrack up) {
+        DownTrack d;
+        synchronized (this) {
+            if (isClosed()) {
+                return null;
+            }
+            SendSlot slot = null;
+            for (int i = 0; i < freeSlots.size(); i++) {
+                if (freeSlots.get(i).kind == up.kind()) {
+                    slot = freeSlots.remove(i);
+                    break;
+                }
+            }
+            if (slot == null) {
+                slot = new SendSlot(up.kind(), newSsrc(), newSsrc(), up.clockRate, random);
+            }
+            int k = up.kind().ordinal();
+            PayloadMapping m = PayloadMapping.build(up.track(), receiveCodecs[k], receiveExtensions[k]);
+            d = new DownTrack(this, up, slot, m, config.cacheSize());
+            DownTrack[] n = Arrays.copyOf(downTracks, downTracks.length + 1);
+            n[n.length - 1] = d;
+            downTracks = n;
+        }
+        up.addDownTrack(d);
+        return d;
+    }
+
+    /** Stops a DownTrack; its slot becomes free for the next track of the same kind. */
+    public void unsubscribe(DownTrack d) {
+        d.source().removeDownTrack(d);
+        d.close();
+        synchronized (this) {
+            DownTrack[] old = downTracks;
+            for (int i = 0; i < old.length; i++) {
+                if (old[i] == d) {
+                    DownTrack[] n = new DownTrack[old.length - 1];
+                    System.arraycopy(old, 0, n, 0, i);
+                    System.arraycopy(old, i + 1, n, i, old.length - i - 1);
+                    downTracks = n;
+                    if (!isClosed()) {
+                        freeSlots.add(d.slot);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    private long newSsrc() {
+        while (true) {
+            long s = random.nextInt() & 0xFFFFFFFFL;
+            if (s == 0) {
+                continue;
+            }
+            boolean used = s == rtcpSsrc;
+            for (DownTrack d : downTracks) {
+                used |= d.slot.ssrc == s || d.slot.rtxSsrc == s;
+            }
+            for (SendSlot f : freeSlots) {
+                used |= f.ssrc == s || f.rtxSsrc == s;
+            }
+            if (!used) {
+                return s;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- packet path
+
+    /** One decrypted RTP packet from this participant (its transport's executor). */
+    public void onRtp(byte[] buf, int off, int len) {
+        if (!enter()) {
+            roomMetrics.drop(DropReason.CLOSED);
+            return;
+        }
+        try {
+            ingress(buf, off, len);
+        } finally {
+            exit();
+        }
+    }
+
+    private void ingress(byte[] buf, int off, int len) {
+        long now = clock.getAsLong();
+        int h = Rtp.headerLength(buf, off, len);
+        if (h < 0) {
+            roomMetrics.drop(DropReason.MALFORMED);
+            return;
+        }
+        if (len + 64 > pool.bufferSize()) {
+            roomMetrics.drop(DropReason.TOO_LARGE);
+            return;
+        }
+        long ssrc = Rtp.ssrc(buf, off);
+        UpTrack up = bySsrc(ssrc);
+        if (up == null) {
+            up = learn(buf, off, h, ssrc);
+            if (up == null) {
+                roomMetrics.drop(DropReason.UNKNOWN_SSRC);
+                return;
+            }
+        }
+        metrics.packetsUp.mark();
+        metrics.bytesUp.mark(len);
+        roomMetrics.packetsIn.mark();
+        roomMetrics.bytesIn.mark(len);
+        boolean repaired = false;
+        if (ssrc == up.rtxSsrc && ssrc != up.ssrc) {
+            // RFC 4588 section 4: restore the original packet from the RTX packet.
+            int payload = Rtp.payloadLength(buf, off, len, h);
+            if (payload < 2) {
+                roomMetrics.drop(DropReason.RTX_PADDING);
+                return;
+            }
+            int apt = up.rtxToPrimary[Rtp.payloadType(buf, off)];
+            if (apt < 0 || up.ssrc < 0) {
+                roomMetrics.drop(DropReason.MALFORMED);
+                return;
+            }
+            byte[] in = ingressBuffer;
+            System.arraycopy(buf, off, in, 0, h);
+            int osn = Rtp.u16(buf, off + h);
+            System.arraycopy(buf, off + h + 2, in, h, len - h - 2);
+            len -= 2;
+            buf = in;
+            off = 0;
+            ssrc = up.ssrc;
+            Rtp.setSequence(in, 0, osn);
+            Rtp.setSsrc(in, 0, ssrc);
+            Rtp.setPayloadType(in, 0, apt);
+            repaired = true;
+        }
+        int seq = Rtp.sequence(buf, off);
+        int gap = up.stats.update(ssrc, seq, Rtp.timestamp(buf, off), now);
+        if (!repaired && gap > 0 && up.nackEnabled && gap <= config.maxNackGap()) {
+            int n = RtcpWriter.nack(rtcpBuffer, 0, rtcpSsrc, ssrc, (seq - gap) & 0xFFFF, gap);
+            metrics.nacksSent.inc();
+            roomMetrics.nacksSent.inc();
+            transport.sendRtcp(rtcpBuffer, 0, n);
+        }
+        boolean keyframe = false;
+        if (up.video) {
+            KeyframeDetector.Format f = up.formatByPt[Rtp.payloadType(buf, off)];
+            if (f != null) {
+                keyframe = KeyframeDetector.isKeyframe(f, buf, off + h, Rtp.payloadLength(buf, off, len, h));
+                if (keyframe && now - up.lastKeyframeNanos > 1_000_000L) {
+                    up.lastKeyframeNanos = now;
+                    metrics.keyframes.inc();
+                    roomMetrics.keyframes.inc();
+                }
+            }
+        }
+        if (up.cache != null) {
+            up.cache.store(buf, off, len, seq, ssrc, now);
+        }
+        if (up.keyframePending) {
+            up.requestKeyframe(now, rtcpBuffer);
+        }
+        for (DownTrack d : up.downTrackArray()) {
+            d.forward(buf, off, len, h, ssrc, keyframe, now, egressBuffer, roomMetrics);
+        }
+        if (now - lastReportNanos >= config.receiverReportIntervalNanos()) {
+            sendReceiverReport(now);
+        }
+    }
+
+    private UpTrack bySsrc(long ssrc) {
+        for (UpTrack u : upTracks) {
+            if (u.ssrc == ssrc || u.rtxSsrc == ssrc) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Finds the track of an unsignalled SSRC: by its sdes:mid header extension (RFC 8843
+     * section 15), else by payload type when only one track with an unknown SSRC can carry it.
+     * A known track arriving on a new SSRC (the publisher restarted its stream) is switched.
+     */
+    private UpTrack learn(byte[] buf, int off, int h, long ssrc) {
+        int pt = Rtp.payloadType(buf, off);
+        UpTrack match = null;
+        for (UpTrack u : upTracks) {
+            if (u.midExtensionId > 0) {
+                long f = HeaderExtensionRewriter.find(buf, off, h, u.midExtensionId);
+                if (f >= 0 && equalsAscii(buf, (int) (f >>> 16), (int) (f & 0xFFFF), u.track().mid())) {
+                    match = u;
+                    break;
+                }
+            }
+        }
+        if (match == null) {
+            for (UpTrack u : upTracks) {
+                if (u.ssrc < 0 && (u.codecByPt[pt] != null || u.rtxToPrimary[pt] >= 0)) {
+                    if (match != null) {
+                        return null; // Ambiguous.
+                    }
+                    match = u;
+                }
+            }
+        }
+        if (match == null) {
+            return null;
+        }
+        if (match.codecByPt[pt] == null && match.rtxToPrimary[pt] >= 0) {
+            match.rtxSsrc = ssrc;
+        } else if (match.codecByPt[pt] != null) {
+            LOG.debug("{}: track {} now on SSRC {} (was {})", id, match.trackId(), ssrc, match.ssrc);
+            match.ssrc = ssrc;
+        } else {
+            return null;
+        }
+        return match;
+    }
+
+    private static boolean equalsAscii(byte[] b, int at, int len, String s) {
+        if (s == null || s.length() != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if ((b[at + i] & 0xFF) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The server's receiver report to this publisher (RFC 3550 section 6.4.2), one block per
+     * stream heard from, followed by a REMB (draft-alvestrand-rmcat-remb) when configured.
+     */
+    private void sendReceiverReport(long now) {
+        lastReportNanos = now;
+        UpTrack[] ups = upTracks;
+        int blocks = 0;
+        for (UpTrack u : ups) {
+            if (u.stats.hasData() && blocks < MAX_REPORT_BLOCKS) {
+                blocks++;
+            }
+        }
+        if (blocks == 0) {
+            return;
+        }
+        byte[] b = rtcpBuffer;
+        int p = RtcpWriter.receiverReportHeader(b, 0, rtcpSsrc, blocks);
+        int video = 0;
+        int written = 0;
+        for (UpTrack u : ups) {
+            if (u.stats.hasData() && written < blocks) {
+                u.stats.writeReportBlock(b, p, now);
+                p += RtcpWriter.REPORT_BLOCK_LENGTH;
+                written++;
+                if (u.video) {
+                    rembSsrcs[video++] = u.stats.ssrc();
+                }
+            }
+        }
+        if (config.rembBitrate() > 0 && video > 0) {
+            p += RtcpWriter.remb(b, p, rtcpSsrc, config.rembBitrate(), rembSsrcs, video);
+        }
+        transport.sendRtcp(b, 0, p);
+    }
+
+    /**
+     * One decrypted (compound) RTCP packet from this participant, as publisher (sender reports)
+     * and as subscriber (receiver reports, NACK, PLI, FIR). Nothing is forwarded raw.
+     */
+    public void onRtcp(byte[] buf, int off, int len) {
+        if (!enter()) {
+            return;
+        }
+        try {
+            RtcpTermination.process(this, buf, off, len, clock.getAsLong());
+        } finally {
+            exit();
+        }
+    }
+
+    UpTrack primaryBySsrc(long ssrc) {
+        for (UpTrack u : upTracks) {
+            if (u.ssrc == ssrc) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    DownTrack downTrackBySsrc(long ssrc) {
+        for (DownTrack d : downTracks) {
+            if (d.slot.ssrc == ssrc) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    byte[] egressBuffer() {
+        return egressBuffer;
+    }
+
+    byte[] cnameBytes() {
+        return cnameBytes;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private boolean enter() {
+        while (true) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void exit() {
+        if (state.decrementAndGet() == CLOSED) {
+            releaseBuffers();
+        }
+    }
+
+    public boolean isClosed() {
+        return (state.get() & CLOSED) != 0;
+    }
+
+    /**
+     * Stops the packet path. Buffers and caches go back to the pool as soon as no packet is in
+     * flight. The caller (the room) unsubscribes DownTracks first. Idempotent.
+     */
+    public void close() {
+        int s = state.getAndUpdate(x -> x | CLOSED);
+        if ((s & CLOSED) != 0) {
+            return;
+        }
+        metrics.unregister();
+        if (s == 0) {
+            releaseBuffers();
+        }
+    }
+
+    private void releaseBuffers() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        List<UpTrack> all;
+        synchronized (this) {
+            all = new ArrayList<>(retired);
+            all.addAll(Arrays.asList(upTracks));
+            retired.clear();
+            freeSlots.clear();
+        }
+        for (UpTrack u : all) {
+            u.close();
+        }
+        pool.release(ingressBuffer);
+        pool.release(egressBuffer);
+        pool.release(rtcpBuffer);
+    }
+}

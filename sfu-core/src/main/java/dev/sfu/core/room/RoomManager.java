@@ -1,0 +1,251 @@
+package dev.sfu.core.room;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.forward.DownTrack;
+import dev.sfu.core.forward.ForwardingContext;
+import dev.sfu.core.forward.MediaEndpoint;
+import dev.sfu.core.forward.UpTrack;
+import dev.sfu.core.transport.MediaTransport;
+import dev.sfu.core.transport.TransportListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The rooms of one server. A room is created on its first join and removed when its last
+ * participant leaves. Every track published in a room is subscribed by every other participant
+ * of that room and by no one else.
+ *
+ * <p>Membership changes (join, publish, leave) are serialized by one lock; they are rare and
+ * never touch the packet path, which reads copy-on-write snapshots. Listener calls are made after
+ * the lock is released.
+ */
+public final class RoomManager {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomManager.class);
+
+    private final MetricRegistry registry;
+    private final RoomListener listener;
+    private final int maxParticipants;
+    private final ForwardingContext context;
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+
+    /**
+     * @param registry        where room and participant metrics are registered
+     * @param listener        the signaling layer
+     * @param maxParticipants per room; a join beyond it throws {@link RoomFullException}
+     * @param context         buffer pool, forwarding tunables, clock
+     */
+    public RoomManager(MetricRegistry registry, RoomListener listener, int maxParticipants, ForwardingContext context) {
+        this.registry = registry;
+        this.listener = listener;
+        this.maxParticipants = maxParticipants;
+        this.context = context;
+    }
+
+    public RoomManager(MetricRegistry registry, RoomListener listener, int maxParticipants) {
+        this(registry, listener, maxParticipants, ForwardingContext.defaults());
+    }
+
+    ForwardingContext context() {
+        return context;
+    }
+
+    MetricRegistry registry() {
+        return registry;
+    }
+
+    public int maxParticipants() {
+        return maxParticipants;
+    }
+
+    public Room room(String roomId) {
+        return rooms.get(roomId);
+    }
+
+    public Collection<Room> rooms() {
+        return List.copyOf(rooms.values());
+    }
+
+    public int participantCount() {
+        int n = 0;
+        for (Room r : rooms.values()) {
+            n += r.size();
+        }
+        return n;
+    }
+
+    /**
+     * Joins {@code roomId}, creating it if needed. The transport is created by
+     * {@code transportFactory}, which receives the new participant as its listener (only when
+     * the room has space). The participant immediately gets inactive DownTracks for every track
+     * already published in the room ({@link RoomListener#receiveSetChanged} is raised if any).
+     *
+     * @throws RoomFullException    when the room holds {@link #maxParticipants()} already
+     * @throws IllegalStateException when the id is already in the room
+     */
+    public Participant join(String roomId, String participantId, String displayName,
+                            Function<TransportListener, MediaTransport> transportFactory) throws RoomFullException {
+        Participant p;
+        Room room;
+        boolean receives;
+        synchronized (lock) {
+            room = rooms.get(roomId);
+            if (room == null) {
+                room = new Room(roomId, maxParticipants, registry);
+                rooms.put(roomId, room);
+                LOG.info("room {} created", roomId);
+            }
+            if (room.participant(participantId) != null) {
+                throw new IllegalStateException("participant " + participantId + " already in room " + roomId);
+            }
+            if (room.size() >= maxParticipants) {
+                throw new RoomFullException(roomId, maxParticipants);
+            }
+            try {
+                p = new Participant(participantId, displayName, room, this, transportFactory);
+            } catch (RuntimeException ex) {
+                if (room.size() == 0) {
+                    rooms.remove(roomId);
+                    room.unregisterMetrics();
+                }
+                throw ex;
+            }
+            for (Participant other : room.participants()) {
+                for (UpTrack up : other.endpoint().upTracks()) {
+                    p.endpoint().subscribe(up);
+                }
+            }
+            room.add(p);
+            receives = !p.endpoint().downTracks().isEmpty();
+        }
+        LOG.info("{} joined room {} ({} participants)", participantId, roomId, room.size());
+        listener.participantJoined(room, p);
+        if (receives) {
+            listener.receiveSetChanged(p);
+        }
+        return p;
+    }
+
+    /**
+     * Joins with an existing transport; the caller routes that transport's listener calls to
+     * the returned participant (it is a {@link TransportListener}).
+     */
+    public Participant join(String roomId, String participantId, String displayName, MediaTransport transport)
+            throws RoomFullException {
+        return join(roomId, participantId, displayName, l -> transport);
+    }
+
+    void publish(Participant p, List<PublishedTrack> tracks) {
+        Set<Participant> affected = new LinkedHashSet<>();
+        Room room = p.room();
+        synchronized (lock) {
+            if (room.participant(p.id()) != p) {
+                return;
+            }
+            MediaEndpoint e = p.endpoint();
+            Set<String> keep = new HashSet<>();
+            for (PublishedTrack t : tracks) {
+                keep.add(t.trackId());
+            }
+            for (UpTrack up : e.upTracks()) {
+                if (!keep.contains(up.trackId())) {
+                    e.unpublish(up.trackId());
+                    unsubscribeAll(room, up, affected);
+                }
+            }
+            for (PublishedTrack t : tracks) {
+                UpTrack up = e.publish(t);
+                if (up == null) {
+                    continue;
+                }
+                for (Participant other : room.participants()) {
+                    if (other != p && other.endpoint().subscribe(up) != null) {
+                        affected.add(other);
+                    }
+                }
+            }
+        }
+        listener.tracksChanged(room, p, List.copyOf(tracks));
+        for (Participant s : affected) {
+            listener.receiveSetChanged(s);
+        }
+    }
+
+    private static void unsubscribeAll(Room room, UpTrack up, Set<Participant> affected) {
+        for (DownTrack d : up.downTracks()) {
+            d.subscriber().unsubscribe(d);
+            Participant s = room.participant(d.subscriber().id());
+            if (s != null) {
+                affected.add(s);
+            }
+        }
+    }
+
+    void trackStateChanged(Participant p, MediaKind kind, boolean muted) {
+        listener.trackStateChanged(p.room(), p, kind, muted);
+    }
+
+    /**
+     * Removes a participant: its tracks stop reaching everyone (their DownTracks are removed and
+     * each subscriber gets {@link RoomListener#receiveSetChanged}), its own DownTracks are
+     * removed, its transport is closed and its buffers return to the pool. Idempotent.
+     */
+    public void leave(Participant p, LeaveReason reason) {
+        Set<Participant> affected = new LinkedHashSet<>();
+        Room room = p.room();
+        boolean roomClosed = false;
+        synchronized (lock) {
+            if (!room.remove(p)) {
+                return;
+            }
+            for (UpTrack up : p.endpoint().upTracks()) {
+                unsubscribeAll(room, up, affected);
+            }
+            for (DownTrack d : p.endpoint().downTracks()) {
+                p.endpoint().unsubscribe(d);
+            }
+            p.endpoint().close();
+            affected.remove(p);
+            if (room.size() == 0 && rooms.get(room.id()) == room) {
+                rooms.remove(room.id());
+                room.unregisterMetrics();
+                roomClosed = true;
+            }
+        }
+        LOG.info("{} left room {} ({})", p.id(), room.id(), reason);
+        try {
+            p.transport().close();
+        } catch (RuntimeException ex) {
+            LOG.warn("closing the transport of {} failed", p.id(), ex);
+        }
+        listener.participantLeft(room, p, reason);
+        for (Participant s : affected) {
+            listener.receiveSetChanged(s);
+        }
+        if (roomClosed) {
+            LOG.info("room {} removed", room.id());
+            listener.roomClosed(room);
+        }
+    }
+
+    /** Removes everyone (server shutdown). */
+    public void close() {
+        List<Participant> all = new ArrayList<>();
+        for (Room r : rooms.values()) {
+            all.addAll(r.participants());
+        }
+        for (Participant p : all) {
+            leave(p, LeaveReason.REMOVED);
+        }
+    }
+}

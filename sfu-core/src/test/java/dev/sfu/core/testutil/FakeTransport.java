@@ -1,0 +1,125 @@
+package dev.sfu.core.testutil;
+
+import dev.sfu.core.transport.DtlsSetup;
+import dev.sfu.core.transport.Fingerprint;
+import dev.sfu.core.transport.IceCandidate;
+import dev.sfu.core.transport.MediaTransport;
+import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.core.transport.TransportListener;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A transport without sockets or encryption: it records a copy of every packet "sent" (the
+ * plaintext the SRTP layer would encrypt) and checks the caller left tail room for the tag.
+ */
+public class FakeTransport implements MediaTransport {
+    /** Bytes the real transport needs after the packet for the SRTP/SRTCP trailer. */
+    public static final int REQUIRED_TAIL = 16 + 4;
+
+    private final String id;
+    public final List<byte[]> rtp = new ArrayList<>();
+    public final List<byte[]> rtcp = new ArrayList<>();
+    public TransportListener listener;
+    public boolean closed;
+    public boolean refuse;
+
+    public FakeTransport(String id) {
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String localIceUfrag() {
+        return "ufrag";
+    }
+
+    @Override
+    public String localIcePwd() {
+        return "pwd";
+    }
+
+    @Override
+    public List<IceCandidate> localCandidates() {
+        return List.of();
+    }
+
+    @Override
+    public Fingerprint localFingerprint() {
+        return new Fingerprint("sha-256", "00");
+    }
+
+    @Override
+    public DtlsSetup localSetup(DtlsSetup remote) {
+        return DtlsSetup.PASSIVE;
+    }
+
+    @Override
+    public void setRemote(RemoteParameters remote) {
+    }
+
+    @Override
+    public void addRemoteCandidate(IceCandidate candidate) {
+    }
+
+    @Override
+    public boolean isConnected() {
+        return !closed;
+    }
+
+    @Override
+    public synchronized boolean sendRtp(byte[] buf, int off, int len) {
+        if (off + len + REQUIRED_TAIL > buf.length) {
+            throw new AssertionError("no tail room for the SRTP tag");
+        }
+        if (closed || refuse) {
+            return false;
+        }
+        rtp.add(Arrays.copyOfRange(buf, off, off + len));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean sendRtcp(byte[] buf, int off, int len) {
+        if (off + len + REQUIRED_TAIL > buf.length) {
+            throw new AssertionError("no tail room for the SRTCP trailer");
+        }
+        if (closed || refuse) {
+            return false;
+        }
+        rtcp.add(Arrays.copyOfRange(buf, off, off + len));
+        return true;
+    }
+
+    /** RTCP packets sent whose first packet type is {@code pt} (and FMT {@code fmt}, or any if -1). */
+    public synchronized List<byte[]> rtcp(int pt, int fmt) {
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] b : rtcp) {
+            if ((b[1] & 0xFF) == pt && (fmt < 0 || (b[0] & 0x1F) == fmt)) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    public synchronized void clear() {
+        rtp.clear();
+        rtcp.clear();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (listener != null) {
+                listener.onClosed(this, dev.sfu.core.transport.CloseReason.LOCAL_CLOSE, "closed");
+            }
+        }
+    }
+}
