@@ -1,20 +1,67 @@
 package dev.sfu.signaling;
 
-/** Entry point of the {@code ./sfu} launcher. Subcommands are added as they are built. */
+import dev.sfu.signaling.config.CommandLine;
+import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.http.SignalingServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Entry point of the {@code ./sfu} launcher: {@code serve} (the default) and {@code --help}.
+ * A bad command line prints a sentence and the help to stderr and exits with status 2.
+ */
 public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
-        System.out.println("""
-                Usage: ./sfu [COMMAND] [OPTIONS]
+    public static void main(String[] args) throws InterruptedException {
+        int status = run(args, System.out, System.err);
+        if (status >= 0) {
+            System.exit(status);
+        }
+    }
 
-                A selective forwarding unit (SFU) for WebRTC group calls.
-
-                Commands:
-                  serve        start the server (default; not built yet)
-                  loadtest     synthetic publishers and subscribers (not built yet)
-                  help         print this help
-                """);
+    /**
+     * Runs a command line. Returns the exit status for commands that end (help: 0, a usage
+     * error: 2, a failed start: 1), or -1 after a server started and was stopped by a signal.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        CommandLine cl;
+        ServerConfig config;
+        try {
+            cl = CommandLine.parse(args);
+            if (cl.command().equals("help")) {
+                out.print(CommandLine.HELP);
+                return 0;
+            }
+            config = ServerConfig.from(cl.config());
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            err.println("sfu: " + e.getMessage());
+            err.println();
+            err.print(CommandLine.HELP);
+            return 2;
+        }
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        Logger log = LoggerFactory.getLogger(Main.class);
+        SignalingServer server;
+        try {
+            server = SignalingServer.start(config);
+        } catch (RuntimeException e) {
+            log.error("could not start on {}:{}: {}", config.httpBind(), config.httpPort(), e.toString());
+            return 1;
+        }
+        log.warn("media transport is not wired into this build yet: browsers negotiate but receive no media");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "sfu-shutdown"));
+        stopped.await();
+        return -1;
     }
 }

@@ -1,0 +1,132 @@
+package dev.sfu.signaling.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The launcher's command line: a command and options, turned into a {@link Config}.
+ * Precedence, strongest first: flags, {@code -D} system properties, {@code --config FILE},
+ * environment variables named in reference.conf, reference.conf defaults.
+ *
+ * @param command   "serve" or "help"
+ * @param overrides the config keys set by flags
+ * @param file      the --config file, null when none
+ */
+public record CommandLine(String command, Map<String, Object> overrides, File file) {
+
+    /** The help text listing every command and option. */
+    public static final String HELP = """
+            Usage: ./sfu [COMMAND] [OPTIONS]
+
+            A selective forwarding unit (SFU) for WebRTC group calls.
+
+            Commands:
+              serve                     start the server (the default)
+              test                      install what the tests need, then run the whole test suite
+              loadtest [OPTIONS]        synthetic publishers/subscribers against a running server
+              bench [JMH ARGS]          JMH benchmarks of the packet path
+              help, --help, -h          print this help
+
+            Options of serve:
+              --http-port PORT          HTTP and WebSocket port (default 8080; env SFU_HTTP_PORT)
+              --media-port PORT         the single UDP media port (default 10000; env SFU_MEDIA_PORT)
+              --bind ADDRESS            address both ports bind to (default 0.0.0.0; env SFU_BIND)
+              --advertise-address ADDR  address for ICE candidates; repeat for several
+                                        (default: the bind address; env SFU_ADVERTISE_ADDRESSES=a,b)
+              --config FILE             a HOCON file overriding reference.conf (keys under sfu { ... })
+              --help                    print this help
+
+            Any setting can also be given as a system property, e.g. JAVA_OPTS=-Dsfu.rooms.max-participants=8.
+            The page is served at http://HOST:PORT/ and the signaling WebSocket at ws://HOST:PORT/ws.
+            """;
+
+    /** Parses the arguments; throws {@link IllegalArgumentException} with a sentence on a bad one. */
+    public static CommandLine parse(String[] args) {
+        String command = "serve";
+        int i = 0;
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            command = switch (args[0]) {
+                case "serve" -> "serve";
+                case "help" -> "help";
+                case "test", "loadtest", "bench" -> throw new IllegalArgumentException("The command '" + args[0]
+                        + "' is run by the ./sfu launcher, not by this class.");
+                default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'.");
+            };
+            i = 1;
+        }
+        Map<String, Object> overrides = new HashMap<>();
+        List<String> advertise = new ArrayList<>();
+        File file = null;
+        for (; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--help", "-h" -> command = "help";
+                case "--http-port", "--media-port", "--bind", "--advertise-address", "--config" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("The option " + arg + " needs a value.");
+                        }
+                        value = args[++i];
+                    }
+                    switch (arg) {
+                        case "--http-port" -> overrides.put("sfu.http.port", port(arg, value));
+                        case "--media-port" -> overrides.put("sfu.media.port", port(arg, value));
+                        case "--bind" -> {
+                            overrides.put("sfu.http.bind", value);
+                            overrides.put("sfu.media.bind", value);
+                        }
+                        case "--advertise-address" -> advertise.add(value);
+                        default -> {
+                            file = new File(value);
+                            if (!file.isFile()) {
+                                throw new IllegalArgumentException("The config file '" + value + "' does not exist.");
+                            }
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("Unknown option '" + args[i] + "'.");
+            }
+        }
+        if (!advertise.isEmpty()) {
+            overrides.put("sfu.media.advertise-addresses", advertise);
+        }
+        return new CommandLine(command, overrides, file);
+    }
+
+    /** The configuration this command line selects, resolved. */
+    public Config config() {
+        Config reference = ConfigFactory.parseResources(CommandLine.class.getClassLoader(), "reference.conf");
+        Config fromFile = file == null ? ConfigFactory.empty()
+                : ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+        return ConfigFactory.parseMap(overrides, "command-line flags")
+                .withFallback(ConfigFactory.parseProperties(System.getProperties()))
+                .withFallback(fromFile)
+                .withFallback(reference)
+                .resolve();
+    }
+
+    private static int port(String option, String value) {
+        try {
+            int p = Integer.parseInt(value);
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new IllegalArgumentException("The option " + option + " needs a port number 0-65535, not '" + value + "'.");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sfu.signaling.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server's settings, read from the {@code sfu} block of a Typesafe {@link Config}
+ * (reference.conf holds the defaults).
+ *
+ * @param httpBind           address the HTTP/WebSocket server binds to
+ * @param httpPort           HTTP port; 0 picks a free one (tests)
+ * @param mediaBind          address the UDP media port binds to
+ * @param mediaPort          the single UDP media port
+ * @param advertiseAddresses addresses for the server's ICE host candidates; empty means the bind address
+ * @param maxParticipants    participants per room
+ * @param maxMessageBytes    largest WebSocket message accepted (64 KiB)
+ * @param maxRequestBytes    largest HTTP request body accepted
+ * @param offerTimeout       how long a server offer may stay unanswered before it is offered again
+ */
+public record ServerConfig(String httpBind, int httpPort, String mediaBind, int mediaPort,
+                           List<String> advertiseAddresses, int maxParticipants, int maxMessageBytes,
+                           int maxRequestBytes, Duration offerTimeout) {
+
+    public ServerConfig {
+        advertiseAddresses = List.copyOf(advertiseAddresses);
+        checkPort("sfu.http.port", httpPort);
+        checkPort("sfu.media.port", mediaPort);
+        if (maxParticipants < 1) {
+            throw new IllegalArgumentException("sfu.rooms.max-participants must be at least 1");
+        }
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException("sfu.http.max-message-bytes must be at least 1024");
+        }
+        if (offerTimeout.isNegative() || offerTimeout.isZero()) {
+            throw new IllegalArgumentException("sfu.signaling.offer-timeout must be positive");
+        }
+    }
+
+    /** Reads the {@code sfu} block; throws {@link IllegalArgumentException} with the key on a bad value. */
+    public static ServerConfig from(Config root) {
+        try {
+            Config c = root.getConfig("sfu");
+            return new ServerConfig(c.getString("http.bind"), c.getInt("http.port"), c.getString("media.bind"),
+                    c.getInt("media.port"), addresses(c), c.getInt("rooms.max-participants"),
+                    (int) c.getBytes("http.max-message-bytes").longValue(),
+                    (int) c.getBytes("http.max-request-bytes").longValue(), c.getDuration("signaling.offer-timeout"));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Defaults for tests: 127.0.0.1, ephemeral HTTP port, the given media port. */
+    public static ServerConfig loopback(int mediaPort) {
+        return new ServerConfig("127.0.0.1", 0, "127.0.0.1", mediaPort, List.of("127.0.0.1"), 50, 65536, 65536,
+                Duration.ofSeconds(10));
+    }
+
+    /** A copy with another room size and offer timeout (tests). */
+    public ServerConfig with(int maxParticipantsPerRoom, Duration timeout) {
+        return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipantsPerRoom,
+                maxMessageBytes, maxRequestBytes, timeout);
+    }
+
+    private static List<String> addresses(Config c) {
+        String key = "media.advertise-addresses";
+        if (c.getValue(key).valueType() == ConfigValueType.STRING) {
+            List<String> out = new ArrayList<>();
+            for (String s : c.getString(key).split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.strip());
+                }
+            }
+            return out;
+        }
+        return c.getStringList(key);
+    }
+
+    private static void checkPort(String key, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(key + " must be 0-65535, not " + port);
+        }
+    }
+}

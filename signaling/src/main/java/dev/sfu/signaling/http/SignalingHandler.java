@@ -1,0 +1,125 @@
+package dev.sfu.signaling.http;
+
+import dev.sfu.signaling.message.ErrorCode;
+import dev.sfu.signaling.message.Message;
+import dev.sfu.signaling.message.MessageCodec;
+import dev.sfu.signaling.message.SignalingException;
+import dev.sfu.signaling.room.RoomService;
+import dev.sfu.signaling.session.ClientSession;
+import dev.sfu.signaling.session.TransportFactory;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The business handler of one WebSocket: checks the frame size (the protocol's 64 KiB, below
+ * Netty's own 2 MiB decoder limit, so the client gets FRAME_TOO_LARGE before the close), reads
+ * JSON into a {@link Message}, hands it to the connection's {@link ClientSession}, and writes
+ * every rejection back as an {@code error} message. Only FRAME_TOO_LARGE and TRANSPORT_CLOSED
+ * close the connection.
+ */
+public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingHandler.class);
+
+    private final RoomService rooms;
+    private final TransportFactory transports;
+    private final int maxMessageBytes;
+    private final Duration offerTimeout;
+    private ClientSession session;
+    private Channel channel;
+
+    public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout) {
+        this.rooms = rooms;
+        this.transports = transports;
+        this.maxMessageBytes = maxMessageBytes;
+        this.offerTimeout = offerTimeout;
+    }
+
+    /** The session of this connection, null before the WebSocket handshake (tests). */
+    public ClientSession session() {
+        return session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        session = new ClientSession(rooms, transports, ctx.channel().eventLoop(), this::send, this::sendAndClose, offerTimeout);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
+            LOG.debug("WebSocket open from {} ({})", ctx.channel().remoteAddress(), hc.requestUri());
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame.content().readableBytes() > maxMessageBytes) {
+            sendAndClose(new Message.Error(ErrorCode.FRAME_TOO_LARGE.name(), "The frame has "
+                    + frame.content().readableBytes() + " bytes; messages must be at most " + maxMessageBytes
+                    + " bytes. The connection is closed."));
+            return;
+        }
+        if (frame instanceof BinaryWebSocketFrame) {
+            send(new Message.Error(ErrorCode.UNSUPPORTED_FRAME.name(), "Binary frames are not used; send JSON text frames."));
+            return;
+        }
+        if (!(frame instanceof TextWebSocketFrame text)) {
+            return;
+        }
+        String json = text.content().toString(StandardCharsets.UTF_8);
+        try {
+            session.onMessage(MessageCodec.decode(json));
+        } catch (SignalingException e) {
+            LOG.debug("rejected {}: {} {}", session.participantId(), e.code(), e.getMessage());
+            send(e.toMessage());
+        } catch (RuntimeException e) {
+            LOG.error("failed to handle a message of {}", session.participantId(), e);
+            send(new Message.Error(ErrorCode.INTERNAL.name(), "The server failed to handle the message ("
+                    + e.getClass().getSimpleName() + "); this is a server bug."));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        session.onClose();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("closing WebSocket of {}: {}", session == null ? null : session.participantId(), cause.toString());
+        ctx.close();
+    }
+
+    private void send(Message m) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new TextWebSocketFrame(MessageCodec.encode(m)));
+        }
+    }
+
+    private void sendAndClose(Message.Error e) {
+        if (!channel.isActive()) {
+            return;
+        }
+        session.onClose();
+        WebSocketCloseStatus status = ErrorCode.FRAME_TOO_LARGE.name().equals(e.code())
+                ? WebSocketCloseStatus.MESSAGE_TOO_BIG : WebSocketCloseStatus.NORMAL_CLOSURE;
+        channel.write(new TextWebSocketFrame(MessageCodec.encode(e)));
+        channel.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.sfu.signaling.http;
+
+import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.room.RoomDirectory;
+import dev.sfu.signaling.room.RoomService;
+import dev.sfu.signaling.session.TransportFactory;
+import dev.sfu.signaling.session.UnwiredTransport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP server on one port: the web client's files and the signaling WebSocket at
+ * {@code /ws}. Pipeline per connection:
+ * {@code HttpServerCodec -> HttpObjectAggregator -> WebSocketServerProtocolHandler(/ws)
+ * -> WebSocketFrameAggregator -> StaticFileHandler (HTTP requests) -> SignalingHandler (frames)}.
+ */
+public final class SignalingServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
+    /** Netty's own frame limit, above the protocol's, so that big frames reach SignalingHandler. */
+    static final int NETTY_MAX_FRAME = 2 * 1024 * 1024;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel server;
+    private final RoomService rooms;
+
+    private SignalingServer(EventLoopGroup boss, EventLoopGroup workers, Channel server, RoomService rooms) {
+        this.boss = boss;
+        this.workers = workers;
+        this.server = server;
+        this.rooms = rooms;
+    }
+
+    /**
+     * Starts with in-memory rooms ({@link RoomDirectory}) and a transport that signals but
+     * carries no media ({@link UnwiredTransport}); for tests and until the media layer is wired.
+     */
+    public static SignalingServer start(ServerConfig config) throws InterruptedException {
+        List<String> addresses = config.advertiseAddresses().isEmpty() ? List.of(config.mediaBind()) : config.advertiseAddresses();
+        return start(config, new RoomDirectory(config.maxParticipants()), UnwiredTransport.factory(addresses, config.mediaPort()));
+    }
+
+    /** Binds the HTTP port and serves until {@link #close()}. */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports)
+            throws InterruptedException {
+        EventLoopGroup boss = new NioEventLoopGroup(1);
+        EventLoopGroup workers = new NioEventLoopGroup();
+        StaticFileHandler files = new StaticFileHandler();
+        try {
+            Channel ch = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            configure(c.pipeline(), config, rooms, transports, files);
+                        }
+                    })
+                    .bind(new InetSocketAddress(config.httpBind(), config.httpPort())).sync().channel();
+            SignalingServer s = new SignalingServer(boss, workers, ch, rooms);
+            LOG.info("serving http://{}:{}/ and ws://{}:{}/ws", config.httpBind(), s.port(), config.httpBind(), s.port());
+            return s;
+        } catch (InterruptedException | RuntimeException e) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** Installs the per-connection handlers; also used by EmbeddedChannel tests. */
+    public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
+                                 StaticFileHandler files) {
+        p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+        p.addLast("aggregator", new HttpObjectAggregator(config.maxRequestBytes()));
+        p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/ws")
+                .checkStartsWith(false)
+                .maxFramePayloadLength(NETTY_MAX_FRAME)
+                .handshakeTimeoutMillis(10_000)
+                .dropPongFrames(true)
+                .build()));
+        p.addLast("frames", new WebSocketFrameAggregator(NETTY_MAX_FRAME));
+        p.addLast("files", files);
+        p.addLast("signaling", new SignalingHandler(rooms, transports, config.maxMessageBytes(),
+                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout()));
+    }
+
+    /** The bound HTTP port (the real one when the config asked for 0). */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** The room layer this server signals for. */
+    public RoomService rooms() {
+        return rooms;
+    }
+
+    /** Stops accepting, closes every connection and waits for the threads to end. */
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.sfu.signaling.message;
+
+/** The codes of {@link Message.Error} messages; see docs/signaling.md for when each is sent. */
+public enum ErrorCode {
+    /** The frame is not a JSON object, or has duplicate keys. */
+    BAD_JSON,
+    /** {@code type} is missing or not a known message type. */
+    UNKNOWN_TYPE,
+    /** A required field is missing or has a bad value. */
+    INVALID_FIELD,
+    /** A message other than join/ping before join. */
+    NOT_JOINED,
+    /** A second join on the same connection. */
+    ALREADY_JOINED,
+    /** The SDP could not be parsed or offers nothing usable. */
+    BAD_SDP,
+    /** An offer while the server's own offer awaits an answer (glare; the client rolls back). */
+    NEGOTIATION_IN_PROGRESS,
+    /** An answer when the server has no offer pending. */
+    NO_PENDING_OFFER,
+    /** The room has reached its configured size. */
+    ROOM_FULL,
+    /** The frame is over 64 KiB; the server closes the connection after this error. */
+    FRAME_TOO_LARGE,
+    /** A binary frame; the protocol is JSON text frames only. */
+    UNSUPPORTED_FRAME,
+    /**
+     * The media transport ended (ICE failure, consent expiry, DTLS failure); the participant has
+     * left the room and the server closes the connection after this error. Join again.
+     */
+    TRANSPORT_CLOSED,
+    /** A server bug; the message says what failed. */
+    INTERNAL
+}

@@ -1,0 +1,176 @@
+package dev.sfu.signaling.message;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every message of the signaling protocol (docs/signaling.md): one record per {@code type}.
+ * Records used in both directions ({@code offer}, {@code answer}, {@code candidate},
+ * {@code trackState}) share one type; fields that only one direction fills are null in the
+ * other and left out of the JSON. {@link #validate()} checks what a client sent.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(Message.Join.class), @JsonSubTypes.Type(Message.Joined.class),
+    @JsonSubTypes.Type(Message.Offer.class), @JsonSubTypes.Type(Message.Answer.class),
+    @JsonSubTypes.Type(Message.Candidate.class), @JsonSubTypes.Type(Message.ParticipantJoined.class),
+    @JsonSubTypes.Type(Message.ParticipantLeft.class), @JsonSubTypes.Type(Message.TrackState.class),
+    @JsonSubTypes.Type(Message.Leave.class), @JsonSubTypes.Type(Message.Ping.class),
+    @JsonSubTypes.Type(Message.Pong.class), @JsonSubTypes.Type(Message.Error.class)
+})
+public sealed interface Message {
+    /** Room names: 1-64 of A-Z a-z 0-9 _ -. */
+    Pattern ROOM = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** The most characters of an SDP in a message (the frame limit is 64 KiB anyway). */
+    int MAX_SDP = 60 * 1024;
+
+    /** Checks the fields a client must send; throws INVALID_FIELD naming the field. */
+    default void validate() throws SignalingException {
+    }
+
+    /** Client: join a room, creating it when it does not exist. Must be the first message. */
+    @JsonTypeName("join")
+    record Join(String room, String name) implements Message {
+        @Override
+        public void validate() throws SignalingException {
+            if (room == null || !ROOM.matcher(room).matches()) {
+                throw invalid("room", "must be 1 to 64 characters among A-Z, a-z, 0-9, _ and -");
+            }
+            if (name == null || name.isBlank() || name.length() > 64) {
+                throw invalid("name", "must be 1 to 64 characters, not only spaces");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                if (Character.isISOControl(name.charAt(i))) {
+                    throw invalid("name", "must not contain control characters");
+                }
+            }
+        }
+    }
+
+    /** Server: the client is in the room; the others as of now. */
+    @JsonTypeName("joined")
+    record Joined(String participantId, String room, List<Participant> participants) implements Message {
+    }
+
+    /** Both: an SDP offer. */
+    @JsonTypeName("offer")
+    record Offer(String sdp) implements Message {
+        @Override
+        public void validate() throws SignalingException {
+            checkSdp(sdp);
+        }
+    }
+
+    /** Both: an SDP answer to the other side's last offer. */
+    @JsonTypeName("answer")
+    record Answer(String sdp) implements Message {
+        @Override
+        public void validate() throws SignalingException {
+            checkSdp(sdp);
+        }
+    }
+
+    /**
+     * Both: one trickled ICE candidate (RFC 8838); null or "" candidate means end of candidates.
+     */
+    @JsonTypeName("candidate")
+    record Candidate(String candidate, String sdpMid, Integer sdpMLineIndex) implements Message {
+        @Override
+        public void validate() throws SignalingException {
+            if (candidate != null && candidate.length() > 1024) {
+                throw invalid("candidate", "must be at most 1024 characters");
+            }
+            if (sdpMid == null && sdpMLineIndex == null) {
+                throw invalid("sdpMid", "or sdpMLineIndex must be given");
+            }
+            if (sdpMLineIndex != null && sdpMLineIndex < 0) {
+                throw invalid("sdpMLineIndex", "must not be negative");
+            }
+        }
+    }
+
+    /** Server: someone joined the room. */
+    @JsonTypeName("participantJoined")
+    record ParticipantJoined(Participant participant) implements Message {
+    }
+
+    /** Server: someone left (leave, closed WebSocket, ICE consent expiry). */
+    @JsonTypeName("participantLeft")
+    record ParticipantLeft(String participantId) implements Message {
+    }
+
+    /**
+     * Both: mute state. From the client, participantId is absent; from the server, it names
+     * the participant whose state changed.
+     */
+    @JsonTypeName("trackState")
+    record TrackState(String participantId, Boolean audioMuted, Boolean videoMuted) implements Message {
+        @Override
+        public void validate() throws SignalingException {
+            if (audioMuted == null) {
+                throw invalid("audioMuted", "must be true or false");
+            }
+            if (videoMuted == null) {
+                throw invalid("videoMuted", "must be true or false");
+            }
+        }
+    }
+
+    /** Client: leave the room; the server closes the media transport. */
+    @JsonTypeName("leave")
+    record Leave() implements Message {
+    }
+
+    /** Client: keep-alive; the server replies pong. */
+    @JsonTypeName("ping")
+    record Ping() implements Message {
+    }
+
+    /** Server: reply to ping. */
+    @JsonTypeName("pong")
+    record Pong() implements Message {
+    }
+
+    /** Server: something was rejected. */
+    @JsonTypeName("error")
+    record Error(String code, String message) implements Message {
+    }
+
+    /**
+     * A participant as the others see it.
+     *
+     * @param id         the participant id (also the msid stream id of its media)
+     * @param name       the display name
+     * @param audioMuted the microphone is muted
+     * @param videoMuted the camera is off
+     * @param tracks     the tracks it publishes now
+     */
+    record Participant(String id, String name, boolean audioMuted, boolean videoMuted, List<Track> tracks) {
+    }
+
+    /**
+     * A published track.
+     *
+     * @param trackId the msid track id
+     * @param kind    "audio" or "video"
+     */
+    record Track(String trackId, String kind) {
+    }
+
+    private static SignalingException invalid(String field, String rule) {
+        return new SignalingException(ErrorCode.INVALID_FIELD, "The field '" + field + "' " + rule + ".");
+    }
+
+    private static void checkSdp(String sdp) throws SignalingException {
+        if (sdp == null || sdp.isBlank()) {
+            throw invalid("sdp", "must be a non-empty SDP string");
+        }
+        if (sdp.length() > MAX_SDP) {
+            throw invalid("sdp", "must be at most " + MAX_SDP + " characters");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sfu.signaling.room;
+
+import dev.sfu.core.room.PublishedTrack;
+import dev.sfu.signaling.message.SignalingException;
+
+import java.util.List;
+
+/**
+ * The room layer as signaling sees it. {@link RoomDirectory} is the in-memory version without
+ * media; sfu-core's rooms implement it to add forwarding. Methods may be called from any
+ * signaling thread; implementations are thread-safe and never block on the network.
+ */
+public interface RoomService {
+    /**
+     * Adds a participant, creating the room on first join.
+     *
+     * @param room   a validated room name
+     * @param name   the display name
+     * @param events where the room sends this participant's events
+     * @throws SignalingException ROOM_FULL when the room has its maximum of participants
+     */
+    JoinResult join(String room, String name, ParticipantEvents events) throws SignalingException;
+
+    /**
+     * The tracks the participant publishes, from its latest accepted offer (replaces the earlier
+     * set). The others get {@link ParticipantEvents#remoteTracksChanged}.
+     */
+    void publish(String participantId, List<PublishedTrack> tracks);
+
+    /**
+     * The tracks the participant has agreed to receive, with its SSRCs, payload types and
+     * extension ids (after each answer to a server offer). Forwarding starts or stops to match,
+     * and asks the publishers for a keyframe for new video subscriptions.
+     */
+    void subscribed(String participantId, List<Subscription> subscriptions);
+
+    /** The participant's mute state; the others get {@link ParticipantEvents#trackStateChanged}. */
+    void trackState(String participantId, boolean audioMuted, boolean videoMuted);
+
+    /** Removes the participant (idempotent); the room is removed when it becomes empty. */
+    void leave(String participantId);
+}

@@ -1,0 +1,134 @@
+package dev.sfu.signaling.sdp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which payload formats, feedback types and header extensions the server accepts from a
+ * browser's media section. Audio: Opus 48000/2 (fmtp kept). Video: VP8 with its RTX, then
+ * H.264 packetization-mode=1 constrained baseline with its RTX when the browser offers it.
+ */
+public final class CodecPolicy {
+    /** RFC 6464 audio level. */
+    public static final String EXT_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    /** Google's absolute send time, used by REMB. */
+    public static final String EXT_ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+    /** Transport-wide sequence numbers for transport-cc. */
+    public static final String EXT_TRANSPORT_CC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    /** RFC 8843 section 15.2 mid. */
+    public static final String EXT_MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    /** RFC 8852 rtp-stream-id (simulcast rid). */
+    public static final String EXT_RID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    /** RFC 8852 repaired-rtp-stream-id. */
+    public static final String EXT_REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+
+    /** The header extensions the server understands, in its preferred order. */
+    public static final List<String> SUPPORTED_EXTENSIONS = List.of(EXT_AUDIO_LEVEL, EXT_ABS_SEND_TIME,
+            EXT_TRANSPORT_CC, EXT_MID, EXT_RID, EXT_REPAIRED_RID);
+
+    /** The RTCP feedback types the server understands (RFC 4585, RFC 5104, REMB, transport-cc). */
+    public static final Set<String> SUPPORTED_FEEDBACK = Set.of("nack", "nack pli", "ccm fir", "goog-remb", "transport-cc");
+
+    private CodecPolicy() {
+    }
+
+    /**
+     * The formats accepted from an offered audio or video section, preferred first; empty when
+     * none is acceptable. Payload types, fmtp and accepted feedback are the peer's.
+     */
+    public static List<RtpFormat> choose(MediaDescription offered) {
+        List<RtpFormat> out = new ArrayList<>();
+        if (offered.kind() == null) {
+            return out;
+        }
+        switch (offered.kind()) {
+            case AUDIO -> {
+                for (RtpFormat f : offered.rtpFormats()) {
+                    if (f.is("opus") && f.clockRate() == 48000 && f.channels() == 2) {
+                        out.add(filterFeedback(f));
+                        break;
+                    }
+                }
+            }
+            case VIDEO -> {
+                for (RtpFormat f : offered.rtpFormats()) {
+                    if (f.is("VP8") && f.clockRate() == 90000) {
+                        addWithRtx(out, offered, f);
+                        break;
+                    }
+                }
+                RtpFormat h264 = chooseH264(offered);
+                if (h264 != null) {
+                    addWithRtx(out, offered, h264);
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        return out;
+    }
+
+    /**
+     * The H.264 format the server takes: packetization-mode=1 with profile-level-id 42e01f,
+     * else the first packetization-mode=1 baseline-family (42xxxx) one; null when none.
+     */
+    public static RtpFormat chooseH264(MediaDescription offered) {
+        RtpFormat fallback = null;
+        for (RtpFormat f : offered.rtpFormats()) {
+            if (!f.is("H264") || f.clockRate() != 90000 || !"1".equals(f.fmtpParameter("packetization-mode"))) {
+                continue;
+            }
+            String profile = f.fmtpParameter("profile-level-id");
+            if (profile == null) {
+                continue;
+            }
+            if (profile.equalsIgnoreCase("42e01f")) {
+                return f;
+            }
+            if (fallback == null && profile.toLowerCase(java.util.Locale.ROOT).startsWith("42")) {
+                fallback = f;
+            }
+        }
+        return fallback;
+    }
+
+    /** The offered extensions whose URI the server understands, with the peer's ids. */
+    public static List<Extmap> chooseExtensions(MediaDescription offered) {
+        List<Extmap> out = new ArrayList<>();
+        for (Extmap e : offered.extensions()) {
+            if (SUPPORTED_EXTENSIONS.contains(e.uri()) && (e.direction() == null || e.direction() != Direction.INACTIVE)
+                    && !containsUri(out, e.uri())) {
+                out.add(new Extmap(e.id(), null, e.uri()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean containsUri(List<Extmap> list, String uri) {
+        for (Extmap e : list) {
+            if (e.uri().equals(uri)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void addWithRtx(List<RtpFormat> out, MediaDescription offered, RtpFormat f) {
+        out.add(filterFeedback(f));
+        RtpFormat rtx = offered.rtxFor(f.payloadType());
+        if (rtx != null) {
+            out.add(rtx.withRtcpFeedback(List.of()));
+        }
+    }
+
+    /** A copy keeping only the feedback types the server understands. */
+    public static RtpFormat filterFeedback(RtpFormat f) {
+        List<String> fb = new ArrayList<>();
+        for (String v : f.rtcpFeedback()) {
+            if (SUPPORTED_FEEDBACK.contains(v) && !fb.contains(v)) {
+                fb.add(v);
+            }
+        }
+        return f.withRtcpFeedback(fb);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sfu.signaling.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** reference.conf defaults and their overrides by file, system property and flags. */
+class CommandLineTest {
+
+    @Test
+    void defaultsComeFromReferenceConf() {
+        ServerConfig c = ServerConfig.from(CommandLine.parse(new String[0]).config());
+        assertEquals(8080, c.httpPort());
+        assertEquals("0.0.0.0", c.httpBind());
+        assertEquals(10000, c.mediaPort());
+        assertEquals(List.of(), c.advertiseAddresses());
+        assertEquals(50, c.maxParticipants());
+        assertEquals(65536, c.maxMessageBytes());
+        assertEquals(Duration.ofSeconds(10), c.offerTimeout());
+    }
+
+    @Test
+    void flagsOverrideEverything() throws IOException {
+        File f = File.createTempFile("sfu", ".conf");
+        f.deleteOnExit();
+        Files.writeString(f.toPath(), "sfu { http.port = 7000, rooms.max-participants = 4 }");
+        ServerConfig c = ServerConfig.from(CommandLine.parse(new String[] {"serve", "--http-port", "9090",
+            "--media-port=10500", "--bind", "127.0.0.1", "--advertise-address", "10.0.0.1",
+            "--advertise-address", "192.0.2.7", "--config", f.getPath()}).config());
+        assertEquals(9090, c.httpPort());
+        assertEquals(10500, c.mediaPort());
+        assertEquals("127.0.0.1", c.httpBind());
+        assertEquals("127.0.0.1", c.mediaBind());
+        assertEquals(List.of("10.0.0.1", "192.0.2.7"), c.advertiseAddresses());
+        assertEquals(4, c.maxParticipants());
+    }
+
+    @Test
+    void systemPropertyOverridesTheDefault() {
+        System.setProperty("sfu.rooms.max-participants", "7");
+        try {
+            assertEquals(7, ServerConfig.from(CommandLine.parse(new String[0]).config()).maxParticipants());
+        } finally {
+            System.clearProperty("sfu.rooms.max-participants");
+        }
+    }
+
+    @Test
+    void badCommandLinesSayWhatIsWrong() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--http-port"}))
+                .getMessage().contains("needs a value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--http-port", "x"}))
+                .getMessage().contains("port number"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--frobnicate"}))
+                .getMessage().contains("Unknown option"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"dance"}))
+                .getMessage().contains("Unknown command"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--config", "/no/such"}))
+                .getMessage().contains("does not exist"));
+        assertEquals("help", CommandLine.parse(new String[] {"--help"}).command());
+        assertEquals("help", CommandLine.parse(new String[] {"serve", "-h"}).command());
+    }
+
+    @Test
+    void helpListsEveryCommandAndOption() {
+        for (String s : List.of("serve", "test", "loadtest", "bench", "--http-port", "--media-port", "--bind",
+                "--advertise-address", "--config", "--help")) {
+            assertTrue(CommandLine.HELP.contains(s), s);
+        }
+    }
+}

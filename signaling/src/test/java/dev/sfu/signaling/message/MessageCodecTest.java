@@ -1,0 +1,89 @@
+package dev.sfu.signaling.message;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** JSON reading and writing of every message type, and each rejection's code. */
+class MessageCodecTest {
+
+    @Test
+    void everyMessageRoundTripsThroughJson() throws SignalingException {
+        List<Message> all = List.of(
+                new Message.Join("room-1", "Ada"),
+                new Message.Joined("p1", "room-1", List.of(new Message.Participant("p2", "Bob", true, false,
+                        List.of(new Message.Track("t1", "audio"))))),
+                new Message.Offer("v=0\r\n"), new Message.Answer("v=0\r\n"),
+                new Message.Candidate("candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0),
+                new Message.ParticipantJoined(new Message.Participant("p2", "Bob", false, false, List.of())),
+                new Message.ParticipantLeft("p2"), new Message.TrackState("p2", true, false),
+                new Message.Leave(), new Message.Ping(), new Message.Pong(),
+                new Message.Error("BAD_JSON", "The frame is not valid JSON."));
+        assertEquals(all.size(), MessageCodec.typeNames().size());
+        for (Message m : all) {
+            String json = MessageCodec.encode(m);
+            assertTrue(json.startsWith("{\"type\":\""), json);
+            assertEquals(m, MessageCodec.decode(json));
+        }
+    }
+
+    @Test
+    void exactJsonOfSomeMessages() {
+        assertEquals("{\"type\":\"join\",\"room\":\"r\",\"name\":\"n\"}", MessageCodec.encode(new Message.Join("r", "n")));
+        assertEquals("{\"type\":\"trackState\",\"audioMuted\":true,\"videoMuted\":false}",
+                MessageCodec.encode(new Message.TrackState(null, true, false)));
+        assertEquals("{\"type\":\"leave\"}", MessageCodec.encode(new Message.Leave()));
+        assertEquals("{\"type\":\"error\",\"code\":\"ROOM_FULL\",\"message\":\"Full.\"}",
+                MessageCodec.encode(new Message.Error("ROOM_FULL", "Full.")));
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() throws SignalingException {
+        Message m = MessageCodec.decode("{\"type\":\"join\",\"room\":\"r\",\"name\":\"n\",\"client\":\"x/1\"}");
+        assertInstanceOf(Message.Join.class, m);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "not json                                                   | BAD_JSON",
+        "[1,2]                                                      | BAD_JSON",
+        "\"join\"                                                   | BAD_JSON",
+        "{\"type\":\"join\",\"room\":\"a\",\"room\":\"b\",\"name\":\"n\"} | BAD_JSON",
+        "{\"type\":\"ping\"} trailing                               | BAD_JSON",
+        "{}                                                         | UNKNOWN_TYPE",
+        "{\"type\":5}                                               | UNKNOWN_TYPE",
+        "{\"type\":\"dance\"}                                       | UNKNOWN_TYPE",
+        "{\"type\":\"join\",\"name\":\"n\"}                         | INVALID_FIELD",
+        "{\"type\":\"join\",\"room\":\"a b\",\"name\":\"n\"}        | INVALID_FIELD",
+        "{\"type\":\"join\",\"room\":5,\"name\":\"n\"}              | INVALID_FIELD",
+        "{\"type\":\"join\",\"room\":\"r\",\"name\":\"  \"}         | INVALID_FIELD",
+        "{\"type\":\"offer\"}                                       | INVALID_FIELD",
+        "{\"type\":\"offer\",\"sdp\":{\"a\":1}}                     | INVALID_FIELD",
+        "{\"type\":\"trackState\",\"audioMuted\":true}              | INVALID_FIELD",
+        "{\"type\":\"trackState\",\"audioMuted\":\"yes\",\"videoMuted\":false} | INVALID_FIELD",
+        "{\"type\":\"candidate\",\"candidate\":\"x\"}               | INVALID_FIELD",
+    })
+    void rejectionsCarryTheirCodeAndASentence(String json, String code) {
+        SignalingException e = assertThrows(SignalingException.class, () -> MessageCodec.decode(json.strip()));
+        assertEquals(code, e.code().name(), e.getMessage());
+        assertTrue(e.getMessage().endsWith("."), e.getMessage());
+        Message.Error err = e.toMessage();
+        assertEquals(code, err.code());
+    }
+
+    @Test
+    void invalidFieldNamesTheField() {
+        SignalingException e = assertThrows(SignalingException.class,
+                () -> MessageCodec.decode("{\"type\":\"join\",\"room\":5,\"name\":\"n\"}"));
+        assertTrue(e.getMessage().contains("'room'"), e.getMessage());
+        e = assertThrows(SignalingException.class, () -> MessageCodec.decode("{\"type\":\"join\",\"room\":\"r\"}"));
+        assertTrue(e.getMessage().contains("'name'"), e.getMessage());
+    }
+}

@@ -1,0 +1,181 @@
+package dev.sfu.signaling.sdp;
+
+import dev.sfu.core.room.MediaKind;
+import dev.sfu.core.room.PublishedTrack;
+import dev.sfu.signaling.room.RemoteTrack;
+import dev.sfu.signaling.room.Subscription;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Server offers to a subscriber: added, inactive and recycled m-lines, and answers to them. */
+class SdpSessionTest {
+
+    /** What a polite browser answers to a server offer: the opposite direction per section. */
+    static String browserAnswer(String offer) {
+        return offer.replace("a=sendonly", "a=X").replace("a=recvonly", "a=sendonly").replace("a=X", "a=recvonly")
+                .replace("a=setup:passive", "a=setup:active");
+    }
+
+    /** The tracks a Chromium publisher offers, as the room would hand them to subscribers. */
+    static List<RemoteTrack> tracksOf(String publisherId) throws SdpParseException {
+        AnswerBuilder.Answer a = AnswerBuilder.answer(Fixtures.parse(Fixtures.CHROMIUM_SENDRECV), Fixtures.SERVER,
+                java.util.Map.of(), 1, 1);
+        List<RemoteTrack> out = new ArrayList<>();
+        for (PublishedTrack t : a.tracks()) {
+            out.add(new RemoteTrack(publisherId, new PublishedTrack(publisherId + "-" + t.kind(), t.kind(), t.mid(),
+                    t.ssrc(), t.rtxSsrc(), t.codecs(), t.extensions())));
+        }
+        return out;
+    }
+
+    private static SdpSession firefoxSubscriber() throws SdpParseException {
+        SdpSession s = new SdpSession("ff");
+        s.answerOffer(Fixtures.parse(Fixtures.FIREFOX_SENDRECV), Fixtures.SERVER);
+        return s;
+    }
+
+    @Test
+    void offerAddsSendonlySectionsWithSubscriberPayloadTypesAndMsid() throws SdpParseException {
+        SdpSession s = firefoxSubscriber();
+        assertFalse(s.needsOffer());
+        assertTrue(s.setRemoteTracks(tracksOf("alice")));
+        String offer = s.createOffer(Fixtures.SERVER);
+        assertTrue(s.hasPendingOffer());
+        assertFalse(s.needsOffer());
+        SessionDescription sd = SdpParser.parse(offer);
+        assertEquals(List.of("0", "1", "s0", "s1"), sd.bundleMids());
+        assertEquals(Direction.RECVONLY, sd.media().get(0).direction());
+        MediaDescription audio = sd.media().get(2);
+        assertEquals(Direction.SENDONLY, audio.direction());
+        assertEquals(List.of("109"), audio.formats());
+        assertEquals("alice", audio.msidStream());
+        assertEquals("alice-AUDIO", audio.msidTrack());
+        assertEquals("alice", audio.ssrcs().get(0).cname());
+        // Firefox's own ids: audio level 1, transport-cc 7; abs-send-time from its video section, 4.
+        assertEquals(1, audio.extensionId(CodecPolicy.EXT_AUDIO_LEVEL));
+        assertEquals(7, audio.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+        assertEquals(4, audio.extensionId(CodecPolicy.EXT_ABS_SEND_TIME));
+        MediaDescription video = sd.media().get(3);
+        // Chromium publishes VP8 96/rtx 97 and H.264; Firefox names VP8 120/rtx 124 and has no H.264.
+        assertEquals(List.of("120", "124"), video.formats());
+        assertEquals(120, video.format(124).apt());
+        long ssrc = video.primarySsrc();
+        long rtx = video.rtxSsrcOf(ssrc);
+        assertTrue(ssrc > 0 && rtx > 0 && ssrc != rtx);
+
+        List<Subscription> subs = s.applyAnswer(SdpParser.parse(browserAnswer(offer)));
+        assertFalse(s.hasPendingOffer());
+        assertEquals(2, subs.size());
+        Subscription v = subs.get(1);
+        assertEquals("ff", v.subscriberId());
+        assertEquals("alice", v.publisherId());
+        assertEquals(MediaKind.VIDEO, v.kind());
+        assertEquals("s1", v.mid());
+        assertEquals(ssrc, v.ssrc());
+        assertEquals(rtx, v.rtxSsrc());
+        assertEquals(120, v.codecs().get(0).payloadType());
+        assertEquals(124, v.codecs().get(0).rtxPayloadType());
+        assertFalse(s.needsOffer());
+    }
+
+    @Test
+    void answerKeepsOnlyWhatTheClientAccepted() throws SdpParseException {
+        SdpSession s = firefoxSubscriber();
+        s.setRemoteTracks(tracksOf("alice"));
+        String offer = s.createOffer(Fixtures.SERVER);
+        String full = browserAnswer(offer);
+        int last = full.lastIndexOf("m=video 10000 UDP/TLS/RTP/SAVPF 120 124");
+        String answer = full.substring(0, last) + full.substring(last).replaceFirst(" 120 124", " 120");
+        List<Subscription> subs = s.applyAnswer(SdpParser.parse(answer));
+        assertEquals(-1, subs.get(1).codecs().get(0).rtxPayloadType());
+        assertEquals(-1, subs.get(1).rtxSsrc());
+    }
+
+    @Test
+    void departedTracksGoInactiveAndSectionsAreRecycledOverTenCycles() throws SdpParseException {
+        SdpSession s = new SdpSession("me");
+        s.answerOffer(Fixtures.parse(Fixtures.CHROMIUM_SIMULCAST), Fixtures.SERVER);
+        List<RemoteTrack> bob = tracksOf("bob");
+        s.setRemoteTracks(bob);
+        s.applyAnswer(SdpParser.parse(browserAnswer(s.createOffer(Fixtures.SERVER))));
+        int peak = s.mediaSectionCount();
+        assertEquals(4, peak);
+        for (int cycle = 0; cycle < 10; cycle++) {
+            List<RemoteTrack> guest = tracksOf("guest" + cycle);
+            List<RemoteTrack> both = new ArrayList<>(bob);
+            both.addAll(guest);
+            assertTrue(s.setRemoteTracks(both));
+            String joinOffer = s.createOffer(Fixtures.SERVER);
+            List<Subscription> subs = s.applyAnswer(SdpParser.parse(browserAnswer(joinOffer)));
+            assertEquals(4, subs.size());
+            assertEquals(6, s.mediaSectionCount());
+            String guestId = "guest" + cycle;
+            assertTrue(subs.stream().anyMatch(x -> x.publisherId().equals(guestId)));
+
+            assertTrue(s.setRemoteTracks(bob));
+            String leaveOffer = s.createOffer(Fixtures.SERVER);
+            SessionDescription sd = SdpParser.parse(leaveOffer);
+            assertEquals(6, sd.media().size());
+            long inactive = sd.media().stream().filter(m -> m.direction() == Direction.INACTIVE).count();
+            assertEquals(2, inactive);
+            for (MediaDescription m : sd.media()) {
+                assertNotEquals(0, m.port(), "bundled sections keep their port when inactive");
+            }
+            subs = s.applyAnswer(SdpParser.parse(browserAnswer(leaveOffer)));
+            assertEquals(2, subs.size());
+        }
+        assertEquals(6, s.mediaSectionCount(), "m-lines are bounded by the peak (2 own + 2 peers x 2)");
+    }
+
+    @Test
+    void sectionFreedAndWantedInOneRoundIsReusedWithNewSsrc() throws SdpParseException {
+        SdpSession s = firefoxSubscriber();
+        s.setRemoteTracks(tracksOf("a"));
+        String first = s.createOffer(Fixtures.SERVER);
+        long oldSsrc = SdpParser.parse(first).media().get(3).primarySsrc();
+        s.applyAnswer(SdpParser.parse(browserAnswer(first)));
+        s.setRemoteTracks(tracksOf("b"));
+        SessionDescription sd = SdpParser.parse(s.createOffer(Fixtures.SERVER));
+        assertEquals(4, sd.media().size());
+        assertEquals("b", sd.media().get(3).msidStream());
+        assertNotEquals(oldSsrc, sd.media().get(3).primarySsrc());
+    }
+
+    @Test
+    void rollbackKeepsTheChangeForTheNextOffer() throws SdpParseException {
+        SdpSession s = firefoxSubscriber();
+        s.setRemoteTracks(tracksOf("a"));
+        s.createOffer(Fixtures.SERVER);
+        assertFalse(s.needsOffer());
+        s.rollbackOffer();
+        assertTrue(s.needsOffer());
+        assertEquals(List.of("0", "1", "s0", "s1"), SdpParser.parse(s.createOffer(Fixtures.SERVER)).bundleMids());
+    }
+
+    @Test
+    void clientReofferMustKeepEarlierSectionsAndGetsServerSectionsAnswered() throws SdpParseException {
+        SdpSession s = firefoxSubscriber();
+        s.setRemoteTracks(tracksOf("a"));
+        String offer = s.createOffer(Fixtures.SERVER);
+        assertThrows(IllegalStateException.class, () -> s.answerOffer(Fixtures.parse(Fixtures.FIREFOX_SENDRECV), Fixtures.SERVER));
+        s.applyAnswer(SdpParser.parse(browserAnswer(offer)));
+        // The browser re-offers everything it has: its two sections and the server's two, recvonly.
+        String reoffer = browserAnswer(offer).replace("a=setup:active", "a=setup:actpass");
+        AnswerBuilder.Answer a = s.answerOffer(SdpParser.parse(reoffer), Fixtures.SERVER);
+        SessionDescription sd = SdpParser.parse(a.sdp());
+        assertEquals(Direction.SENDONLY, sd.media().get(2).direction());
+        assertEquals("a", sd.media().get(3).msidStream());
+        assertEquals(2, a.tracks().size());
+        SdpParseException e = assertThrows(SdpParseException.class,
+                () -> s.answerOffer(Fixtures.parse(Fixtures.FIREFOX_SENDRECV), Fixtures.SERVER));
+        assertTrue(e.getMessage().contains("s0"), e.getMessage());
+    }
+}
