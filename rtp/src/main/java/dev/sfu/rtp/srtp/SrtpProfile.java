@@ -40,6 +40,14 @@ public enum SrtpProfile {
         return rtpTagLength;
     }
 
+    /**
+     * Bytes an SRTCP encrypt adds: the 4-byte E flag and index plus the tag
+     * (RFC 3711 section 3.4; RFC 7714 section 9.1 puts the index after the tag).
+     */
+    public int rtcpTrailerLength() {
+        return 4 + rtpTagLength;
+    }
+
     /** Length of the DTLS exporter output needed to key both directions: 2 * (key + salt). */
     public int keyingMaterialLength() {
         return 2 * (keyLength + saltLength);

@@ -5,6 +5,10 @@ import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
 import dev.sfu.core.transport.MediaTransport;
+import dev.sfu.rtp.rtcp.NackPacket;
+import dev.sfu.rtp.rtcp.ReceiverReport;
+import dev.sfu.rtp.rtcp.RembPacket;
+import dev.sfu.rtp.rtcp.ReportBlock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,8 @@ public final class MediaEndpoint {
     private static final UpTrack[] NO_UP = new UpTrack[0];
     private static final DownTrack[] NO_DOWN = new DownTrack[0];
     private static final int MAX_REPORT_BLOCKS = 31;
+    /** Bytes kept free after every packet written for the SRTP/SRTCP trailer. */
+    static final int TAIL_ROOM = 32;
 
     final String id;
     final String cname;
@@ -53,6 +59,7 @@ public final class MediaEndpoint {
     private final byte[] egressBuffer;
     final byte[] rtcpBuffer;
     private final long[] rembSsrcs = new long[MAX_REPORT_BLOCKS];
+    private final int[] nackSeqs;
     private long lastReportNanos;
 
     private volatile UpTrack[] upTracks = NO_UP;
@@ -83,6 +90,7 @@ public final class MediaEndpoint {
         this.egressBuffer = pool.acquire();
         this.rtcpBuffer = pool.acquire();
         this.lastReportNanos = clock.getAsLong();
+        this.nackSeqs = new int[Math.max(1, config.maxNackGap())];
         this.receiveCodecs = new List[MediaKind.values().length];
         this.receiveExtensions = new List[MediaKind.values().length];
     }
@@ -312,10 +320,15 @@ public final class MediaEndpoint {
         int seq = Rtp.sequence(buf, off);
         int gap = up.stats.update(ssrc, seq, Rtp.timestamp(buf, off), now);
         if (!repaired && gap > 0 && up.nackEnabled && gap <= config.maxNackGap()) {
-            int n = RtcpWriter.nack(rtcpBuffer, 0, rtcpSsrc, ssrc, (seq - gap) & 0xFFFF, gap);
-            metrics.nacksSent.inc();
-            roomMetrics.nacksSent.inc();
-            transport.sendRtcp(rtcpBuffer, 0, n);
+            for (int i = 0; i < gap; i++) {
+                nackSeqs[i] = (seq - gap + i) & 0xFFFF;
+            }
+            int n = NackPacket.write(rtcpBuffer, 0, rtcpBuffer.length - TAIL_ROOM, rtcpSsrc, ssrc, nackSeqs, 0, gap);
+            if (n > 0) {
+                metrics.nacksSent.inc();
+                roomMetrics.nacksSent.inc();
+                transport.sendRtcp(rtcpBuffer, 0, n);
+            }
         }
         boolean keyframe = false;
         if (up.video) {
@@ -422,21 +435,24 @@ public final class MediaEndpoint {
             return;
         }
         byte[] b = rtcpBuffer;
-        int p = RtcpWriter.receiverReportHeader(b, 0, rtcpSsrc, blocks);
+        int room = b.length - TAIL_ROOM;
+        int p = ReceiverReport.HEADER_SIZE;
         int video = 0;
         int written = 0;
         for (UpTrack u : ups) {
             if (u.stats.hasData() && written < blocks) {
                 u.stats.writeReportBlock(b, p, now);
-                p += RtcpWriter.REPORT_BLOCK_LENGTH;
+                p += ReportBlock.SIZE;
                 written++;
                 if (u.video) {
                     rembSsrcs[video++] = u.stats.ssrc();
                 }
             }
         }
+        ReceiverReport.write(b, 0, room, rtcpSsrc, blocks);
         if (config.rembBitrate() > 0 && video > 0) {
-            p += RtcpWriter.remb(b, p, rtcpSsrc, config.rembBitrate(), rembSsrcs, video);
+            int n = RembPacket.write(b, p, room - p, rtcpSsrc, config.rembBitrate(), rembSsrcs, video);
+            p += Math.max(0, n);
         }
         transport.sendRtcp(b, 0, p);
     }

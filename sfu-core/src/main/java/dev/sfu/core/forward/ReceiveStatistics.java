@@ -1,5 +1,7 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.rtp.rtcp.ReportBlock;
+
 /**
  * Reception statistics of one incoming RTP stream, as RFC 3550 appendix A.1 (sequence
  * validation), A.3 (expected and lost packets) and A.8 (interarrival jitter) define them. The
@@ -185,16 +187,8 @@ public final class ReceiveStatistics {
         long lostInterval = expectedInterval - receivedInterval;
         int fraction = expectedInterval == 0 || lostInterval <= 0 ? 0 : (int) ((lostInterval << 8) / expectedInterval);
         lastFractionLost = Math.min(fraction, 255);
-        Rtp.put32(b, at, ssrc);
-        long lost = cumulativeLost() & 0xFFFFFF;
-        b[at + 4] = (byte) lastFractionLost;
-        b[at + 5] = (byte) (lost >>> 16);
-        b[at + 6] = (byte) (lost >>> 8);
-        b[at + 7] = (byte) lost;
-        Rtp.put32(b, at + 8, extendedHighestSequence() & 0xFFFFFFFFL);
-        Rtp.put32(b, at + 12, jitter() & 0xFFFFFFFFL);
-        Rtp.put32(b, at + 16, lastSrMiddle);
-        long dlsr = lastSrNanos == 0 && lastSrMiddle == 0 ? 0 : (nowNanos - lastSrNanos) * 65536 / 1_000_000_000L;
-        Rtp.put32(b, at + 20, lastSrMiddle == 0 ? 0 : dlsr & 0xFFFFFFFFL);
+        long dlsr = lastSrMiddle == 0 ? 0 : ((nowNanos - lastSrNanos) * 65536 / 1_000_000_000L) & 0xFFFFFFFFL;
+        ReportBlock.write(b, at, b.length - at, ssrc, lastFractionLost, (int) cumulativeLost(),
+                extendedHighestSequence() & 0xFFFFFFFFL, jitter() & 0xFFFFFFFFL, lastSrMiddle, dlsr);
     }
 }

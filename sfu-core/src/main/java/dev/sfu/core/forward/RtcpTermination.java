@@ -1,5 +1,10 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.rtp.rtcp.RtcpFeedback;
+import dev.sfu.rtp.rtcp.RtcpHeader;
+import dev.sfu.rtp.rtcp.SenderReport;
+import dev.sfu.rtp.rtcp.Sdes;
+
 /**
  * Terminates the RTCP a participant sends (RFC 3550 section 6, RFC 4585, RFC 5104): nothing is
  * forwarded raw. As a publisher its sender reports feed the reception statistics and are
@@ -29,26 +34,26 @@ final class RtcpTermination {
             }
             int count = b[p] & 0x1F;
             switch (b[p + 1] & 0xFF) {
-                case RtcpWriter.SR -> {
+                case RtcpHeader.PT_SR -> {
                     if (plen >= 28) {
                         senderReport(e, b, p, now);
                         reportBlocks(e, b, p + 28, p + plen, count, now);
                     }
                 }
-                case RtcpWriter.RR -> {
+                case RtcpHeader.PT_RR -> {
                     if (plen >= 8) {
                         reportBlocks(e, b, p + 8, p + plen, count, now);
                     }
                 }
-                case RtcpWriter.RTPFB -> {
-                    if (count == RtcpWriter.FMT_NACK && plen >= 16) {
+                case RtcpHeader.PT_RTPFB -> {
+                    if (count == RtcpFeedback.FMT_NACK && plen >= 16) {
                         nack(e, b, p, plen, now);
                     }
                 }
-                case RtcpWriter.PSFB -> {
-                    if (count == RtcpWriter.FMT_PLI && plen >= 12) {
+                case RtcpHeader.PT_PSFB -> {
+                    if (count == RtcpFeedback.FMT_PLI && plen >= 12) {
                         keyframeRequest(e, Rtp.u32(b, p + 8), now);
-                    } else if (count == RtcpWriter.FMT_FIR) {
+                    } else if (count == RtcpFeedback.FMT_FIR) {
                         // RFC 5104 section 4.3.1.1: one 8-byte FCI entry per requested SSRC.
                         for (int i = p + 12; i + 8 <= p + plen; i += 8) {
                             keyframeRequest(e, Rtp.u32(b, i), now);
@@ -93,9 +98,14 @@ final class RtcpTermination {
             if (!d.isActive() || !rw.started() || rw.sourceSsrc() != ssrc) {
                 continue;
             }
-            int n = RtcpWriter.senderReport(out, 0, d.slot.ssrc, ntpSec, ntpFrac, rw.toOutgoingTimestamp(rtpTs),
-                    d.packetsSent & 0xFFFFFFFFL, d.octetsSent & 0xFFFFFFFFL);
-            n += RtcpWriter.sdesCname(out, n, d.slot.ssrc, e.cnameBytes());
+            int room = out.length - MediaEndpoint.TAIL_ROOM;
+            int n = SenderReport.write(out, 0, room, d.slot.ssrc, (ntpSec << 32) | ntpFrac,
+                    rw.toOutgoingTimestamp(rtpTs), d.packetsSent & 0xFFFFFFFFL, d.octetsSent & 0xFFFFFFFFL, 0);
+            int sdes = n < 0 ? -1 : Sdes.writeCname(out, n, room - n, d.slot.ssrc, e.cnameBytes());
+            if (sdes < 0) {
+                continue;
+            }
+            n += sdes;
             d.lastSrMiddle = ((ntpSec & 0xFFFF) << 16) | (ntpFrac >>> 16);
             d.lastSrSentNanos = now;
             d.subscriber().transport.sendRtcp(out, 0, n);

@@ -4,6 +4,7 @@ import dev.sfu.core.room.Codec;
 import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
+import dev.sfu.rtp.rtcp.PliPacket;
 
 import java.util.Arrays;
 import java.util.List;
@@ -177,7 +178,7 @@ public final class UpTrack {
             return false;
         }
         keyframePending = false;
-        int n = RtcpWriter.pli(buf, 0, publisher.rtcpSsrc, s);
+        int n = PliPacket.write(buf, 0, buf.length - MediaEndpoint.TAIL_ROOM, publisher.rtcpSsrc, s);
         publisher.metrics.plisReceived.inc();
         publisher.roomMetrics.plisSent.inc();
         publisher.transport.sendRtcp(buf, 0, n);

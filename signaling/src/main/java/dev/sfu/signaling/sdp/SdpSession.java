@@ -86,12 +86,23 @@ public final class SdpSession {
 
     /** True once the client's first offer has been answered. */
     public boolean isEstablished() {
-        return !slots.isEmpty();
+        for (Slot s : slots) {
+            if (s.committed != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The number of media sections negotiated so far (the m-line count of the client's SDP). */
     public int mediaSectionCount() {
-        return slots.size();
+        int n = 0;
+        for (Slot s : slots) {
+            if (s.committed != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -105,6 +116,22 @@ public final class SdpSession {
         if (pending != null) {
             throw new IllegalStateException("a server offer is pending");
         }
+        // Server sections never offered yet stay after the sections this offer negotiates.
+        List<Slot> unoffered = new ArrayList<>();
+        for (Slot s : slots) {
+            if (s.committed == null) {
+                unoffered.add(s);
+            }
+        }
+        slots.removeAll(unoffered);
+        try {
+            return answerCommitted(offer, transport);
+        } finally {
+            slots.addAll(unoffered);
+        }
+    }
+
+    private AnswerBuilder.Answer answerCommitted(SessionDescription offer, LocalTransport transport) throws SdpParseException {
         for (int i = 0; i < slots.size(); i++) {
             String mid = slots.get(i).mid;
             if (i >= offer.media().size() || !mid.equals(offer.media().get(i).mid())) {

@@ -87,6 +87,16 @@ class SdpSessionTest {
     }
 
     @Test
+    void tracksKnownBeforeTheFirstOfferAreOfferedAfterIt() throws SdpParseException {
+        SdpSession s = new SdpSession("late");
+        assertFalse(s.setRemoteTracks(tracksOf("alice")));
+        AnswerBuilder.Answer a = s.answerOffer(Fixtures.parse(Fixtures.FIREFOX_SENDRECV), Fixtures.SERVER);
+        assertEquals(List.of("0", "1"), SdpParser.parse(a.sdp()).bundleMids());
+        assertTrue(s.needsOffer());
+        assertEquals(List.of("0", "1", "s0", "s1"), SdpParser.parse(s.createOffer(Fixtures.SERVER)).bundleMids());
+    }
+
+    @Test
     void answerKeepsOnlyWhatTheClientAccepted() throws SdpParseException {
         SdpSession s = firefoxSubscriber();
         s.setRemoteTracks(tracksOf("alice"));
