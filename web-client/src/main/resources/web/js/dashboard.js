@@ -29,6 +29,7 @@ export function formatBitrate(bps) {
 
 function formatBytes(b) {
   if (b == null || b < 0) return '–';
+  if (b >= 1024 ** 3) return (b / 1024 ** 3).toFixed(1) + ' GiB';
   return (b / (1024 * 1024)).toFixed(0) + ' MiB';
 }
 

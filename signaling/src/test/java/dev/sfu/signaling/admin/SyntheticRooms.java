@@ -58,7 +58,7 @@ final class SyntheticRooms implements AutoCloseable {
     }
 
     Participant join(String room, String id) throws RoomFullException {
-        Participant p = manager.join(room, id, "name " + id, l -> new NullTransport(id));
+        Participant p = manager.join(room, id, Character.toUpperCase(id.charAt(0)) + id.substring(1), l -> new NullTransport(id));
         p.activateDownTracks();
         return p;
     }
