@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@link #DEFAULT_MAX_SSRCS} per direction and kind; after warm-up the methods allocate nothing of
  * their own. On receive, a context made for a new SSRC is kept only if that packet authenticates,
  * so forged packets cannot fill the table. A packet that fails authentication or the replay check
- * leaves the context as it was.
+ * leaves the context as it was; its bytes may have been partly transformed in place (GCM providers
+ * may write plaintext before checking the tag), so the caller drops it.
  *
  * <p>Threading: each of the four operations (encrypt RTP, decrypt RTP, encrypt RTCP, decrypt RTCP)
  * may run on its own thread, but each one from one thread at a time. {@link #close()} may come

@@ -307,6 +307,37 @@ class SrtpSessionTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void randomlyDamagedPacketsNeverThrowAndNeverDecrypt(SrtpProfile profile) {
+        SrtpSession[] ends = pair(profile);
+        java.util.Random random = new java.util.Random(7714);
+        for (int round = 0; round < 3000; round++) {
+            byte[] rtp = round % 2 == 0 ? SrtpFixtures.videoWithCsrcsAndExtension() : SrtpFixtures.simple(42, 0);
+            rtp[2] = (byte) (round >>> 8);
+            rtp[3] = (byte) round;
+            int[] len = new int[1];
+            byte[] buf = protect(ends[0], rtp, len);
+            assertTrue(len[0] > 0);
+            // Damage 1 to 4 distinct bytes (flips at one position could cancel out).
+            int flips = 1 + random.nextInt(4);
+            java.util.BitSet hit = new java.util.BitSet();
+            while (hit.cardinality() < flips) {
+                int at = random.nextInt(len[0]);
+                if (!hit.get(at)) {
+                    hit.set(at);
+                    buf[OFF + at] ^= (byte) (1 + random.nextInt(255));
+                }
+            }
+            int cut = random.nextInt(4) == 0 ? random.nextInt(len[0] + 1) : len[0];
+            int r = ends[1].decryptRtp(buf, OFF, cut);
+            assertTrue(r < 0, "a damaged packet decrypted, round " + round);
+            assertTrue(SrtpError.fromCode(r) != null);
+            int rc = ends[1].decryptRtcp(buf, OFF, cut);
+            assertTrue(rc < 0 && SrtpError.fromCode(rc) != null);
+        }
+    }
+
     @Test
     void warmUpRunsBothProfiles() {
         SrtpSession.warmUp();
