@@ -1,5 +1,6 @@
 package dev.sfu.signaling;
 
+import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.config.CommandLine;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.http.SignalingServer;
@@ -32,6 +33,7 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         CommandLine cl;
         ServerConfig config;
+        AdminConfig admin;
         try {
             cl = CommandLine.parse(args);
             if (cl.command().equals("help")) {
@@ -39,6 +41,7 @@ public final class Main {
                 return 0;
             }
             config = ServerConfig.from(cl.config());
+            admin = AdminConfig.from(cl.config());
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             err.println("sfu: " + e.getMessage());
             err.println();
@@ -50,14 +53,25 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         SignalingServer server;
         try {
-            server = SignalingServer.start(config);
+            server = SignalingServer.start(config, admin);
         } catch (RuntimeException e) {
             log.error("could not start on {}:{}: {}", config.httpBind(), config.httpPort(), e.toString());
             return 1;
         }
         log.warn("media transport is not wired into this build yet: browsers negotiate but receive no media");
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (and Ctrl-C) drain first: /ready turns 503, then the server waits the grace
+        // period so load balancers stop routing to it, then closes.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.drain();
+            if (!admin.drainGrace().isZero()) {
+                log.info("draining for {} before closing", admin.drainGrace());
+                try {
+                    Thread.sleep(admin.drainGrace().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             server.close();
             stopped.countDown();
         }, "sfu-shutdown"));

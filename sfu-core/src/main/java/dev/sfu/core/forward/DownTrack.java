@@ -27,6 +27,8 @@ public final class DownTrack {
     private boolean keyframeSeen;
     long packetsSent;
     long octetsSent;
+    /** Whole packets' bytes sent (header included), for per-track bitrates; publisher's executor writes. */
+    volatile long bytesSent;
     // Retransmission bookkeeping (subscriber's executor only).
     private final int[] resendSeq;
     private final long[] resendNanos;
@@ -168,6 +170,11 @@ public final class DownTrack {
         return packetsSent;
     }
 
+    /** Bytes of the RTP packets forwarded to the subscriber (headers included). */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
     /**
      * Rewrites one packet of the source into {@code out} and sends it (publisher's executor).
      *
@@ -212,10 +219,11 @@ public final class DownTrack {
         packetsSent++;
         octetsSent += Rtp.payloadLength(out, 0, len, h);
         if (subscriber.transport.sendRtp(out, 0, len)) {
-            roomMetrics.packetsOut.mark();
-            roomMetrics.bytesOut.mark(len);
-            subscriber.metrics.packetsDown.mark();
-            subscriber.metrics.bytesDown.mark(len);
+            roomMetrics.packetsOut.mark(1, now);
+            roomMetrics.bytesOut.mark(len, now);
+            subscriber.metrics.packetsDown.mark(1, now);
+            subscriber.metrics.bytesDown.mark(len, now);
+            bytesSent += len;
         } else {
             roomMetrics.drop(DropReason.QUEUE_FULL);
         }

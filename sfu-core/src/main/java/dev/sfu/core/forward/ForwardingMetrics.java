@@ -1,25 +1,28 @@
 package dev.sfu.core.forward;
 
 import com.codahale.metrics.Counter;
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.metrics.RateMeter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Counters of one room's packet path, registered in the server's {@link MetricRegistry} under
- * {@code room.<roomId>.<name>} and removed when the room closes. Meters give per-second rates
- * (bytes * 8 = bits/s). Drops are also counted server-wide under {@code drops.<REASON>}.
+ * {@code room.<roomId>.<name>} and removed when the room closes. Packets and bytes are
+ * {@link RateMeter}s: totals plus one-second rates (bytes * 8 = bits/s), marked with the clock
+ * reading the packet path already made. Drops are also counted server-wide under
+ * {@code drops.<REASON>}.
  */
 public final class ForwardingMetrics {
     private final MetricRegistry registry;
     private final String prefix;
     private final List<String> names = new ArrayList<>();
-    public final Meter packetsIn;
-    public final Meter bytesIn;
-    public final Meter packetsOut;
-    public final Meter bytesOut;
+    public final RateMeter packetsIn;
+    public final RateMeter bytesIn;
+    public final RateMeter packetsOut;
+    public final RateMeter bytesOut;
     public final Counter nacksReceived;
     public final Counter nacksSent;
     public final Counter retransmissions;
@@ -29,8 +32,16 @@ public final class ForwardingMetrics {
     private final Counter[] drops;
     private final Counter[] serverDrops;
 
+    private final LongSupplier clock;
+
     public ForwardingMetrics(MetricRegistry registry, String roomId) {
+        this(registry, roomId, System::nanoTime);
+    }
+
+    /** @param clock the forwarding clock (monotonic nanoseconds) the rate meters count seconds on */
+    public ForwardingMetrics(MetricRegistry registry, String roomId, LongSupplier clock) {
         this.registry = registry;
+        this.clock = clock;
         this.prefix = MetricRegistry.name("room", roomId);
         packetsIn = meter("packetsIn");
         bytesIn = meter("bytesIn");
@@ -51,10 +62,10 @@ public final class ForwardingMetrics {
         }
     }
 
-    private Meter meter(String name) {
+    private RateMeter meter(String name) {
         String full = MetricRegistry.name(prefix, name);
         names.add(full);
-        return registry.meter(full);
+        return registry.register(full, new RateMeter(clock));
     }
 
     private Counter counter(String name) {

@@ -286,10 +286,11 @@ public final class MediaEndpoint {
                 return;
             }
         }
-        metrics.packetsUp.mark();
-        metrics.bytesUp.mark(len);
-        roomMetrics.packetsIn.mark();
-        roomMetrics.bytesIn.mark(len);
+        metrics.packetsUp.mark(1, now);
+        metrics.bytesUp.mark(len, now);
+        roomMetrics.packetsIn.mark(1, now);
+        roomMetrics.bytesIn.mark(len, now);
+        up.bytesReceived += len;
         boolean repaired = false;
         if (ssrc == up.rtxSsrc && ssrc != up.ssrc) {
             // RFC 4588 section 4: restore the original packet from the RTX packet.

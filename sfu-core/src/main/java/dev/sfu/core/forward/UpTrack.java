@@ -40,6 +40,8 @@ public final class UpTrack {
     private final AtomicLong lastPliNanos;
     volatile boolean keyframePending;
     volatile long lastKeyframeNanos;
+    /** Bytes of the RTP packets received on this track (RTX included); the publisher's executor writes. */
+    volatile long bytesReceived;
 
     UpTrack(MediaEndpoint publisher, PublishedTrack track, PacketPool pool, ForwardingConfig config, long nowNanos) {
         this.publisher = publisher;
@@ -111,6 +113,16 @@ public final class UpTrack {
 
     public long rtxSsrc() {
         return rtxSsrc;
+    }
+
+    /** Bytes of the RTP packets received on this track, headers and RTX included. */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    /** The RTP clock rate of the track's codecs. */
+    public int clockRate() {
+        return clockRate;
     }
 
     public ReceiveStatistics statistics() {

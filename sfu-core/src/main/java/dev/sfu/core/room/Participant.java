@@ -39,7 +39,7 @@ public final class Participant implements TransportListener {
         this.manager = manager;
         this.transport = transportFactory.apply(this);
         this.endpoint = new MediaEndpoint(id, "sfu-" + id, transport, manager.context(), room.metrics(),
-                new dev.sfu.core.forward.EndpointMetrics(manager.registry(), room.id(), id));
+                new dev.sfu.core.forward.EndpointMetrics(manager.registry(), room.id(), id, manager.context().nanoClock()));
     }
 
     public String id() {

@@ -20,11 +20,11 @@ public final class Room {
     private final String participantsGauge;
     private volatile List<Participant> participants = List.of();
 
-    Room(String id, int maxParticipants, MetricRegistry registry) {
+    Room(String id, int maxParticipants, MetricRegistry registry, java.util.function.LongSupplier clock) {
         this.id = id;
         this.maxParticipants = maxParticipants;
         this.registry = registry;
-        this.metrics = new ForwardingMetrics(registry, id);
+        this.metrics = new ForwardingMetrics(registry, id, clock);
         this.participantsGauge = MetricRegistry.name(metrics.prefix(), "participants");
         registry.register(participantsGauge, (Gauge<Integer>) () -> participants.size());
     }

@@ -101,7 +101,7 @@ public final class RoomManager {
         synchronized (lock) {
             room = rooms.get(roomId);
             if (room == null) {
-                room = new Room(roomId, maxParticipants, registry);
+                room = new Room(roomId, maxParticipants, registry, context.nanoClock());
                 rooms.put(roomId, room);
                 LOG.info("room {} created", roomId);
             }

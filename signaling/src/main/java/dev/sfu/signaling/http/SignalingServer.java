@@ -1,5 +1,10 @@
 package dev.sfu.signaling.http;
 
+import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.room.RoomListener;
+import dev.sfu.core.room.RoomManager;
+import dev.sfu.signaling.admin.AdminConfig;
+import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.room.RoomDirectory;
 import dev.sfu.signaling.room.RoomService;
@@ -31,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  * The HTTP server on one port: the web client's files and the signaling WebSocket at
  * {@code /ws}. Pipeline per connection:
  * {@code HttpServerCodec -> HttpObjectAggregator -> WebSocketServerProtocolHandler(/ws)
- * -> WebSocketFrameAggregator -> StaticFileHandler (HTTP requests) -> SignalingHandler (frames)}.
+ * -> WebSocketFrameAggregator -> [operator endpoints] -> StaticFileHandler (HTTP requests)
+ * -> SignalingHandler (frames)}. The operator endpoints ({@link Operators}: /health, /ready,
+ * /metrics, /api/*, /dashboard) are present when the server was started with them.
  */
 public final class SignalingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
@@ -42,12 +49,15 @@ public final class SignalingServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel server;
     private final RoomService rooms;
+    private final Operators operators;
 
-    private SignalingServer(EventLoopGroup boss, EventLoopGroup workers, Channel server, RoomService rooms) {
+    private SignalingServer(EventLoopGroup boss, EventLoopGroup workers, Channel server, RoomService rooms,
+                            Operators operators) {
         this.boss = boss;
         this.workers = workers;
         this.server = server;
         this.rooms = rooms;
+        this.operators = operators;
     }
 
     /**
@@ -55,13 +65,34 @@ public final class SignalingServer implements AutoCloseable {
      * carries no media ({@link UnwiredTransport}); for tests and until the media layer is wired.
      */
     public static SignalingServer start(ServerConfig config) throws InterruptedException {
+        return start(config, AdminConfig.open());
+    }
+
+    /**
+     * Like {@link #start(ServerConfig)}, with the operator endpoints. Until the media layer is
+     * wired, their rooms are an empty sfu-core {@link RoomManager}: the signaling-only rooms of
+     * {@link RoomDirectory} carry no media and so have no figures to show.
+     */
+    public static SignalingServer start(ServerConfig config, AdminConfig admin) throws InterruptedException {
         List<String> addresses = config.advertiseAddresses().isEmpty() ? List.of(config.mediaBind()) : config.advertiseAddresses();
-        return start(config, new RoomDirectory(config.maxParticipants()), UnwiredTransport.factory(addresses, config.mediaPort()));
+        MetricRegistry registry = new MetricRegistry();
+        RoomManager media = new RoomManager(registry, new RoomListener() { }, config.maxParticipants());
+        return start(config, new RoomDirectory(config.maxParticipants()), UnwiredTransport.factory(addresses, config.mediaPort()),
+                Operators.start(media, registry, admin));
     }
 
     /** Binds the HTTP port and serves until {@link #close()}. */
     public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports)
             throws InterruptedException {
+        return start(config, rooms, transports, null);
+    }
+
+    /**
+     * Binds the HTTP port and serves until {@link #close()}; {@code operators} (may be null) adds
+     * the operator endpoints and is closed with the server.
+     */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
+                                        Operators operators) throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         StaticFileHandler files = new StaticFileHandler();
@@ -75,13 +106,23 @@ public final class SignalingServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             configure(c.pipeline(), config, rooms, transports, files);
+                            if (operators != null) {
+                                c.pipeline().addBefore("files", "admin", operators.handler());
+                            }
                         }
                     })
                     .bind(new InetSocketAddress(config.httpBind(), config.httpPort())).sync().channel();
-            SignalingServer s = new SignalingServer(boss, workers, ch, rooms);
+            SignalingServer s = new SignalingServer(boss, workers, ch, rooms, operators);
             LOG.info("serving http://{}:{}/ and ws://{}:{}/ws", config.httpBind(), s.port(), config.httpBind(), s.port());
+            if (operators != null) {
+                LOG.info("operators: http://{}:{}/dashboard, /metrics, /api/rooms, /health, /ready", config.httpBind(), s.port());
+                operators.warnIfUnprotected(config.httpBind());
+            }
             return s;
         } catch (InterruptedException | RuntimeException e) {
+            if (operators != null) {
+                operators.close();
+            }
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
@@ -116,9 +157,29 @@ public final class SignalingServer implements AutoCloseable {
         return rooms;
     }
 
+    /** The operator endpoints, or null when the server was started without them. */
+    public Operators operators() {
+        return operators;
+    }
+
+    /**
+     * Starts draining: readiness ({@code /ready}) turns false so load balancers stop sending new
+     * participants; everyone connected stays until {@link #close()}. Idempotent.
+     */
+    public void drain() {
+        if (operators != null) {
+            operators.drain();
+        } else {
+            LOG.info("draining (no operator endpoints to report it)");
+        }
+    }
+
     /** Stops accepting, closes every connection and waits for the threads to end. */
     @Override
     public void close() {
+        if (operators != null) {
+            operators.close();
+        }
         server.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -1,0 +1,150 @@
+package dev.sfu.signaling.admin;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sfu.core.metrics.ServerMetrics;
+import dev.sfu.core.metrics.StatsCollector;
+import dev.sfu.core.metrics.StatsSnapshot;
+import dev.sfu.core.room.RoomManager;
+import io.netty.channel.ChannelHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What operators see: collects a {@link StatsSnapshot} once per second on its own thread, pushes
+ * it to dashboards, answers the REST, Prometheus, health and readiness endpoints through
+ * {@link #handler()}, and holds the readiness flag that {@link #drain()} turns off.
+ *
+ * <pre>
+ * Operators ops = Operators.start(roomManager, registry, AdminConfig.from(config));
+ * pipeline.addBefore("files", "admin", ops.handler());
+ * </pre>
+ */
+public final class Operators implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Operators.class);
+    private static final long SECOND = 1_000_000_000L;
+    /** Collect just after a second ends, so the meters' last complete second is the one that just ended. */
+    private static final long AFTER_BOUNDARY = 20_000_000L;
+
+    private final StatsCollector collector;
+    private final AdminConfig config;
+    private final SseHub hub;
+    private final AdminHandler handler;
+    private final ScheduledExecutorService timer;
+    private volatile boolean draining;
+
+    private Operators(StatsCollector collector, AdminConfig config) {
+        this.collector = collector;
+        this.config = config;
+        ObjectMapper json = new ObjectMapper();
+        this.hub = new SseHub(json);
+        this.handler = new AdminHandler(this, json, config.token());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sfu-stats");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Registers the server-wide series for {@code rooms} and starts collecting every second. */
+    public static Operators start(RoomManager rooms, MetricRegistry registry, AdminConfig config) {
+        return start(new StatsCollector(rooms, new ServerMetrics(registry, rooms)), config);
+    }
+
+    /** Starts collecting with an existing collector (its clock must be the rooms' clock). */
+    public static Operators start(StatsCollector collector, AdminConfig config) {
+        Operators o = new Operators(collector, config);
+        o.tick();
+        long delay = SECOND - Math.floorMod(System.nanoTime(), SECOND) + AFTER_BOUNDARY;
+        o.timer.scheduleAtFixedRate(o::tick, delay, SECOND, TimeUnit.NANOSECONDS);
+        return o;
+    }
+
+    private void tick() {
+        try {
+            StatsSnapshot s = collector.collect();
+            hub.publish(s, !draining);
+        } catch (RuntimeException e) {
+            LOG.warn("collecting statistics failed", e);
+        }
+    }
+
+    /** The sharable Netty handler of the operator endpoints; put it before the static files. */
+    public ChannelHandler handler() {
+        return handler;
+    }
+
+    /** The latest snapshot (at most about a second old). */
+    public StatsSnapshot latest() {
+        return collector.latest();
+    }
+
+    public StatsCollector collector() {
+        return collector;
+    }
+
+    public AdminConfig config() {
+        return config;
+    }
+
+    SseHub hub() {
+        return hub;
+    }
+
+    /** Dashboard streams open now. */
+    public int streamCount() {
+        return hub.clientCount();
+    }
+
+    /**
+     * Starts draining: {@code /ready} answers 503 from now on so load balancers send no new
+     * participants; the ones here stay until they leave or the server closes. Idempotent.
+     */
+    public void drain() {
+        if (!draining) {
+            draining = true;
+            LOG.info("draining: /ready now answers 503; {} participants in {} rooms remain",
+                    latest().participantCount(), latest().roomCount());
+        }
+    }
+
+    public boolean isReady() {
+        return !draining;
+    }
+
+    /**
+     * Logs a warning when the endpoints are open to the network: no token configured and the
+     * HTTP port bound to an address other than loopback.
+     */
+    public void warnIfUnprotected(String httpBind) {
+        if (!config.tokenRequired() && !isLoopback(httpBind)) {
+            LOG.warn("The operator endpoints (/dashboard, /api, /metrics) are open to anyone who can reach {}: "
+                    + "set sfu.admin.token (or the environment variable SFU_ADMIN_TOKEN) to require "
+                    + "'Authorization: Bearer <token>', or bind the HTTP port to 127.0.0.1.", httpBind);
+        }
+    }
+
+    static boolean isLoopback(String address) {
+        if (address == null || address.equals("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Stops collecting and closes the dashboard streams. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        hub.closeAll();
+    }
+}

@@ -1,0 +1,237 @@
+package dev.sfu.signaling.admin;
+
+import dev.sfu.core.metrics.ParticipantStats;
+import dev.sfu.core.metrics.ProcessStats;
+import dev.sfu.core.metrics.RoomStats;
+import dev.sfu.core.metrics.StatsSnapshot;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Writes a {@link StatsSnapshot} in the Prometheus text exposition format, version 0.0.4
+ * (https://prometheus.io/docs/instrumenting/exposition_formats/): for each family one
+ * {@code # HELP} and one {@code # TYPE} line, then its samples, one per line:
+ * <pre>
+ * # HELP sfu_room_bitrate_bits_per_second Bits per second of a room's RTP over the last second.
+ * # TYPE sfu_room_bitrate_bits_per_second gauge
+ * sfu_room_bitrate_bits_per_second{room="abc",direction="in"} 804000
+ * </pre>
+ * Per-room series carry a {@code room} label, per-participant series {@code room} and
+ * {@code participant}. Label values escape backslash, double quote and newline; help texts
+ * escape backslash and newline.
+ */
+public final class PrometheusFormat {
+    /** The Content-Type of this format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final StringBuilder out = new StringBuilder(4096);
+
+    private PrometheusFormat() {
+    }
+
+    /** The exposition of {@code s}; {@code ready} is false while the server drains. */
+    public static String write(StatsSnapshot s, boolean ready) {
+        PrometheusFormat f = new PrometheusFormat();
+        f.server(s, ready);
+        f.rooms(s);
+        f.participants(s);
+        return f.out.toString();
+    }
+
+    private void server(StatsSnapshot s, boolean ready) {
+        gauge("sfu_ready", "1 while the server accepts new participants, 0 while it drains.",
+                () -> sample(ready ? 1 : 0));
+        gauge("sfu_rooms", "Rooms open.", () -> sample(s.roomCount()));
+        gauge("sfu_participants", "Participants in all rooms.", () -> sample(s.participantCount()));
+        gauge("sfu_tracks", "Tracks published in all rooms.", () -> sample(s.trackCount()));
+        gauge("sfu_bitrate_bits_per_second", "Bits per second of RTP over the last second, all rooms; in: from publishers, out: to subscribers.", () -> {
+            sample(s.bitrateIn(), "direction", "in");
+            sample(s.bitrateOut(), "direction", "out");
+        });
+        gauge("sfu_packets_per_second", "RTP packets per second over the last second, all rooms.", () -> {
+            sample(s.packetRateIn(), "direction", "in");
+            sample(s.packetRateOut(), "direction", "out");
+        });
+        counter("sfu_drops_total", "Packets the forwarding path dropped since start, by reason.", () -> {
+            for (Map.Entry<String, Long> e : s.drops().entrySet()) {
+                sample(e.getValue(), "reason", e.getKey());
+            }
+        });
+        ProcessStats p = s.process();
+        gauge("sfu_process_cpu_ratio", "CPU used by the server process, 0-1 of all cores.", () -> sample(p.processCpuLoad()));
+        gauge("sfu_system_cpu_ratio", "CPU used by the whole machine, 0-1.", () -> sample(p.systemCpuLoad()));
+        gauge("sfu_jvm_heap_used_bytes", "Java heap in use.", () -> sample(p.heapUsedBytes()));
+        gauge("sfu_jvm_heap_max_bytes", "Java heap limit (-1: none).", () -> sample(p.heapMaxBytes()));
+        counter("sfu_jvm_gc_collections_total", "Garbage collections since start, by collector.", () -> {
+            for (ProcessStats.GcStats g : p.collectors()) {
+                sample(g.collections(), "gc", g.name());
+            }
+        });
+        counter("sfu_jvm_gc_pause_seconds_total", "Time spent in garbage collection since start, by collector.", () -> {
+            for (ProcessStats.GcStats g : p.collectors()) {
+                sample(g.timeMillis() / 1000.0, "gc", g.name());
+            }
+        });
+    }
+
+    private void rooms(StatsSnapshot s) {
+        gauge("sfu_room_participants", "Participants in a room.", () -> each(s, r -> sample(r.participantCount(), "room", r.id())));
+        gauge("sfu_room_tracks", "Tracks published in a room.", () -> each(s, r -> sample(r.trackCount(), "room", r.id())));
+        gauge("sfu_room_bitrate_bits_per_second", "Bits per second of a room's RTP over the last second; in: from its publishers, out: to its subscribers.",
+                () -> each(s, r -> {
+                    sample(r.bitrateIn(), "room", r.id(), "direction", "in");
+                    sample(r.bitrateOut(), "room", r.id(), "direction", "out");
+                }));
+        gauge("sfu_room_packets_per_second", "RTP packets per second of a room over the last second.", () -> each(s, r -> {
+            sample(r.packetRateIn(), "room", r.id(), "direction", "in");
+            sample(r.packetRateOut(), "room", r.id(), "direction", "out");
+        }));
+        counter("sfu_room_packets_total", "RTP packets of a room since it was created.", () -> each(s, r -> {
+            sample(r.packetsIn(), "room", r.id(), "direction", "in");
+            sample(r.packetsOut(), "room", r.id(), "direction", "out");
+        }));
+        counter("sfu_room_bytes_total", "RTP bytes of a room since it was created.", () -> each(s, r -> {
+            sample(r.bytesIn(), "room", r.id(), "direction", "in");
+            sample(r.bytesOut(), "room", r.id(), "direction", "out");
+        }));
+        counter("sfu_room_nacks_received_total", "NACKs received from a room's subscribers.",
+                () -> each(s, r -> sample(r.nacksReceived(), "room", r.id())));
+        counter("sfu_room_retransmissions_total", "Packets resent from a room's retransmission caches.",
+                () -> each(s, r -> sample(r.retransmissions(), "room", r.id())));
+        counter("sfu_room_plis_sent_total", "Keyframe requests (PLI) sent to a room's publishers.",
+                () -> each(s, r -> sample(r.plisSent(), "room", r.id())));
+        counter("sfu_room_keyframes_total", "Keyframes received from a room's publishers.",
+                () -> each(s, r -> sample(r.keyframes(), "room", r.id())));
+        counter("sfu_room_drops_total", "Packets a room dropped, by reason.", () -> each(s, r -> {
+            for (Map.Entry<String, Long> e : r.drops().entrySet()) {
+                sample(e.getValue(), "room", r.id(), "reason", e.getKey());
+            }
+        }));
+    }
+
+    private void participants(StatsSnapshot s) {
+        gauge("sfu_participant_connected", "1 when a participant's media transport (ICE and DTLS) is connected, else 0.",
+                () -> eachP(s, (r, p) -> sample(p.connectionState().equals("connected") ? 1 : 0, "room", r.id(), "participant", p.id())));
+        gauge("sfu_participant_bitrate_bits_per_second", "Bits per second over the last second; up: what a participant sends, down: what it is sent.",
+                () -> eachP(s, (r, p) -> {
+                    sample(p.bitrateUp(), "room", r.id(), "participant", p.id(), "direction", "up");
+                    sample(p.bitrateDown(), "room", r.id(), "participant", p.id(), "direction", "down");
+                }));
+        counter("sfu_participant_packets_total", "RTP packets since a participant joined; up: received from it, down: sent to it.",
+                () -> eachP(s, (r, p) -> {
+                    sample(p.packetsUp(), "room", r.id(), "participant", p.id(), "direction", "up");
+                    sample(p.packetsDown(), "room", r.id(), "participant", p.id(), "direction", "down");
+                }));
+        gauge("sfu_participant_loss_ratio", "Worst fraction of packets lost, 0-1; up: measured by the server on what a participant sends, down: from its receiver reports.",
+                () -> eachP(s, (r, p) -> {
+                    sample(p.lossUp(), "room", r.id(), "participant", p.id(), "direction", "up");
+                    sample(p.lossDown(), "room", r.id(), "participant", p.id(), "direction", "down");
+                }));
+        gauge("sfu_participant_jitter_seconds", "Worst interarrival jitter a participant reports for what it receives.",
+                () -> eachP(s, (r, p) -> sample(p.jitterMillis() / 1000.0, "room", r.id(), "participant", p.id())));
+        gauge("sfu_participant_rtt_seconds", "Round-trip time from a participant's receiver reports (absent until known).",
+                () -> eachP(s, (r, p) -> {
+                    if (p.rttMillis() >= 0) {
+                        sample(p.rttMillis() / 1000.0, "room", r.id(), "participant", p.id());
+                    }
+                }));
+        counter("sfu_participant_nacks_total", "NACKs; received: sent by the participant, sent: sent by the server about its streams.",
+                () -> eachP(s, (r, p) -> {
+                    sample(p.nacksReceived(), "room", r.id(), "participant", p.id(), "direction", "received");
+                    sample(p.nacksSent(), "room", r.id(), "participant", p.id(), "direction", "sent");
+                }));
+        counter("sfu_participant_plis_total", "Keyframe requests; received: sent by the participant, sent: sent by the server to it.",
+                () -> eachP(s, (r, p) -> {
+                    sample(p.plisReceived(), "room", r.id(), "participant", p.id(), "direction", "received");
+                    sample(p.plisSent(), "room", r.id(), "participant", p.id(), "direction", "sent");
+                }));
+        counter("sfu_participant_keyframes_total", "Keyframes a participant published.",
+                () -> eachP(s, (r, p) -> sample(p.keyframes(), "room", r.id(), "participant", p.id())));
+    }
+
+    private interface RoomAndParticipant {
+        void accept(RoomStats r, ParticipantStats p);
+    }
+
+    private static void each(StatsSnapshot s, Consumer<RoomStats> c) {
+        for (RoomStats r : s.rooms()) {
+            c.accept(r);
+        }
+    }
+
+    private static void eachP(StatsSnapshot s, RoomAndParticipant c) {
+        for (RoomStats r : s.rooms()) {
+            for (ParticipantStats p : r.participants()) {
+                c.accept(r, p);
+            }
+        }
+    }
+
+    private String family;
+
+    private void gauge(String name, String help, Runnable samples) {
+        family(name, "gauge", help, samples);
+    }
+
+    private void counter(String name, String help, Runnable samples) {
+        family(name, "counter", help, samples);
+    }
+
+    private void family(String name, String type, String help, Runnable samples) {
+        family = name;
+        out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        samples.run();
+    }
+
+    /** One sample of the current family; {@code labels} alternate names and values. */
+    private void sample(double value, String... labels) {
+        out.append(family);
+        if (labels.length > 0) {
+            out.append('{');
+            for (int i = 0; i < labels.length; i += 2) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                out.append(labels[i]).append("=\"").append(escapeLabel(labels[i + 1])).append('"');
+            }
+            out.append('}');
+        }
+        out.append(' ').append(number(value)).append('\n');
+    }
+
+    /** A sample value: integers without a fraction, NaN and infinities as Prometheus spells them. */
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    /** Label values: backslash, double quote and line feed are escaped. */
+    static String escapeLabel(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '"' -> b.append("\\\"");
+                case '\n' -> b.append("\\n");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** Help texts: backslash and line feed are escaped. */
+    static String escapeHelp(String s) {
+        return s.replace("\\", "\\\\").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,186 @@
+package dev.sfu.signaling.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sfu.core.room.Participant;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The operator endpoints over a real server on 127.0.0.1, read with java.net.http. */
+class AdminEndpointsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private AdminServer s;
+
+    @AfterEach
+    void stop() {
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Test
+    void roomsListEachRoomWithParticipantsAndBitrate() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        Participant a = s.rooms.join("alpha", "a");
+        SyntheticRooms.publishVideo(a, 0x1234);
+        s.rooms.join("alpha", "b");
+        s.rooms.join("beta", "c");
+        s.collect();
+        HttpResponse<String> r = s.get("/api/rooms");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        JsonNode rooms = JSON.readTree(r.body()).get("rooms");
+        assertEquals(2, rooms.size());
+        JsonNode alpha = rooms.get(0).get("id").asText().equals("alpha") ? rooms.get(0) : rooms.get(1);
+        assertEquals(2, alpha.get("participants").asInt());
+        assertEquals(1, alpha.get("tracks").asInt());
+        assertTrue(alpha.has("bitrateIn") && alpha.has("bitrateOut"), alpha.toString());
+    }
+
+    @Test
+    void oneRoomShowsItsParticipantsWithPerTrackFigures() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        Participant a = s.rooms.join("alpha", "a");
+        SyntheticRooms.publishVideo(a, 0x1234);
+        s.rooms.join("alpha", "b");
+        s.collect();
+        JsonNode room = JSON.readTree(s.get("/api/rooms/alpha").body());
+        assertEquals("alpha", room.get("id").asText());
+        JsonNode ps = room.get("participants");
+        assertEquals(2, ps.size());
+        JsonNode b = ps.get(1);
+        assertEquals("b", b.get("id").asText());
+        assertEquals("connected", b.get("connectionState").asText());
+        JsonNode track = b.get("tracks").get(0);
+        assertEquals("down", track.get("direction").asText());
+        assertEquals("a", track.get("publisherId").asText());
+        assertEquals("video", track.get("kind").asText());
+        for (String f : new String[] {"bitrate", "packets", "packetsLost", "loss", "jitterMillis", "rttMillis"}) {
+            assertTrue(track.has(f), f + " in " + track);
+        }
+        for (String f : new String[] {"bitrateUp", "bitrateDown", "lossUp", "lossDown", "rttMillis", "jitterMillis",
+                "nacksReceived", "plisReceived", "keyframes"}) {
+            assertTrue(b.has(f), f + " in " + b);
+        }
+    }
+
+    @Test
+    void unknownRoomIs404WithAJsonError() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        HttpResponse<String> r = s.get("/api/rooms/nope");
+        assertEquals(404, r.statusCode());
+        JsonNode e = JSON.readTree(r.body()).get("error");
+        assertEquals("ROOM_NOT_FOUND", e.get("code").asText());
+        assertTrue(e.get("message").asText().contains("nope"));
+    }
+
+    @Test
+    void metricsAreThePrometheusTextFormatWithARoomLabel() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        Participant a = s.rooms.join("abc", "a");
+        SyntheticRooms.publishVideo(a, 0x1234);
+        s.collect();
+        HttpResponse<String> r = s.get("/metrics");
+        assertEquals(200, r.statusCode());
+        assertEquals(PrometheusFormat.CONTENT_TYPE, r.headers().firstValue("content-type").orElse(""));
+        assertTrue(r.body().contains("sfu_room_bitrate_bits_per_second{room=\"abc\",direction=\"in\"} "), r.body());
+        assertTrue(r.body().contains("sfu_participant_bitrate_bits_per_second{room=\"abc\",participant=\"a\",direction=\"up\"} "));
+        assertTrue(r.body().contains("# TYPE sfu_jvm_gc_collections_total counter"));
+        PrometheusParser.parse(r.body()); // Well-formed throughout.
+    }
+
+    @Test
+    void healthIsAlwaysUpAndReadinessTurnsFalseOnDrain() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        assertEquals(200, s.get("/health").statusCode());
+        assertEquals(200, s.get("/ready").statusCode());
+        assertTrue(s.operators.isReady());
+        s.server.drain();
+        HttpResponse<String> ready = s.get("/ready");
+        assertEquals(503, ready.statusCode());
+        assertEquals("draining", JSON.readTree(ready.body()).get("status").asText());
+        assertEquals(200, s.get("/health").statusCode(), "a draining server is alive");
+        assertTrue(s.get("/metrics").body().contains("\nsfu_ready 0\n"));
+    }
+
+    @Test
+    void withATokenTheOperatorEndpointsNeedIt() throws Exception {
+        s = new AdminServer(AdminConfig.withToken("s3cret"));
+        for (String path : new String[] {"/api/rooms", "/api/rooms/x", "/metrics", "/dashboard", "/api/stream"}) {
+            HttpResponse<String> r = s.get(path);
+            assertEquals(401, r.statusCode(), path);
+            assertEquals("UNAUTHORIZED", JSON.readTree(r.body()).get("error").get("code").asText(), path);
+            assertTrue(r.headers().firstValue("www-authenticate").orElse("").startsWith("Bearer"), path);
+            assertEquals(401, s.get(path, "Authorization", "Bearer wrong").statusCode(), path);
+        }
+        assertEquals(200, s.get("/api/rooms", "Authorization", "Bearer s3cret").statusCode());
+        assertEquals(200, s.get("/metrics", "Authorization", "Bearer s3cret").statusCode());
+        assertEquals(200, s.get("/dashboard?token=s3cret").statusCode());
+        assertEquals(401, s.get("/metrics?token=s3cret").statusCode(), "query tokens only for the dashboard");
+        assertEquals(200, s.get("/health").statusCode(), "liveness stays open for probes");
+        assertEquals(200, s.get("/ready").statusCode());
+        assertEquals(200, s.get("/").statusCode(), "the call page is not an operator endpoint");
+    }
+
+    @Test
+    void dashboardPageIsServed() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        HttpResponse<String> r = s.get("/dashboard");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        assertTrue(r.body().contains("/vendor/chart.js"));
+        assertEquals(200, s.get("/js/dashboard.js").statusCode());
+        assertEquals(200, s.get("/css/dashboard.css").statusCode());
+        assertEquals(200, s.get("/vendor/chart.js").statusCode());
+    }
+
+    @Test
+    void streamSendsHistoryThenOneSnapshotPerSecond() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        s.rooms.join("alpha", "a");
+        HttpRequest req = HttpRequest.newBuilder(URI.create(s.base() + "/api/stream?room=alpha"))
+                .timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<InputStream> r = s.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        long start = System.nanoTime();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            assertEquals("event: history", in.readLine());
+            assertTrue(in.readLine().startsWith("data: ["));
+            assertEquals("", in.readLine());
+            int snapshots = 0;
+            while (snapshots < 2) {
+                String line = in.readLine();
+                if (line.equals("event: snapshot")) {
+                    JsonNode ev = JSON.readTree(in.readLine().substring("data: ".length()));
+                    assertEquals("alpha", ev.get("rooms").get(0).get("id").asText());
+                    assertEquals("alpha", ev.get("room").get("id").asText(), "the selected room's details");
+                    assertTrue(ev.get("server").get("ready").asBoolean());
+                    snapshots++;
+                }
+            }
+        }
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "two snapshots within about two seconds");
+    }
+
+    @Test
+    void nonLoopbackBindWithoutTokenIsRecognised() {
+        assertTrue(Operators.isLoopback("127.0.0.1"));
+        assertTrue(Operators.isLoopback("::1"));
+        assertTrue(Operators.isLoopback("localhost"));
+        assertFalse(Operators.isLoopback("0.0.0.0"));
+        assertFalse(Operators.isLoopback("10.1.2.3"));
+    }
+}

@@ -1,0 +1,219 @@
+// Operator dashboard: one EventSource on /api/stream pushes a snapshot per second; the page
+// keeps five minutes of per-room bitrate for two Chart.js line charts, a room table sorted by
+// bitrate, and (after a click) that room's participants.
+
+const HISTORY = 300;          // points kept per room: five minutes at one per second
+const MAX_SERIES = 8;         // rooms drawn in the charts: the busiest ones
+const COLORS = ['#3d8bfd', '#30a46c', '#f5a524', '#e5484d', '#a66bff', '#12a594', '#ff7ab8', '#c2c8d0'];
+
+const params = new URLSearchParams(location.search);
+const token = params.get('token');
+const state = {
+  times: [],                  // timestamps (ms) of the points, oldest first
+  series: new Map(),          // room id -> {in: [], out: []}, aligned with times
+  selected: params.get('room'),
+  last: null,                 // the last snapshot event
+  events: 0,
+};
+window.dashboardState = state; // for tests and curious operators
+
+const $ = (sel) => document.querySelector(sel);
+
+export function formatBitrate(bps) {
+  if (bps == null || bps < 0) return '–';
+  if (bps >= 1e9) return (bps / 1e9).toFixed(2) + ' Gbit/s';
+  if (bps >= 1e6) return (bps / 1e6).toFixed(2) + ' Mbit/s';
+  if (bps >= 1e3) return (bps / 1e3).toFixed(0) + ' kbit/s';
+  return bps + ' bit/s';
+}
+
+function formatBytes(b) {
+  if (b == null || b < 0) return '–';
+  if (b >= 1024 ** 3) return (b / 1024 ** 3).toFixed(1) + ' GiB';
+  return (b / (1024 * 1024)).toFixed(0) + ' MiB';
+}
+
+function percent(x) {
+  return x == null || x < 0 ? '–' : (x * 100).toFixed(x < 0.1 ? 1 : 0) + ' %';
+}
+
+function color(roomId) {
+  let h = 0;
+  for (const c of roomId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return COLORS[h % COLORS.length];
+}
+
+function addPoint(t, rooms) {
+  state.times.push(t);
+  for (const [id, s] of state.series) {
+    const v = rooms.get(id);
+    s.in.push(v ? v[0] : null);
+    s.out.push(v ? v[1] : null);
+  }
+  for (const [id, v] of rooms) {
+    if (!state.series.has(id)) {
+      const pad = new Array(state.times.length - 1).fill(null);
+      state.series.set(id, { in: [...pad, v[0]], out: [...pad, v[1]] });
+    }
+  }
+  while (state.times.length > HISTORY) {
+    state.times.shift();
+    for (const s of state.series.values()) { s.in.shift(); s.out.shift(); }
+  }
+  for (const [id, s] of state.series) {
+    if (s.in.every((v) => v == null)) state.series.delete(id);
+  }
+}
+
+function makeChart(canvas) {
+  return new Chart(canvas, {
+    type: 'line',
+    data: { labels: [], datasets: [] },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false, spanGaps: false,
+      interaction: { mode: 'nearest', intersect: false },
+      elements: { point: { radius: 0 }, line: { borderWidth: 2, tension: 0.2 } },
+      scales: {
+        x: { ticks: { color: '#a5adba', maxTicksLimit: 6, maxRotation: 0 }, grid: { color: '#2a2f38' } },
+        y: { beginAtZero: true, ticks: { color: '#a5adba', callback: (v) => formatBitrate(v) }, grid: { color: '#2a2f38' } },
+      },
+      plugins: {
+        legend: { labels: { color: '#eef1f5', boxWidth: 12 } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatBitrate(c.parsed.y)}` } },
+      },
+    },
+  });
+}
+
+let chartIn = null;
+let chartOut = null;
+
+function drawCharts() {
+  if (!window.Chart) return;
+  chartIn ??= makeChart($('#chart-in'));
+  chartOut ??= makeChart($('#chart-out'));
+  const labels = state.times.map((t) => new Date(t).toLocaleTimeString([], { hour12: false }));
+  const busiest = [...state.series.entries()]
+    .map(([id, s]) => [id, s, (s.in.at(-1) ?? 0) + (s.out.at(-1) ?? 0)])
+    .sort((a, b) => b[2] - a[2] || a[0].localeCompare(b[0]))
+    .slice(0, MAX_SERIES);
+  for (const [chart, key] of [[chartIn, 'in'], [chartOut, 'out']]) {
+    chart.data.labels = labels;
+    chart.data.datasets = busiest.map(([id, s]) => ({
+      label: id, data: s[key], borderColor: color(id), backgroundColor: color(id),
+    }));
+    chart.update('none');
+  }
+}
+
+function cell(text, cls) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (cls) td.className = cls;
+  return td;
+}
+
+function drawRooms(rooms) {
+  const body = $('#rooms tbody');
+  const sorted = [...rooms].sort((a, b) => (b.bitrateIn + b.bitrateOut) - (a.bitrateIn + a.bitrateOut) || a.id.localeCompare(b.id));
+  const rows = sorted.map((r) => {
+    const tr = document.createElement('tr');
+    tr.dataset.room = r.id;
+    tr.dataset.bitrateIn = r.bitrateIn;
+    tr.dataset.bitrateOut = r.bitrateOut;
+    tr.setAttribute('aria-selected', String(r.id === state.selected));
+    const name = cell('');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = color(r.id);
+    name.append(sw, document.createTextNode(r.id));
+    tr.append(name, cell(r.participants, 'num'), cell(r.tracks, 'num'),
+      cell(formatBitrate(r.bitrateIn), 'num in'), cell(formatBitrate(r.bitrateOut), 'num out'));
+    tr.addEventListener('click', () => select(r.id));
+    return tr;
+  });
+  body.replaceChildren(...rows);
+  $('#rooms-empty').hidden = rooms.length > 0;
+}
+
+function drawDetail(room) {
+  const panel = $('#room-detail');
+  if (!state.selected) { panel.hidden = true; return; }
+  panel.hidden = false;
+  $('#detail-name').textContent = state.selected;
+  $('#detail-gone').hidden = room !== null; // undefined: loading, null: the room is gone
+  const rows = (room?.participants ?? []).map((p) => {
+    const tr = document.createElement('tr');
+    tr.dataset.participant = p.id;
+    tr.dataset.bitrateUp = p.bitrateUp;
+    tr.dataset.bitrateDown = p.bitrateDown;
+    const name = cell(p.displayName ? `${p.displayName} (${p.id})` : p.id);
+    tr.append(name, cell(p.connectionState, 'state-' + p.connectionState),
+      cell(formatBitrate(p.bitrateUp), 'num up'), cell(formatBitrate(p.bitrateDown), 'num down'),
+      cell(percent(p.lossUp), 'num' + (p.lossUp > 0.05 ? ' bad' : '')),
+      cell(percent(p.lossDown), 'num' + (p.lossDown > 0.05 ? ' bad' : '')),
+      cell(p.rttMillis < 0 ? '–' : p.rttMillis.toFixed(0) + ' ms', 'num' + (p.rttMillis > 300 ? ' bad' : '')),
+      cell(p.jitterMillis.toFixed(1) + ' ms', 'num'));
+    return tr;
+  });
+  $('#participants tbody').replaceChildren(...rows);
+}
+
+function drawServer(s, t) {
+  $('#srv-rooms').textContent = s.rooms;
+  $('#srv-participants').textContent = s.participants;
+  $('#srv-in').textContent = formatBitrate(s.bitrateIn);
+  $('#srv-out').textContent = formatBitrate(s.bitrateOut);
+  $('#srv-pps').textContent = `${s.packetRateIn} · ${s.packetRateOut}`;
+  $('#srv-cpu').textContent = `${percent(s.processCpu)} · ${percent(s.systemCpu)}`;
+  $('#srv-heap').textContent = s.heapMaxBytes > 0 ? `${formatBytes(s.heapUsedBytes)} / ${formatBytes(s.heapMaxBytes)}` : formatBytes(s.heapUsedBytes);
+  $('#srv-ready').textContent = s.ready ? 'yes' : 'draining';
+  setStatus('live', 'Live · ' + new Date(t).toLocaleTimeString([], { hour12: false }));
+}
+
+function setStatus(kind, text) {
+  $('#status').dataset.state = kind;
+  $('#status .label').textContent = text;
+}
+
+let source = null;
+
+function connect() {
+  source?.close();
+  const q = new URLSearchParams();
+  if (token) q.set('token', token);
+  if (state.selected) q.set('room', state.selected);
+  source = new EventSource('/api/stream' + (q.size ? '?' + q : ''));
+  source.addEventListener('history', (e) => {
+    state.times = [];
+    state.series = new Map();
+    for (const p of JSON.parse(e.data)) addPoint(p.t, new Map(Object.entries(p.rooms)));
+    drawCharts();
+  });
+  source.addEventListener('snapshot', (e) => {
+    const ev = JSON.parse(e.data);
+    state.last = ev;
+    state.events++;
+    addPoint(ev.t, new Map(ev.rooms.map((r) => [r.id, [r.bitrateIn, r.bitrateOut]])));
+    drawServer(ev.server, ev.t);
+    drawRooms(ev.rooms);
+    drawDetail(ev.room);
+    drawCharts();
+  });
+  source.onerror = () => setStatus('error', 'Disconnected, retrying…');
+}
+
+function select(roomId) {
+  state.selected = state.selected === roomId ? null : roomId;
+  const url = new URL(location.href);
+  if (state.selected) url.searchParams.set('room', state.selected); else url.searchParams.delete('room');
+  history.replaceState(null, '', url);
+  for (const tr of document.querySelectorAll('#rooms tbody tr')) {
+    tr.setAttribute('aria-selected', String(tr.dataset.room === state.selected));
+  }
+  drawDetail(undefined);
+  connect(); // The stream carries the selected room's participants.
+}
+
+$('#detail-close').addEventListener('click', () => select(state.selected));
+connect();
