@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The secure pipe to one peer: ICE, DTLS and SRTP/SRTCP over it. The server creates one per
- * participant from {@link TransportServer}; the client role (tests, load tester) from
- * {@link TransportServer#createClient} equivalents in the client factory.
+ * participant from {@link TransportServer#createTransport}; the client role (tests, load
+ * tester) from {@link TransportClient#createTransport}.
  */
 public interface MediaTransport extends AutoCloseable {
     /** Stable id (the participant id for server transports). */
@@ -38,13 +38,19 @@ public interface MediaTransport extends AutoCloseable {
 
     /**
      * Encrypts in place and sends one RTP packet. The buffer must have room for the SRTP tag
-     * after {@code off + len}. The caller keeps ownership. Returns false when the packet was
+     * after {@code off + len} ({@code SrtpSession.MAX_RTP_TRAILER}); on return the bytes are
+     * ciphertext. The caller keeps ownership. Returns false when the packet was
      * dropped (not connected, queue full, encryption failure); drops are counted.
      */
     boolean sendRtp(byte[] buf, int off, int len);
 
     /** Like {@link #sendRtp} for one (compound) RTCP packet; needs room for the SRTCP trailer. */
     boolean sendRtcp(byte[] buf, int off, int len);
+
+    /** Datagrams dropped so far, by reason (see {@link DropReason}). */
+    default java.util.Map<DropReason, Long> dropCounts() {
+        return java.util.Map.of();
+    }
 
     /** Closes with {@link CloseReason#LOCAL_CLOSE}; idempotent. */
     @Override

@@ -1,0 +1,21 @@
+package dev.sfu.core.transport;
+
+/** Why a transport dropped a datagram; each transport counts drops per reason. */
+public enum DropReason {
+    /** DTLS or SRTP from an address that ICE has not validated (RFC 8445 section 7.2.5.3.1). */
+    UNVALIDATED_SOURCE,
+    /** The bounded ingress queue (or the DTLS record queue) was full; the oldest packet went. */
+    QUEUE_FULL,
+    /** SRTP/SRTCP authentication failed (forged or damaged). */
+    SRTP_AUTH_FAILED,
+    /** SRTP/SRTCP replay protection refused the packet (RFC 3711 section 3.3.2). */
+    REPLAY,
+    /** Not a packet of a known kind (RFC 7983 first byte), truncated, or otherwise malformed. */
+    MALFORMED,
+    /** Media arrived or was to be sent before DTLS keyed SRTP, or after close. */
+    NOT_CONNECTED,
+    /** Encryption of an outgoing packet failed (no tail room, too many SSRCs, cipher failure). */
+    ENCRYPT_FAILED,
+    /** The socket refused an outgoing datagram. */
+    SEND_FAILED
+}

@@ -1,0 +1,39 @@
+package dev.sfu.core.transport;
+
+import org.ice4j.ice.harvest.AbstractUdpListener;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * Process-wide ice4j settings, applied once before the first ice4j class reads its
+ * configuration: the push API on the single-port listener, pooled receive buffers, consent
+ * checks every 5 s (RFC 7675 section 5.1 suggests 5 s with randomisation), no cloud-metadata
+ * probing, and java.util.logging routed to SLF4J. Each system property is set only when the
+ * operator has not set it.
+ */
+final class Ice4jSetup {
+    private static boolean done;
+
+    private Ice4jSetup() {
+    }
+
+    static synchronized void init() {
+        if (done) {
+            return;
+        }
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        setIfAbsent("ice4j.consent-freshness.interval", "5 seconds");
+        setIfAbsent("ice4j.harvest.mapping.aws.enabled", "false");
+        AbstractUdpListener.USE_PUSH_API = true;
+        PacketPool.installIntoIce4j();
+        done = true;
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (value != null && System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package dev.sfu.core.transport;
+
+import java.beans.PropertyChangeEvent;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidatePair;
+import org.ice4j.ice.CandidatePairState;
+import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.HostCandidate;
+import org.ice4j.ice.IceMediaStream;
+import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.LocalCandidate;
+import org.ice4j.ice.RemoteCandidate;
+import org.ice4j.ice.harvest.CandidateHarvester;
+import org.ice4j.ice.harvest.HarvestStatistics;
+import org.ice4j.socket.IceSocketWrapper;
+import org.ice4j.socket.IceUdpSocketWrapper;
+import org.ice4j.socket.MultiplexingDatagramSocket;
+import org.ice4j.util.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ice4j {@link Agent} with one stream and one component (rtcp-mux, BUNDLE: RFC 8843), in
+ * the controlled role on the server's single port or the controlling role on a client's own
+ * socket. It reports validated pairs, the selected pair, consent responses and failure, and
+ * hands received non-STUN datagrams to the owning transport.
+ */
+final class IceLink {
+    private static final Logger LOG = LoggerFactory.getLogger(IceLink.class);
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+
+    /** What the link reports to its transport. */
+    interface Events {
+        /** A received non-STUN datagram; the receiver owns {@code buffer} from here on. */
+        void iceIngress(Buffer buffer);
+
+        /** ICE validated a pair whose remote end is {@code remote} (RFC 8445 section 7.2.5.3). */
+        void icePairValidated(InetSocketAddress remote);
+
+        /** A pair was selected (nominated) for media; may change later. */
+        void iceSelected(Route route);
+
+        /** ICE processing failed. */
+        void iceFailed(String detail);
+
+        /** A consent-freshness check on the selected pair was answered (RFC 7675 section 5.1). */
+        void consentRefreshed();
+    }
+
+    /** Where to send: the socket of the selected pair and the remote address. */
+    record Route(IceSocketWrapper socket, InetSocketAddress remote) {
+        void send(DatagramPacket packet, byte[] buf, int off, int len) throws IOException {
+            packet.setData(buf, off, len);
+            packet.setSocketAddress(remote);
+            socket.send(packet);
+        }
+    }
+
+    private final Agent agent;
+    private final IceMediaStream stream;
+    private final Component component;
+    private final Events events;
+    private final Thread reader;
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile CandidatePair selected;
+
+    private IceLink(Agent agent, IceMediaStream stream, Component component, Events events, boolean pullReader,
+                    String id) {
+        this.agent = agent;
+        this.stream = stream;
+        this.component = component;
+        this.events = events;
+        stream.addPairChangeListener(this::pairChanged);
+        agent.addStateChangeListener(this::stateChanged);
+        if (pullReader) {
+            reader = new Thread(this::readLoop, "ice-client-reader-" + id);
+            reader.setDaemon(true);
+            reader.start();
+        } else {
+            reader = null;
+            component.setBufferCallback(events::iceIngress);
+        }
+    }
+
+    /** The server role: ICE controlled, candidates from the shared single-port harvesters. */
+    static IceLink server(String id, Collection<? extends CandidateHarvester> harvesters, Events events)
+            throws IOException {
+        Agent agent = new Agent();
+        agent.setControlling(false);
+        agent.setUseDynamicPorts(false);
+        agent.setPerformConsentFreshness(true);
+        for (CandidateHarvester h : harvesters) {
+            agent.addCandidateHarvester(h);
+        }
+        IceMediaStream stream = agent.createMediaStream("media");
+        Component component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
+        return new IceLink(agent, stream, component, events, false, id);
+    }
+
+    /** The client role: ICE controlling, one host candidate on an ephemeral port of {@code local}. */
+    static IceLink client(String id, InetAddress local, Events events) throws IOException {
+        Agent agent = new Agent();
+        agent.setControlling(true);
+        agent.setUseDynamicPorts(false);
+        agent.setPerformConsentFreshness(true);
+        agent.addCandidateHarvester(new EphemeralHostHarvester(local));
+        IceMediaStream stream = agent.createMediaStream("media");
+        Component component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
+        return new IceLink(agent, stream, component, events, true, id);
+    }
+
+    String localUfrag() {
+        return agent.getLocalUfrag();
+    }
+
+    String localPassword() {
+        return agent.getLocalPassword();
+    }
+
+    List<IceCandidate> localCandidates() {
+        List<IceCandidate> out = new ArrayList<>();
+        for (LocalCandidate c : component.getLocalCandidates()) {
+            TransportAddress ta = c.getTransportAddress();
+            out.add(new IceCandidate(c.getFoundation(), component.getComponentID(), "udp", c.getPriority(),
+                    ta.getHostAddress(), ta.getPort(), c.getType().toString()));
+        }
+        return out;
+    }
+
+    /** Sets the remote credentials and candidates and starts the checks once. */
+    synchronized void setRemote(String ufrag, String password, List<IceCandidate> candidates) {
+        if (closed) {
+            return;
+        }
+        stream.setRemoteUfrag(ufrag);
+        stream.setRemotePassword(password);
+        if (candidates != null) {
+            for (IceCandidate c : candidates) {
+                addRemoteCandidate(c);
+            }
+        }
+        if (!started) {
+            started = true;
+            agent.startConnectivityEstablishment();
+        }
+    }
+
+    /** Adds one remote candidate; ignores TCP, other components, and names (mDNS) that are not IP literals. */
+    synchronized void addRemoteCandidate(IceCandidate c) {
+        if (closed || c == null || !"udp".equals(c.transport()) || c.component() != component.getComponentID()
+                || c.address() == null || !IP_LITERAL.matcher(c.address()).matches()) {
+            return;
+        }
+        CandidateType type;
+        try {
+            type = CandidateType.parse(c.type().toLowerCase(Locale.ROOT));
+            InetAddress address = InetAddress.getByName(c.address());
+            RemoteCandidate rc = new RemoteCandidate(new TransportAddress(address, c.port(), Transport.UDP), component,
+                    type, c.foundation(), c.priority(), null);
+            if (started) {
+                component.addUpdateRemoteCandidates(rc);
+                component.updateRemoteCandidates();
+            } else {
+                component.addRemoteCandidate(rc);
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            LOG.debug("ignoring remote candidate {}: {}", c, e.toString());
+        }
+    }
+
+    /** The current selected route, or null before nomination. */
+    Route selectedRoute() {
+        CandidatePair p = component.getSelectedPair();
+        return p == null ? null : routeOf(p);
+    }
+
+    /** A route to a validated pair's remote address (used before nomination completes), or null. */
+    Route validatedRoute(InetSocketAddress remote) {
+        CandidatePair p = stream.getCheckList() == null ? null : findValidPair(remote);
+        return p == null ? null : routeOf(p);
+    }
+
+    private CandidatePair findValidPair(InetSocketAddress remote) {
+        var list = stream.getCheckList();
+        synchronized (list) {
+            for (CandidatePair p : list) {
+                if (p.getParentComponent() == component && p.getState() == CandidatePairState.SUCCEEDED
+                        && toPlain(p.getRemoteCandidate().getTransportAddress()).equals(remote)) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            agent.free();
+        } catch (RuntimeException e) {
+            LOG.debug("agent.free failed", e);
+        }
+        if (reader != null) {
+            reader.interrupt();
+        }
+    }
+
+    private static Route routeOf(CandidatePair p) {
+        IceSocketWrapper socket = p.getIceSocketWrapper();
+        if (socket == null) {
+            return null;
+        }
+        return new Route(socket, toPlain(p.getRemoteCandidate().getTransportAddress()));
+    }
+
+    static InetSocketAddress toPlain(TransportAddress ta) {
+        return new InetSocketAddress(ta.getAddress(), ta.getPort());
+    }
+
+    private void pairChanged(PropertyChangeEvent e) {
+        if (closed || !(e.getSource() instanceof CandidatePair pair) || pair.getParentComponent() != component) {
+            return;
+        }
+        String name = e.getPropertyName();
+        if (IceMediaStream.PROPERTY_PAIR_VALIDATED.equals(name)
+                || (IceMediaStream.PROPERTY_PAIR_STATE_CHANGED.equals(name)
+                    && e.getNewValue() == CandidatePairState.SUCCEEDED)) {
+            events.icePairValidated(toPlain(pair.getRemoteCandidate().getTransportAddress()));
+        } else if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(name)
+                && pair == component.getSelectedPair()) {
+            events.consentRefreshed();
+        }
+        checkSelected();
+    }
+
+    private void stateChanged(PropertyChangeEvent e) {
+        if (closed) {
+            return;
+        }
+        Object state = e.getNewValue();
+        if (state == IceProcessingState.FAILED) {
+            events.iceFailed("ICE processing failed");
+        } else {
+            checkSelected();
+        }
+    }
+
+    private void checkSelected() {
+        CandidatePair p = component.getSelectedPair();
+        if (p != null && p != selected) {
+            selected = p;
+            Route r = routeOf(p);
+            if (r != null) {
+                events.iceSelected(r);
+            }
+        }
+    }
+
+    /** The client's receive loop over the component socket (which passes only authorised sources). */
+    private void readLoop() {
+        DatagramPacket packet = new DatagramPacket(new byte[1], 1);
+        while (!closed) {
+            Buffer b = PacketPool.acquire(PacketPool.BUFFER_SIZE);
+            packet.setData(b.getBuffer(), 0, b.getBuffer().length);
+            try {
+                component.getSocket().receive(packet);
+            } catch (IOException | RuntimeException e) {
+                PacketPool.release(b);
+                if (!closed) {
+                    LOG.debug("client socket receive ended: {}", e.toString());
+                }
+                return;
+            }
+            SocketAddress from = packet.getSocketAddress();
+            b.setOffset(packet.getOffset());
+            b.setLength(packet.getLength());
+            b.setRemoteAddress(from);
+            events.iceIngress(b);
+        }
+    }
+
+    /**
+     * A host-candidate harvester for the client role: one UDP socket on an ephemeral port of a
+     * given local address (ice4j's own host harvester skips loopback interfaces).
+     */
+    private static final class EphemeralHostHarvester implements CandidateHarvester {
+        private final InetAddress local;
+        private final HarvestStatistics statistics = new HarvestStatistics();
+
+        EphemeralHostHarvester(InetAddress local) {
+            this.local = local;
+        }
+
+        @Override
+        public Collection<LocalCandidate> harvest(Component component) {
+            try {
+                MultiplexingDatagramSocket socket = new MultiplexingDatagramSocket(0, local);
+                HostCandidate candidate = new HostCandidate(new IceUdpSocketWrapper(socket), component, Transport.UDP);
+                component.addLocalCandidate(candidate);
+                candidate.getStunStack().addSocket(candidate.getStunSocket(null));
+                if (component.getComponentSocket() != null) {
+                    component.getComponentSocket().add(socket);
+                }
+                return List.of(candidate);
+            } catch (IOException e) {
+                LOG.warn("cannot bind a client socket on {}", local, e);
+                return List.of();
+            }
+        }
+
+        @Override
+        public HarvestStatistics getHarvestStatistics() {
+            return statistics;
+        }
+
+        @Override
+        public boolean isHostHarvester() {
+            return true;
+        }
+    }
+}

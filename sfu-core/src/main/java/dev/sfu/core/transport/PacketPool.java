@@ -1,0 +1,59 @@
+package dev.sfu.core.transport;
+
+import org.ice4j.util.Buffer;
+import org.ice4j.util.BufferPool;
+
+/**
+ * The process-wide pool of receive buffers. ice4j's single-port listener (push API) takes its
+ * buffers from {@link BufferPool#getBuffer}; installing this pool there makes the receive path
+ * reuse buffers instead of allocating one per datagram. A buffer has one owner at a time: the
+ * listener, then the transport's ingress queue, then the transport's serial task, which
+ * returns it here after the listener callbacks ran.
+ */
+final class PacketPool {
+    /** Enough for any datagram on a 1500-byte MTU path. */
+    static final int BUFFER_SIZE = 2048;
+    private static final int POOL_CAPACITY = 4096;
+    private static final BoundedRing<Buffer> POOL = new BoundedRing<>(POOL_CAPACITY);
+    private static volatile boolean installed;
+
+    private PacketPool() {
+    }
+
+    /** Makes ice4j take and return its push-API buffers here; idempotent. */
+    static synchronized void installIntoIce4j() {
+        if (installed) {
+            return;
+        }
+        BufferPool.getBuffer = PacketPool::acquire;
+        BufferPool.returnBuffer = b -> {
+            release(b);
+            return kotlin.Unit.INSTANCE;
+        };
+        installed = true;
+    }
+
+    /** A buffer whose array holds at least {@code size} bytes. */
+    static Buffer acquire(int size) {
+        if (size <= BUFFER_SIZE) {
+            Buffer b = POOL.poll();
+            if (b != null) {
+                b.setOffset(0);
+                b.setLength(size);
+                return b;
+            }
+            return new Buffer(new byte[BUFFER_SIZE], 0, size);
+        }
+        return new Buffer(new byte[size], 0, size);
+    }
+
+    /** Returns a buffer; buffers of another size, or beyond the pool's bound, are left to the GC. */
+    static void release(Buffer b) {
+        if (b != null && b.getBuffer().length == BUFFER_SIZE) {
+            b.setRemoteAddress(null);
+            b.setLocalAddress(null);
+            b.setReceivedTime(null);
+            POOL.offer(b);
+        }
+    }
+}

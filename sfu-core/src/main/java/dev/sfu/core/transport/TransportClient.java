@@ -1,0 +1,51 @@
+package dev.sfu.core.transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The client role of the transport, for our own Java peers (tests and the load tester): each
+ * transport has its own ephemeral UDP socket on the configured bind address, is ICE
+ * controlling, and is DTLS client unless the server's a=setup says active. No SDP: the caller
+ * passes the server's ufrag, password, candidates and fingerprint as {@link RemoteParameters},
+ * and gives the server this transport's values the same way.
+ */
+public final class TransportClient implements AutoCloseable {
+    private final TransportRuntime runtime;
+    private volatile boolean closed;
+
+    private TransportClient(TransportConfig config) {
+        this.runtime = new TransportRuntime(config, DtlsIdentity.generate(), "transport-client");
+    }
+
+    /** Makes the client's certificate and threads; {@code config.port()} is not used. */
+    public static TransportClient start(TransportConfig config) {
+        Ice4jSetup.init();
+        return new TransportClient(config);
+    }
+
+    /** This client's certificate fingerprint (sha-256). */
+    public Fingerprint fingerprint() {
+        return runtime.identity.fingerprint();
+    }
+
+    /** Creates one client transport; its local candidate is bound on return. */
+    public IceDtlsTransport createTransport(String id, TransportListener listener) {
+        if (closed) {
+            throw new IllegalStateException("transport client closed");
+        }
+        try {
+            return IceDtlsTransport.create(id, listener, runtime, false,
+                    events -> IceLink.client(id, runtime.config.bindAddress(), events));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create client transport " + id, e);
+        }
+    }
+
+    /** Stops the shared threads; close the transports first. */
+    @Override
+    public void close() {
+        closed = true;
+        runtime.shutdown();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.sfu.core.transport;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads and identity shared by all transports of one {@link TransportServer} or
+ * {@link TransportClient}: a pool sized to the cores that runs each transport's serial ingress
+ * task, a timer for consent and handshake deadlines, and a cached pool for the blocking bctls
+ * handshakes (one thread per handshake in flight; idle threads end after 30 s).
+ */
+final class TransportRuntime {
+    final TransportConfig config;
+    final DtlsIdentity identity;
+    final ExecutorService serialPool;
+    final ScheduledExecutorService timer;
+    final ExecutorService handshakePool;
+
+    TransportRuntime(TransportConfig config, DtlsIdentity identity, String name) {
+        this.config = config;
+        this.identity = identity;
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.serialPool = Executors.newFixedThreadPool(cores, daemon(name + "-media"));
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon(name + "-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        this.handshakePool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), daemon(name + "-dtls"));
+    }
+
+    void shutdown() {
+        handshakePool.shutdownNow();
+        timer.shutdownNow();
+        serialPool.shutdown();
+        try {
+            serialPool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        serialPool.shutdownNow();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,173 @@
+package dev.sfu.core.transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.harvest.CandidateHarvester;
+import org.ice4j.ice.harvest.SinglePortUdpHarvester;
+import org.ice4j.ice.harvest.StaticMappingCandidateHarvester;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of the transport, one per process: it owns the single UDP media port
+ * (ice4j's {@link SinglePortUdpHarvester}, which demultiplexes by the ICE ufrag of the first
+ * STUN request from an address and then by that address), the DTLS certificate, and the
+ * threads; it creates one {@link MediaTransport} per participant in the ICE-controlled role.
+ */
+public final class TransportServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TransportServer.class);
+
+    private final TransportConfig config;
+    private final TransportRuntime runtime;
+    private final List<SinglePortUdpHarvester> portHarvesters;
+    private final List<CandidateHarvester> harvesters;
+    private final Map<String, IceDtlsTransport> transports = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private TransportServer(TransportConfig config, DtlsIdentity identity, List<SinglePortUdpHarvester> ports,
+                            List<CandidateHarvester> harvesters) {
+        this.config = config;
+        this.runtime = new TransportRuntime(config, identity, "transport");
+        this.portHarvesters = ports;
+        this.harvesters = harvesters;
+    }
+
+    /**
+     * Binds the media port and makes the certificate.
+     *
+     * @throws IOException when the port cannot be bound
+     */
+    public static TransportServer start(TransportConfig config) throws IOException {
+        Ice4jSetup.init();
+        List<SinglePortUdpHarvester> ports = new ArrayList<>();
+        if (config.bindAddress().isAnyLocalAddress()) {
+            if (config.port() == 0) {
+                throw new IllegalArgumentException("a wildcard bind address needs a fixed port");
+            }
+            ports.addAll(SinglePortUdpHarvester.createHarvesters(config.port()));
+            if (ports.isEmpty()) {
+                throw new IOException("no usable interface address for port " + config.port());
+            }
+        } else {
+            ports.add(new SinglePortUdpHarvester(
+                    new TransportAddress(config.bindAddress(), config.port(), Transport.UDP)));
+        }
+        List<CandidateHarvester> all = new ArrayList<>(ports);
+        for (InetAddress publicAddress : config.advertisedAddresses()) {
+            for (SinglePortUdpHarvester h : ports) {
+                TransportAddress local = h.getLocalAddress();
+                if (local.getAddress().getClass() != publicAddress.getClass()) {
+                    continue;
+                }
+                all.add(new StaticMappingCandidateHarvester(
+                        new TransportAddress(publicAddress, local.getPort(), Transport.UDP), local,
+                        "advertised-" + publicAddress.getHostAddress(), true));
+            }
+        }
+        TransportServer server = new TransportServer(config, DtlsIdentity.generate(), ports, all);
+        LOG.info("media transport on UDP {} (advertised {}), certificate {}", server.localAddress(),
+                config.advertisedAddresses(), server.fingerprint().toSdp());
+        return server;
+    }
+
+    /** The bound address of the (first) media port; its port is the real one when 0 was asked. */
+    public InetSocketAddress localAddress() {
+        TransportAddress a = portHarvesters.get(0).getLocalAddress();
+        return new InetSocketAddress(a.getAddress(), a.getPort());
+    }
+
+    public TransportConfig config() {
+        return config;
+    }
+
+    /** This server's certificate fingerprint (sha-256) for SDP. */
+    public Fingerprint fingerprint() {
+        return runtime.identity.fingerprint();
+    }
+
+    /**
+     * Creates the transport of one participant (ICE controlled, DTLS server for an actpass or
+     * active peer). Its local ufrag, password and candidates are ready on return.
+     */
+    public MediaTransport createTransport(String id, TransportListener listener) {
+        if (closed) {
+            throw new IllegalStateException("transport server closed");
+        }
+        TransportListener forgetting = new ForgettingListener(listener);
+        try {
+            IceDtlsTransport t = IceDtlsTransport.create(id, forgetting, runtime, true,
+                    events -> IceLink.server(id, harvesters, events));
+            IceDtlsTransport previous = transports.put(id, t);
+            if (previous != null) {
+                previous.close();
+            }
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create transport " + id, e);
+        }
+    }
+
+    /** The live transport with this id, or null. */
+    public MediaTransport transport(String id) {
+        return transports.get(id);
+    }
+
+    /** Number of live transports. */
+    public int transportCount() {
+        return transports.size();
+    }
+
+    /** Closes all transports and the media port. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (IceDtlsTransport t : new ArrayList<>(transports.values())) {
+            t.close();
+        }
+        runtime.shutdown();
+        for (SinglePortUdpHarvester h : portHarvesters) {
+            h.close();
+        }
+    }
+
+    /** Removes a transport from the registry when it closes, then tells the caller's listener. */
+    private final class ForgettingListener implements TransportListener {
+        private final TransportListener delegate;
+
+        ForgettingListener(TransportListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onConnected(MediaTransport transport, dev.sfu.rtp.srtp.SrtpProfile profile) {
+            delegate.onConnected(transport, profile);
+        }
+
+        @Override
+        public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
+            delegate.onRtp(transport, buf, off, len);
+        }
+
+        @Override
+        public void onRtcp(MediaTransport transport, byte[] buf, int off, int len) {
+            delegate.onRtcp(transport, buf, off, len);
+        }
+
+        @Override
+        public void onClosed(MediaTransport transport, CloseReason reason, String detail) {
+            transports.remove(transport.id(), transport);
+            delegate.onClosed(transport, reason, detail);
+        }
+    }
+}

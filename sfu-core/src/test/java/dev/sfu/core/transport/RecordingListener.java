@@ -1,0 +1,52 @@
+package dev.sfu.core.transport;
+
+import dev.sfu.rtp.srtp.SrtpProfile;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Records what a transport reports, for tests. */
+final class RecordingListener implements TransportListener {
+    final CountDownLatch connected = new CountDownLatch(1);
+    final CountDownLatch closed = new CountDownLatch(1);
+    final BlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
+    final BlockingQueue<byte[]> rtcp = new LinkedBlockingQueue<>();
+    volatile SrtpProfile profile;
+    volatile CloseReason closeReason;
+    volatile String closeDetail;
+    volatile long closedAtNanos;
+
+    @Override
+    public void onConnected(MediaTransport transport, SrtpProfile p) {
+        profile = p;
+        connected.countDown();
+    }
+
+    @Override
+    public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
+        rtp.add(Arrays.copyOfRange(buf, off, off + len));
+    }
+
+    @Override
+    public void onRtcp(MediaTransport transport, byte[] buf, int off, int len) {
+        rtcp.add(Arrays.copyOfRange(buf, off, off + len));
+    }
+
+    @Override
+    public void onClosed(MediaTransport transport, CloseReason reason, String detail) {
+        closeReason = reason;
+        closeDetail = detail;
+        closedAtNanos = System.nanoTime();
+        closed.countDown();
+    }
+
+    boolean awaitConnected(long ms) throws InterruptedException {
+        return connected.await(ms, TimeUnit.MILLISECONDS);
+    }
+
+    boolean awaitClosed(long ms) throws InterruptedException {
+        return closed.await(ms, TimeUnit.MILLISECONDS);
+    }
+}
