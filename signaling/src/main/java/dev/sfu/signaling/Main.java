@@ -2,11 +2,11 @@ package dev.sfu.signaling;
 
 import dev.sfu.signaling.config.CommandLine;
 import dev.sfu.signaling.config.ServerConfig;
-import dev.sfu.signaling.http.SignalingServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
@@ -48,16 +48,17 @@ public final class Main {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger log = LoggerFactory.getLogger(Main.class);
-        SignalingServer server;
+        Server server;
         try {
-            server = SignalingServer.start(config);
-        } catch (RuntimeException e) {
-            log.error("could not start on {}:{}: {}", config.httpBind(), config.httpPort(), e.toString());
+            server = Server.start(config);
+        } catch (IOException | RuntimeException e) {
+            log.error("could not start (http {}:{}, media udp {}:{}): {}", config.httpBind(), config.httpPort(),
+                    config.mediaBind(), config.mediaPort(), e.toString());
             return 1;
         }
-        log.warn("media transport is not wired into this build yet: browsers negotiate but receive no media");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down: closing rooms, transports and the HTTP server");
             server.close();
             stopped.countDown();
         }, "sfu-shutdown"));

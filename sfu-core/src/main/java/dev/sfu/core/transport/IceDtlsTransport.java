@@ -161,6 +161,11 @@ public final class IceDtlsTransport implements MediaTransport {
         if (agreedLocalSetup == null) {
             agreedLocalSetup = localSetup(params.setup());
         }
+        if (this.remote == null) {
+            // ICE starts now: the deadline to connect counts from here, not from creation (a
+            // server creates the transport when the participant joins, before its offer).
+            lastHeardNanos = System.nanoTime();
+        }
         this.remote = params;
         ice.setRemote(params.iceUfrag(), params.icePwd(), params.candidates());
     }
@@ -582,7 +587,7 @@ public final class IceDtlsTransport implements MediaTransport {
                 closeWith(CloseReason.DTLS_TIMEOUT, "DTLS did not complete within "
                         + rt.config.dtlsHandshakeTimeout().toMillis() + " ms of ICE", false);
             }
-        } else if (now - lastHeardNanos > consent) {
+        } else if (remote != null && now - lastHeardNanos > consent) {
             closeWith(CloseReason.ICE_FAILED, "ICE did not connect within "
                     + rt.config.consentTimeout().toMillis() + " ms", false);
         }

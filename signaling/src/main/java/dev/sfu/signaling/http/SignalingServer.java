@@ -1,10 +1,8 @@
 package dev.sfu.signaling.http;
 
 import dev.sfu.signaling.config.ServerConfig;
-import dev.sfu.signaling.room.RoomDirectory;
 import dev.sfu.signaling.room.RoomService;
 import dev.sfu.signaling.session.TransportFactory;
-import dev.sfu.signaling.session.UnwiredTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,15 +45,6 @@ public final class SignalingServer implements AutoCloseable {
         this.workers = workers;
         this.server = server;
         this.rooms = rooms;
-    }
-
-    /**
-     * Starts with in-memory rooms ({@link RoomDirectory}) and a transport that signals but
-     * carries no media ({@link UnwiredTransport}); for tests and until the media layer is wired.
-     */
-    public static SignalingServer start(ServerConfig config) throws InterruptedException {
-        List<String> addresses = config.advertiseAddresses().isEmpty() ? List.of(config.mediaBind()) : config.advertiseAddresses();
-        return start(config, new RoomDirectory(config.maxParticipants()), UnwiredTransport.factory(addresses, config.mediaPort()));
     }
 
     /** Binds the HTTP port and serves until {@link #close()}. */
