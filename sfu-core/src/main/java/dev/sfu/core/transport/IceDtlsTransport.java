@@ -263,10 +263,15 @@ public final class IceDtlsTransport implements MediaTransport {
 
     // ---- ingress ----
 
+    /**
+     * Any ICE-validated remote address may send, not only the one ice4j selected: the
+     * controlling peer chooses the pair it uses (Chromium prefers a non-loopback socket and may
+     * switch after ice4j has completed), and RFC 8445 section 12.1 lets media flow on any valid pair.
+     */
     private boolean isValidatedSource(SocketAddress from) {
         InetSocketAddress sel = selectedRemote;
-        if (sel != null) {
-            return sel.equals(from);
+        if (sel != null && sel.equals(from)) {
+            return true;
         }
         for (InetSocketAddress a : validated) {
             if (a.equals(from)) {
@@ -377,13 +382,13 @@ public final class IceDtlsTransport implements MediaTransport {
         if (b0 >= 20 && b0 <= 63) {
             handleDtls(buf, off, len, (InetSocketAddress) from);
         } else if (b0 >= 128 && b0 <= 191) {
-            handleMedia(buf, off, len);
+            handleMedia(buf, off, len, (InetSocketAddress) from);
         } else {
             drops.increment(DropReason.MALFORMED);
         }
     }
 
-    private void handleMedia(byte[] buf, int off, int len) {
+    private void handleMedia(byte[] buf, int off, int len, InetSocketAddress from) {
         SrtpSession s = srtp;
         if (s == null || len < 8) {
             drops.increment(s == null ? DropReason.NOT_CONNECTED : DropReason.MALFORMED);
@@ -398,6 +403,7 @@ public final class IceDtlsTransport implements MediaTransport {
             return;
         }
         lastHeardNanos = System.nanoTime();
+        follow(from);
         try {
             if (rtcp) {
                 listener.onRtcp(this, buf, off, n);
@@ -442,9 +448,29 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         if (dtls != null) {
             lastHeardNanos = System.nanoTime();
+            follow(from);
             pumpDtls();
         } else if (agreedLocalSetup == DtlsSetup.PASSIVE) {
             startHandshake();
+        }
+    }
+
+    /**
+     * Sends where the peer sends from: after an authenticated packet (SRTP that decrypted, or a
+     * DTLS record once the handshake is done) from another validated address, the route
+     * switches to that pair. ice4j keeps its first nominated pair after it completes, while the
+     * controlling browser may move to another (RFC 8445 section 8.1.1 leaves the choice to it).
+     */
+    private void follow(InetSocketAddress from) {
+        IceLink.Route r = route;
+        if (r == null || from == null || r.remote().equals(from)) {
+            return;
+        }
+        IceLink.Route next = ice.validatedRoute(from);
+        if (next != null) {
+            LOG.debug("{}: the peer moved to {}; sending there", id, from);
+            route = next;
+            selectedRemote = from;
         }
     }
 
