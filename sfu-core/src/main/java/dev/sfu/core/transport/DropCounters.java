@@ -13,6 +13,12 @@ public final class DropCounters {
         counts.incrementAndGet(reason.ordinal());
     }
 
+    void add(DropReason reason, long n) {
+        if (n > 0) {
+            counts.addAndGet(reason.ordinal(), n);
+        }
+    }
+
     /** The number of datagrams dropped for this reason so far. */
     public long get(DropReason reason) {
         return counts.get(reason.ordinal());

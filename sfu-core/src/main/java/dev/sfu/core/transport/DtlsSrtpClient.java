@@ -51,6 +51,12 @@ final class DtlsSrtpClient extends DefaultTlsClient {
         return handshakeTimeoutMillis;
     }
 
+    /** First retransmission of a flight after 200 ms (bctls then doubles it), not 1 s. */
+    @Override
+    public int getHandshakeResendTimeMillis() {
+        return 200;
+    }
+
     @Override
     public int getMaxHandshakeMessageSize() {
         return DtlsSrtpPeer.MAX_HANDSHAKE_MESSAGE;

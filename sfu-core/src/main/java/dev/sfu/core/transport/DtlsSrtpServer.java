@@ -58,6 +58,12 @@ final class DtlsSrtpServer extends DefaultTlsServer {
         return handshakeTimeoutMillis;
     }
 
+    /** First retransmission of a flight after 200 ms (bctls then doubles it), not 1 s. */
+    @Override
+    public int getHandshakeResendTimeMillis() {
+        return 200;
+    }
+
     @Override
     public int getMaxHandshakeMessageSize() {
         return DtlsSrtpPeer.MAX_HANDSHAKE_MESSAGE;

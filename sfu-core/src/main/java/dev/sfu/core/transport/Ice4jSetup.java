@@ -26,6 +26,8 @@ final class Ice4jSetup {
         }
         setIfAbsent("ice4j.consent-freshness.interval", "5 seconds");
         setIfAbsent("ice4j.harvest.mapping.aws.enabled", "false");
+        // All peers share one socket: a small kernel buffer overflows during handshake bursts.
+        setIfAbsent("ice4j.harvest.udp.receive-buffer-size", "4194304");
         AbstractUdpListener.USE_PUSH_API = true;
         PacketPool.installIntoIce4j();
         done = true;

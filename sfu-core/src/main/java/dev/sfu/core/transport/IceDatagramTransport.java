@@ -98,9 +98,8 @@ final class IceDatagramTransport implements DatagramTransport {
         if (closed) {
             throw new IOException("transport closed");
         }
-        if (!sender.sendDtls(buf, off, len)) {
-            throw new IOException("no ICE path to send DTLS");
-        }
+        // A datagram that cannot go out is lost, as UDP may lose it; bctls retransmits the flight.
+        sender.sendDtls(buf, off, len);
     }
 
     @Override

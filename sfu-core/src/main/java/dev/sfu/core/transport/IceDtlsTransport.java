@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class IceDtlsTransport implements MediaTransport {
     private static final Logger LOG = LoggerFactory.getLogger(IceDtlsTransport.class);
     private static final int DRAIN_BATCH = 128;
+    /** SRTP packets kept while the local handshake thread finishes after the peer already sends. */
+    private static final int EARLY_MEDIA_LIMIT = 16;
     private static final InetSocketAddress[] NONE = new InetSocketAddress[0];
 
     private final String id;
@@ -69,6 +71,7 @@ public final class IceDtlsTransport implements MediaTransport {
     private final ScheduledFuture<?> watchdog;
 
     private volatile InetSocketAddress[] validated = NONE;
+    private volatile IceLink.Route[] validatedRoutes = new IceLink.Route[0];
     private volatile InetSocketAddress selectedRemote;
     private volatile IceLink.Route route;
     private volatile IceLink.Route preSelectionRoute;
@@ -86,6 +89,18 @@ public final class IceDtlsTransport implements MediaTransport {
     private volatile byte[] exportedKeys;
     /** Owned by the serial task once the handshake completed. */
     private DTLSTransport dtls;
+    /** Serial-task owned: media that arrived between the peer's and our end of the handshake. */
+    private final java.util.ArrayDeque<byte[]> earlyMedia = new java.util.ArrayDeque<>();
+    /**
+     * Serial-task owned: DTLS datagrams from sources ICE has not validated yet. A peer's
+     * ClientHello often overtakes the answer to our own check of the same pair; these are held
+     * (a few, copied) until that pair validates, and dropped and counted otherwise.
+     */
+    private final java.util.ArrayDeque<HeldDatagram> heldDtls = new java.util.ArrayDeque<>();
+    private static final int HELD_DTLS_LIMIT = 4;
+
+    private record HeldDatagram(byte[] data, InetSocketAddress from) {
+    }
 
     private IceDtlsTransport(String id, TransportListener listener, TransportRuntime rt, boolean serverSide,
                              IceLinkFactory factory) throws IOException {
@@ -287,8 +302,19 @@ public final class IceDtlsTransport implements MediaTransport {
             PacketPool.release(b);
             return;
         }
-        if (b.getLength() <= 0 || !isValidatedSource(b.getRemoteAddress())) {
-            drops.increment(b.getLength() <= 0 ? DropReason.MALFORMED : DropReason.UNVALIDATED_SOURCE);
+        if (b.getLength() <= 0) {
+            drops.increment(DropReason.MALFORMED);
+            PacketPool.release(b);
+            return;
+        }
+        if (!isValidatedSource(b.getRemoteAddress())) {
+            int b0 = b.getBuffer()[b.getOffset()] & 0xFF;
+            if (selectedRemote == null && b0 >= 20 && b0 <= 63 && b.getRemoteAddress() instanceof InetSocketAddress from) {
+                byte[] copy = Arrays.copyOfRange(b.getBuffer(), b.getOffset(), b.getOffset() + b.getLength());
+                post(() -> holdDtls(copy, from));
+            } else {
+                drops.increment(DropReason.UNVALIDATED_SOURCE);
+            }
             PacketPool.release(b);
             return;
         }
@@ -372,6 +398,36 @@ public final class IceDtlsTransport implements MediaTransport {
         }
     }
 
+    private void holdDtls(byte[] data, InetSocketAddress from) {
+        if (isValidatedSource(from)) {
+            handlePacket(data, 0, data.length, from);
+            return;
+        }
+        if (heldDtls.size() >= HELD_DTLS_LIMIT) {
+            heldDtls.poll();
+            drops.increment(DropReason.UNVALIDATED_SOURCE);
+        }
+        heldDtls.add(new HeldDatagram(data, from));
+    }
+
+    /** After a pair validated or was selected: replay what its address sent, drop what others sent. */
+    private void releaseHeldDtls() {
+        if (heldDtls.isEmpty()) {
+            return;
+        }
+        boolean selected = selectedRemote != null;
+        for (int i = heldDtls.size(); i > 0; i--) {
+            HeldDatagram h = heldDtls.poll();
+            if (isValidatedSource(h.from())) {
+                handlePacket(h.data(), 0, h.data().length, h.from());
+            } else if (selected) {
+                drops.increment(DropReason.UNVALIDATED_SOURCE);
+            } else {
+                heldDtls.add(h);
+            }
+        }
+    }
+
     /** RFC 7983 section 7: the first byte tells STUN, DTLS and RTP/RTCP apart. */
     private void handlePacket(byte[] buf, int off, int len, SocketAddress from) {
         if (closed.get()) {
@@ -390,6 +446,11 @@ public final class IceDtlsTransport implements MediaTransport {
 
     private void handleMedia(byte[] buf, int off, int len, InetSocketAddress from) {
         SrtpSession s = srtp;
+        if (s == null && handshakeStarted.get() && earlyMedia.size() < EARLY_MEDIA_LIMIT) {
+            // The peer finished its side of the handshake before our handshake thread returned.
+            earlyMedia.add(Arrays.copyOfRange(buf, off, off + len));
+            return;
+        }
         if (s == null || len < 8) {
             drops.increment(s == null ? DropReason.NOT_CONNECTED : DropReason.MALFORMED);
             return;
@@ -436,7 +497,7 @@ public final class IceDtlsTransport implements MediaTransport {
         InetSocketAddress peer = dtlsPeer;
         if (peer == null) {
             dtlsPeer = from;
-            preSelectionRoute = ice.validatedRoute(from);
+            preSelectionRoute = validatedRouteTo(from);
         } else if (!peer.equals(from) && selectedRemote == null) {
             // Before nomination only the first validated source may speak DTLS.
             drops.increment(DropReason.UNVALIDATED_SOURCE);
@@ -466,7 +527,7 @@ public final class IceDtlsTransport implements MediaTransport {
         if (r == null || from == null || r.remote().equals(from)) {
             return;
         }
-        IceLink.Route next = ice.validatedRoute(from);
+        IceLink.Route next = validatedRouteTo(from);
         if (next != null) {
             LOG.debug("{}: the peer moved to {}; sending there", id, from);
             route = next;
@@ -567,6 +628,10 @@ public final class IceDtlsTransport implements MediaTransport {
         } catch (RuntimeException e) {
             LOG.warn("{}: listener failed", id, e);
         }
+        byte[] early;
+        while ((early = earlyMedia.poll()) != null) {
+            handleMedia(early, 0, early.length, null);
+        }
         pumpDtls();
     }
 
@@ -576,11 +641,25 @@ public final class IceDtlsTransport implements MediaTransport {
         }
     }
 
+    private IceLink.Route validatedRouteTo(InetSocketAddress remoteAddress) {
+        for (IceLink.Route r : validatedRoutes) {
+            if (r.remote().equals(remoteAddress)) {
+                return r;
+            }
+        }
+        return ice.validatedRoute(remoteAddress);
+    }
+
     /** Sends on the selected pair (or, before nomination, the validated pair DTLS came from). */
     private boolean sendOn(DatagramPacket packet, byte[] buf, int off, int len) {
         IceLink.Route r = route;
         if (r == null) {
             r = preSelectionRoute;
+            InetSocketAddress peer = dtlsPeer;
+            if (r == null && peer != null) {
+                r = validatedRouteTo(peer);
+                preSelectionRoute = r;
+            }
         }
         if (r == null) {
             drops.increment(DropReason.NOT_CONNECTED);
@@ -649,6 +728,9 @@ public final class IceDtlsTransport implements MediaTransport {
             Arrays.fill(keys, (byte) 0);
         }
         ice.close();
+        earlyMedia.clear();
+        drops.add(DropReason.UNVALIDATED_SOURCE, heldDtls.size());
+        heldDtls.clear();
         Buffer b;
         while ((b = ingress.poll()) != null) {
             PacketPool.release(b);
@@ -674,8 +756,9 @@ public final class IceDtlsTransport implements MediaTransport {
         }
 
         @Override
-        public void icePairValidated(InetSocketAddress remoteAddress) {
+        public void icePairValidated(IceLink.Route r) {
             lastHeardNanos = System.nanoTime();
+            InetSocketAddress remoteAddress = r.remote();
             synchronized (this) {
                 InetSocketAddress[] cur = validated;
                 for (InetSocketAddress a : cur) {
@@ -683,10 +766,14 @@ public final class IceDtlsTransport implements MediaTransport {
                         return;
                     }
                 }
+                IceLink.Route[] routes = Arrays.copyOf(validatedRoutes, cur.length + 1);
+                routes[cur.length] = r;
+                validatedRoutes = routes;
                 InetSocketAddress[] next = Arrays.copyOf(cur, cur.length + 1);
                 next[cur.length] = remoteAddress;
                 validated = next;
             }
+            post(IceDtlsTransport.this::releaseHeldDtls);
         }
 
         @Override
@@ -713,6 +800,7 @@ public final class IceDtlsTransport implements MediaTransport {
 
     private void onIceConnected() {
         LOG.debug("{}: ICE connected to {}", id, selectedRemote);
+        releaseHeldDtls();
         if (agreedLocalSetup == DtlsSetup.ACTIVE) {
             startHandshake();
         }

@@ -48,8 +48,8 @@ final class IceLink {
         /** A received non-STUN datagram; the receiver owns {@code buffer} from here on. */
         void iceIngress(Buffer buffer);
 
-        /** ICE validated a pair whose remote end is {@code remote} (RFC 8445 section 7.2.5.3). */
-        void icePairValidated(InetSocketAddress remote);
+        /** ICE validated a pair (RFC 8445 section 7.2.5.3); the route leads to its remote end. */
+        void icePairValidated(Route route);
 
         /** A pair was selected (nominated) for media; may change later. */
         void iceSelected(Route route);
@@ -245,7 +245,10 @@ final class IceLink {
         if (IceMediaStream.PROPERTY_PAIR_VALIDATED.equals(name)
                 || (IceMediaStream.PROPERTY_PAIR_STATE_CHANGED.equals(name)
                     && e.getNewValue() == CandidatePairState.SUCCEEDED)) {
-            events.icePairValidated(toPlain(pair.getRemoteCandidate().getTransportAddress()));
+            Route r = routeOf(pair);
+            if (r != null) {
+                events.icePairValidated(r);
+            }
         } else if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(name)
                 && pair == component.getSelectedPair()) {
             events.consentRefreshed();
@@ -315,6 +318,7 @@ final class IceLink {
         public Collection<LocalCandidate> harvest(Component component) {
             try {
                 MultiplexingDatagramSocket socket = new MultiplexingDatagramSocket(0, local);
+                socket.setReceiveBufferSize(1 << 20);
                 HostCandidate candidate = new HostCandidate(new IceUdpSocketWrapper(socket), component, Transport.UDP);
                 component.addLocalCandidate(candidate);
                 candidate.getStunStack().addSocket(candidate.getStunSocket(null));

@@ -56,6 +56,30 @@ final class TransportTestSupport {
         return b.array();
     }
 
+    /**
+     * Sends fresh RTP packets every 200 ms until one arrives (UDP may lose any single datagram on
+     * a loaded machine); returns true when the received bytes equal one of those sent.
+     */
+    static boolean sendUntilReceived(MediaTransport from, RecordingListener to, long ssrc, int firstSeq)
+            throws InterruptedException {
+        java.util.List<byte[]> sent = new java.util.ArrayList<>();
+        for (int attempt = 0; attempt < 25; attempt++) {
+            byte[] p = rtp(firstSeq + attempt, ssrc, 120);
+            sent.add(plain(p, 132));
+            from.sendRtp(p, 0, 132);
+            byte[] got = to.rtp.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (got != null) {
+                for (byte[] s : sent) {
+                    if (Arrays.equals(s, got)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+        return false;
+    }
+
     static byte[] plain(byte[] packetWithTail, int len) {
         return Arrays.copyOf(packetWithTail, len);
     }
