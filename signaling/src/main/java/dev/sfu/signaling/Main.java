@@ -3,11 +3,11 @@ package dev.sfu.signaling;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.config.CommandLine;
 import dev.sfu.signaling.config.ServerConfig;
-import dev.sfu.signaling.http.SignalingServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
@@ -51,14 +51,14 @@ public final class Main {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger log = LoggerFactory.getLogger(Main.class);
-        SignalingServer server;
+        Server server;
         try {
-            server = SignalingServer.start(config, admin);
-        } catch (RuntimeException e) {
-            log.error("could not start on {}:{}: {}", config.httpBind(), config.httpPort(), e.toString());
+            server = Server.start(config, admin);
+        } catch (IOException | RuntimeException e) {
+            log.error("could not start (http {}:{}, media udp {}:{}): {}", config.httpBind(), config.httpPort(),
+                    config.mediaBind(), config.mediaPort(), e.toString());
             return 1;
         }
-        log.warn("media transport is not wired into this build yet: browsers negotiate but receive no media");
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM (and Ctrl-C) drain first: /ready turns 503, then the server waits the grace
         // period so load balancers stop routing to it, then closes.
@@ -72,6 +72,7 @@ public final class Main {
                     Thread.currentThread().interrupt();
                 }
             }
+            log.info("shutting down: closing rooms, transports and the HTTP server");
             server.close();
             stopped.countDown();
         }, "sfu-shutdown"));

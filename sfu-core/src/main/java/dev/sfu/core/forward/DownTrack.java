@@ -13,9 +13,8 @@ import java.util.List;
  * subscriber's receiver reports.
  *
  * <p>{@link #forward} runs on the publisher's executor; NACKs are answered on the subscriber's
- * executor. The SSRCs and rewriting state live in a {@link SendSlot} that outlives the
- * DownTrack: when the subscriber's m-line is recycled for another publisher's track of the same
- * kind, the new DownTrack takes over the slot and the stream continues without a jump.
+ * executor. The SSRCs and rewriting state live in its {@link SendSlot}; signaling announces
+ * those SSRCs to the subscriber, so the SDP and the packets agree by construction.
  */
 public final class DownTrack {
     private final MediaEndpoint subscriber;
@@ -74,7 +73,7 @@ public final class DownTrack {
         return slot.rtxSsrc;
     }
 
-    /** The subscriber m-line's mid, as set by signaling; kept when the slot is recycled. */
+    /** The subscriber m-line's mid, as set by signaling once the subscriber accepted it. */
     public String mid() {
         return slot.mid;
     }

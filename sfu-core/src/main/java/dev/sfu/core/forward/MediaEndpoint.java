@@ -65,7 +65,8 @@ public final class MediaEndpoint {
     private volatile UpTrack[] upTracks = NO_UP;
     private volatile DownTrack[] downTracks = NO_DOWN;
     private final List<UpTrack> retired = new ArrayList<>();
-    private final List<SendSlot> freeSlots = new ArrayList<>();
+    /** SSRCs of removed DownTracks, never reused towards this subscriber (RFC 3550 section 8). */
+    private final java.util.Set<Long> usedSsrcs = new java.util.HashSet<>();
     private final List<Codec>[] receiveCodecs;
     private final List<HeaderExtension>[] receiveExtensions;
 
@@ -181,8 +182,10 @@ public final class MediaEndpoint {
 
     /**
      * Makes this endpoint receive {@code up}. The DownTrack is inactive until
-     * {@link DownTrack#activate}. A slot freed by an earlier track of the same kind is reused
-     * (same SSRC, mid and continuing sequence numbers). Returns null when closed.
+     * {@link DownTrack#activate}. Every new DownTrack sends on SSRCs of its own, never on those
+     * of an earlier track: Chromium does not unmute a recycled receiver whose new stream arrives
+     * on the SSRC of the stream it had before (its audio then plays silence). Returns null when
+     * closed.
      */
     public DownTrack subscribe(UpTrack up) {
         DownTrack d;
@@ -190,16 +193,7 @@ public final class MediaEndpoint {
             if (isClosed()) {
                 return null;
             }
-            SendSlot slot = null;
-            for (int i = 0; i < freeSlots.size(); i++) {
-                if (freeSlots.get(i).kind == up.kind()) {
-                    slot = freeSlots.remove(i);
-                    break;
-                }
-            }
-            if (slot == null) {
-                slot = new SendSlot(up.kind(), newSsrc(), newSsrc(), up.clockRate, random);
-            }
+            SendSlot slot = new SendSlot(up.kind(), newSsrc(), newSsrc(), up.clockRate, random);
             int k = up.kind().ordinal();
             PayloadMapping m = PayloadMapping.build(up.track(), receiveCodecs[k], receiveExtensions[k]);
             d = new DownTrack(this, up, slot, m, config.cacheSize());
@@ -211,7 +205,7 @@ public final class MediaEndpoint {
         return d;
     }
 
-    /** Stops a DownTrack; its slot becomes free for the next track of the same kind. */
+    /** Stops a DownTrack; its SSRCs are retired for this subscriber. */
     public void unsubscribe(DownTrack d) {
         d.source().removeDownTrack(d);
         d.close();
@@ -223,9 +217,8 @@ public final class MediaEndpoint {
                     System.arraycopy(old, 0, n, 0, i);
                     System.arraycopy(old, i + 1, n, i, old.length - i - 1);
                     downTracks = n;
-                    if (!isClosed()) {
-                        freeSlots.add(d.slot);
-                    }
+                    usedSsrcs.add(d.slot.ssrc);
+                    usedSsrcs.add(d.slot.rtxSsrc);
                     return;
                 }
             }
@@ -242,9 +235,7 @@ public final class MediaEndpoint {
             for (DownTrack d : downTracks) {
                 used |= d.slot.ssrc == s || d.slot.rtxSsrc == s;
             }
-            for (SendSlot f : freeSlots) {
-                used |= f.ssrc == s || f.rtxSsrc == s;
-            }
+            used |= usedSsrcs.contains(s);
             if (!used) {
                 return s;
             }
@@ -546,7 +537,6 @@ public final class MediaEndpoint {
             all = new ArrayList<>(retired);
             all.addAll(Arrays.asList(upTracks));
             retired.clear();
-            freeSlots.clear();
         }
         for (UpTrack u : all) {
             u.close();

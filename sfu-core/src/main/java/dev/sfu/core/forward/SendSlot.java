@@ -4,9 +4,8 @@ import dev.sfu.core.room.MediaKind;
 
 /**
  * One subscriber-facing send stream: the SSRC and RTX SSRC the server chose, the mid of the
- * m-line signaling put it on, and the sequence/timestamp state. A slot freed when its track ends
- * is reused by the subscriber's next track of the same kind (a recycled m-line), so the stream
- * continues smoothly.
+ * m-line signaling put it on, and the sequence/timestamp state (which continues across a
+ * publisher that restarts its stream on a new SSRC).
  */
 final class SendSlot {
     final MediaKind kind;

@@ -159,7 +159,7 @@ public final class Participant implements TransportListener {
 
     @Override
     public void onClosed(MediaTransport t, CloseReason reason, String detail) {
-        LOG.info("{} in {}: transport closed ({}: {})", id, room.id(), reason, detail);
+        LOG.info("{} in {}: transport closed ({}: {}); drops {}", id, room.id(), reason, detail, t.dropCounts());
         manager.leave(this, LeaveReason.TRANSPORT_CLOSED);
     }
 

@@ -176,6 +176,11 @@ public final class IceDtlsTransport implements MediaTransport {
         if (agreedLocalSetup == null) {
             agreedLocalSetup = localSetup(params.setup());
         }
+        if (this.remote == null) {
+            // ICE starts now: the deadline to connect counts from here, not from creation (a
+            // server creates the transport when the participant joins, before its offer).
+            lastHeardNanos = System.nanoTime();
+        }
         this.remote = params;
         ice.setRemote(params.iceUfrag(), params.icePwd(), params.candidates());
     }
@@ -273,10 +278,15 @@ public final class IceDtlsTransport implements MediaTransport {
 
     // ---- ingress ----
 
+    /**
+     * Any ICE-validated remote address may send, not only the one ice4j selected: the
+     * controlling peer chooses the pair it uses (Chromium prefers a non-loopback socket and may
+     * switch after ice4j has completed), and RFC 8445 section 12.1 lets media flow on any valid pair.
+     */
     private boolean isValidatedSource(SocketAddress from) {
         InetSocketAddress sel = selectedRemote;
-        if (sel != null) {
-            return sel.equals(from);
+        if (sel != null && sel.equals(from)) {
+            return true;
         }
         for (InetSocketAddress a : validated) {
             if (a.equals(from)) {
@@ -428,13 +438,13 @@ public final class IceDtlsTransport implements MediaTransport {
         if (b0 >= 20 && b0 <= 63) {
             handleDtls(buf, off, len, (InetSocketAddress) from);
         } else if (b0 >= 128 && b0 <= 191) {
-            handleMedia(buf, off, len);
+            handleMedia(buf, off, len, (InetSocketAddress) from);
         } else {
             drops.increment(DropReason.MALFORMED);
         }
     }
 
-    private void handleMedia(byte[] buf, int off, int len) {
+    private void handleMedia(byte[] buf, int off, int len, InetSocketAddress from) {
         SrtpSession s = srtp;
         if (s == null && handshakeStarted.get() && earlyMedia.size() < EARLY_MEDIA_LIMIT) {
             // The peer finished its side of the handshake before our handshake thread returned.
@@ -454,6 +464,7 @@ public final class IceDtlsTransport implements MediaTransport {
             return;
         }
         lastHeardNanos = System.nanoTime();
+        follow(from);
         try {
             if (rtcp) {
                 listener.onRtcp(this, buf, off, n);
@@ -498,9 +509,29 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         if (dtls != null) {
             lastHeardNanos = System.nanoTime();
+            follow(from);
             pumpDtls();
         } else if (agreedLocalSetup == DtlsSetup.PASSIVE) {
             startHandshake();
+        }
+    }
+
+    /**
+     * Sends where the peer sends from: after an authenticated packet (SRTP that decrypted, or a
+     * DTLS record once the handshake is done) from another validated address, the route
+     * switches to that pair. ice4j keeps its first nominated pair after it completes, while the
+     * controlling browser may move to another (RFC 8445 section 8.1.1 leaves the choice to it).
+     */
+    private void follow(InetSocketAddress from) {
+        IceLink.Route r = route;
+        if (r == null || from == null || r.remote().equals(from)) {
+            return;
+        }
+        IceLink.Route next = validatedRouteTo(from);
+        if (next != null) {
+            LOG.debug("{}: the peer moved to {}; sending there", id, from);
+            route = next;
+            selectedRemote = from;
         }
     }
 
@@ -599,7 +630,7 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         byte[] early;
         while ((early = earlyMedia.poll()) != null) {
-            handleMedia(early, 0, early.length);
+            handleMedia(early, 0, early.length, null);
         }
         pumpDtls();
     }
@@ -661,7 +692,7 @@ public final class IceDtlsTransport implements MediaTransport {
                 closeWith(CloseReason.DTLS_TIMEOUT, "DTLS did not complete within "
                         + rt.config.dtlsHandshakeTimeout().toMillis() + " ms of ICE", false);
             }
-        } else if (now - lastHeardNanos > consent) {
+        } else if (remote != null && now - lastHeardNanos > consent) {
             closeWith(CloseReason.ICE_FAILED, "ICE did not connect within "
                     + rt.config.consentTimeout().toMillis() + " ms", false);
         }

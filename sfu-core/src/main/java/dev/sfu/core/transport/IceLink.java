@@ -108,7 +108,9 @@ final class IceLink {
             agent.addCandidateHarvester(h);
         }
         IceMediaStream stream = agent.createMediaStream("media");
-        Component component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
+        // ALL_SUCCEEDED: after ICE completes ice4j still answers checks on every valid pair, not
+        // only its selected one, so a browser that switches pairs keeps its consent.
+        Component component = agent.createComponent(stream, KeepAliveStrategy.ALL_SUCCEEDED, false);
         return new IceLink(agent, stream, component, events, false, id);
     }
 

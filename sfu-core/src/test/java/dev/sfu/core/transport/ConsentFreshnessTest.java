@@ -2,6 +2,7 @@ package dev.sfu.core.transport;
 
 import static dev.sfu.core.transport.TransportTestSupport.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -40,6 +41,21 @@ class ConsentFreshnessTest {
         long tookMs = TimeUnit.NANOSECONDS.toMillis(p.serverEvents().closedAtNanos - silentSince);
         assertTrue(tookMs <= TIMEOUT.toMillis() + 1_000, "declared gone after " + tookMs + " ms");
         assertTrue(tookMs >= TIMEOUT.toMillis() - 600, "not before the timeout: " + tookMs + " ms");
+    }
+
+    /**
+     * A server creates a participant's transport when it joins, before its offer brings the
+     * remote parameters; the ICE deadline must count from those, not from creation.
+     */
+    @Test
+    void aTransportWaitingForItsRemoteParametersIsNotDeclaredFailed() throws Exception {
+        RecordingListener events = new RecordingListener();
+        MediaTransport t = server.createTransport("waiting", events);
+        try {
+            assertFalse(events.awaitClosed(TIMEOUT.toMillis() + 1_500), "closed: " + events.closeReason);
+        } finally {
+            t.close();
+        }
     }
 
     @Test

@@ -6,10 +6,8 @@ import dev.sfu.core.room.RoomManager;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
-import dev.sfu.signaling.room.RoomDirectory;
 import dev.sfu.signaling.room.RoomService;
 import dev.sfu.signaling.session.TransportFactory;
-import dev.sfu.signaling.session.UnwiredTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,27 +55,6 @@ public final class SignalingServer implements AutoCloseable {
         this.server = server;
         this.rooms = rooms;
         this.operators = operators;
-    }
-
-    /**
-     * Starts with in-memory rooms ({@link RoomDirectory}) and a transport that signals but
-     * carries no media ({@link UnwiredTransport}); for tests and until the media layer is wired.
-     */
-    public static SignalingServer start(ServerConfig config) throws InterruptedException {
-        return start(config, AdminConfig.open());
-    }
-
-    /**
-     * Like {@link #start(ServerConfig)}, with the operator endpoints. Until the media layer is
-     * wired, their rooms are an empty sfu-core {@link RoomManager}: the signaling-only rooms of
-     * {@link RoomDirectory} carry no media and so have no figures to show.
-     */
-    public static SignalingServer start(ServerConfig config, AdminConfig admin) throws InterruptedException {
-        List<String> addresses = config.advertiseAddresses().isEmpty() ? List.of(config.mediaBind()) : config.advertiseAddresses();
-        MetricRegistry registry = new MetricRegistry();
-        RoomManager media = new RoomManager(registry, new RoomListener() { }, config.maxParticipants());
-        return start(config, new RoomDirectory(config.maxParticipants()), UnwiredTransport.factory(addresses, config.mediaPort()),
-                Operators.start(media, registry, admin));
     }
 
     /** Binds the HTTP port and serves until {@link #close()}. */

@@ -6,8 +6,8 @@ import dev.sfu.signaling.message.SignalingException;
 import java.util.List;
 
 /**
- * The room layer as signaling sees it. {@link RoomDirectory} is the in-memory version without
- * media; sfu-core's rooms implement it to add forwarding. Methods may be called from any
+ * The room layer as signaling sees it; {@link SfuRoomService} implements it over sfu-core's
+ * rooms and forwarding. Methods may be called from any
  * signaling thread; implementations are thread-safe and never block on the network.
  */
 public interface RoomService {

@@ -43,7 +43,6 @@ public final class SdpSession {
     private final List<Slot> slots = new ArrayList<>();
     private final Map<MediaKind, List<RtpFormat>> peerFormats = new HashMap<>();
     private final Map<String, Integer> peerExtensionIds = new HashMap<>();
-    private final Set<Long> usedSsrcs = new HashSet<>();
     private List<Slot> pending;
     private int nextServerMid;
 
@@ -71,7 +70,15 @@ public final class SdpSession {
             }
             String want = desiredTrack == null ? null : desiredTrack.key();
             String have = committedTrack == null ? null : committedTrack.key();
-            return !java.util.Objects.equals(want, have) || (want != null && !committedActive && committed.direction().sends());
+            if (!java.util.Objects.equals(want, have)) {
+                return true;
+            }
+            if (want == null) {
+                return false;
+            }
+            SenderSource sent = committed.source();
+            return (!committedActive && committed.direction().sends())
+                    || (sent != null && desiredSource != null && sent.ssrc() != desiredSource.ssrc());
         }
     }
 
@@ -179,8 +186,12 @@ public final class SdpSession {
         Set<String> assigned = new HashSet<>();
         for (Slot s : slots) {
             if (s.serverOwned && s.desiredTrack != null) {
-                if (byKey.containsKey(s.desiredTrack.key())) {
-                    assigned.add(s.desiredTrack.key());
+                RemoteTrack now = byKey.get(s.desiredTrack.key());
+                if (now != null) {
+                    assigned.add(now.key());
+                    if (now.ssrc() != s.desiredSource.ssrc()) {
+                        assign(s, now); // The room re-created the stream: announce its new SSRC.
+                    }
                 } else {
                     s.desiredTrack = null;
                     s.desiredSource = null;
@@ -196,12 +207,17 @@ public final class SdpSession {
                 free = new Slot("s" + nextServerMid++, t.track().kind(), true);
                 slots.add(free);
             }
-            free.desiredTrack = t;
-            boolean rtx = t.track().kind() == MediaKind.VIDEO && hasRtx(mapFormats(t));
-            free.desiredSource = new SenderSource(t.publisherId(), t.track().trackId(), newSsrc(),
-                    rtx ? newSsrc() : -1, t.publisherId());
+            assign(free, t);
         }
         return needsOffer();
+    }
+
+    /** Puts {@code t} on {@code slot} with the SSRCs forwarding chose for it. */
+    private void assign(Slot slot, RemoteTrack t) {
+        slot.desiredTrack = t;
+        boolean rtx = t.track().kind() == MediaKind.VIDEO && hasRtx(mapFormats(t));
+        slot.desiredSource = new SenderSource(t.publisherId(), t.track().trackId(), t.ssrc(),
+                rtx ? t.rtxSsrc() : -1, t.cname());
     }
 
     /** True when the server has changes to offer and may offer now (established, none pending). */
@@ -455,15 +471,6 @@ public final class SdpSession {
             }
         }
         return false;
-    }
-
-    private long newSsrc() {
-        while (true) {
-            long ssrc = ThreadLocalRandom.current().nextLong(1, 0x1_0000_0000L);
-            if (usedSsrcs.add(ssrc)) {
-                return ssrc;
-            }
-        }
     }
 
     private static List<HeaderExtension> toHeaderExtensions(List<Extmap> ext) {

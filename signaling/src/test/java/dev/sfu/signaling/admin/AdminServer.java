@@ -2,7 +2,7 @@ package dev.sfu.signaling.admin;
 
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.http.SignalingServer;
-import dev.sfu.signaling.room.RoomDirectory;
+import dev.sfu.signaling.room.SfuRoomService;
 import dev.sfu.signaling.session.UnwiredTransport;
 
 import java.io.IOException;
@@ -17,14 +17,16 @@ import java.util.List;
 final class AdminServer implements AutoCloseable {
     final SyntheticRooms rooms = new SyntheticRooms();
     final Operators operators;
+    final SfuRoomService signalingRooms;
     final SignalingServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     AdminServer(AdminConfig admin) throws InterruptedException {
         operators = Operators.start(rooms.manager, rooms.registry, admin);
         ServerConfig config = ServerConfig.loopback(10000);
-        server = SignalingServer.start(config, new RoomDirectory(50), UnwiredTransport.factory(List.of("127.0.0.1"), 10000),
-                operators);
+        // The signaling side gets its own media-less room layer; the endpoints observe SyntheticRooms.
+        signalingRooms = new SfuRoomService(50, rooms.registry, UnwiredTransport.maker(List.of("127.0.0.1"), 10000));
+        server = SignalingServer.start(config, signalingRooms, signalingRooms, operators);
     }
 
     String base() {
@@ -47,6 +49,7 @@ final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        signalingRooms.close();
         rooms.close();
     }
 }

@@ -2,7 +2,11 @@ package dev.sfu.signaling.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sfu.signaling.config.ServerConfig;
-import dev.sfu.signaling.room.RoomDirectory;
+import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.forward.DownTrack;
+import dev.sfu.core.room.Participant;
+import dev.sfu.core.room.Room;
+import dev.sfu.signaling.room.SfuRoomService;
 import dev.sfu.signaling.sdp.Direction;
 import dev.sfu.signaling.sdp.Fixtures;
 import dev.sfu.signaling.sdp.MediaDescription;
@@ -26,12 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A real server on 127.0.0.1 with JDK WebSocket clients speaking docs/signaling.md. */
 class SignalingServerTest {
     private SignalingServer server;
-    private RoomDirectory rooms;
+    private SfuRoomService rooms;
 
     private void start(int maxParticipants, Duration offerTimeout) throws InterruptedException {
         ServerConfig config = ServerConfig.loopback(10000).with(maxParticipants, offerTimeout);
-        rooms = new RoomDirectory(maxParticipants);
-        server = SignalingServer.start(config, rooms, UnwiredTransport.factory(List.of("127.0.0.1"), 10000));
+        rooms = new SfuRoomService(maxParticipants, new MetricRegistry(), UnwiredTransport.maker(List.of("127.0.0.1"), 10000));
+        server = SignalingServer.start(config, rooms, rooms);
     }
 
     @AfterEach
@@ -39,6 +43,20 @@ class SignalingServerTest {
         if (server != null) {
             server.close();
         }
+        if (rooms != null) {
+            rooms.close();
+        }
+    }
+
+    /** The ids of a room's participants in join order; empty when the room does not exist. */
+    private List<String> participants(String room) {
+        Room r = rooms.rooms().room(room);
+        return r == null ? List.of() : r.participants().stream().map(Participant::id).toList();
+    }
+
+    /** How many DownTracks forward to this participant (started after its answer). */
+    private long activeDownTracks(String participantId) {
+        return rooms.participant(participantId).downTracks().stream().filter(DownTrack::isActive).count();
     }
 
     private WsClient join(String room, String name) throws Exception {
@@ -79,15 +97,15 @@ class SignalingServerTest {
 
             b.send("{\"type\":\"leave\"}");
             assertEquals(bId, a.next("participantLeft").get("participantId").asText());
-            assertEquals(List.of(aId), rooms.participants("r1"));
+            assertEquals(List.of(aId), participants("r1"));
             b.assertAlive();
         }
         // Closing the sockets leaves; the room goes when empty.
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (!rooms.roomNames().isEmpty() && System.nanoTime() < end) {
+        while (!rooms.rooms().rooms().isEmpty() && System.nanoTime() < end) {
             Thread.sleep(20);
         }
-        assertEquals(List.of(), rooms.roomNames());
+        assertEquals(List.of(), List.copyOf(rooms.rooms().rooms()));
     }
 
     @Test
@@ -108,7 +126,7 @@ class SignalingServerTest {
             String offerToB = b.next("offer").get("sdp").asText();
             SessionDescription o = SdpParser.parse(offerToB);
             assertEquals(4, o.media().size());
-            String aId = rooms.participants("r2").get(0);
+            String aId = participants("r2").get(0);
             assertEquals(aId, o.media().get(2).msidStream());
             assertEquals(Direction.SENDONLY, o.media().get(3).direction());
 
@@ -117,8 +135,8 @@ class SignalingServerTest {
             assertEquals("NEGOTIATION_IN_PROGRESS", b.next("error").get("code").asText());
             b.send("type", "answer", "sdp", browserAnswer(offerToB));
             b.assertAlive();
-            String bId = rooms.participants("r2").get(1);
-            assertEquals(2, rooms.subscriptions(bId).size());
+            String bId = participants("r2").get(1);
+            assertEquals(2, activeDownTracks(bId));
             // An answer with nothing pending.
             b.send("type", "answer", "sdp", browserAnswer(offerToB));
             assertEquals("NO_PENDING_OFFER", b.next("error").get("code").asText());
@@ -128,7 +146,7 @@ class SignalingServerTest {
             assertEquals(5, SdpParser.parse(offerToA).media().size());
             a.send("type", "answer", "sdp", browserAnswer(offerToA));
             a.assertAlive();
-            assertEquals(2, rooms.subscriptions(aId).size());
+            assertEquals(2, activeDownTracks(aId));
 
             a.send("type", "candidate", "candidate", "candidate:1 1 udp 2122194687 127.0.0.1 5000 typ host", "sdpMid", "0",
                     "sdpMLineIndex", 0);

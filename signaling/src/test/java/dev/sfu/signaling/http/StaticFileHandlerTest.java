@@ -1,7 +1,8 @@
 package dev.sfu.signaling.http;
 
 import dev.sfu.signaling.config.ServerConfig;
-import dev.sfu.signaling.room.RoomDirectory;
+import com.codahale.metrics.MetricRegistry;
+import dev.sfu.signaling.room.SfuRoomService;
 import dev.sfu.signaling.session.UnwiredTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -29,8 +30,8 @@ class StaticFileHandlerTest {
     private static FullHttpResponse request(HttpMethod method, String uri, String ifNoneMatch) {
         EmbeddedChannel server = new EmbeddedChannel();
         ServerConfig config = ServerConfig.loopback(10000);
-        SignalingServer.configure(server.pipeline(), config, new RoomDirectory(50),
-                UnwiredTransport.factory(List.of("127.0.0.1"), 10000), new StaticFileHandler());
+        SfuRoomService rooms = new SfuRoomService(50, new MetricRegistry(), UnwiredTransport.maker(List.of("127.0.0.1"), 10000));
+        SignalingServer.configure(server.pipeline(), config, rooms, rooms, new StaticFileHandler());
         EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(4 << 20));
         DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
         if (ifNoneMatch != null) {

@@ -30,8 +30,10 @@ class SdpSessionTest {
                 java.util.Map.of(), 1, 1);
         List<RemoteTrack> out = new ArrayList<>();
         for (PublishedTrack t : a.tracks()) {
+            // Forwarding's SSRCs for this subscriber: distinct per publisher and kind.
+            long ssrc = 1000 + (publisherId.hashCode() & 0xFFFFFL) * 8 + t.kind().ordinal() * 2;
             out.add(new RemoteTrack(publisherId, new PublishedTrack(publisherId + "-" + t.kind(), t.kind(), t.mid(),
-                    t.ssrc(), t.rtxSsrc(), t.codecs(), t.extensions())));
+                    t.ssrc(), t.rtxSsrc(), t.codecs(), t.extensions()), ssrc, ssrc + 1, "sfu-" + publisherId));
         }
         return out;
     }
@@ -58,7 +60,7 @@ class SdpSessionTest {
         assertEquals(List.of("109"), audio.formats());
         assertEquals("alice", audio.msidStream());
         assertEquals("alice-AUDIO", audio.msidTrack());
-        assertEquals("alice", audio.ssrcs().get(0).cname());
+        assertEquals("sfu-alice", audio.ssrcs().get(0).cname());
         // Firefox's own ids: audio level 1, transport-cc 7; abs-send-time from its video section, 4.
         assertEquals(1, audio.extensionId(CodecPolicy.EXT_AUDIO_LEVEL));
         assertEquals(7, audio.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
@@ -157,6 +159,31 @@ class SdpSessionTest {
         assertEquals(4, sd.media().size());
         assertEquals("b", sd.media().get(3).msidStream());
         assertNotEquals(oldSsrc, sd.media().get(3).primarySsrc());
+    }
+
+    @Test
+    void announcesTheSsrcsTheRoomChoseAndReannouncesThemWhenTheStreamIsRecreated() throws SdpParseException {
+        SdpSession s = firefoxSubscriber();
+        List<RemoteTrack> tracks = tracksOf("a");
+        RemoteTrack video = tracks.get(1);
+        s.setRemoteTracks(tracks);
+        String first = s.createOffer(Fixtures.SERVER);
+        MediaDescription m = SdpParser.parse(first).media().get(3);
+        assertEquals(video.ssrc(), m.primarySsrc(), "the SSRC forwarding writes into the packets");
+        assertEquals(video.rtxSsrc(), m.rtxSsrcOf(video.ssrc()));
+        s.applyAnswer(SdpParser.parse(browserAnswer(first)));
+        assertFalse(s.needsOffer());
+
+        // The same track, re-subscribed by the room on new SSRCs: the m-line must follow.
+        RemoteTrack moved = new RemoteTrack(video.publisherId(), video.track(), 777, 778, video.cname());
+        assertTrue(s.setRemoteTracks(List.of(tracks.get(0), moved)));
+        String second = s.createOffer(Fixtures.SERVER);
+        SessionDescription sd = SdpParser.parse(second);
+        assertEquals(4, sd.media().size());
+        assertEquals(777, sd.media().get(3).primarySsrc());
+        List<Subscription> subs = s.applyAnswer(SdpParser.parse(browserAnswer(second)));
+        assertEquals(777, subs.get(1).ssrc());
+        assertEquals(778, subs.get(1).rtxSsrc());
     }
 
     @Test

@@ -1,20 +1,23 @@
 package dev.sfu.signaling.session;
 
+import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.DtlsSetup;
 import dev.sfu.core.transport.Fingerprint;
 import dev.sfu.core.transport.IceCandidate;
 import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.core.transport.TransportListener;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * A transport that signals real-looking parameters (random ICE credentials, a host candidate on
- * the media port, a random fingerprint) but carries no media. Used by tests, and by the server
- * until sfu-core's transport is wired in; browsers negotiate but ICE never connects.
+ * the media port, a random fingerprint) but carries no media. Signaling tests run the real
+ * room layer ({@code SfuRoomService}) over it without sockets; browsers would never connect.
  */
 public final class UnwiredTransport implements MediaTransport {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -27,6 +30,7 @@ public final class UnwiredTransport implements MediaTransport {
     private volatile RemoteParameters remote;
     private final List<IceCandidate> remoteCandidates = new ArrayList<>();
     private volatile boolean closed;
+    private volatile TransportListener listener;
 
     public UnwiredTransport(String id, String ufrag, String pwd, List<IceCandidate> candidates, Fingerprint fingerprint) {
         this.id = id;
@@ -36,9 +40,12 @@ public final class UnwiredTransport implements MediaTransport {
         this.fingerprint = fingerprint;
     }
 
-    /** A factory giving each participant random credentials and one host candidate per address. */
-    public static TransportFactory factory(List<String> addresses, int port) {
-        return (participantId, onClosed) -> {
+    /**
+     * Makes transports for {@code SfuRoomService}: random credentials and one host candidate per
+     * address on {@code port}; the listener is kept so tests can end a transport ({@link #end}).
+     */
+    public static BiFunction<String, TransportListener, MediaTransport> maker(List<String> addresses, int port) {
+        return (participantId, listener) -> {
             List<IceCandidate> c = new ArrayList<>();
             int n = 1;
             for (String a : addresses) {
@@ -47,8 +54,18 @@ public final class UnwiredTransport implements MediaTransport {
             byte[] fp = new byte[32];
             RANDOM.nextBytes(fp);
             String hex = HexFormat.ofDelimiter(":").withUpperCase().formatHex(fp);
-            return new UnwiredTransport(participantId, random(8), random(24), c, new Fingerprint("sha-256", hex));
+            UnwiredTransport t = new UnwiredTransport(participantId, random(8), random(24), c, new Fingerprint("sha-256", hex));
+            t.listener = listener;
+            return t;
         };
+    }
+
+    /** Ends the transport as if ICE consent expired: the listener hears it once. */
+    public void end(CloseReason reason, String detail) {
+        if (!closed) {
+            closed = true;
+            listener.onClosed(this, reason, detail);
+        }
     }
 
     private static String random(int n) {
@@ -130,6 +147,11 @@ public final class UnwiredTransport implements MediaTransport {
 
     @Override
     public void close() {
-        closed = true;
+        if (!closed) {
+            closed = true;
+            if (listener != null) {
+                listener.onClosed(this, CloseReason.LOCAL_CLOSE, "closed");
+            }
+        }
     }
 }

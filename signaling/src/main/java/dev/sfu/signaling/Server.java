@@ -1,0 +1,122 @@
+package dev.sfu.signaling;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.transport.TransportConfig;
+import dev.sfu.core.transport.TransportServer;
+import dev.sfu.signaling.admin.AdminConfig;
+import dev.sfu.signaling.admin.Operators;
+import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.http.SignalingServer;
+import dev.sfu.signaling.room.SfuRoomService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One SFU node: the UDP media port ({@link TransportServer}), the rooms and forwarding
+ * ({@link SfuRoomService}) and the HTTP/WebSocket port ({@link SignalingServer}), started in that
+ * order and closed in the reverse one.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final TransportServer media;
+    private final SfuRoomService rooms;
+    private final SignalingServer signaling;
+    private final MetricRegistry metrics;
+
+    private Server(TransportServer media, SfuRoomService rooms, SignalingServer signaling, MetricRegistry metrics) {
+        this.media = media;
+        this.rooms = rooms;
+        this.signaling = signaling;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Binds the media port and the HTTP port.
+     *
+     * @throws IOException when the media port cannot be bound
+     */
+    public static Server start(ServerConfig config) throws IOException, InterruptedException {
+        return start(config, AdminConfig.open());
+    }
+
+    /**
+     * Binds the media port and the HTTP port, with the operator endpoints (/metrics, /api,
+     * /dashboard, /health, /ready) over the same rooms and metric registry.
+     *
+     * @throws IOException when the media port cannot be bound
+     */
+    public static Server start(ServerConfig config, AdminConfig admin) throws IOException, InterruptedException {
+        TransportServer media = TransportServer.start(transportConfig(config));
+        MetricRegistry metrics = new MetricRegistry();
+        SfuRoomService rooms = SfuRoomService.over(media, config.maxParticipants(), metrics);
+        Operators operators = null;
+        try {
+            operators = Operators.start(rooms.rooms(), metrics, admin);
+            SignalingServer signaling = SignalingServer.start(config, rooms, rooms, operators);
+            return new Server(media, rooms, signaling, metrics);
+        } catch (InterruptedException | RuntimeException e) {
+            if (operators != null) {
+                operators.close();
+            }
+            rooms.close();
+            media.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The transport settings from the server's: the media bind address and port; advertised
+     * addresses other than the bound one are announced as mapped (server-reflexive) candidates.
+     */
+    static TransportConfig transportConfig(ServerConfig config) throws IOException {
+        InetAddress bind = InetAddress.getByName(config.mediaBind());
+        List<InetAddress> advertised = new ArrayList<>();
+        for (String a : config.advertiseAddresses()) {
+            InetAddress address = InetAddress.getByName(a);
+            if (!address.equals(bind) && !advertised.contains(address)) {
+                advertised.add(address);
+            }
+        }
+        return TransportConfig.defaults().withBindAddress(bind).withPort(config.mediaPort())
+                .withAdvertisedAddresses(advertised);
+    }
+
+    public int httpPort() {
+        return signaling.port();
+    }
+
+    public TransportServer media() {
+        return media;
+    }
+
+    public SfuRoomService rooms() {
+        return rooms;
+    }
+
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+
+    /** Readiness turns false ({@code /ready} answers 503); calls in progress go on. */
+    public void drain() {
+        signaling.drain();
+    }
+
+    /** Stops accepting connections, removes every participant, then closes the media port. */
+    @Override
+    public void close() {
+        try {
+            signaling.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the HTTP server failed", e);
+        }
+        rooms.close();
+        media.close();
+    }
+}

@@ -1,0 +1,383 @@
+package dev.sfu.signaling.room;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.forward.DownTrack;
+import dev.sfu.core.room.LeaveReason;
+import dev.sfu.core.room.MediaKind;
+import dev.sfu.core.room.Participant;
+import dev.sfu.core.room.Room;
+import dev.sfu.core.room.RoomFullException;
+import dev.sfu.core.room.RoomListener;
+import dev.sfu.core.room.RoomManager;
+import dev.sfu.core.transport.CloseReason;
+import dev.sfu.core.transport.MediaTransport;
+import dev.sfu.core.transport.TransportListener;
+import dev.sfu.core.transport.TransportServer;
+import dev.sfu.rtp.srtp.SrtpProfile;
+import dev.sfu.signaling.message.ErrorCode;
+import dev.sfu.signaling.message.SignalingException;
+import dev.sfu.signaling.session.TransportFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The production room layer: signaling's {@link RoomService} and {@link TransportFactory} on top
+ * of sfu-core's {@link RoomManager}, so that every call signaling makes reaches the packet path.
+ * <ul>
+ *   <li>{@code join} joins the RoomManager; the participant's media transport is created at once
+ *       (through {@link TransportServer#createTransport}) with the {@link Participant} as its
+ *       listener, and handed to signaling by {@link #create} on the client's first offer.</li>
+ *   <li>{@code publish} sets the participant's published tracks; the others get DownTracks.</li>
+ *   <li>{@code subscribed} binds each DownTrack to what the subscriber's answer accepted (mid,
+ *       payload types, extension ids) and starts it; video asks its publisher for a keyframe.</li>
+ *   <li>Room events become {@link ParticipantEvents}, in order, on one event thread.</li>
+ * </ul>
+ * The SSRCs a subscriber receives are chosen by its DownTracks and carried to signaling in
+ * {@link RemoteTrack}; signaling only announces them, so the SDP and the packets cannot disagree.
+ */
+public final class SfuRoomService implements RoomService, TransportFactory, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SfuRoomService.class);
+    private static final char[] ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    private final RoomManager manager;
+    private final BiFunction<String, TransportListener, MediaTransport> transports;
+    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private final ExecutorService events;
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * @param maxParticipants per room
+     * @param registry        where room and participant metrics go
+     * @param transports      creates a participant's transport from its id and listener, for
+     *                        example {@code transportServer::createTransport}
+     */
+    public SfuRoomService(int maxParticipants, MetricRegistry registry,
+                          BiFunction<String, TransportListener, MediaTransport> transports) {
+        this.transports = transports;
+        this.manager = new RoomManager(registry, new Events(), maxParticipants);
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sfu-room-events");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Rooms whose participants' media goes through {@code server}. */
+    public static SfuRoomService over(TransportServer server, int maxParticipants, MetricRegistry registry) {
+        return new SfuRoomService(maxParticipants, registry, server::createTransport);
+    }
+
+    /** The rooms (tests, metrics, the dashboard). */
+    public RoomManager rooms() {
+        return manager;
+    }
+
+    /** The participant with this id, or null when it is not in a room. */
+    public Participant participant(String participantId) {
+        Member m = members.get(participantId);
+        return m == null ? null : m.participant;
+    }
+
+    // ---------------------------------------------------------------- RoomService
+
+    @Override
+    public JoinResult join(String room, String name, ParticipantEvents events) throws SignalingException {
+        String id = newId();
+        Member m = new Member(id, events);
+        members.put(id, m);
+        Participant p;
+        try {
+            p = manager.join(room, id, name, listener -> {
+                m.media = listener;
+                return transports.apply(id, m);
+            });
+        } catch (RoomFullException e) {
+            members.remove(id);
+            throw new SignalingException(ErrorCode.ROOM_FULL, "The room '" + room + "' is full ("
+                    + e.maxParticipants() + " participants); try again later or use another room.");
+        } catch (RuntimeException e) {
+            members.remove(id);
+            LOG.error("{} could not join {}", id, room, e);
+            throw new SignalingException(ErrorCode.INTERNAL, "The server could not set up media for you ("
+                    + e.getMessage() + "); try again.");
+        }
+        m.participant = p;
+        List<ParticipantInfo> others = new ArrayList<>();
+        for (Participant o : p.room().participants()) {
+            if (o != p) {
+                others.add(info(o));
+            }
+        }
+        return new JoinResult(id, room, others, remoteTracks(p));
+    }
+
+    @Override
+    public void publish(String participantId, List<dev.sfu.core.room.PublishedTrack> tracks) {
+        Participant p = participant(participantId);
+        if (p != null) {
+            p.publish(tracks);
+        }
+    }
+
+    @Override
+    public void subscribed(String participantId, List<Subscription> subscriptions) {
+        Participant p = participant(participantId);
+        if (p == null) {
+            return;
+        }
+        for (DownTrack d : p.downTracks()) {
+            Subscription s = find(subscriptions, d);
+            if (s == null) {
+                continue; // Not negotiated yet: the next answer brings it.
+            }
+            if (s.ssrc() != d.ssrc()) {
+                // Signaling announced an older stream of this track; the offer it is preparing
+                // announces this one, and the answer to it starts the DownTrack.
+                LOG.debug("{}: {} agreed on SSRC {}, the DownTrack sends {}", participantId, d.trackId(), s.ssrc(), d.ssrc());
+                continue;
+            }
+            d.setMid(s.mid());
+            d.setNegotiated(s.codecs(), s.extensions());
+            d.activate();
+        }
+    }
+
+    private static Subscription find(List<Subscription> subscriptions, DownTrack d) {
+        for (Subscription s : subscriptions) {
+            if (s.publisherId().equals(d.streamId()) && s.trackId().equals(d.trackId())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void trackState(String participantId, boolean audioMuted, boolean videoMuted) {
+        Participant p = participant(participantId);
+        if (p != null) {
+            p.setMuted(MediaKind.AUDIO, audioMuted);
+            p.setMuted(MediaKind.VIDEO, videoMuted);
+        }
+    }
+
+    @Override
+    public void leave(String participantId) {
+        Member m = members.remove(participantId);
+        if (m != null && m.participant != null) {
+            manager.leave(m.participant, LeaveReason.LEFT);
+        }
+    }
+
+    // ---------------------------------------------------------------- TransportFactory
+
+    /**
+     * Hands signaling the transport made at join, and registers {@code onClosed} for a transport
+     * that ends by itself (consent expiry, DTLS failure).
+     *
+     * @throws IllegalStateException when the participant is not in a room
+     */
+    @Override
+    public MediaTransport create(String participantId, BiConsumer<CloseReason, String> onClosed) {
+        Member m = members.get(participantId);
+        if (m == null || m.participant == null) {
+            throw new IllegalStateException("participant " + participantId + " is not in a room");
+        }
+        m.register(onClosed);
+        return m.participant.transport();
+    }
+
+    /** Removes everyone (closing their transports) and stops the event thread. */
+    @Override
+    public void close() {
+        manager.close();
+        events.shutdown();
+        try {
+            events.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ParticipantInfo info(Participant p) {
+        return new ParticipantInfo(p.id(), p.displayName(), p.isMuted(MediaKind.AUDIO), p.isMuted(MediaKind.VIDEO),
+                p.publishedTracks());
+    }
+
+    /** What {@code subscriber} receives now: one entry per DownTrack, with its SSRCs. */
+    static List<RemoteTrack> remoteTracks(Participant subscriber) {
+        List<RemoteTrack> out = new ArrayList<>();
+        for (DownTrack d : subscriber.downTracks()) {
+            out.add(new RemoteTrack(d.streamId(), d.source().track(), d.ssrc(), d.rtxSsrc(), d.cname()));
+        }
+        return out;
+    }
+
+    private ParticipantEvents eventsOf(Participant p) {
+        Member m = members.get(p.id());
+        return m == null ? null : m.events;
+    }
+
+    private void post(Runnable r) {
+        try {
+            events.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("a room event failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("room event after close dropped");
+        }
+    }
+
+    private String newId() {
+        while (true) {
+            char[] c = new char[8];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = ID_CHARS[random.nextInt(ID_CHARS.length)];
+            }
+            String id = new String(c);
+            if (!members.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    /**
+     * RoomManager's events as ParticipantEvents. Recipients are taken when the event happens;
+     * receive sets are read when the event thread gets to them, so the last one sent is current.
+     */
+    private final class Events implements RoomListener {
+        @Override
+        public void participantJoined(Room room, Participant participant) {
+            List<Participant> recipients = room.participants();
+            post(() -> {
+                ParticipantInfo info = info(participant);
+                for (Participant o : recipients) {
+                    ParticipantEvents e = o == participant ? null : eventsOf(o);
+                    if (e != null) {
+                        e.participantJoined(info);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void participantLeft(Room room, Participant participant, LeaveReason reason) {
+            members.remove(participant.id());
+            List<Participant> recipients = room.participants();
+            post(() -> {
+                for (Participant o : recipients) {
+                    ParticipantEvents e = eventsOf(o);
+                    if (e != null) {
+                        e.participantLeft(participant.id());
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void trackStateChanged(Room room, Participant participant, MediaKind kind, boolean muted) {
+            List<Participant> recipients = room.participants();
+            post(() -> {
+                boolean audio = participant.isMuted(MediaKind.AUDIO);
+                boolean video = participant.isMuted(MediaKind.VIDEO);
+                for (Participant o : recipients) {
+                    ParticipantEvents e = o == participant ? null : eventsOf(o);
+                    if (e != null) {
+                        e.trackStateChanged(participant.id(), audio, video);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void receiveSetChanged(Participant subscriber) {
+            post(() -> {
+                ParticipantEvents e = eventsOf(subscriber);
+                if (e != null) {
+                    e.remoteTracksChanged(remoteTracks(subscriber));
+                }
+            });
+        }
+    }
+
+    /**
+     * One participant's signaling side: its events, and the listener of its transport, which
+     * passes media to the {@link Participant} and also tells signaling when the transport ends.
+     */
+    private static final class Member implements TransportListener {
+        final String id;
+        final ParticipantEvents events;
+        volatile Participant participant;
+        volatile TransportListener media;
+        private BiConsumer<CloseReason, String> onClosed;
+        private CloseReason closedReason;
+        private String closedDetail;
+
+        Member(String id, ParticipantEvents events) {
+            this.id = id;
+            this.events = events;
+        }
+
+        /** Registers signaling's callback; a transport that already ended reports at once. */
+        void register(BiConsumer<CloseReason, String> callback) {
+            CloseReason r;
+            String d;
+            synchronized (this) {
+                onClosed = callback;
+                r = closedReason;
+                d = closedDetail;
+            }
+            if (r != null) {
+                callback.accept(r, d);
+            }
+        }
+
+        @Override
+        public void onConnected(MediaTransport transport, SrtpProfile profile) {
+            media.onConnected(transport, profile);
+        }
+
+        @Override
+        public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
+            media.onRtp(transport, buf, off, len);
+        }
+
+        @Override
+        public void onRtcp(MediaTransport transport, byte[] buf, int off, int len) {
+            media.onRtcp(transport, buf, off, len);
+        }
+
+        @Override
+        public void onClosed(MediaTransport transport, CloseReason reason, String detail) {
+            media.onClosed(transport, reason, detail);
+            if (reason == CloseReason.LOCAL_CLOSE) {
+                return;
+            }
+            BiConsumer<CloseReason, String> callback;
+            synchronized (this) {
+                closedReason = reason;
+                closedDetail = detail;
+                callback = onClosed;
+            }
+            if (callback != null) {
+                callback.accept(reason, detail);
+            }
+        }
+    }
+}
