@@ -67,7 +67,7 @@ public final class IceDtlsTransport implements MediaTransport {
     private final DatagramPacket rtcpPacket = new DatagramPacket(new byte[0], 0);
     private final DatagramPacket dtlsPacket = new DatagramPacket(new byte[0], 0);
     private final byte[] dtlsScratch = new byte[IceDatagramTransport.MAX_RECORD_DATAGRAM];
-    private final IceLink ice;
+    private final IceChannel ice;
     private final ScheduledFuture<?> watchdog;
 
     private volatile InetSocketAddress[] validated = NONE;
@@ -85,6 +85,8 @@ public final class IceDtlsTransport implements MediaTransport {
     private volatile long iceConnectedNanos;
     private volatile String fingerprintMismatch;
     private volatile boolean closeNotifyReceived;
+    /** The DTLS handshake finished; the DTLS deadline no longer applies while keys are set up. */
+    private volatile boolean handshakeDone;
     private volatile SrtpProfile exportedProfile;
     private volatile byte[] exportedKeys;
     /** Owned by the serial task once the handshake completed. */
@@ -116,7 +118,7 @@ public final class IceDtlsTransport implements MediaTransport {
 
     @FunctionalInterface
     interface IceLinkFactory {
-        IceLink create(IceLink.Events events) throws IOException;
+        IceChannel create(IceLink.Events events) throws IOException;
     }
 
     static IceDtlsTransport create(String id, TransportListener listener, TransportRuntime rt, boolean serverSide,
@@ -494,14 +496,16 @@ public final class IceDtlsTransport implements MediaTransport {
             drops.increment(DropReason.MALFORMED);
             return;
         }
-        InetSocketAddress peer = dtlsPeer;
-        if (peer == null) {
+        // DTLS is answered where it came from. Every source here is ICE-validated, so all of them
+        // are the peer's; Chromium may speak DTLS on a pair other than the one ice4j selected (and
+        // stop listening on that one), so replying on the selected pair could stall the handshake.
+        if (!from.equals(dtlsPeer)) {
             dtlsPeer = from;
             preSelectionRoute = validatedRouteTo(from);
-        } else if (!peer.equals(from) && selectedRemote == null) {
-            // Before nomination only the first validated source may speak DTLS.
-            drops.increment(DropReason.UNVALIDATED_SOURCE);
-            return;
+        }
+        follow(from);
+        if (dtls == null && LOG.isDebugEnabled()) {
+            LOG.debug("{}: DTLS in from {}: {}", id, from, describeRecord(buf, off, len));
         }
         if (!dtlsIo.offer(buf, off, len)) {
             drops.increment(DropReason.QUEUE_FULL);
@@ -509,7 +513,6 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         if (dtls != null) {
             lastHeardNanos = System.nanoTime();
-            follow(from);
             pumpDtls();
         } else if (agreedLocalSetup == DtlsSetup.PASSIVE) {
             startHandshake();
@@ -517,9 +520,8 @@ public final class IceDtlsTransport implements MediaTransport {
     }
 
     /**
-     * Sends where the peer sends from: after an authenticated packet (SRTP that decrypted, or a
-     * DTLS record once the handshake is done) from another validated address, the route
-     * switches to that pair. ice4j keeps its first nominated pair after it completes, while the
+     * Sends where the peer sends from: after SRTP that decrypted, or any DTLS record, from another
+     * ICE-validated address, the route switches to that pair. ice4j keeps its first nominated pair after it completes, while the
      * controlling browser may move to another (RFC 8445 section 8.1.1 leaves the choice to it).
      */
     private void follow(InetSocketAddress from) {
@@ -561,6 +563,7 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         boolean client = agreedLocalSetup == DtlsSetup.ACTIVE;
         int timeout = (int) rt.config.dtlsHandshakeTimeout().toMillis();
+        LOG.debug("{}: DTLS handshake starts as {}", id, client ? "client" : "server");
         try {
             rt.handshakePool.execute(() -> runHandshake(client, timeout));
         } catch (RejectedExecutionException e) {
@@ -582,7 +585,11 @@ public final class IceDtlsTransport implements MediaTransport {
                         DtlsSrtpPeer.dtlsIds(rt.config.srtpProfiles())), dtlsIo);
             }
             dtlsIo.setNonBlocking();
-            post(() -> onDtlsEstablished(t, client));
+            handshakeDone = true;
+            LOG.debug("{}: DTLS handshake done", id);
+            // Keyed here, not on the serial task: a cold first SRTP context can take seconds.
+            SrtpSession session = keySrtp(client);
+            post(() -> onDtlsEstablished(t, client, session));
         } catch (IOException | RuntimeException e) {
             if (closed.get()) {
                 return;
@@ -598,27 +605,36 @@ public final class IceDtlsTransport implements MediaTransport {
         }
     }
 
-    private void onDtlsEstablished(DTLSTransport t, boolean client) {
+    /** The SRTP session from the exported keying material (wiped here), or null when there is none. */
+    private SrtpSession keySrtp(boolean client) {
         SrtpProfile p = exportedProfile;
         byte[] keys = exportedKeys;
         exportedKeys = null;
-        if (closed.get() || p == null || keys == null) {
+        if (p == null || keys == null) {
+            return null;
+        }
+        try {
+            return SrtpSession.fromKeyingMaterial(p, keys, client);
+        } finally {
+            Arrays.fill(keys, (byte) 0);
+        }
+    }
+
+    private void onDtlsEstablished(DTLSTransport t, boolean client, SrtpSession session) {
+        if (closed.get() || session == null) {
             try {
                 t.close();
             } catch (IOException ignored) {
                 // Closing anyway.
             }
-            if (keys != null) {
-                Arrays.fill(keys, (byte) 0);
+            if (session != null) {
+                session.close();
             }
             return;
         }
         dtls = t;
-        try {
-            srtp = SrtpSession.fromKeyingMaterial(p, keys, client);
-        } finally {
-            Arrays.fill(keys, (byte) 0);
-        }
+        srtp = session;
+        SrtpProfile p = session.profile();
         profile = p;
         connected = true;
         lastHeardNanos = System.nanoTime();
@@ -636,9 +652,24 @@ public final class IceDtlsTransport implements MediaTransport {
     }
 
     private boolean sendDtls(byte[] buf, int off, int len) {
+        if (dtls == null && LOG.isDebugEnabled()) {
+            IceLink.Route r = route;
+            LOG.debug("{}: DTLS out to {}: {}", id, r != null ? r.remote() : dtlsPeer, describeRecord(buf, off, len));
+        }
         synchronized (dtlsSendLock) {
             return sendOn(dtlsPacket, buf, off, len);
         }
+    }
+
+    /** For the handshake timeline in debug logs: content type, epoch and handshake type of the first record. */
+    private static String describeRecord(byte[] buf, int off, int len) {
+        if (len < 14) {
+            return len + " bytes";
+        }
+        int type = buf[off] & 0xFF;
+        int epoch = ((buf[off + 3] & 0xFF) << 8) | (buf[off + 4] & 0xFF);
+        String first = type == 22 && epoch == 0 ? "handshake " + (buf[off + 13] & 0xFF) : "content " + type;
+        return len + " bytes, epoch " + epoch + ", " + first;
     }
 
     private IceLink.Route validatedRouteTo(InetSocketAddress remoteAddress) {
@@ -687,7 +718,7 @@ public final class IceDtlsTransport implements MediaTransport {
                 closeWith(CloseReason.CONSENT_EXPIRED, "nothing heard from the peer for "
                         + rt.config.consentTimeout().toMillis() + " ms (RFC 7675)", false);
             }
-        } else if (iceConnectedNanos != 0) {
+        } else if (iceConnectedNanos != 0 && !handshakeDone) {
             if (now - iceConnectedNanos > rt.config.dtlsHandshakeTimeout().toNanos()) {
                 closeWith(CloseReason.DTLS_TIMEOUT, "DTLS did not complete within "
                         + rt.config.dtlsHandshakeTimeout().toMillis() + " ms of ICE", false);

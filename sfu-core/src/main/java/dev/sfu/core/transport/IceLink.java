@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * socket. It reports validated pairs, the selected pair, consent responses and failure, and
  * hands received non-STUN datagrams to the owning transport.
  */
-final class IceLink {
+final class IceLink implements IceChannel {
     private static final Logger LOG = LoggerFactory.getLogger(IceLink.class);
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
 
@@ -126,15 +126,18 @@ final class IceLink {
         return new IceLink(agent, stream, component, events, true, id);
     }
 
-    String localUfrag() {
+    @Override
+    public String localUfrag() {
         return agent.getLocalUfrag();
     }
 
-    String localPassword() {
+    @Override
+    public String localPassword() {
         return agent.getLocalPassword();
     }
 
-    List<IceCandidate> localCandidates() {
+    @Override
+    public List<IceCandidate> localCandidates() {
         List<IceCandidate> out = new ArrayList<>();
         for (LocalCandidate c : component.getLocalCandidates()) {
             TransportAddress ta = c.getTransportAddress();
@@ -145,7 +148,8 @@ final class IceLink {
     }
 
     /** Sets the remote credentials and candidates and starts the checks once. */
-    synchronized void setRemote(String ufrag, String password, List<IceCandidate> candidates) {
+    @Override
+    public synchronized void setRemote(String ufrag, String password, List<IceCandidate> candidates) {
         if (closed) {
             return;
         }
@@ -163,7 +167,8 @@ final class IceLink {
     }
 
     /** Adds one remote candidate; ignores TCP, other components, and names (mDNS) that are not IP literals. */
-    synchronized void addRemoteCandidate(IceCandidate c) {
+    @Override
+    public synchronized void addRemoteCandidate(IceCandidate c) {
         if (closed || c == null || !"udp".equals(c.transport()) || c.component() != component.getComponentID()
                 || c.address() == null || !IP_LITERAL.matcher(c.address()).matches()) {
             return;
@@ -192,7 +197,8 @@ final class IceLink {
     }
 
     /** A route to a validated pair's remote address (used before nomination completes), or null. */
-    Route validatedRoute(InetSocketAddress remote) {
+    @Override
+    public Route validatedRoute(InetSocketAddress remote) {
         CandidatePair p = stream.getCheckList() == null ? null : findValidPair(remote);
         return p == null ? null : routeOf(p);
     }
@@ -210,7 +216,8 @@ final class IceLink {
         return null;
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (closed) {
             return;
         }

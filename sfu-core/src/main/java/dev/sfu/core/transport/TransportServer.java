@@ -41,12 +41,16 @@ public final class TransportServer implements AutoCloseable {
     }
 
     /**
-     * Binds the media port and makes the certificate.
+     * Makes the certificate, warms up the DTLS and SRTP crypto with one in-memory handshake,
+     * then binds the media port.
      *
      * @throws IOException when the port cannot be bound
      */
     public static TransportServer start(TransportConfig config) throws IOException {
         Ice4jSetup.init();
+        DtlsIdentity identity = DtlsIdentity.generate();
+        // Before the port opens: the first participant must not pay for cold crypto.
+        CryptoWarmUp.run(identity, config.srtpProfiles());
         List<SinglePortUdpHarvester> ports = new ArrayList<>();
         if (config.bindAddress().isAnyLocalAddress()) {
             if (config.port() == 0) {
@@ -72,7 +76,7 @@ public final class TransportServer implements AutoCloseable {
                         "advertised-" + publicAddress.getHostAddress(), true));
             }
         }
-        TransportServer server = new TransportServer(config, DtlsIdentity.generate(), ports, all);
+        TransportServer server = new TransportServer(config, identity, ports, all);
         LOG.info("media transport on UDP {} (advertised {}), certificate {}", server.localAddress(),
                 config.advertisedAddresses(), server.fingerprint().toSdp());
         return server;

@@ -52,7 +52,13 @@ public final class LiveSfu implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Xmx512m",
+                "-Xmx512m"));
+        String logConfig = System.getProperty("sfu.live.logback");
+        if (logConfig != null) {
+            // A debug log of the server for manual runs (-Dsfu.live.logback=path/to/logback.xml).
+            cmd.add("-Dlogback.configurationFile=" + logConfig);
+        }
+        cmd.addAll(List.of(
                 "dev.sfu.signaling.Main", "serve",
                 "--http-port", String.valueOf(http),
                 "--media-port", String.valueOf(media),
@@ -66,7 +72,7 @@ public final class LiveSfu implements AutoCloseable {
         }
         LiveSfu sfu = new LiveSfu(p, http, media, log);
         try {
-            Waits.until(STARTUP, "the SFU (" + String.join(" ", cmd.subList(5, cmd.size())) + ") to serve its page",
+            Waits.until(STARTUP, "the SFU (" + String.join(" ", cmd.subList(cmd.indexOf("serve") - 1, cmd.size())) + ") to serve its page",
                     () -> {
                         if (!p.isAlive()) {
                             throw new AssertionError("the server exited with " + p.exitValue() + ":\n" + sfu.logTail());
