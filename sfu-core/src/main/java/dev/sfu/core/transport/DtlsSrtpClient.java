@@ -21,19 +21,13 @@ import org.bouncycastle.tls.UseSRTPData;
  * answers the server's CertificateRequest with this process's certificate.
  */
 final class DtlsSrtpClient extends DefaultTlsClient {
-    private final DtlsIdentity identity;
-    private final DtlsSrtpPeer.Events events;
-    private final int handshakeTimeoutMillis;
-    private final int[] srtpProfiles;
+    private final DtlsSrtpPeer.Settings settings;
     private SrtpProfile chosen;
 
     DtlsSrtpClient(DtlsIdentity identity, DtlsSrtpPeer.Events events, int handshakeTimeoutMillis,
                    int[] srtpProfiles) {
         super(identity.crypto());
-        this.identity = identity;
-        this.events = events;
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
-        this.srtpProfiles = srtpProfiles.clone();
+        this.settings = new DtlsSrtpPeer.Settings(identity, events, handshakeTimeoutMillis, srtpProfiles);
     }
 
     @Override
@@ -43,18 +37,17 @@ final class DtlsSrtpClient extends DefaultTlsClient {
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        return TlsUtils.getSupportedCipherSuites(getCrypto(), DtlsSrtpPeer.CIPHER_SUITES);
+        return settings.cipherSuites(getCrypto());
     }
 
     @Override
     public int getHandshakeTimeoutMillis() {
-        return handshakeTimeoutMillis;
+        return settings.handshakeTimeoutMillis();
     }
 
-    /** First retransmission of a flight after 200 ms (bctls then doubles it), not 1 s. */
     @Override
     public int getHandshakeResendTimeMillis() {
-        return 200;
+        return DtlsSrtpPeer.FIRST_RESEND_MILLIS;
     }
 
     @Override
@@ -66,7 +59,7 @@ final class DtlsSrtpClient extends DefaultTlsClient {
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Hashtable getClientExtensions() throws IOException {
         Hashtable ext = org.bouncycastle.tls.TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());
-        TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(srtpProfiles, TlsUtils.EMPTY_BYTES));
+        TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(settings.srtpProfiles(), TlsUtils.EMPTY_BYTES));
         return ext;
     }
 
@@ -79,7 +72,7 @@ final class DtlsSrtpClient extends DefaultTlsClient {
             throw new TlsFatalAlert(AlertDescription.illegal_parameter, "server did not select one SRTP profile");
         }
         int id = selected.getProtectionProfiles()[0];
-        for (int offered : srtpProfiles) {
+        for (int offered : settings.srtpProfiles()) {
             if (offered == id) {
                 chosen = SrtpProfile.fromDtlsId(id);
                 return;
@@ -93,12 +86,12 @@ final class DtlsSrtpClient extends DefaultTlsClient {
         return new TlsAuthentication() {
             @Override
             public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                DtlsSrtpPeer.verifyPeer(serverCertificate.getCertificate(), events);
+                DtlsSrtpPeer.verifyPeer(serverCertificate.getCertificate(), settings.events());
             }
 
             @Override
             public TlsCredentials getClientCredentials(CertificateRequest request) {
-                return identity.signer(context);
+                return settings.identity().signer(context);
             }
         };
     }
@@ -106,14 +99,12 @@ final class DtlsSrtpClient extends DefaultTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        DtlsSrtpPeer.exportKeys(context, chosen, events);
+        DtlsSrtpPeer.exportKeys(context, chosen, settings.events());
     }
 
     @Override
     public void notifyAlertReceived(short alertLevel, short alertDescription) {
-        if (alertDescription == AlertDescription.close_notify) {
-            events.closeNotifyReceived();
-        }
+        settings.alertReceived(alertDescription);
     }
 
     @Override

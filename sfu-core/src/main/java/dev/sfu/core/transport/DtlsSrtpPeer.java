@@ -9,6 +9,8 @@ import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.TlsCrypto;
 
 /**
  * What the DTLS-SRTP client and server of this package share: the cipher suites, the SRTP
@@ -37,6 +39,32 @@ final class DtlsSrtpPeer {
 
     /** The largest handshake message accepted; bounds bctls's fragment reassembly. */
     static final int MAX_HANDSHAKE_MESSAGE = 16 * 1024;
+
+    /** The first retransmission of a flight after 200 ms (bctls then doubles it), not bctls's 1 s. */
+    static final int FIRST_RESEND_MILLIS = 200;
+
+    /**
+     * What the client and server roles are made with, and the answers they give bctls alike.
+     *
+     * @param srtpProfiles use_srtp ids in order of preference (copied)
+     */
+    record Settings(DtlsIdentity identity, Events events, int handshakeTimeoutMillis, int[] srtpProfiles) {
+        Settings {
+            srtpProfiles = srtpProfiles.clone();
+        }
+
+        /** {@link #CIPHER_SUITES} that the crypto provider supports. */
+        int[] cipherSuites(TlsCrypto crypto) {
+            return TlsUtils.getSupportedCipherSuites(crypto, CIPHER_SUITES);
+        }
+
+        /** A received close_notify ends the transport as {@code PEER_CLOSED}. */
+        void alertReceived(short alertDescription) {
+            if (alertDescription == AlertDescription.close_notify) {
+                events.closeNotifyReceived();
+            }
+        }
+    }
 
     /** Events of one handshake, received by the owning transport. */
     interface Events {

@@ -23,19 +23,13 @@ import org.bouncycastle.tls.UseSRTPData;
  * this server's order of preference (AEAD_AES_128_GCM first).
  */
 final class DtlsSrtpServer extends DefaultTlsServer {
-    private final DtlsIdentity identity;
-    private final DtlsSrtpPeer.Events events;
-    private final int handshakeTimeoutMillis;
-    private final int[] srtpProfiles;
+    private final DtlsSrtpPeer.Settings settings;
     private SrtpProfile chosen;
 
     DtlsSrtpServer(DtlsIdentity identity, DtlsSrtpPeer.Events events, int handshakeTimeoutMillis,
                    int[] srtpProfiles) {
         super(identity.crypto());
-        this.identity = identity;
-        this.events = events;
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
-        this.srtpProfiles = srtpProfiles.clone();
+        this.settings = new DtlsSrtpPeer.Settings(identity, events, handshakeTimeoutMillis, srtpProfiles);
     }
 
     @Override
@@ -45,23 +39,22 @@ final class DtlsSrtpServer extends DefaultTlsServer {
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        return TlsUtils.getSupportedCipherSuites(getCrypto(), DtlsSrtpPeer.CIPHER_SUITES);
+        return settings.cipherSuites(getCrypto());
     }
 
     @Override
     protected TlsCredentialedSigner getECDSASignerCredentials() {
-        return identity.signer(context);
+        return settings.identity().signer(context);
     }
 
     @Override
     public int getHandshakeTimeoutMillis() {
-        return handshakeTimeoutMillis;
+        return settings.handshakeTimeoutMillis();
     }
 
-    /** First retransmission of a flight after 200 ms (bctls then doubles it), not 1 s. */
     @Override
     public int getHandshakeResendTimeMillis() {
-        return 200;
+        return DtlsSrtpPeer.FIRST_RESEND_MILLIS;
     }
 
     @Override
@@ -78,7 +71,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
 
     @Override
     public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-        DtlsSrtpPeer.verifyPeer(clientCertificate, events);
+        DtlsSrtpPeer.verifyPeer(clientCertificate, settings.events());
     }
 
     @Override
@@ -89,7 +82,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
         if (offered == null) {
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "client did not offer use_srtp");
         }
-        for (int preferred : srtpProfiles) {
+        for (int preferred : settings.srtpProfiles()) {
             for (int p : offered.getProtectionProfiles()) {
                 if (p == preferred) {
                     chosen = SrtpProfile.fromDtlsId(p);
@@ -111,14 +104,12 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        DtlsSrtpPeer.exportKeys(context, chosen, events);
+        DtlsSrtpPeer.exportKeys(context, chosen, settings.events());
     }
 
     @Override
     public void notifyAlertReceived(short alertLevel, short alertDescription) {
-        if (alertDescription == AlertDescription.close_notify) {
-            events.closeNotifyReceived();
-        }
+        settings.alertReceived(alertDescription);
     }
 
     @Override

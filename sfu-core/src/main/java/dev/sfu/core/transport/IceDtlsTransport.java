@@ -1,5 +1,7 @@
 package dev.sfu.core.transport;
 
+import dev.sfu.rtp.PacketDemux;
+import dev.sfu.rtp.PacketKind;
 import dev.sfu.rtp.srtp.SrtpError;
 import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.srtp.SrtpSession;
@@ -310,8 +312,8 @@ public final class IceDtlsTransport implements MediaTransport {
             return;
         }
         if (!isValidatedSource(b.getRemoteAddress())) {
-            int b0 = b.getBuffer()[b.getOffset()] & 0xFF;
-            if (selectedRemote == null && b0 >= 20 && b0 <= 63 && b.getRemoteAddress() instanceof InetSocketAddress from) {
+            if (selectedRemote == null && b.getRemoteAddress() instanceof InetSocketAddress from
+                    && PacketDemux.classify(b.getBuffer(), b.getOffset(), b.getLength()) == PacketKind.DTLS) {
                 byte[] copy = Arrays.copyOfRange(b.getBuffer(), b.getOffset(), b.getOffset() + b.getLength());
                 post(() -> holdDtls(copy, from));
             } else {
@@ -430,23 +432,21 @@ public final class IceDtlsTransport implements MediaTransport {
         }
     }
 
-    /** RFC 7983 section 7: the first byte tells STUN, DTLS and RTP/RTCP apart. */
+    /** RFC 7983 section 7 ({@link PacketDemux}): DTLS to bctls, RTP and RTCP to SRTP; STUN never gets here. */
     private void handlePacket(byte[] buf, int off, int len, SocketAddress from) {
         if (closed.get()) {
             drops.increment(DropReason.NOT_CONNECTED);
             return;
         }
-        int b0 = buf[off] & 0xFF;
-        if (b0 >= 20 && b0 <= 63) {
-            handleDtls(buf, off, len, (InetSocketAddress) from);
-        } else if (b0 >= 128 && b0 <= 191) {
-            handleMedia(buf, off, len, (InetSocketAddress) from);
-        } else {
-            drops.increment(DropReason.MALFORMED);
+        switch (PacketDemux.classify(buf, off, len)) {
+            case DTLS -> handleDtls(buf, off, len, (InetSocketAddress) from);
+            case RTP -> handleMedia(buf, off, len, (InetSocketAddress) from, false);
+            case RTCP -> handleMedia(buf, off, len, (InetSocketAddress) from, true);
+            default -> drops.increment(DropReason.MALFORMED);
         }
     }
 
-    private void handleMedia(byte[] buf, int off, int len, InetSocketAddress from) {
+    private void handleMedia(byte[] buf, int off, int len, InetSocketAddress from, boolean rtcp) {
         SrtpSession s = srtp;
         if (s == null && handshakeStarted.get() && earlyMedia.size() < EARLY_MEDIA_LIMIT) {
             // The peer finished its side of the handshake before our handshake thread returned.
@@ -457,9 +457,6 @@ public final class IceDtlsTransport implements MediaTransport {
             drops.increment(s == null ? DropReason.NOT_CONNECTED : DropReason.MALFORMED);
             return;
         }
-        // RFC 5761 section 4: RTCP packet types 192-223 leave 64-95 in the RTP payload-type bits.
-        int pt = buf[off + 1] & 0x7F;
-        boolean rtcp = pt >= 64 && pt <= 95;
         int n = rtcp ? s.decryptRtcp(buf, off, len) : s.decryptRtp(buf, off, len);
         if (n < 0) {
             drops.increment(reasonFor(n));
@@ -646,7 +643,7 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         byte[] early;
         while ((early = earlyMedia.poll()) != null) {
-            handleMedia(early, 0, early.length, null);
+            handlePacket(early, 0, early.length, null);
         }
         pumpDtls();
     }
