@@ -141,9 +141,7 @@ public final class MediaEndpoint {
             }
         }
         UpTrack u = new UpTrack(this, track, pool, config, clock.getAsLong());
-        UpTrack[] n = Arrays.copyOf(upTracks, upTracks.length + 1);
-        n[n.length - 1] = u;
-        upTracks = n;
+        upTracks = CopyOnWrite.with(upTracks, u);
         return u;
     }
 
@@ -152,14 +150,9 @@ public final class MediaEndpoint {
      * the endpoint closes, so a packet in flight never writes into a released buffer.
      */
     public synchronized UpTrack unpublish(String trackId) {
-        UpTrack[] old = upTracks;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i].trackId().equals(trackId)) {
-                UpTrack u = old[i];
-                UpTrack[] n = new UpTrack[old.length - 1];
-                System.arraycopy(old, 0, n, 0, i);
-                System.arraycopy(old, i + 1, n, i, old.length - i - 1);
-                upTracks = n;
+        for (UpTrack u : upTracks) {
+            if (u.trackId().equals(trackId)) {
+                upTracks = CopyOnWrite.without(upTracks, u);
                 retired.add(u);
                 return u;
             }
@@ -201,9 +194,7 @@ public final class MediaEndpoint {
             int k = up.kind().ordinal();
             PayloadMapping m = PayloadMapping.build(up.track(), receiveCodecs[k], receiveExtensions[k]);
             d = new DownTrack(this, up, slot, m, config.cacheSize());
-            DownTrack[] n = Arrays.copyOf(downTracks, downTracks.length + 1);
-            n[n.length - 1] = d;
-            downTracks = n;
+            downTracks = CopyOnWrite.with(downTracks, d);
         }
         up.addDownTrack(d);
         return d;
@@ -215,16 +206,10 @@ public final class MediaEndpoint {
         d.close();
         synchronized (this) {
             DownTrack[] old = downTracks;
-            for (int i = 0; i < old.length; i++) {
-                if (old[i] == d) {
-                    DownTrack[] n = new DownTrack[old.length - 1];
-                    System.arraycopy(old, 0, n, 0, i);
-                    System.arraycopy(old, i + 1, n, i, old.length - i - 1);
-                    downTracks = n;
-                    usedSsrcs.add(d.slot.ssrc);
-                    usedSsrcs.add(d.slot.rtxSsrc);
-                    return;
-                }
+            downTracks = CopyOnWrite.without(old, d);
+            if (downTracks != old) {
+                usedSsrcs.add(d.slot.ssrc);
+                usedSsrcs.add(d.slot.rtxSsrc);
             }
         }
     }

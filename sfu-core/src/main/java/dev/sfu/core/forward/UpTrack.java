@@ -144,24 +144,13 @@ public final class UpTrack {
     }
 
     synchronized void addDownTrack(DownTrack d) {
-        DownTrack[] old = downTracks;
-        DownTrack[] n = Arrays.copyOf(old, old.length + 1);
-        n[old.length] = d;
-        downTracks = n;
+        downTracks = CopyOnWrite.with(downTracks, d);
     }
 
     synchronized boolean removeDownTrack(DownTrack d) {
         DownTrack[] old = downTracks;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i] == d) {
-                DownTrack[] n = new DownTrack[old.length - 1];
-                System.arraycopy(old, 0, n, 0, i);
-                System.arraycopy(old, i + 1, n, i, old.length - i - 1);
-                downTracks = n;
-                return true;
-            }
-        }
-        return false;
+        downTracks = CopyOnWrite.without(old, d);
+        return downTracks != old;
     }
 
     /**
