@@ -145,6 +145,14 @@ public final class RtpPacket {
         return header >= 0 && paddingLength(buf, off, len, header) >= 0 ? header : -1;
     }
 
+    /**
+     * The payload length, padding excluded, of a packet whose header {@link #validHeaderLength}
+     * measured as {@code headerLength}.
+     */
+    public static int payloadLength(byte[] buf, int off, int len, int headerLength) {
+        return len - headerLength - paddingLength(buf, off, len, headerLength);
+    }
+
     // ---- Static field accessors over validated bytes ----
 
     public static int version(byte[] b, int off) {

@@ -103,7 +103,7 @@ public final class Server implements AutoCloseable {
         return metrics;
     }
 
-    /** Readiness turns false ({@code /ready} answers 503); calls in progress go on. */
+    /** Readiness turns false ({@code /ready} answers 503) and joins get DRAINING; calls in progress go on. */
     public void drain() {
         signaling.drain();
     }

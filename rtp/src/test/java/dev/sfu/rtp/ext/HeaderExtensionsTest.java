@@ -154,6 +154,28 @@ class HeaderExtensionsTest {
     }
 
     @Test
+    void remapIdsInTheTwoByteFormRenamesOrBlanksEachElement() {
+        byte[] b = hex("90 00 00 01 00 00 00 00 00 00 00 01" // V=2 X=1, seq 1, ts 0, SSRC 1
+                + " 10 00 00 02"                           // two-byte form, 2 words
+                + " 05 01 aa"                              // id 5, 1 byte
+                + " 07 02 bb cc"                           // id 7, 2 bytes
+                + " 00");                                  // padding
+        int[] map = new int[256];
+        map[5] = 200;
+        assertEquals(1, HeaderExtensions.remapIds(b, 0, b.length, map));
+        assertEquals("10000002" + "c801aa" + "00000000" + "00", toHex(b, 12, 12));
+        assertEquals(18, HeaderExtensions.find(b, 0, b.length, 200));
+        assertEquals(-1, HeaderExtensions.find(b, 0, b.length, 7));
+    }
+
+    @Test
+    void remapIdsRejectsAnElementOverrunningTheBlock() {
+        // be de 00 01 | 13 aa bb cc: id 1 claims 4 data bytes but only 3 remain.
+        byte[] b = hex("90 00 00 01 00 00 00 00 00 00 00 01" + " be de 00 01" + " 13 aa bb cc");
+        assertEquals(-1, HeaderExtensions.remapIds(b, 0, b.length, new int[16]));
+    }
+
+    @Test
     void addToAPacketWithoutExtensionPicksTheOneByteForm() {
         byte[] b = plain();
         int len = TransportCcExtension.add(b, 0, 16, 5, 0xBEEF);

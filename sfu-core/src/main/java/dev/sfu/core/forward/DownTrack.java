@@ -3,6 +3,9 @@ package dev.sfu.core.forward;
 import dev.sfu.core.room.Codec;
 import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
+import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.ext.HeaderExtensions;
+import dev.sfu.rtp.util.BufferPool;
 
 import java.util.List;
 
@@ -133,7 +136,7 @@ public final class DownTrack {
         }
         active = true;
         if (source.video) {
-            PacketPool pool = subscriber.pool;
+            BufferPool pool = subscriber.pool;
             byte[] buf = pool.acquire();
             try {
                 source.requestKeyframe(subscriber.clock.getAsLong(), buf);
@@ -189,7 +192,7 @@ public final class DownTrack {
             return;
         }
         PayloadMapping m = mapping;
-        int pt = Rtp.payloadType(src, off);
+        int pt = RtpPacket.payloadType(src, off);
         int outPt = m.ptMap[pt];
         if (outPt < 0) {
             roomMetrics.drop(DropReason.UNSUPPORTED_CODEC);
@@ -208,15 +211,15 @@ public final class DownTrack {
             keyframeSeen = true;
         }
         System.arraycopy(src, off, out, 0, len);
-        Rtp.setSsrc(out, 0, slot.ssrc);
-        Rtp.setPayloadType(out, 0, outPt);
-        if (!HeaderExtensionRewriter.rewrite(out, 0, h, m.extMap)) {
+        RtpPacket.setSsrc(out, 0, (int) slot.ssrc);
+        RtpPacket.setPayloadType(out, 0, outPt);
+        if (!remapExtensions(out, len, m.extMap)) {
             roomMetrics.drop(DropReason.MALFORMED);
             return;
         }
         rw.rewrite(out, 0, srcSsrc, now);
         packetsSent++;
-        octetsSent += Rtp.payloadLength(out, 0, len, h);
+        octetsSent += RtpPacket.payloadLength(out, 0, len, h);
         if (subscriber.transport.sendRtp(out, 0, len)) {
             roomMetrics.packetsOut.mark(1, now);
             roomMetrics.bytesOut.mark(len, now);
@@ -248,37 +251,52 @@ public final class DownTrack {
         if (len < 0) {
             return false;
         }
-        int h = Rtp.headerLength(out, 0, len);
+        int h = RtpPacket.validHeaderLength(out, 0, len);
         if (h < 0) {
             return false;
         }
         PayloadMapping m = mapping;
-        int outPt = m.ptMap[Rtp.payloadType(out, 0)];
-        if (outPt < 0 || !HeaderExtensionRewriter.rewrite(out, 0, h, m.extMap)) {
+        int outPt = m.ptMap[RtpPacket.payloadType(out, 0)];
+        if (outPt < 0 || !remapExtensions(out, len, m.extMap)) {
             return false;
         }
         resendSeq[i] = srcSeq;
         resendNanos[i] = now;
-        Rtp.setSequence(out, 0, outSeq);
-        Rtp.setTimestamp(out, 0, rw.toOutgoingTimestamp(Rtp.timestamp(out, 0)));
+        RtpPacket.setSequenceNumber(out, 0, outSeq);
+        RtpPacket.setTimestamp(out, 0, rw.toOutgoingTimestamp(RtpPacket.timestamp(out, 0)));
         int rtxPt = m.rtxPtBySubscriberPt[outPt];
         if (rtxPt >= 0 && slot.rtxSsrc >= 0) {
-            if (len + 2 > out.length - 16) {
+            if (len + MediaEndpoint.RTX_OSN_LENGTH + RtpPacket.TAIL_ROOM > out.length) {
                 return false;
             }
             // RFC 4588 section 4: the original sequence number leads the RTX payload.
-            System.arraycopy(out, h, out, h + 2, len - h);
-            Rtp.put16(out, h, outSeq);
-            len += 2;
-            Rtp.setPayloadType(out, 0, rtxPt);
-            Rtp.setSsrc(out, 0, slot.rtxSsrc);
-            Rtp.setSequence(out, 0, slot.rtxSeq);
+            System.arraycopy(out, h, out, h + MediaEndpoint.RTX_OSN_LENGTH, len - h);
+            out[h] = (byte) (outSeq >>> 8);
+            out[h + 1] = (byte) outSeq;
+            len += MediaEndpoint.RTX_OSN_LENGTH;
+            RtpPacket.setPayloadType(out, 0, rtxPt);
+            RtpPacket.setSsrc(out, 0, (int) slot.rtxSsrc);
+            RtpPacket.setSequenceNumber(out, 0, slot.rtxSeq);
             slot.rtxSeq = (slot.rtxSeq + 1) & 0xFFFF;
         } else {
-            Rtp.setPayloadType(out, 0, outPt);
-            Rtp.setSsrc(out, 0, slot.ssrc);
+            RtpPacket.setPayloadType(out, 0, outPt);
+            RtpPacket.setSsrc(out, 0, (int) slot.ssrc);
         }
         return subscriber.transport.sendRtp(out, 0, len);
+    }
+
+    /**
+     * Renames the header extension elements to the subscriber's ids, blanking those it did not
+     * negotiate (RFC 8285). An extension block of another profile carries no ids and passes
+     * unchanged (RFC 3550 section 5.3.1). Returns false when the block is malformed.
+     */
+    private static boolean remapExtensions(byte[] b, int len, int[] idMap) {
+        if (HeaderExtensions.remapIds(b, 0, len, idMap) >= 0) {
+            return true;
+        }
+        int profileAt = RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(b, 0);
+        return RtpPacket.validHeaderLength(b, 0, len) >= 0
+                && HeaderExtensions.form(((b[profileAt] & 0xFF) << 8) | (b[profileAt + 1] & 0xFF)) == 0;
     }
 
     /** Takes one report block about this stream from the subscriber's RR or SR. */

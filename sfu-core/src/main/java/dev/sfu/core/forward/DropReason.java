@@ -1,9 +1,24 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.rtp.rtcp.RtcpCompoundIterator;
+
 /** Why the forwarding path dropped a packet; each reason has its own counter. */
 public enum DropReason {
-    /** Not a well-formed RTP or RTCP packet, or a malformed header extension block. */
+    /**
+     * Not a well-formed RTP packet, a malformed header extension block, or an RTCP packet of a
+     * known type that its view rejects inside an otherwise valid compound.
+     */
     MALFORMED,
+    /** An RTCP compound too short for a header, or with a header cut off (RFC 3550 A.2). */
+    RTCP_TRUNCATED,
+    /** An RTCP compound with a packet whose version is not 2. */
+    RTCP_BAD_VERSION,
+    /** An RTCP compound with a length field past the end of the datagram. */
+    RTCP_LENGTH_OVERRUN,
+    /** An RTCP compound with a padding count of zero or larger than its packet. */
+    RTCP_BAD_PADDING,
+    /** An RTCP compound that starts with neither SR/RR nor feedback (RFC 5506 section 3.4.2). */
+    RTCP_BAD_FIRST_PACKET,
     /** Larger than a pooled buffer can hold with its tail room. */
     TOO_LARGE,
     /** An SSRC that matches no published track, even by mid or payload type. */
@@ -19,5 +34,17 @@ public enum DropReason {
     /** The transport refused the packet: not connected, its queue full, or encryption failed. */
     QUEUE_FULL,
     /** The participant is closing. */
-    CLOSED
+    CLOSED;
+
+    /** The reason to count for an RTCP compound the iterator rejected. */
+    public static DropReason of(RtcpCompoundIterator.Failure failure) {
+        return switch (failure) {
+            case TRUNCATED -> RTCP_TRUNCATED;
+            case BAD_VERSION -> RTCP_BAD_VERSION;
+            case LENGTH_OVERRUN -> RTCP_LENGTH_OVERRUN;
+            case BAD_PADDING -> RTCP_BAD_PADDING;
+            case BAD_FIRST_PACKET -> RTCP_BAD_FIRST_PACKET;
+            case NONE -> MALFORMED;
+        };
+    }
 }

@@ -5,10 +5,13 @@ import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
 import dev.sfu.core.transport.MediaTransport;
+import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.ext.HeaderExtensions;
 import dev.sfu.rtp.rtcp.NackPacket;
 import dev.sfu.rtp.rtcp.ReceiverReport;
 import dev.sfu.rtp.rtcp.RembPacket;
 import dev.sfu.rtp.rtcp.ReportBlock;
+import dev.sfu.rtp.util.BufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +42,14 @@ public final class MediaEndpoint {
     private static final UpTrack[] NO_UP = new UpTrack[0];
     private static final DownTrack[] NO_DOWN = new DownTrack[0];
     private static final int MAX_REPORT_BLOCKS = 31;
-    /** Bytes kept free after every packet written for the SRTP/SRTCP trailer. */
-    static final int TAIL_ROOM = 32;
+    /** The original sequence number that leads an RTX payload (RFC 4588 section 4). */
+    static final int RTX_OSN_LENGTH = 2;
 
     final String id;
     final String cname;
     private final byte[] cnameBytes;
     final MediaTransport transport;
-    final PacketPool pool;
+    final BufferPool pool;
     final ForwardingConfig config;
     final LongSupplier clock;
     final ForwardingMetrics roomMetrics;
@@ -60,6 +63,7 @@ public final class MediaEndpoint {
     final byte[] rtcpBuffer;
     private final long[] rembSsrcs = new long[MAX_REPORT_BLOCKS];
     private final int[] nackSeqs;
+    private final RtcpTermination rtcpTermination = new RtcpTermination(this);
     private long lastReportNanos;
 
     private volatile UpTrack[] upTracks = NO_UP;
@@ -137,9 +141,7 @@ public final class MediaEndpoint {
             }
         }
         UpTrack u = new UpTrack(this, track, pool, config, clock.getAsLong());
-        UpTrack[] n = Arrays.copyOf(upTracks, upTracks.length + 1);
-        n[n.length - 1] = u;
-        upTracks = n;
+        upTracks = CopyOnWrite.with(upTracks, u);
         return u;
     }
 
@@ -148,14 +150,9 @@ public final class MediaEndpoint {
      * the endpoint closes, so a packet in flight never writes into a released buffer.
      */
     public synchronized UpTrack unpublish(String trackId) {
-        UpTrack[] old = upTracks;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i].trackId().equals(trackId)) {
-                UpTrack u = old[i];
-                UpTrack[] n = new UpTrack[old.length - 1];
-                System.arraycopy(old, 0, n, 0, i);
-                System.arraycopy(old, i + 1, n, i, old.length - i - 1);
-                upTracks = n;
+        for (UpTrack u : upTracks) {
+            if (u.trackId().equals(trackId)) {
+                upTracks = CopyOnWrite.without(upTracks, u);
                 retired.add(u);
                 return u;
             }
@@ -197,9 +194,7 @@ public final class MediaEndpoint {
             int k = up.kind().ordinal();
             PayloadMapping m = PayloadMapping.build(up.track(), receiveCodecs[k], receiveExtensions[k]);
             d = new DownTrack(this, up, slot, m, config.cacheSize());
-            DownTrack[] n = Arrays.copyOf(downTracks, downTracks.length + 1);
-            n[n.length - 1] = d;
-            downTracks = n;
+            downTracks = CopyOnWrite.with(downTracks, d);
         }
         up.addDownTrack(d);
         return d;
@@ -211,16 +206,10 @@ public final class MediaEndpoint {
         d.close();
         synchronized (this) {
             DownTrack[] old = downTracks;
-            for (int i = 0; i < old.length; i++) {
-                if (old[i] == d) {
-                    DownTrack[] n = new DownTrack[old.length - 1];
-                    System.arraycopy(old, 0, n, 0, i);
-                    System.arraycopy(old, i + 1, n, i, old.length - i - 1);
-                    downTracks = n;
-                    usedSsrcs.add(d.slot.ssrc);
-                    usedSsrcs.add(d.slot.rtxSsrc);
-                    return;
-                }
+            downTracks = CopyOnWrite.without(old, d);
+            if (downTracks != old) {
+                usedSsrcs.add(d.slot.ssrc);
+                usedSsrcs.add(d.slot.rtxSsrc);
             }
         }
     }
@@ -259,19 +248,20 @@ public final class MediaEndpoint {
 
     private void ingress(byte[] buf, int off, int len) {
         long now = clock.getAsLong();
-        int h = Rtp.headerLength(buf, off, len);
+        int h = RtpPacket.validHeaderLength(buf, off, len);
         if (h < 0) {
             roomMetrics.drop(DropReason.MALFORMED);
             return;
         }
-        if (len + 64 > pool.bufferSize()) {
+        // Every copy must fit a pooled buffer with room to grow into RTX and then SRTP.
+        if (len + RTX_OSN_LENGTH + RtpPacket.TAIL_ROOM > pool.bufferSize()) {
             roomMetrics.drop(DropReason.TOO_LARGE);
             return;
         }
-        long ssrc = Rtp.ssrc(buf, off);
+        long ssrc = Integer.toUnsignedLong(RtpPacket.ssrc(buf, off));
         UpTrack up = bySsrc(ssrc);
         if (up == null) {
-            up = learn(buf, off, h, ssrc);
+            up = learn(buf, off, len, ssrc);
             if (up == null) {
                 roomMetrics.drop(DropReason.UNKNOWN_SSRC);
                 return;
@@ -285,36 +275,36 @@ public final class MediaEndpoint {
         boolean repaired = false;
         if (ssrc == up.rtxSsrc && ssrc != up.ssrc) {
             // RFC 4588 section 4: restore the original packet from the RTX packet.
-            int payload = Rtp.payloadLength(buf, off, len, h);
-            if (payload < 2) {
+            int payload = RtpPacket.payloadLength(buf, off, len, h);
+            if (payload < RTX_OSN_LENGTH) {
                 roomMetrics.drop(DropReason.RTX_PADDING);
                 return;
             }
-            int apt = up.rtxToPrimary[Rtp.payloadType(buf, off)];
+            int apt = up.rtxToPrimary[RtpPacket.payloadType(buf, off)];
             if (apt < 0 || up.ssrc < 0) {
                 roomMetrics.drop(DropReason.MALFORMED);
                 return;
             }
             byte[] in = ingressBuffer;
             System.arraycopy(buf, off, in, 0, h);
-            int osn = Rtp.u16(buf, off + h);
-            System.arraycopy(buf, off + h + 2, in, h, len - h - 2);
-            len -= 2;
+            int osn = ((buf[off + h] & 0xFF) << 8) | (buf[off + h + 1] & 0xFF);
+            System.arraycopy(buf, off + h + RTX_OSN_LENGTH, in, h, len - h - RTX_OSN_LENGTH);
+            len -= RTX_OSN_LENGTH;
             buf = in;
             off = 0;
             ssrc = up.ssrc;
-            Rtp.setSequence(in, 0, osn);
-            Rtp.setSsrc(in, 0, ssrc);
-            Rtp.setPayloadType(in, 0, apt);
+            RtpPacket.setSequenceNumber(in, 0, osn);
+            RtpPacket.setSsrc(in, 0, (int) ssrc);
+            RtpPacket.setPayloadType(in, 0, apt);
             repaired = true;
         }
-        int seq = Rtp.sequence(buf, off);
-        int gap = up.stats.update(ssrc, seq, Rtp.timestamp(buf, off), now);
+        int seq = RtpPacket.sequenceNumber(buf, off);
+        int gap = up.stats.update(ssrc, seq, RtpPacket.timestamp(buf, off), now);
         if (!repaired && gap > 0 && up.nackEnabled && gap <= config.maxNackGap()) {
             for (int i = 0; i < gap; i++) {
                 nackSeqs[i] = (seq - gap + i) & 0xFFFF;
             }
-            int n = NackPacket.write(rtcpBuffer, 0, rtcpBuffer.length - TAIL_ROOM, rtcpSsrc, ssrc, nackSeqs, 0, gap);
+            int n = NackPacket.write(rtcpBuffer, 0, rtcpBuffer.length - RtpPacket.TAIL_ROOM, rtcpSsrc, ssrc, nackSeqs, 0, gap);
             if (n > 0) {
                 metrics.nacksSent.inc();
                 roomMetrics.nacksSent.inc();
@@ -323,9 +313,9 @@ public final class MediaEndpoint {
         }
         boolean keyframe = false;
         if (up.video) {
-            KeyframeDetector.Format f = up.formatByPt[Rtp.payloadType(buf, off)];
+            UpTrack.KeyframeFormat f = up.formatByPt[RtpPacket.payloadType(buf, off)];
             if (f != null) {
-                keyframe = KeyframeDetector.isKeyframe(f, buf, off + h, Rtp.payloadLength(buf, off, len, h));
+                keyframe = f.isKeyframe(buf, off + h, RtpPacket.payloadLength(buf, off, len, h));
                 if (keyframe && now - up.lastKeyframeNanos > 1_000_000L) {
                     up.lastKeyframeNanos = now;
                     metrics.keyframes.inc();
@@ -361,13 +351,13 @@ public final class MediaEndpoint {
      * section 15), else by payload type when only one track with an unknown SSRC can carry it.
      * A known track arriving on a new SSRC (the publisher restarted its stream) is switched.
      */
-    private UpTrack learn(byte[] buf, int off, int h, long ssrc) {
-        int pt = Rtp.payloadType(buf, off);
+    private UpTrack learn(byte[] buf, int off, int len, long ssrc) {
+        int pt = RtpPacket.payloadType(buf, off);
         UpTrack match = null;
         for (UpTrack u : upTracks) {
             if (u.midExtensionId > 0) {
-                long f = HeaderExtensionRewriter.find(buf, off, h, u.midExtensionId);
-                if (f >= 0 && equalsAscii(buf, (int) (f >>> 16), (int) (f & 0xFFFF), u.track().mid())) {
+                int at = HeaderExtensions.find(buf, off, len, u.midExtensionId);
+                if (at >= 0 && equalsAscii(buf, at, HeaderExtensions.dataLength(buf, off, at), u.track().mid())) {
                     match = u;
                     break;
                 }
@@ -426,7 +416,7 @@ public final class MediaEndpoint {
             return;
         }
         byte[] b = rtcpBuffer;
-        int room = b.length - TAIL_ROOM;
+        int room = b.length - RtpPacket.TAIL_ROOM;
         int p = ReceiverReport.HEADER_SIZE;
         int video = 0;
         int written = 0;
@@ -457,7 +447,7 @@ public final class MediaEndpoint {
             return;
         }
         try {
-            RtcpTermination.process(this, buf, off, len, clock.getAsLong());
+            rtcpTermination.process(buf, off, len, clock.getAsLong());
         } finally {
             exit();
         }

@@ -1,5 +1,7 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.rtp.util.BufferPool;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -16,7 +18,7 @@ import java.lang.invoke.VarHandle;
 public final class RetransmissionCache {
     private static final VarHandle VERSION = MethodHandles.arrayElementVarHandle(int[].class);
 
-    private final PacketPool pool;
+    private final BufferPool pool;
     private final int mask;
     private final long maxAgeNanos;
     private final byte[][] slots;
@@ -32,7 +34,7 @@ public final class RetransmissionCache {
      * @param capacity    number of packets, a power of two (e.g. 512)
      * @param maxAgeNanos packets older than this are not resent (e.g. 1 s)
      */
-    public RetransmissionCache(PacketPool pool, int capacity, long maxAgeNanos) {
+    public RetransmissionCache(BufferPool pool, int capacity, long maxAgeNanos) {
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }

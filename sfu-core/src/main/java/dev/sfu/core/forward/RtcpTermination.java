@@ -1,9 +1,17 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.rtcp.FirPacket;
+import dev.sfu.rtp.rtcp.NackPacket;
+import dev.sfu.rtp.rtcp.PliPacket;
+import dev.sfu.rtp.rtcp.ReceiverReport;
+import dev.sfu.rtp.rtcp.ReportBlock;
+import dev.sfu.rtp.rtcp.RtcpCompoundIterator;
 import dev.sfu.rtp.rtcp.RtcpFeedback;
 import dev.sfu.rtp.rtcp.RtcpHeader;
-import dev.sfu.rtp.rtcp.SenderReport;
+import dev.sfu.rtp.rtcp.RtcpReport;
 import dev.sfu.rtp.rtcp.Sdes;
+import dev.sfu.rtp.rtcp.SenderReport;
 
 /**
  * Terminates the RTCP a participant sends (RFC 3550 section 6, RFC 4585, RFC 5104): nothing is
@@ -13,154 +21,161 @@ import dev.sfu.rtp.rtcp.Sdes;
  * DownTrack, its NACKs are answered from the retransmission cache, and its PLI/FIR become
  * rate-limited PLIs to the publisher.
  *
- * <p>Runs on the sending participant's executor with that endpoint's buffers.
+ * <p>A compound packet is checked whole by {@link RtcpCompoundIterator} (RFC 3550 appendix A.2);
+ * one that fails is dropped and counted by the iterator's reason. Inside a valid compound, a
+ * packet of a known type that its view rejects is counted as {@link DropReason#MALFORMED} and
+ * the rest of the compound is still read.
+ *
+ * <p>One instance per endpoint, run on that endpoint's executor with its buffers; the views are
+ * fields, rewrapped for every packet, so nothing is allocated per packet.
  */
 final class RtcpTermination {
-    private RtcpTermination() {
+    private final MediaEndpoint e;
+    private final RtcpCompoundIterator compound = new RtcpCompoundIterator();
+    private final SenderReport sr = new SenderReport();
+    private final ReceiverReport rr = new ReceiverReport();
+    private final ReportBlock block = new ReportBlock();
+    private final NackPacket nack = new NackPacket();
+    private final PliPacket pli = new PliPacket();
+    private final FirPacket fir = new FirPacket();
+
+    RtcpTermination(MediaEndpoint endpoint) {
+        this.e = endpoint;
     }
 
-    static void process(MediaEndpoint e, byte[] b, int off, int len, long now) {
-        int p = off;
-        int end = off + len;
-        while (p + 4 <= end) {
-            if ((b[p] & 0xC0) != 0x80) {
-                e.roomMetrics.drop(DropReason.MALFORMED);
-                return;
-            }
-            int plen = (Rtp.u16(b, p + 2) + 1) * 4;
-            if (p + plen > end) {
-                e.roomMetrics.drop(DropReason.MALFORMED);
-                return;
-            }
-            int count = b[p] & 0x1F;
-            switch (b[p + 1] & 0xFF) {
+    void process(byte[] b, int off, int len, long now) {
+        if (!compound.reset(b, off, len)) {
+            e.roomMetrics.drop(DropReason.of(compound.failure()));
+            return;
+        }
+        while (compound.next()) {
+            int p = compound.packetOffset();
+            int plen = compound.packetLength();
+            switch (compound.packetType()) {
                 case RtcpHeader.PT_SR -> {
-                    if (plen >= 28) {
-                        senderReport(e, b, p, now);
-                        reportBlocks(e, b, p + 28, p + plen, count, now);
+                    if (sr.wrap(b, p, plen)) {
+                        senderReport(now);
+                        reportBlocks(sr, now);
+                    } else {
+                        e.roomMetrics.drop(DropReason.MALFORMED);
                     }
                 }
                 case RtcpHeader.PT_RR -> {
-                    if (plen >= 8) {
-                        reportBlocks(e, b, p + 8, p + plen, count, now);
+                    if (rr.wrap(b, p, plen)) {
+                        reportBlocks(rr, now);
+                    } else {
+                        e.roomMetrics.drop(DropReason.MALFORMED);
                     }
                 }
                 case RtcpHeader.PT_RTPFB -> {
-                    if (count == RtcpFeedback.FMT_NACK && plen >= 16) {
-                        nack(e, b, p, plen, now);
+                    if (compound.count() == RtcpFeedback.FMT_NACK) {
+                        if (nack.wrap(b, p, plen)) {
+                            nack(now);
+                        } else {
+                            e.roomMetrics.drop(DropReason.MALFORMED);
+                        }
                     }
                 }
                 case RtcpHeader.PT_PSFB -> {
-                    if (count == RtcpFeedback.FMT_PLI && plen >= 12) {
-                        keyframeRequest(e, Rtp.u32(b, p + 8), now);
-                    } else if (count == RtcpFeedback.FMT_FIR) {
-                        // RFC 5104 section 4.3.1.1: one 8-byte FCI entry per requested SSRC.
-                        for (int i = p + 12; i + 8 <= p + plen; i += 8) {
-                            keyframeRequest(e, Rtp.u32(b, i), now);
+                    if (compound.count() == RtcpFeedback.FMT_PLI) {
+                        if (pli.wrap(b, p, plen)) {
+                            keyframeRequest(pli.mediaSsrc(), now);
+                        } else {
+                            e.roomMetrics.drop(DropReason.MALFORMED);
+                        }
+                    } else if (compound.count() == RtcpFeedback.FMT_FIR) {
+                        if (fir.wrap(b, p, plen)) {
+                            // RFC 5104 section 4.3.1.1: one FCI entry per requested SSRC.
+                            for (int i = 0; i < fir.entryCount(); i++) {
+                                keyframeRequest(fir.entrySsrc(i), now);
+                            }
+                        } else {
+                            e.roomMetrics.drop(DropReason.MALFORMED);
                         }
                     }
                 }
                 default -> {
-                    // SDES, BYE, REMB from subscribers, XR: consumed.
+                    // SDES, BYE, REMB and transport-cc from subscribers, XR: consumed.
                 }
             }
-            p += plen;
-        }
-        if (p != end) {
-            e.roomMetrics.drop(DropReason.MALFORMED);
         }
     }
 
     /**
-     * <pre>
-     * |V=2|P|    RC   |   PT=SR=200   |             length            |
-     * |                         SSRC of sender                        |
-     * |              NTP timestamp, most significant word             |
-     * |             NTP timestamp, least significant word             |
-     * |                         RTP timestamp                         |
-     * |                     sender's packet count                     |
-     * |                      sender's octet count                     |
-     * </pre>
+     * Translates the publisher's SR (RFC 3550 section 6.4.1) for every subscriber of that stream
+     * and sends it with an SDES CNAME, so the subscriber can map RTP time to wall clock.
      */
-    private static void senderReport(MediaEndpoint e, byte[] b, int p, long now) {
-        long ssrc = Rtp.u32(b, p + 4);
+    private void senderReport(long now) {
+        long ssrc = sr.senderSsrc();
         UpTrack up = e.primaryBySsrc(ssrc);
         if (up == null) {
             return;
         }
-        long ntpSec = Rtp.u32(b, p + 8);
-        long ntpFrac = Rtp.u32(b, p + 12);
-        long rtpTs = Rtp.u32(b, p + 16);
-        up.stats.onSenderReport(ntpSec, ntpFrac, now);
+        long ntp = sr.ntpTimestamp();
+        long rtpTs = sr.rtpTimestamp();
+        up.stats.onSenderReport(ntp >>> 32, ntp & 0xFFFFFFFFL, now);
         byte[] out = e.rtcpBuffer;
         for (DownTrack d : up.downTrackArray()) {
             SequenceRewriter rw = d.slot.rewriter;
             if (!d.isActive() || !rw.started() || rw.sourceSsrc() != ssrc) {
                 continue;
             }
-            int room = out.length - MediaEndpoint.TAIL_ROOM;
-            int n = SenderReport.write(out, 0, room, d.slot.ssrc, (ntpSec << 32) | ntpFrac,
-                    rw.toOutgoingTimestamp(rtpTs), d.packetsSent & 0xFFFFFFFFL, d.octetsSent & 0xFFFFFFFFL, 0);
+            int room = out.length - RtpPacket.TAIL_ROOM;
+            int n = SenderReport.write(out, 0, room, d.slot.ssrc, ntp, rw.toOutgoingTimestamp(rtpTs),
+                    d.packetsSent & 0xFFFFFFFFL, d.octetsSent & 0xFFFFFFFFL, 0);
             int sdes = n < 0 ? -1 : Sdes.writeCname(out, n, room - n, d.slot.ssrc, e.cnameBytes());
             if (sdes < 0) {
                 continue;
             }
             n += sdes;
-            d.lastSrMiddle = ((ntpSec & 0xFFFF) << 16) | (ntpFrac >>> 16);
+            d.lastSrMiddle = sr.compactNtp();
             d.lastSrSentNanos = now;
             d.subscriber().transport.sendRtcp(out, 0, n);
         }
     }
 
-    private static void reportBlocks(MediaEndpoint e, byte[] b, int at, int end, int count, long now) {
-        for (int i = 0; i < count && at + 24 <= end; i++, at += 24) {
-            DownTrack d = e.downTrackBySsrc(Rtp.u32(b, at));
-            if (d == null) {
+    /** Each report block about a stream the server sends this participant updates its DownTrack. */
+    private void reportBlocks(RtcpReport report, long now) {
+        for (int i = 0; i < report.reportCount(); i++) {
+            if (!report.reportBlock(i, block)) {
                 continue;
             }
-            int fraction = b[at + 4] & 0xFF;
-            long lost = ((b[at + 5] & 0xFF) << 16) | ((b[at + 6] & 0xFF) << 8) | (b[at + 7] & 0xFF);
-            if ((lost & 0x800000) != 0) {
-                lost -= 0x1000000;
+            DownTrack d = e.downTrackBySsrc(block.ssrc());
+            if (d != null) {
+                d.onReportBlock(block.fractionLost(), block.cumulativeLost(), block.jitter(), block.lastSr(),
+                        block.delaySinceLastSr(), now);
             }
-            d.onReportBlock(fraction, lost, Rtp.u32(b, at + 12), Rtp.u32(b, at + 16), Rtp.u32(b, at + 20), now);
         }
     }
 
-    /**
-     * RFC 4585 section 6.2.1: each FCI entry is a PID and a bitmask of the 16 following lost
-     * packets.
-     * <pre>
-     * |            PID                |             BLP               |
-     * </pre>
-     */
-    private static void nack(MediaEndpoint e, byte[] b, int p, int plen, long now) {
-        DownTrack d = e.downTrackBySsrc(Rtp.u32(b, p + 8));
+    /** RFC 4585 section 6.2.1: each (PID, BLP) entry names PID and up to 16 following lost packets. */
+    private void nack(long now) {
+        DownTrack d = e.downTrackBySsrc(nack.mediaSsrc());
         e.metrics.nacksReceived.inc();
         e.roomMetrics.nacksReceived.inc();
         if (d == null) {
             return;
         }
         byte[] out = e.egressBuffer();
-        for (int i = p + 12; i + 4 <= p + plen; i += 4) {
-            int pid = Rtp.u16(b, i);
-            int blp = Rtp.u16(b, i + 2);
-            resend(e, d, pid, now, out);
+        for (int i = 0; i < nack.entryCount(); i++) {
+            int pid = nack.pid(i);
+            int blp = nack.blp(i);
+            resend(d, pid, now, out);
             for (int bit = 0; bit < 16; bit++) {
                 if ((blp & (1 << bit)) != 0) {
-                    resend(e, d, (pid + bit + 1) & 0xFFFF, now, out);
+                    resend(d, (pid + bit + 1) & 0xFFFF, now, out);
                 }
             }
         }
     }
 
-    private static void resend(MediaEndpoint e, DownTrack d, int seq, long now, byte[] out) {
+    private void resend(DownTrack d, int seq, long now, byte[] out) {
         if (d.retransmit(seq, now, out)) {
             e.roomMetrics.retransmissions.inc();
         }
     }
 
-    private static void keyframeRequest(MediaEndpoint e, long mediaSsrc, long now) {
+    private void keyframeRequest(long mediaSsrc, long now) {
         DownTrack d = e.downTrackBySsrc(mediaSsrc);
         if (d == null) {
             return;

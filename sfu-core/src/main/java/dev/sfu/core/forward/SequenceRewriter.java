@@ -1,5 +1,7 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.rtp.RtpPacket;
+
 /**
  * Maps a publisher's RTP sequence numbers and timestamps onto one subscriber-facing stream
  * (RFC 3550 section 5.1, RFC 7667 section 3.7 "media-switching mixer"), so the subscriber sees
@@ -44,8 +46,8 @@ public final class SequenceRewriter {
      * (at least one tick).
      */
     public void rewrite(byte[] b, int off, long ssrc, long nowNanos) {
-        int seq = Rtp.sequence(b, off);
-        long ts = Rtp.timestamp(b, off);
+        int seq = RtpPacket.sequenceNumber(b, off);
+        long ts = RtpPacket.timestamp(b, off);
         if (!started || ssrc != sourceSsrc) {
             long advance = 1;
             if (started) {
@@ -61,8 +63,8 @@ public final class SequenceRewriter {
         }
         int outSeq = (seq + seqOffset) & 0xFFFF;
         long outTs = (ts + tsOffset) & 0xFFFFFFFFL;
-        Rtp.setSequence(b, off, outSeq);
-        Rtp.setTimestamp(b, off, outTs);
+        RtpPacket.setSequenceNumber(b, off, outSeq);
+        RtpPacket.setTimestamp(b, off, outTs);
         // Only newer packets move the "last" marks; a reordered older one keeps them.
         if (((seq - lastSourceSeq) & 0xFFFF) < 0x8000) {
             lastSourceSeq = seq;

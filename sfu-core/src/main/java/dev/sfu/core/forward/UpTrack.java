@@ -4,7 +4,11 @@ import dev.sfu.core.room.Codec;
 import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
+import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.codec.H264Keyframes;
+import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
 import dev.sfu.rtp.rtcp.PliPacket;
+import dev.sfu.rtp.util.BufferPool;
 
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +33,8 @@ public final class UpTrack {
     final int[] rtxToPrimary = new int[128];
     /** Index: a publisher payload type; value: the codec, or null. */
     final Codec[] codecByPt = new Codec[128];
-    final KeyframeDetector.Format[] formatByPt = new KeyframeDetector.Format[128];
+    /** Index: a publisher payload type; value: how to spot its keyframes, or null. */
+    final KeyframeFormat[] formatByPt = new KeyframeFormat[128];
     final int midExtensionId;
     final int clockRate;
     final boolean video;
@@ -43,7 +48,7 @@ public final class UpTrack {
     /** Bytes of the RTP packets received on this track (RTX included); the publisher's executor writes. */
     volatile long bytesReceived;
 
-    UpTrack(MediaEndpoint publisher, PublishedTrack track, PacketPool pool, ForwardingConfig config, long nowNanos) {
+    UpTrack(MediaEndpoint publisher, PublishedTrack track, BufferPool pool, ForwardingConfig config, long nowNanos) {
         this.publisher = publisher;
         this.track = track;
         this.ssrc = track.ssrc();
@@ -54,7 +59,7 @@ public final class UpTrack {
         for (Codec c : track.codecs()) {
             if (c.payloadType() >= 0 && c.payloadType() < 128) {
                 codecByPt[c.payloadType()] = c;
-                formatByPt[c.payloadType()] = video ? KeyframeDetector.format(c.name()) : KeyframeDetector.Format.OTHER;
+                formatByPt[c.payloadType()] = video ? KeyframeFormat.of(c.name()) : KeyframeFormat.OTHER;
                 if (c.rtxPayloadType() >= 0 && c.rtxPayloadType() < 128) {
                     rtxToPrimary[c.rtxPayloadType()] = c.payloadType();
                 }
@@ -139,24 +144,13 @@ public final class UpTrack {
     }
 
     synchronized void addDownTrack(DownTrack d) {
-        DownTrack[] old = downTracks;
-        DownTrack[] n = Arrays.copyOf(old, old.length + 1);
-        n[old.length] = d;
-        downTracks = n;
+        downTracks = CopyOnWrite.with(downTracks, d);
     }
 
     synchronized boolean removeDownTrack(DownTrack d) {
         DownTrack[] old = downTracks;
-        for (int i = 0; i < old.length; i++) {
-            if (old[i] == d) {
-                DownTrack[] n = new DownTrack[old.length - 1];
-                System.arraycopy(old, 0, n, 0, i);
-                System.arraycopy(old, i + 1, n, i, old.length - i - 1);
-                downTracks = n;
-                return true;
-            }
-        }
-        return false;
+        downTracks = CopyOnWrite.without(old, d);
+        return downTracks != old;
     }
 
     /**
@@ -178,7 +172,7 @@ public final class UpTrack {
             return false;
         }
         keyframePending = false;
-        int n = PliPacket.write(buf, 0, buf.length - MediaEndpoint.TAIL_ROOM, publisher.rtcpSsrc, s);
+        int n = PliPacket.write(buf, 0, buf.length - RtpPacket.TAIL_ROOM, publisher.rtcpSsrc, s);
         publisher.metrics.plisReceived.inc();
         publisher.roomMetrics.plisSent.inc();
         publisher.transport.sendRtcp(buf, 0, n);
@@ -192,6 +186,30 @@ public final class UpTrack {
     void close() {
         if (cache != null) {
             cache.close();
+        }
+    }
+
+    /**
+     * Which of the rtp module's payload inspectors tells a codec's keyframes: VP8 (RFC 7741) and
+     * H.264 (RFC 6184); the payloads of other codecs are never held back.
+     */
+    enum KeyframeFormat {
+        VP8, H264, OTHER;
+
+        static KeyframeFormat of(String codecName) {
+            if ("VP8".equalsIgnoreCase(codecName)) {
+                return VP8;
+            }
+            return "H264".equalsIgnoreCase(codecName) ? H264 : OTHER;
+        }
+
+        /** True when the RTP payload at {@code off}, {@code len} starts a keyframe. */
+        boolean isKeyframe(byte[] b, int off, int len) {
+            return switch (this) {
+                case VP8 -> Vp8PayloadDescriptor.isKeyframe(b, off, len);
+                case H264 -> H264Keyframes.isKeyframe(b, off, len);
+                case OTHER -> true;
+            };
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.sfu.core.metrics;
 
 import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
 import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.DropReason;
@@ -92,8 +94,15 @@ public final class StatsCollector {
         previous = seen;
         list.sort(BUSIEST_FIRST);
         Map<String, Long> drops = new TreeMap<>();
-        for (Map.Entry<String, Counter> e : server.registry().getCounters((name, m) -> name.startsWith(ServerMetrics.DROPS_PREFIX)).entrySet()) {
+        MetricFilter isDrop = (name, m) -> name.startsWith(ServerMetrics.DROPS_PREFIX);
+        for (Map.Entry<String, Counter> e : server.registry().getCounters(isDrop).entrySet()) {
             drops.put(e.getKey().substring(ServerMetrics.DROPS_PREFIX.length()), e.getValue().getCount());
+        }
+        // The transports' drops (TransportDropMetrics) are gauges: sums over live transports.
+        for (Map.Entry<String, Gauge> e : server.registry().getGauges(isDrop).entrySet()) {
+            if (e.getValue().getValue() instanceof Number n) {
+                drops.put(e.getKey().substring(ServerMetrics.DROPS_PREFIX.length()), n.longValue());
+            }
         }
         StatsSnapshot s = new StatsSnapshot(wallMillis.getAsLong(), list.size(), participants, tracks, bitIn, bitOut,
                 pktIn, pktOut, drops, server.process(), list);

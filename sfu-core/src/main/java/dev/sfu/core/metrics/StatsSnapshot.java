@@ -16,7 +16,8 @@ import java.util.Map;
  * @param bitrateOut       bits/s sent to subscribers, all rooms
  * @param packetRateIn     RTP packets/s received, all rooms
  * @param packetRateOut    RTP packets/s sent, all rooms
- * @param drops            packets dropped since start, by reason (registry counters {@code drops.*})
+ * @param drops            packets dropped since start, by reason (registry counters {@code drops.*});
+ *                         the media transports' drops are keyed {@code transport.<REASON>}
  * @param process          CPU, heap and GC of this JVM
  * @param rooms            every room, highest {@code bitrateIn + bitrateOut} first
  */

@@ -5,6 +5,7 @@ import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.ForwardingContext;
 import dev.sfu.core.forward.MediaEndpoint;
 import dev.sfu.core.forward.UpTrack;
+import dev.sfu.core.metrics.TransportDropMetrics;
 import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.TransportListener;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ public final class RoomManager {
     private final ForwardingContext context;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    private final TransportDropMetrics transportDrops;
 
     /**
      * @param registry        where room and participant metrics are registered
@@ -50,6 +52,7 @@ public final class RoomManager {
         this.listener = listener;
         this.maxParticipants = maxParticipants;
         this.context = context;
+        this.transportDrops = new TransportDropMetrics(registry);
     }
 
     public RoomManager(MetricRegistry registry, RoomListener listener, int maxParticipants) {
@@ -126,6 +129,7 @@ public final class RoomManager {
                 }
             }
             room.add(p);
+            transportDrops.track(p.transport());
             receives = !p.endpoint().downTracks().isEmpty();
         }
         LOG.info("{} joined room {} ({} participants)", participantId, roomId, room.size());
@@ -228,6 +232,7 @@ public final class RoomManager {
         } catch (RuntimeException ex) {
             LOG.warn("closing the transport of {} failed", p.id(), ex);
         }
+        transportDrops.retire(p.transport());
         listener.participantLeft(room, p, reason);
         for (Participant s : affected) {
             listener.receiveSetChanged(s);

@@ -1,5 +1,7 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.rtp.util.BufferPool;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +11,7 @@ class RetransmissionCacheTest {
 
     @Test
     void keepsTheNewestPacketPerSlotAndReleasesEverySlotOnClose() {
-        PacketPool pool = new PacketPool();
+        BufferPool pool = ForwardingContext.newPool();
         RetransmissionCache cache = new RetransmissionCache(pool, 8, 1000 * MS);
         byte[] pkt = new byte[20];
         byte[] dst = new byte[pool.bufferSize()];

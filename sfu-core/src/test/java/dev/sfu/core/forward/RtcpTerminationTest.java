@@ -202,6 +202,35 @@ class RtcpTerminationTest {
     }
 
     @Test
+    void malformedCompoundsAreDroppedAndCountedByReason() {
+        sendVideo(100, 105);
+        FakeTransport tb = h.transport("b");
+        tb.clear();
+        // RR with version 1: 41 c9 00 01 | SSRC.
+        byte[] badVersion = hex("41c90001" + "00004444");
+        // RR whose length field claims 3 words more than the datagram holds.
+        byte[] overrun = hex("81c90004" + "00004444");
+        // SDES first: neither SR/RR nor feedback (RFC 5506 section 3.4.2).
+        byte[] sdesFirst = hex("81ca0001" + "00004444");
+        // A valid RR, then a NACK with no FCI entry (its view rejects it), then a NACK for the
+        // subscriber's video: the compound is read past the bad packet.
+        byte[] n = nack(video(withRtx).ssrc(), seq(h.transport("c").rtp.get(0)), 0);
+        byte[] compound = new byte[8 + 12 + n.length];
+        System.arraycopy(hex("80c90001" + "00004444"), 0, compound, 0, 8);
+        System.arraycopy(hex("81cd0002" + "00004444" + "00000000"), 0, compound, 8, 12);
+        System.arraycopy(n, 0, compound, 20, n.length);
+        for (byte[] b : List.of(badVersion, overrun, sdesFirst, compound)) {
+            withRtx.onRtcp(tb, b, 0, b.length);
+        }
+        var m = h.manager.room("r").metrics();
+        assertEquals(1, m.drops(DropReason.RTCP_BAD_VERSION));
+        assertEquals(1, m.drops(DropReason.RTCP_LENGTH_OVERRUN));
+        assertEquals(1, m.drops(DropReason.RTCP_BAD_FIRST_PACKET));
+        assertEquals(1, m.drops(DropReason.MALFORMED), "the NACK without FCI");
+        assertEquals(1, m.nacksReceived.getCount(), "the good NACK after it was read");
+    }
+
+    @Test
     void gapsAreNackedToThePublisherOnce() {
         sendVideo(100, 110, 104, 106, 107);
         List<byte[]> nacks = h.transport("a").rtcp(205, 1);

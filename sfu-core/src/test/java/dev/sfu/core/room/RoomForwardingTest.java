@@ -197,7 +197,7 @@ class RoomForwardingTest {
             p.activateDownTracks();
             sendAv(p, List.of(a, b, c).indexOf(p) + 1, 5);
         }
-        int outstanding = h.pool.outstanding();
+        long outstanding = h.pool.outstanding();
         assertTrue(outstanding > 9, "caches and scratch buffers in use: " + outstanding);
         h.events.clear();
         a.leave(LeaveReason.LEFT);
@@ -254,7 +254,22 @@ class RoomForwardingTest {
         a.onRtp(a.transport(), truncatedExt, 0, truncatedExt.length);
         Room r = h.manager.room("r");
         assertEquals(1, r.metrics().drops(DropReason.UNKNOWN_SSRC));
-        assertEquals(3, r.metrics().drops(DropReason.MALFORMED));
+        assertEquals(2, r.metrics().drops(DropReason.MALFORMED));
+        assertEquals(1, r.metrics().drops(DropReason.RTCP_TRUNCATED), "RTCP compounds are counted by reason");
+    }
+
+    @Test
+    void packetsThatCannotGrowIntoRtxAndSrtpAreTooLarge() throws Exception {
+        Participant a = h.join("r", "a");
+        publishAv(a, 1);
+        // 1498 bytes + 2 (RTX OSN) + 32 (SRTP tail room) = 1532, one pooled buffer: accepted.
+        byte[] fits = rtp(OPUS, 1, 0, audioSsrc(1), new int[0], new byte[1498 - 12]);
+        a.onRtp(a.transport(), fits, 0, fits.length);
+        byte[] tooLarge = rtp(OPUS, 2, 960, audioSsrc(1), new int[0], new byte[1499 - 12]);
+        a.onRtp(a.transport(), tooLarge, 0, tooLarge.length);
+        Room r = h.manager.room("r");
+        assertEquals(1, r.metrics().drops(DropReason.TOO_LARGE));
+        assertEquals(1, r.metrics().packetsIn.getCount());
     }
 
     static byte[] pli(long mediaSsrc) {

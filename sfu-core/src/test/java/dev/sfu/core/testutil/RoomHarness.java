@@ -3,7 +3,6 @@ package dev.sfu.core.testutil;
 import com.codahale.metrics.MetricRegistry;
 import dev.sfu.core.forward.ForwardingConfig;
 import dev.sfu.core.forward.ForwardingContext;
-import dev.sfu.core.forward.PacketPool;
 import dev.sfu.core.room.Codec;
 import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.LeaveReason;
@@ -14,6 +13,7 @@ import dev.sfu.core.room.Room;
 import dev.sfu.core.room.RoomFullException;
 import dev.sfu.core.room.RoomListener;
 import dev.sfu.core.room.RoomManager;
+import dev.sfu.rtp.util.BufferPool;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +33,7 @@ public final class RoomHarness implements RoomListener {
     public static final String MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
 
     public final AtomicLong now = new AtomicLong(1_000_000_000_000L);
-    public final PacketPool pool = new PacketPool();
+    public final BufferPool pool = ForwardingContext.newPool();
     public final MetricRegistry registry = new MetricRegistry();
     public final RoomManager manager;
     public final Map<String, FakeTransport> transports = new HashMap<>();

@@ -82,10 +82,19 @@ public final class RtpFixtures {
         return b;
     }
 
-    /** A VP8 payload: descriptor with S=1 PID=0, then a keyframe or interframe header. */
+    /**
+     * A VP8 payload (RFC 7741): a one-byte descriptor, S=1 PID=0 when {@code start}, then the
+     * first bytes of a frame (RFC 6386 section 9.1).
+     * <pre>
+     * 10 | 00            descriptor: S=1 PID=0 | S=0 (continuation)
+     * 50 | 51 04 00      frame tag: P=0 keyframe | P=1 interframe, show_frame, partition size
+     * 9d 01 2a           keyframe start code
+     * 80 02 e0 01        width 640, height 480
+     * </pre>
+     */
     public static byte[] vp8(boolean keyframe, boolean start) {
         return new byte[] {(byte) (start ? 0x10 : 0x00), (byte) (keyframe ? 0x50 : 0x51), 0x04, 0x00,
-                (byte) 0x9d, 0x01, 0x2a, 1, 2, 3};
+                (byte) 0x9d, 0x01, 0x2a, (byte) 0x80, 0x02, (byte) 0xe0, 0x01};
     }
 
     public static final byte[] OPUS_PAYLOAD = {(byte) 0xfc, (byte) 0xff, (byte) 0xfe};

@@ -3,7 +3,9 @@ package dev.sfu.signaling.admin;
 import dev.sfu.core.metrics.ParticipantStats;
 import dev.sfu.core.metrics.ProcessStats;
 import dev.sfu.core.metrics.RoomStats;
+import dev.sfu.core.metrics.ServerMetrics;
 import dev.sfu.core.metrics.StatsSnapshot;
+import dev.sfu.core.metrics.TransportDropMetrics;
 
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,6 +26,8 @@ import java.util.function.Consumer;
 public final class PrometheusFormat {
     /** The Content-Type of this format. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Snapshot drop keys of the media transports' drops (TransportDropMetrics): {@code transport.<REASON>}. */
+    private static final String TRANSPORT_DROP = TransportDropMetrics.PREFIX.substring(ServerMetrics.DROPS_PREFIX.length());
 
     private final StringBuilder out = new StringBuilder(4096);
 
@@ -53,9 +57,14 @@ public final class PrometheusFormat {
             sample(s.packetRateIn(), "direction", "in");
             sample(s.packetRateOut(), "direction", "out");
         });
-        counter("sfu_drops_total", "Packets the forwarding path dropped since start, by reason.", () -> {
+        counter("sfu_drops_total", "Packets dropped since start, by reason: by the forwarding path, and"
+                + " (layer=\"transport\") datagrams dropped by the media transports.", () -> {
             for (Map.Entry<String, Long> e : s.drops().entrySet()) {
-                sample(e.getValue(), "reason", e.getKey());
+                if (e.getKey().startsWith(TRANSPORT_DROP)) {
+                    sample(e.getValue(), "layer", "transport", "reason", e.getKey().substring(TRANSPORT_DROP.length()));
+                } else {
+                    sample(e.getValue(), "reason", e.getKey());
+                }
             }
         });
         ProcessStats p = s.process();

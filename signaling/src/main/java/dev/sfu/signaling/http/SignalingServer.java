@@ -6,6 +6,7 @@ import dev.sfu.core.room.RoomManager;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.room.DrainingRoomService;
 import dev.sfu.signaling.room.RoomService;
 import dev.sfu.signaling.session.TransportFactory;
 import io.netty.bootstrap.ServerBootstrap;
@@ -46,14 +47,16 @@ public final class SignalingServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel server;
     private final RoomService rooms;
+    private final DrainingRoomService admission;
     private final Operators operators;
 
     private SignalingServer(EventLoopGroup boss, EventLoopGroup workers, Channel server, RoomService rooms,
-                            Operators operators) {
+                            DrainingRoomService admission, Operators operators) {
         this.boss = boss;
         this.workers = workers;
         this.server = server;
         this.rooms = rooms;
+        this.admission = admission;
         this.operators = operators;
     }
 
@@ -72,6 +75,7 @@ public final class SignalingServer implements AutoCloseable {
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         StaticFileHandler files = new StaticFileHandler();
+        DrainingRoomService admission = new DrainingRoomService(rooms);
         try {
             Channel ch = new ServerBootstrap()
                     .group(boss, workers)
@@ -81,14 +85,14 @@ public final class SignalingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            configure(c.pipeline(), config, rooms, transports, files);
+                            configure(c.pipeline(), config, admission, transports, files);
                             if (operators != null) {
                                 c.pipeline().addBefore("files", "admin", operators.handler());
                             }
                         }
                     })
                     .bind(new InetSocketAddress(config.httpBind(), config.httpPort())).sync().channel();
-            SignalingServer s = new SignalingServer(boss, workers, ch, rooms, operators);
+            SignalingServer s = new SignalingServer(boss, workers, ch, rooms, admission, operators);
             LOG.info("serving http://{}:{}/ and ws://{}:{}/ws", config.httpBind(), s.port(), config.httpBind(), s.port());
             if (operators != null) {
                 LOG.info("operators: http://{}:{}/dashboard, /metrics, /api/rooms, /health, /ready", config.httpBind(), s.port());
@@ -140,9 +144,11 @@ public final class SignalingServer implements AutoCloseable {
 
     /**
      * Starts draining: readiness ({@code /ready}) turns false so load balancers stop sending new
-     * participants; everyone connected stays until {@link #close()}. Idempotent.
+     * participants, and a join gets the error DRAINING; everyone already in a room stays (and may
+     * keep negotiating) until {@link #close()}. Idempotent.
      */
     public void drain() {
+        admission.drain();
         if (operators != null) {
             operators.drain();
         } else {

@@ -20,6 +20,11 @@ public enum ErrorCode {
     NO_PENDING_OFFER,
     /** The room has reached its configured size. */
     ROOM_FULL,
+    /**
+     * The server is draining (shutting down): it refuses new joins while calls in progress go on.
+     * Reconnect to another server, or later.
+     */
+    DRAINING,
     /** The frame is over 64 KiB; the server closes the connection after this error. */
     FRAME_TOO_LARGE,
     /** A binary frame; the protocol is JSON text frames only. */

@@ -8,13 +8,21 @@ import java.util.Set;
  * Which payload formats, feedback types and header extensions the server accepts from a
  * browser's media section. Audio: Opus 48000/2 (fmtp kept). Video: VP8 with its RTX, then
  * H.264 packetization-mode=1 constrained baseline with its RTX when the browser offers it.
+ *
+ * <p>Transport-wide congestion control (the {@code transport-cc} feedback and the
+ * transport-wide-cc header extension) is not negotiated: the server strips the extension and
+ * sends no transport-cc feedback, and a browser that negotiated it would wait for that feedback
+ * instead of using the REMB the server sends with each receiver report.
  */
 public final class CodecPolicy {
     /** RFC 6464 audio level. */
     public static final String EXT_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     /** Google's absolute send time, used by REMB. */
     public static final String EXT_ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
-    /** Transport-wide sequence numbers for transport-cc. */
+    /**
+     * Transport-wide sequence numbers for transport-cc. Named so clients (the load tester) can
+     * send it; the server never negotiates it.
+     */
     public static final String EXT_TRANSPORT_CC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     /** RFC 8843 section 15.2 mid. */
     public static final String EXT_MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
@@ -25,10 +33,13 @@ public final class CodecPolicy {
 
     /** The header extensions the server understands, in its preferred order. */
     public static final List<String> SUPPORTED_EXTENSIONS = List.of(EXT_AUDIO_LEVEL, EXT_ABS_SEND_TIME,
-            EXT_TRANSPORT_CC, EXT_MID, EXT_RID, EXT_REPAIRED_RID);
+            EXT_MID, EXT_RID, EXT_REPAIRED_RID);
 
-    /** The RTCP feedback types the server understands (RFC 4585, RFC 5104, REMB, transport-cc). */
-    public static final Set<String> SUPPORTED_FEEDBACK = Set.of("nack", "nack pli", "ccm fir", "goog-remb", "transport-cc");
+    /**
+     * The RTCP feedback types the server understands: RFC 4585 NACK and PLI, RFC 5104 FIR, and
+     * REMB (draft-alvestrand-rmcat-remb), which it sends with each receiver report.
+     */
+    public static final Set<String> SUPPORTED_FEEDBACK = Set.of("nack", "nack pli", "ccm fir", "goog-remb");
 
     private CodecPolicy() {
     }

@@ -29,11 +29,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class SdpSession {
     /** Header extensions the server writes on its send sections, per kind, when the publisher has them. */
     private static final Map<MediaKind, List<String>> SEND_EXTENSIONS = Map.of(
-            MediaKind.AUDIO, List.of(CodecPolicy.EXT_AUDIO_LEVEL, CodecPolicy.EXT_ABS_SEND_TIME, CodecPolicy.EXT_TRANSPORT_CC),
-            MediaKind.VIDEO, List.of(CodecPolicy.EXT_ABS_SEND_TIME, CodecPolicy.EXT_TRANSPORT_CC));
+            MediaKind.AUDIO, List.of(CodecPolicy.EXT_AUDIO_LEVEL, CodecPolicy.EXT_ABS_SEND_TIME),
+            MediaKind.VIDEO, List.of(CodecPolicy.EXT_ABS_SEND_TIME));
     /** Chromium's ids, used when the client never named an extension. */
     private static final Map<String, Integer> DEFAULT_EXTENSION_IDS = Map.of(
-            CodecPolicy.EXT_AUDIO_LEVEL, 1, CodecPolicy.EXT_ABS_SEND_TIME, 2, CodecPolicy.EXT_TRANSPORT_CC, 3,
+            CodecPolicy.EXT_AUDIO_LEVEL, 1, CodecPolicy.EXT_ABS_SEND_TIME, 2,
             CodecPolicy.EXT_MID, 4, CodecPolicy.EXT_RID, 10, CodecPolicy.EXT_REPAIRED_RID, 11);
     private static final String PROTOCOL = "UDP/TLS/RTP/SAVPF";
 
@@ -391,7 +391,9 @@ public final class SdpSession {
             if (!used.add(pt)) {
                 continue;
             }
-            out.add(new RtpFormat(pt, c.name(), c.clockRate(), c.channels(), c.fmtp(), c.rtcpFeedback()));
+            // Only feedback the server acts on, whatever the publisher's codec carries.
+            out.add(CodecPolicy.filterFeedback(
+                    new RtpFormat(pt, c.name(), c.clockRate(), c.channels(), c.fmtp(), c.rtcpFeedback())));
             if (c.rtxPayloadType() >= 0) {
                 int rtxPt = -1;
                 for (RtpFormat f : known) {

@@ -198,6 +198,26 @@ class SignalingServerTest {
     }
 
     @Test
+    void drainingRefusesNewJoinsWhileCallsInProgressGoOn() throws Exception {
+        start(50, Duration.ofSeconds(10));
+        try (WsClient a = join("r5", "A"); WsClient b = join("r5", "B"); WsClient c = new WsClient(server.port())) {
+            String bId = a.next("participantJoined").get("participant").get("id").asText();
+            server.drain();
+            c.send("type", "join", "room", "r5", "name", "C");
+            JsonNode e = c.next("error");
+            assertEquals("DRAINING", e.get("code").asText());
+            assertTrue(e.get("message").asText().contains("another server"), e.get("message").asText());
+            c.assertAlive();
+            assertEquals(2, participants("r5").size(), "the refused join added no one");
+            // The call in progress goes on: its messages still flow both ways.
+            b.send("type", "trackState", "audioMuted", true, "videoMuted", false);
+            assertEquals(bId, a.next("trackState").get("participantId").asText());
+            b.send("{\"type\":\"leave\"}");
+            assertEquals(bId, a.next("participantLeft").get("participantId").asText());
+        }
+    }
+
+    @Test
     void badInputGetsErrorCodesAndOnlyTheHugeFrameCloses() throws Exception {
         start(50, Duration.ofSeconds(10));
         try (WsClient other = join("r5", "Other"); WsClient c = new WsClient(server.port())) {

@@ -61,10 +61,12 @@ class SdpSessionTest {
         assertEquals("alice", audio.msidStream());
         assertEquals("alice-AUDIO", audio.msidTrack());
         assertEquals("sfu-alice", audio.ssrcs().get(0).cname());
-        // Firefox's own ids: audio level 1, transport-cc 7; abs-send-time from its video section, 4.
+        // Firefox's own ids: audio level 1; abs-send-time from its video section, 4. No transport-cc.
         assertEquals(1, audio.extensionId(CodecPolicy.EXT_AUDIO_LEVEL));
-        assertEquals(7, audio.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+        assertEquals(-1, audio.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
         assertEquals(4, audio.extensionId(CodecPolicy.EXT_ABS_SEND_TIME));
+        assertFalse(offer.contains("transport-cc"), "no transport-cc rtcp-fb in the server's offer");
+        assertFalse(offer.contains("transport-wide-cc"), "no transport-wide-cc extmap in the server's offer");
         MediaDescription video = sd.media().get(3);
         // Chromium publishes VP8 96/rtx 97 and H.264; Firefox names VP8 120/rtx 124 and has no H.264.
         assertEquals(List.of("120", "124"), video.formats());
@@ -86,6 +88,23 @@ class SdpSessionTest {
         assertEquals(120, v.codecs().get(0).payloadType());
         assertEquals(124, v.codecs().get(0).rtxPayloadType());
         assertFalse(s.needsOffer());
+    }
+
+    @Test
+    void offersLeaveOutTransportCcEvenWhenThePublishersTrackCarriesIt() throws SdpParseException {
+        SdpSession s = firefoxSubscriber();
+        dev.sfu.core.room.Codec vp8 = new dev.sfu.core.room.Codec(96, "VP8", 90000, 1, "",
+                List.of("goog-remb", "transport-cc", "nack", "nack pli"), 97);
+        PublishedTrack t = new PublishedTrack("v", MediaKind.VIDEO, "1", 1234, 1235, List.of(vp8),
+                List.of(new dev.sfu.core.room.HeaderExtension(3, CodecPolicy.EXT_TRANSPORT_CC),
+                        new dev.sfu.core.room.HeaderExtension(2, CodecPolicy.EXT_ABS_SEND_TIME)));
+        assertTrue(s.setRemoteTracks(List.of(new RemoteTrack("p", t, 5000, 5001, "sfu-p"))));
+        String offer = s.createOffer(Fixtures.SERVER);
+        MediaDescription video = SdpParser.parse(offer).media().get(2);
+        assertEquals(List.of("goog-remb", "nack", "nack pli"), video.format(120).rtcpFeedback());
+        assertEquals(-1, video.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+        assertTrue(video.extensionId(CodecPolicy.EXT_ABS_SEND_TIME) > 0);
+        assertFalse(offer.contains("transport-cc"));
     }
 
     @Test
