@@ -1,5 +1,7 @@
 package dev.sfu.core.transport;
 
+import dev.sfu.rtp.srtp.SrtpError;
+
 /** Why a transport dropped a datagram; each transport counts drops per reason. */
 public enum DropReason {
     /** DTLS or SRTP from an address that ICE has not validated (RFC 8445 section 7.2.5.3.1). */
@@ -17,5 +19,19 @@ public enum DropReason {
     /** Encryption of an outgoing packet failed (no tail room, too many SSRCs, cipher failure). */
     ENCRYPT_FAILED,
     /** The socket refused an outgoing datagram. */
-    SEND_FAILED
+    SEND_FAILED;
+
+    /** The reason to count for a negative {@link SrtpError} code from decryption. */
+    static DropReason ofSrtpError(int code) {
+        SrtpError e = SrtpError.fromCode(code);
+        if (e == null) {
+            return MALFORMED;
+        }
+        return switch (e) {
+            case AUTH_FAILED, CRYPTO_FAILURE -> SRTP_AUTH_FAILED;
+            case REPLAY -> REPLAY;
+            case CLOSED -> NOT_CONNECTED;
+            default -> MALFORMED;
+        };
+    }
 }

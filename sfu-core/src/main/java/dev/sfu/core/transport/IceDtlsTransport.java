@@ -14,15 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.TlsTimeoutException;
 import org.ice4j.util.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * RFC 6347), and SRTP/SRTCP keyed from DTLS (RFC 5764).
  *
  * <p>Ingress: a datagram from the ICE socket is checked against the ICE-validated remote
- * address (anything else is dropped and counted), queued in a bounded lock-free ring (full:
- * the oldest is dropped and counted) and processed by this transport's serial task on the
- * shared pool: RFC 7983 demux by first byte, DTLS records to bctls, SRTP/SRTCP decrypted in
- * place and passed to the listener. One task at a time, so the listener, the DTLS state and the
- * decrypt contexts have one writer.
+ * addresses ({@link PeerRoutes}; anything else is dropped and counted), queued on this
+ * transport's {@link SerialLane} and processed by its serial task: RFC 7983 demux
+ * ({@link dev.sfu.rtp.PacketDemux}), DTLS records to bctls ({@link DtlsHandshake} drives the
+ * handshake), SRTP/SRTCP decrypted in place and passed to the listener. One task at a time, so
+ * the listener, the DTLS state and the decrypt contexts have one writer.
  *
  * <p>Egress: {@link #sendRtp}/{@link #sendRtcp} encrypt in place and send on the selected pair
  * from the caller's thread; a small per-direction lock guards the encrypt context and the
@@ -44,24 +39,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class IceDtlsTransport implements MediaTransport {
     private static final Logger LOG = LoggerFactory.getLogger(IceDtlsTransport.class);
-    private static final int DRAIN_BATCH = 128;
     /** SRTP packets kept while the local handshake thread finishes after the peer already sends. */
     private static final int EARLY_MEDIA_LIMIT = 16;
-    private static final InetSocketAddress[] NONE = new InetSocketAddress[0];
 
     private final String id;
     private final TransportListener listener;
     private final TransportRuntime rt;
     private final boolean serverSide;
     private final DropCounters drops = new DropCounters();
-    private final BoundedRing<Buffer> ingress;
-    private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
+    private final SerialLane lane;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean handshakeStarted = new AtomicBoolean();
     private final IceDatagramTransport dtlsIo = new IceDatagramTransport(this::sendDtls);
-    private final DtlsEvents dtlsEvents = new DtlsEvents();
+    private final DtlsHandshake handshake;
     private final Object rtpSendLock = new Object();
     private final Object rtcpSendLock = new Object();
     private final Object dtlsSendLock = new Object();
@@ -70,14 +59,9 @@ public final class IceDtlsTransport implements MediaTransport {
     private final DatagramPacket dtlsPacket = new DatagramPacket(new byte[0], 0);
     private final byte[] dtlsScratch = new byte[IceDatagramTransport.MAX_RECORD_DATAGRAM];
     private final IceChannel ice;
+    private final PeerRoutes routes;
     private final ScheduledFuture<?> watchdog;
 
-    private volatile InetSocketAddress[] validated = NONE;
-    private volatile IceLink.Route[] validatedRoutes = new IceLink.Route[0];
-    private volatile InetSocketAddress selectedRemote;
-    private volatile IceLink.Route route;
-    private volatile IceLink.Route preSelectionRoute;
-    private volatile InetSocketAddress dtlsPeer;
     private volatile RemoteParameters remote;
     private volatile DtlsSetup agreedLocalSetup;
     private volatile SrtpSession srtp;
@@ -85,12 +69,6 @@ public final class IceDtlsTransport implements MediaTransport {
     private volatile boolean connected;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long iceConnectedNanos;
-    private volatile String fingerprintMismatch;
-    private volatile boolean closeNotifyReceived;
-    /** The DTLS handshake finished; the DTLS deadline no longer applies while keys are set up. */
-    private volatile boolean handshakeDone;
-    private volatile SrtpProfile exportedProfile;
-    private volatile byte[] exportedKeys;
     /** Owned by the serial task once the handshake completed. */
     private DTLSTransport dtls;
     /** Serial-task owned: media that arrived between the peer's and our end of the handshake. */
@@ -112,7 +90,9 @@ public final class IceDtlsTransport implements MediaTransport {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.rt = rt;
         this.serverSide = serverSide;
-        this.ingress = new BoundedRing<>(rt.config.ingressQueueCapacity());
+        this.lane = new SerialLane(id, rt.config.ingressQueueCapacity(), rt.serialPool, drops, this::handlePacket);
+        this.handshake = new DtlsHandshake(id, rt, dtlsIo, this::remoteFingerprints, new HandshakeOutcome());
+        this.routes = new PeerRoutes(id, this::iceValidatedRoute);
         this.ice = factory.create(new IceEvents());
         long periodMs = Math.max(50, Math.min(1000, rt.config.consentTimeout().toMillis() / 4));
         this.watchdog = rt.timer.scheduleAtFixedRate(this::checkDeadlines, periodMs, periodMs, TimeUnit.MILLISECONDS);
@@ -263,7 +243,7 @@ public final class IceDtlsTransport implements MediaTransport {
 
     /** The ICE-selected remote address, or null before nomination. */
     public InetSocketAddress selectedRemoteAddress() {
-        return selectedRemote;
+        return routes.selectedRemote();
     }
 
     /**
@@ -282,24 +262,6 @@ public final class IceDtlsTransport implements MediaTransport {
 
     // ---- ingress ----
 
-    /**
-     * Any ICE-validated remote address may send, not only the one ice4j selected: the
-     * controlling peer chooses the pair it uses (Chromium prefers a non-loopback socket and may
-     * switch after ice4j has completed), and RFC 8445 section 12.1 lets media flow on any valid pair.
-     */
-    private boolean isValidatedSource(SocketAddress from) {
-        InetSocketAddress sel = selectedRemote;
-        if (sel != null && sel.equals(from)) {
-            return true;
-        }
-        for (InetSocketAddress a : validated) {
-            if (a.equals(from)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void ingress(Buffer b) {
         if (closed.get()) {
             drops.increment(DropReason.NOT_CONNECTED);
@@ -311,99 +273,22 @@ public final class IceDtlsTransport implements MediaTransport {
             PacketPool.release(b);
             return;
         }
-        if (!isValidatedSource(b.getRemoteAddress())) {
-            if (selectedRemote == null && b.getRemoteAddress() instanceof InetSocketAddress from
+        if (!routes.isValidatedSource(b.getRemoteAddress())) {
+            if (routes.selectedRemote() == null && b.getRemoteAddress() instanceof InetSocketAddress from
                     && PacketDemux.classify(b.getBuffer(), b.getOffset(), b.getLength()) == PacketKind.DTLS) {
                 byte[] copy = Arrays.copyOfRange(b.getBuffer(), b.getOffset(), b.getOffset() + b.getLength());
-                post(() -> holdDtls(copy, from));
+                lane.post(() -> holdDtls(copy, from));
             } else {
                 drops.increment(DropReason.UNVALIDATED_SOURCE);
             }
             PacketPool.release(b);
             return;
         }
-        if (!ingress.offer(b)) {
-            Buffer oldest = ingress.poll();
-            if (oldest != null) {
-                PacketPool.release(oldest);
-                drops.increment(DropReason.QUEUE_FULL);
-            }
-            if (!ingress.offer(b)) {
-                PacketPool.release(b);
-                drops.increment(DropReason.QUEUE_FULL);
-                return;
-            }
-        }
-        schedule();
-    }
-
-    private void post(Runnable r) {
-        control.offer(r);
-        schedule();
-    }
-
-    private void schedule() {
-        if (scheduled.compareAndSet(false, true)) {
-            try {
-                rt.serialPool.execute(drainTask);
-            } catch (RejectedExecutionException e) {
-                scheduled.set(false);
-                drainAfterShutdown();
-            }
-        }
-    }
-
-    /** The serial task: control events first, then up to a batch of packets, then yield the thread. */
-    private void drain() {
-        try {
-            for (int i = 0; i < DRAIN_BATCH; i++) {
-                Runnable r = control.poll();
-                if (r != null) {
-                    runSafely(r);
-                    continue;
-                }
-                Buffer b = ingress.poll();
-                if (b == null) {
-                    break;
-                }
-                try {
-                    handlePacket(b.getBuffer(), b.getOffset(), b.getLength(), b.getRemoteAddress());
-                } catch (RuntimeException e) {
-                    drops.increment(DropReason.MALFORMED);
-                    LOG.warn("{}: packet handling failed", id, e);
-                } finally {
-                    PacketPool.release(b);
-                }
-            }
-        } finally {
-            scheduled.set(false);
-            if (!control.isEmpty() || !ingress.isEmpty()) {
-                schedule();
-            }
-        }
-    }
-
-    private synchronized void drainAfterShutdown() {
-        Runnable r;
-        while ((r = control.poll()) != null) {
-            runSafely(r);
-        }
-        Buffer b;
-        while ((b = ingress.poll()) != null) {
-            PacketPool.release(b);
-        }
-    }
-
-    private void runSafely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: event handling failed", id, e);
-        }
+        lane.offer(b);
     }
 
     private void holdDtls(byte[] data, InetSocketAddress from) {
-        if (isValidatedSource(from)) {
+        if (routes.isValidatedSource(from)) {
             handlePacket(data, 0, data.length, from);
             return;
         }
@@ -419,10 +304,10 @@ public final class IceDtlsTransport implements MediaTransport {
         if (heldDtls.isEmpty()) {
             return;
         }
-        boolean selected = selectedRemote != null;
+        boolean selected = routes.selectedRemote() != null;
         for (int i = heldDtls.size(); i > 0; i--) {
             HeldDatagram h = heldDtls.poll();
-            if (isValidatedSource(h.from())) {
+            if (routes.isValidatedSource(h.from())) {
                 handlePacket(h.data(), 0, h.data().length, h.from());
             } else if (selected) {
                 drops.increment(DropReason.UNVALIDATED_SOURCE);
@@ -448,7 +333,7 @@ public final class IceDtlsTransport implements MediaTransport {
 
     private void handleMedia(byte[] buf, int off, int len, InetSocketAddress from, boolean rtcp) {
         SrtpSession s = srtp;
-        if (s == null && handshakeStarted.get() && earlyMedia.size() < EARLY_MEDIA_LIMIT) {
+        if (s == null && handshake.isStarted() && earlyMedia.size() < EARLY_MEDIA_LIMIT) {
             // The peer finished its side of the handshake before our handshake thread returned.
             earlyMedia.add(Arrays.copyOfRange(buf, off, off + len));
             return;
@@ -459,11 +344,11 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         int n = rtcp ? s.decryptRtcp(buf, off, len) : s.decryptRtp(buf, off, len);
         if (n < 0) {
-            drops.increment(reasonFor(n));
+            drops.increment(DropReason.ofSrtpError(n));
             return;
         }
         lastHeardNanos = System.nanoTime();
-        follow(from);
+        routes.follow(from);
         try {
             if (rtcp) {
                 listener.onRtcp(this, buf, off, n);
@@ -475,19 +360,6 @@ public final class IceDtlsTransport implements MediaTransport {
         }
     }
 
-    private static DropReason reasonFor(int code) {
-        SrtpError e = SrtpError.fromCode(code);
-        if (e == null) {
-            return DropReason.MALFORMED;
-        }
-        return switch (e) {
-            case AUTH_FAILED, CRYPTO_FAILURE -> DropReason.SRTP_AUTH_FAILED;
-            case REPLAY -> DropReason.REPLAY;
-            case CLOSED -> DropReason.NOT_CONNECTED;
-            default -> DropReason.MALFORMED;
-        };
-    }
-
     private void handleDtls(byte[] buf, int off, int len, InetSocketAddress from) {
         if (len < 13 || len > IceDatagramTransport.MAX_RECORD_DATAGRAM) {
             drops.increment(DropReason.MALFORMED);
@@ -496,13 +368,9 @@ public final class IceDtlsTransport implements MediaTransport {
         // DTLS is answered where it came from. Every source here is ICE-validated, so all of them
         // are the peer's; Chromium may speak DTLS on a pair other than the one ice4j selected (and
         // stop listening on that one), so replying on the selected pair could stall the handshake.
-        if (!from.equals(dtlsPeer)) {
-            dtlsPeer = from;
-            preSelectionRoute = validatedRouteTo(from);
-        }
-        follow(from);
+        routes.dtlsFrom(from);
         if (dtls == null && LOG.isDebugEnabled()) {
-            LOG.debug("{}: DTLS in from {}: {}", id, from, describeRecord(buf, off, len));
+            LOG.debug("{}: DTLS in from {}: {}", id, from, DtlsHandshake.describeRecord(buf, off, len));
         }
         if (!dtlsIo.offer(buf, off, len)) {
             drops.increment(DropReason.QUEUE_FULL);
@@ -516,24 +384,6 @@ public final class IceDtlsTransport implements MediaTransport {
         }
     }
 
-    /**
-     * Sends where the peer sends from: after SRTP that decrypted, or any DTLS record, from another
-     * ICE-validated address, the route switches to that pair. ice4j keeps its first nominated pair after it completes, while the
-     * controlling browser may move to another (RFC 8445 section 8.1.1 leaves the choice to it).
-     */
-    private void follow(InetSocketAddress from) {
-        IceLink.Route r = route;
-        if (r == null || from == null || r.remote().equals(from)) {
-            return;
-        }
-        IceLink.Route next = validatedRouteTo(from);
-        if (next != null) {
-            LOG.debug("{}: the peer moved to {}; sending there", id, from);
-            route = next;
-            selectedRemote = from;
-        }
-    }
-
     /** Lets bctls process queued post-handshake records: alerts and retransmitted flights. */
     private void pumpDtls() {
         try {
@@ -543,11 +393,11 @@ public final class IceDtlsTransport implements MediaTransport {
         } catch (InterruptedIOException drained) {
             // Nothing more is queued.
         } catch (IOException e) {
-            if (!closeNotifyReceived) {
+            if (!handshake.closeNotifyReceived()) {
                 closeWith(CloseReason.DTLS_FAILED, "DTLS failed: " + e, false);
             }
         }
-        if (closeNotifyReceived) {
+        if (handshake.closeNotifyReceived()) {
             closeWith(CloseReason.PEER_CLOSED, "DTLS close_notify from the peer", false);
         }
     }
@@ -555,65 +405,26 @@ public final class IceDtlsTransport implements MediaTransport {
     // ---- DTLS ----
 
     private void startHandshake() {
-        if (!handshakeStarted.compareAndSet(false, true) || closed.get()) {
-            return;
-        }
-        boolean client = agreedLocalSetup == DtlsSetup.ACTIVE;
-        int timeout = (int) rt.config.dtlsHandshakeTimeout().toMillis();
-        LOG.debug("{}: DTLS handshake starts as {}", id, client ? "client" : "server");
-        try {
-            rt.handshakePool.execute(() -> runHandshake(client, timeout));
-        } catch (RejectedExecutionException e) {
-            closeWith(CloseReason.DTLS_FAILED, "shutting down", false);
+        if (!closed.get()) {
+            handshake.start(agreedLocalSetup == DtlsSetup.ACTIVE);
         }
     }
 
-    private void runHandshake(boolean client, int timeoutMillis) {
-        try {
-            DTLSTransport t;
-            if (client) {
-                t = new DTLSClientProtocol().connect(new DtlsSrtpClient(rt.identity, dtlsEvents, timeoutMillis,
-                        DtlsSrtpPeer.dtlsIds(rt.config.srtpProfiles())), dtlsIo);
-            } else {
-                DTLSServerProtocol protocol = new DTLSServerProtocol();
-                // The source is already ICE-validated, so the cookie round trip adds nothing.
-                protocol.setVerifyRequests(false);
-                t = protocol.accept(new DtlsSrtpServer(rt.identity, dtlsEvents, timeoutMillis,
-                        DtlsSrtpPeer.dtlsIds(rt.config.srtpProfiles())), dtlsIo);
-            }
-            dtlsIo.setNonBlocking();
-            handshakeDone = true;
-            LOG.debug("{}: DTLS handshake done", id);
-            // Keyed here, not on the serial task: a cold first SRTP context can take seconds.
-            SrtpSession session = keySrtp(client);
-            post(() -> onDtlsEstablished(t, client, session));
-        } catch (IOException | RuntimeException e) {
-            if (closed.get()) {
-                return;
-            }
-            String mismatch = fingerprintMismatch;
-            if (mismatch != null) {
-                closeWith(CloseReason.FINGERPRINT_MISMATCH, mismatch, false);
-            } else if (e instanceof TlsTimeoutException) {
-                closeWith(CloseReason.DTLS_TIMEOUT, "DTLS handshake timed out", false);
-            } else {
-                closeWith(CloseReason.DTLS_FAILED, "DTLS handshake failed: " + e, false);
-            }
-        }
+    private List<Fingerprint> remoteFingerprints() {
+        RemoteParameters r = remote;
+        return r == null || r.fingerprints() == null ? List.of() : r.fingerprints();
     }
 
-    /** The SRTP session from the exported keying material (wiped here), or null when there is none. */
-    private SrtpSession keySrtp(boolean client) {
-        SrtpProfile p = exportedProfile;
-        byte[] keys = exportedKeys;
-        exportedKeys = null;
-        if (p == null || keys == null) {
-            return null;
+    /** The handshake's outcome, on its thread: the established state moves to the serial task. */
+    private final class HandshakeOutcome implements DtlsHandshake.Outcome {
+        @Override
+        public void established(DTLSTransport t, boolean client, SrtpSession session) {
+            lane.post(() -> onDtlsEstablished(t, client, session));
         }
-        try {
-            return SrtpSession.fromKeyingMaterial(p, keys, client);
-        } finally {
-            Arrays.fill(keys, (byte) 0);
+
+        @Override
+        public void failed(CloseReason reason, String detail) {
+            closeWith(reason, detail, false);
         }
     }
 
@@ -650,45 +461,20 @@ public final class IceDtlsTransport implements MediaTransport {
 
     private boolean sendDtls(byte[] buf, int off, int len) {
         if (dtls == null && LOG.isDebugEnabled()) {
-            IceLink.Route r = route;
-            LOG.debug("{}: DTLS out to {}: {}", id, r != null ? r.remote() : dtlsPeer, describeRecord(buf, off, len));
+            LOG.debug("{}: DTLS out to {}: {}", id, routes.dtlsTarget(), DtlsHandshake.describeRecord(buf, off, len));
         }
         synchronized (dtlsSendLock) {
             return sendOn(dtlsPacket, buf, off, len);
         }
     }
 
-    /** For the handshake timeline in debug logs: content type, epoch and handshake type of the first record. */
-    private static String describeRecord(byte[] buf, int off, int len) {
-        if (len < 14) {
-            return len + " bytes";
-        }
-        int type = buf[off] & 0xFF;
-        int epoch = ((buf[off + 3] & 0xFF) << 8) | (buf[off + 4] & 0xFF);
-        String first = type == 22 && epoch == 0 ? "handshake " + (buf[off + 13] & 0xFF) : "content " + type;
-        return len + " bytes, epoch " + epoch + ", " + first;
-    }
-
-    private IceLink.Route validatedRouteTo(InetSocketAddress remoteAddress) {
-        for (IceLink.Route r : validatedRoutes) {
-            if (r.remote().equals(remoteAddress)) {
-                return r;
-            }
-        }
+    private IceLink.Route iceValidatedRoute(InetSocketAddress remoteAddress) {
         return ice.validatedRoute(remoteAddress);
     }
 
     /** Sends on the selected pair (or, before nomination, the validated pair DTLS came from). */
     private boolean sendOn(DatagramPacket packet, byte[] buf, int off, int len) {
-        IceLink.Route r = route;
-        if (r == null) {
-            r = preSelectionRoute;
-            InetSocketAddress peer = dtlsPeer;
-            if (r == null && peer != null) {
-                r = validatedRouteTo(peer);
-                preSelectionRoute = r;
-            }
-        }
+        IceLink.Route r = routes.sendRoute();
         if (r == null) {
             drops.increment(DropReason.NOT_CONNECTED);
             return false;
@@ -715,7 +501,7 @@ public final class IceDtlsTransport implements MediaTransport {
                 closeWith(CloseReason.CONSENT_EXPIRED, "nothing heard from the peer for "
                         + rt.config.consentTimeout().toMillis() + " ms (RFC 7675)", false);
             }
-        } else if (iceConnectedNanos != 0 && !handshakeDone) {
+        } else if (iceConnectedNanos != 0 && !handshake.isDone()) {
             if (now - iceConnectedNanos > rt.config.dtlsHandshakeTimeout().toNanos()) {
                 closeWith(CloseReason.DTLS_TIMEOUT, "DTLS did not complete within "
                         + rt.config.dtlsHandshakeTimeout().toMillis() + " ms of ICE", false);
@@ -731,7 +517,7 @@ public final class IceDtlsTransport implements MediaTransport {
             return;
         }
         watchdog.cancel(false);
-        post(() -> teardown(reason, detail, sendCloseNotify));
+        lane.post(() -> teardown(reason, detail, sendCloseNotify));
     }
 
     private void teardown(CloseReason reason, String detail, boolean sendCloseNotify) {
@@ -751,18 +537,12 @@ public final class IceDtlsTransport implements MediaTransport {
         if (s != null) {
             s.close();
         }
-        byte[] keys = exportedKeys;
-        if (keys != null) {
-            Arrays.fill(keys, (byte) 0);
-        }
+        handshake.wipe();
         ice.close();
         earlyMedia.clear();
         drops.add(DropReason.UNVALIDATED_SOURCE, heldDtls.size());
         heldDtls.clear();
-        Buffer b;
-        while ((b = ingress.poll()) != null) {
-            PacketPool.release(b);
-        }
+        lane.discardPackets();
         if (reason == CloseReason.LOCAL_CLOSE) {
             LOG.debug("{}: closed ({})", id, detail);
         } else {
@@ -786,32 +566,18 @@ public final class IceDtlsTransport implements MediaTransport {
         @Override
         public void icePairValidated(IceLink.Route r) {
             lastHeardNanos = System.nanoTime();
-            InetSocketAddress remoteAddress = r.remote();
-            synchronized (this) {
-                InetSocketAddress[] cur = validated;
-                for (InetSocketAddress a : cur) {
-                    if (a.equals(remoteAddress)) {
-                        return;
-                    }
-                }
-                IceLink.Route[] routes = Arrays.copyOf(validatedRoutes, cur.length + 1);
-                routes[cur.length] = r;
-                validatedRoutes = routes;
-                InetSocketAddress[] next = Arrays.copyOf(cur, cur.length + 1);
-                next[cur.length] = remoteAddress;
-                validated = next;
+            if (routes.addValidated(r)) {
+                lane.post(IceDtlsTransport.this::releaseHeldDtls);
             }
-            post(IceDtlsTransport.this::releaseHeldDtls);
         }
 
         @Override
         public void iceSelected(IceLink.Route r) {
-            route = r;
-            selectedRemote = r.remote();
+            routes.select(r);
             lastHeardNanos = System.nanoTime();
             if (iceConnectedNanos == 0) {
                 iceConnectedNanos = System.nanoTime();
-                post(IceDtlsTransport.this::onIceConnected);
+                lane.post(IceDtlsTransport.this::onIceConnected);
             }
         }
 
@@ -827,34 +593,10 @@ public final class IceDtlsTransport implements MediaTransport {
     }
 
     private void onIceConnected() {
-        LOG.debug("{}: ICE connected to {}", id, selectedRemote);
+        LOG.debug("{}: ICE connected to {}", id, routes.selectedRemote());
         releaseHeldDtls();
         if (agreedLocalSetup == DtlsSetup.ACTIVE) {
             startHandshake();
-        }
-    }
-
-    private final class DtlsEvents implements DtlsSrtpPeer.Events {
-        @Override
-        public List<Fingerprint> remoteFingerprints() {
-            RemoteParameters r = remote;
-            return r == null || r.fingerprints() == null ? List.of() : r.fingerprints();
-        }
-
-        @Override
-        public void fingerprintMismatch(String detail) {
-            fingerprintMismatch = detail;
-        }
-
-        @Override
-        public void keysExported(SrtpProfile p, byte[] keyingMaterial) {
-            exportedProfile = p;
-            exportedKeys = keyingMaterial;
-        }
-
-        @Override
-        public void closeNotifyReceived() {
-            closeNotifyReceived = true;
         }
     }
 }
