@@ -58,9 +58,15 @@ public final class ReportPrinter {
                     s.microsPerForwardedPacket(), s.microsPerPacketIn());
         }
         RunReport.LoadTester lt = r.loadTester();
-        out.printf(Locale.ROOT, "Load tester: %.1f%% of one core, %d send threads, worst send lag %.1f ms, %d skips"
-                + ", transport drops %s.%n", lt.cpuPercent(), lt.sendThreads(), lt.maxSendLagMs(), lt.sendSkips(),
+        out.printf(Locale.ROOT, "Load tester: %.1f%% of one core, %d send threads, send lag p50 %.2f ms p99 %.2f ms "
+                        + "max %.1f ms, %d skips; own receive queue wait mean %.2f ms max %.1f ms (inside the latency "
+                        + "figures); transport drops %s.%n", lt.cpuPercent(), lt.sendThreads(), lt.sendLagP50Ms(),
+                lt.sendLagP99Ms(), lt.maxSendLagMs(), lt.sendSkips(), lt.receiveQueueMeanMs(), lt.receiveQueueMaxMs(),
                 lt.transportDrops());
+        if (lt.overloaded()) {
+            out.println();
+            out.println("*** " + Verdict.overloadMessage(lt, maxTesterLag(r)) + " ***");
+        }
         if (!r.failures().isEmpty()) {
             out.println();
             out.println("Failures " + r.failureCounts() + ":");
@@ -75,6 +81,11 @@ public final class ReportPrinter {
         } else {
             out.println("FAIL (exit " + r.verdict().exitCode() + "): " + String.join("; ", r.verdict().missed()));
         }
+    }
+
+    private static double maxTesterLag(RunReport r) {
+        Object v = r.config().get("maxTesterLagMs");
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     public static void writeJson(Object report, Path file) throws IOException {

@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
 public final class IceDtlsTransport implements MediaTransport {
     private static final Logger LOG = LoggerFactory.getLogger(IceDtlsTransport.class);
     private static final int DRAIN_BATCH = 128;
+    /**
+     * Media that waited longer than this in the ingress queue is dropped and counted
+     * {@link DropReason#STALE}: the queue is bounded in time as well as in packets (1,024
+     * packets are 9 s of a 500 kbps publisher, a delay no receiver wants).
+     */
+    static final long MAX_INGRESS_AGE_NANOS = 250_000_000L;
     /** SRTP packets kept while the local handshake thread finishes after the peer already sends. */
     private static final int EARLY_MEDIA_LIMIT = 16;
     private static final InetSocketAddress[] NONE = new InetSocketAddress[0];
@@ -56,6 +62,12 @@ public final class IceDtlsTransport implements MediaTransport {
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    /** Serial-task owned: the stamp of the packet just taken from {@link #ingress}. */
+    private final long[] queuedAt = new long[1];
+    /** Written by the serial task only; read by monitoring (the load tester, metrics). */
+    private volatile long ingressPackets;
+    private volatile long ingressWaitTotalNanos;
+    private volatile long ingressWaitMaxNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean handshakeStarted = new AtomicBoolean();
     private final IceDatagramTransport dtlsIo = new IceDatagramTransport(this::sendDtls);
@@ -246,6 +258,31 @@ public final class IceDtlsTransport implements MediaTransport {
         return drops;
     }
 
+    /** Datagrams taken from the ingress queue so far (media, DTLS and stale ones). */
+    public long ingressPackets() {
+        return ingressPackets;
+    }
+
+    /** Total time those datagrams waited in the ingress queue, in nanoseconds. */
+    public long ingressWaitTotalNanos() {
+        return ingressWaitTotalNanos;
+    }
+
+    /** The longest wait in the ingress queue since the last {@link #resetIngressWaitMax()}, in nanoseconds. */
+    public long ingressWaitMaxNanos() {
+        return ingressWaitMaxNanos;
+    }
+
+    /** Starts a new maximum (approximate when the serial task records a wait at the same time). */
+    public void resetIngressWaitMax() {
+        ingressWaitMaxNanos = 0;
+    }
+
+    /** Datagrams waiting in the ingress queue now. */
+    public int ingressBacklog() {
+        return ingress.size();
+    }
+
     /** The negotiated SRTP profile, or null before DTLS completed. */
     public SrtpProfile srtpProfile() {
         return profile;
@@ -318,13 +355,14 @@ public final class IceDtlsTransport implements MediaTransport {
             PacketPool.release(b);
             return;
         }
-        if (!ingress.offer(b)) {
+        long queuedAt = System.nanoTime();
+        if (!ingress.offer(b, queuedAt)) {
             Buffer oldest = ingress.poll();
             if (oldest != null) {
                 PacketPool.release(oldest);
                 drops.increment(DropReason.QUEUE_FULL);
             }
-            if (!ingress.offer(b)) {
+            if (!ingress.offer(b, queuedAt)) {
                 PacketPool.release(b);
                 drops.increment(DropReason.QUEUE_FULL);
                 return;
@@ -358,11 +396,15 @@ public final class IceDtlsTransport implements MediaTransport {
                     runSafely(r);
                     continue;
                 }
-                Buffer b = ingress.poll();
+                Buffer b = ingress.poll(queuedAt);
                 if (b == null) {
                     break;
                 }
                 try {
+                    if (isStale(b, System.nanoTime() - queuedAt[0])) {
+                        drops.increment(DropReason.STALE);
+                        continue;
+                    }
                     handlePacket(b.getBuffer(), b.getOffset(), b.getLength(), b.getRemoteAddress());
                 } catch (RuntimeException e) {
                     drops.increment(DropReason.MALFORMED);
@@ -377,6 +419,22 @@ public final class IceDtlsTransport implements MediaTransport {
                 schedule();
             }
         }
+    }
+
+    /**
+     * Records how long a packet waited in the ingress queue, and tells whether it is media that
+     * waited longer than {@link #MAX_INGRESS_AGE_NANOS}: such a packet is late for any receiver,
+     * and forwarding it would only delay the fresh packets queued behind it. DTLS is never stale
+     * (the handshake retransmits on its own clock).
+     */
+    private boolean isStale(Buffer b, long waitedNanos) {
+        ingressPackets++;
+        ingressWaitTotalNanos += waitedNanos;
+        if (waitedNanos > ingressWaitMaxNanos) {
+            ingressWaitMaxNanos = waitedNanos;
+        }
+        int b0 = b.getLength() > 0 ? b.getBuffer()[b.getOffset()] & 0xFF : 0;
+        return waitedNanos > MAX_INGRESS_AGE_NANOS && b0 >= 128 && b0 <= 191;
     }
 
     private synchronized void drainAfterShutdown() {
