@@ -38,9 +38,11 @@ public final class ReportPrinter {
         }
         RunReport.Group t = r.total();
         out.println();
-        out.printf(Locale.ROOT, "Packets: %d sent, %d received, %d expected, %d lost, %d duplicate, %d reordered, "
+        out.printf(Locale.ROOT, "Packets: %d sent, %d received, %d expected, %d lost (of which %d sent but still not "
+                        + "received when the run ended), %d duplicate, %d reordered, "
                         + "%d retransmissions received, %d misrouted, %d not from this run.%n",
-                t.packetsSent(), t.packetsReceived(), t.expected(), t.lost(), t.duplicates(), t.reordered(),
+                t.packetsSent(), t.packetsReceived(), t.expected(), t.lost(), t.undeliveredAtEnd(), t.duplicates(),
+                t.reordered(),
                 t.retransmissionsReceived(), t.misrouted(), t.foreign());
         out.printf(Locale.ROOT, "Video: %d key frames sent, %d key frame requests (PLI/FIR), %d NACKed packets "
                 + "resent, %d NACKs too old.%n", t.keyframesSent(), t.keyframeRequests(), t.retransmissionsSent(),

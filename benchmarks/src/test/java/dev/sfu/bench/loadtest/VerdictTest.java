@@ -12,7 +12,7 @@ class VerdictTest {
     private static RunReport.Group total(int connected, long received, double lossPercent, double p99) {
         RunReport.Distribution d = new RunReport.Distribution(0, 0, 0, 0);
         return new RunReport.Group("total", 2, 2, connected, 0, 100, received, 0, 0, 0, 0, 1000,
-                (long) (lossPercent * 10), lossPercent, 0, 0, 0, 0, 0,
+                (long) (lossPercent * 10), lossPercent, 0, 0, 0, 0, 0, 0,
                 new RunReport.Latency(received, 1, 2, p99, p99, 1), 0.1, 0.2, d, d, 0, 0, 0, 0);
     }
 
