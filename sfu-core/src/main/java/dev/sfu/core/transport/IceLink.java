@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -301,6 +300,7 @@ final class IceLink {
             return;
         }
         DatagramPacket packet = new DatagramPacket(new byte[1], 1);
+        InetSocketAddress from = null;
         while (!closed) {
             Buffer b = PacketPool.acquire(PacketPool.BUFFER_SIZE);
             packet.setData(b.getBuffer(), 0, b.getBuffer().length);
@@ -313,7 +313,10 @@ final class IceLink {
                 }
                 return;
             }
-            SocketAddress from = packet.getSocketAddress();
+            // DatagramPacket.getSocketAddress() allocates; one peer sends nearly everything.
+            if (from == null || packet.getPort() != from.getPort() || !packet.getAddress().equals(from.getAddress())) {
+                from = new InetSocketAddress(packet.getAddress(), packet.getPort());
+            }
             b.setOffset(packet.getOffset());
             b.setLength(packet.getLength());
             b.setRemoteAddress(from);
