@@ -69,8 +69,9 @@ public final class LoadRun {
         long rampEnd = t0 + startInterval * Math.max(0, total - 1);
         // The measured window starts once everyone started, connected (or failed) and settled,
         // and lasts --duration; a participant that never connects is bounded by the connect timeout.
-        long earliestSteady = rampEnd + 2 * SECOND;
-        long latestSteady = rampEnd + (long) (o.connectTimeoutSeconds() * SECOND) + SECOND;
+        long warmup = (long) (o.warmupSeconds() * SECOND);
+        long earliestSteady = rampEnd + 2 * SECOND + warmup;
+        long latestSteady = rampEnd + (long) (o.connectTimeoutSeconds() * SECOND) + SECOND + warmup;
         long steadyStart = Long.MAX_VALUE;
         long end = Long.MAX_VALUE;
         long allConnectedAt = 0;
@@ -93,7 +94,7 @@ public final class LoadRun {
                 if (allConnectedAt == 0 && settled(ps)) {
                     allConnectedAt = now;
                 }
-                boolean ready = allConnectedAt != 0 && now >= Math.max(earliestSteady, allConnectedAt + SECOND);
+                boolean ready = allConnectedAt != 0 && now >= Math.max(earliestSteady, allConnectedAt + SECOND + warmup);
                 if (ready || now >= latestSteady) {
                     steadyStart = now;
                     end = now + (long) (o.durationSeconds() * SECOND);
@@ -300,6 +301,7 @@ public final class LoadRun {
         m.put("fps", o.fps());
         m.put("keyframeIntervalSeconds", o.keyframeIntervalSeconds());
         m.put("durationSeconds", o.durationSeconds());
+        m.put("warmupSeconds", o.warmupSeconds());
         m.put("rampUpPerSecond", o.rampUpPerSecond());
         m.put("maxPacketSize", o.maxPacketSize());
         m.put("participantsPerThread", o.participantsPerThread());

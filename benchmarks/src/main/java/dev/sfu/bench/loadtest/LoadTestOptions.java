@@ -15,6 +15,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                               Double maxLossPercent, Double maxP99Millis, int maxFailures, double maxTesterLagMillis,
                               long serverPid,
                               String bind, int participantsPerThread, int maxPacketSize, double connectTimeoutSeconds,
+                              double warmupSeconds,
                               List<Integer> sweep, double sweepStopLossPercent, boolean quiet, boolean help) {
 
     public static final String HELP = """
@@ -45,6 +46,8 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
 
             Run and report
               --duration SECONDS         measured time after the last participant started (default 30)
+              --warmup SECONDS           media flows this long before the measured window opens (default 5), so
+                                         that the server's JIT compilation is not billed as CPU per packet
               --json FILE                write the full report as JSON
               --plot FILE.png            write a plot of bitrate and latency over time (XChart)
               --server-pid PID           read the server's CPU from /proc/PID/stat (server on this machine);
@@ -90,7 +93,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
 
     public static LoadTestOptions defaults() {
         return new LoadTestOptions(URI.create("http://127.0.0.1:8080"), 1, 2, 0, false, false, 500, 30, 5, 30, 5,
-                "loadtest", null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 1200, 15, List.of(), 1.0, false, false);
+                "loadtest", null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 1200, 15, 5, List.of(), 1.0, false, false);
     }
 
     /** Parses the arguments after {@code loadtest}. */
@@ -119,6 +122,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         int perThread = d.participantsPerThread;
         int maxPacket = d.maxPacketSize;
         double connectTimeout = d.connectTimeoutSeconds;
+        double warmup = d.warmupSeconds;
         List<Integer> sweep = new ArrayList<>();
         double sweepStop = d.sweepStopLossPercent;
         boolean quiet = false;
@@ -171,6 +175,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                         case "--participants-per-thread" -> perThread = intIn(name, value, 1, 10_000);
                         case "--max-packet-size" -> maxPacket = intIn(name, value, 200, 1400);
                         case "--connect-timeout" -> connectTimeout = doubleIn(name, value, 1, 600);
+                        case "--warmup" -> warmup = doubleIn(name, value, 0, 3600);
                         case "--sweep" -> sweep = sizes(value);
                         case "--sweep-stop-loss" -> sweepStop = doubleIn(name, value, 0, 100);
                         default -> throw new UsageException("Unknown option '" + a + "' (see --help).");
@@ -183,7 +188,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         }
         return new LoadTestOptions(server, rooms, publishers, subscribers, publishOnly, audioOnly, kbps, fps, keyint,
                 duration, ramp, prefix, json, plot, maxLoss, maxP99, maxFailures, maxTesterLag, pid, bind, perThread, maxPacket,
-                connectTimeout, List.copyOf(sweep), sweepStop, quiet, help);
+                connectTimeout, warmup, List.copyOf(sweep), sweepStop, quiet, help);
     }
 
     /** A copy with another number of publishers per room (sweeps). */
@@ -191,7 +196,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         return new LoadTestOptions(server, rooms, n, subscribers, publishOnly, audioOnly, videoKbps, fps,
                 keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, roomPrefix, json, plot, maxLossPercent,
                 maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, maxPacketSize,
-                connectTimeoutSeconds, List.of(), sweepStopLossPercent, quiet, help);
+                connectTimeoutSeconds, warmupSeconds, List.of(), sweepStopLossPercent, quiet, help);
     }
 
     /** The WebSocket URI of the server. */

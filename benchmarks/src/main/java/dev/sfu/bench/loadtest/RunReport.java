@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Everything a run measured; written as JSON by {@code --json} and printed as tables.
  * Times are milliseconds; rates, latency and CPU over the measured window (from when every
- * participant connected or failed, plus a settling second, for {@code --duration}); loss over
+ * participant connected or failed, plus a settling second and {@code --warmup}, for {@code --duration}); loss over
  * the whole run (it counts from each stream's first packet). {@code rampSeconds} is the time
  * from the first join to the start of the window.
  */
