@@ -6,7 +6,7 @@ public enum DropReason {
     UNVALIDATED_SOURCE,
     /** The bounded ingress queue (or the DTLS record queue) was full; the oldest packet went. */
     QUEUE_FULL,
-    /** Media that waited in the ingress queue longer than a receiver can use (an overloaded host). */
+    /** RTP that waited in the ingress queue longer than a receiver can use (an overloaded host). */
     STALE,
     /** SRTP/SRTCP authentication failed (forged or damaged). */
     SRTP_AUTH_FAILED,

@@ -44,7 +44,7 @@ public final class IceDtlsTransport implements MediaTransport {
     private static final Logger LOG = LoggerFactory.getLogger(IceDtlsTransport.class);
     private static final int DRAIN_BATCH = 128;
     /**
-     * Media that waited longer than this in the ingress queue is dropped and counted
+     * RTP that waited longer than this in the ingress queue is dropped and counted
      * {@link DropReason#STALE}: the queue is bounded in time as well as in packets (1,024
      * packets are 9 s of a 500 kbps publisher, a delay no receiver wants).
      */
@@ -422,10 +422,11 @@ public final class IceDtlsTransport implements MediaTransport {
     }
 
     /**
-     * Records how long a packet waited in the ingress queue, and tells whether it is media that
+     * Records how long a packet waited in the ingress queue, and tells whether it is RTP that
      * waited longer than {@link #MAX_INGRESS_AGE_NANOS}: such a packet is late for any receiver,
-     * and forwarding it would only delay the fresh packets queued behind it. DTLS is never stale
-     * (the handshake retransmits on its own clock).
+     * and forwarding it would only delay the fresh packets queued behind it. DTLS and RTCP are
+     * never stale: the handshake retransmits on its own clock, and feedback (NACK, PLI, reports)
+     * is small and still useful late.
      */
     private boolean isStale(Buffer b, long waitedNanos) {
         ingressPackets++;
@@ -433,8 +434,14 @@ public final class IceDtlsTransport implements MediaTransport {
         if (waitedNanos > ingressWaitMaxNanos) {
             ingressWaitMaxNanos = waitedNanos;
         }
-        int b0 = b.getLength() > 0 ? b.getBuffer()[b.getOffset()] & 0xFF : 0;
-        return waitedNanos > MAX_INGRESS_AGE_NANOS && b0 >= 128 && b0 <= 191;
+        if (waitedNanos <= MAX_INGRESS_AGE_NANOS || b.getLength() < 2) {
+            return false;
+        }
+        byte[] buf = b.getBuffer();
+        int b0 = buf[b.getOffset()] & 0xFF;
+        int pt = buf[b.getOffset() + 1] & 0x7F;
+        // RFC 7983 section 7: 128..191 is RTP/RTCP; RFC 5761 section 4: 64..95 here is RTCP.
+        return b0 >= 128 && b0 <= 191 && (pt < 64 || pt > 95);
     }
 
     private synchronized void drainAfterShutdown() {

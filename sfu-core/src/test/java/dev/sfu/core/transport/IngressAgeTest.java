@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ingress queue is bounded in time as well as in packets: media that waited longer than
+ * The ingress queue is bounded in time as well as in packets: RTP that waited longer than
  * {@link IceDtlsTransport#MAX_INGRESS_AGE_NANOS} behind a stalled serial task is dropped and
- * counted {@link DropReason#STALE}, and the wait is measured.
+ * counted {@link DropReason#STALE} (RTCP is not), and the wait is measured.
  */
 class IngressAgeTest {
     private static TransportServer server;
@@ -46,6 +46,8 @@ class IngressAgeTest {
             for (int seq = 100; seq < 110; seq++) {
                 p.client().sendRtp(rtp(seq, 0x1111, 120), 0, 132);
             }
+            // Feedback queued behind the same stall is late but still delivered.
+            p.client().sendRtcp(TransportTestSupport.rtcpReceiverReport(0x1111), 0, 8);
             long stale = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (stale == 0 && System.nanoTime() < deadline) {
@@ -56,6 +58,7 @@ class IngressAgeTest {
             assertTrue(st.ingressWaitMaxNanos() > IceDtlsTransport.MAX_INGRESS_AGE_NANOS,
                     "the wait is measured: " + st.ingressWaitMaxNanos());
             assertTrue(st.ingressPackets() >= 2 && st.ingressWaitTotalNanos() > 0);
+            assertTrue(p.serverEvents().rtcp.poll(5, TimeUnit.SECONDS) != null, "RTCP is never dropped as stale");
             p.serverEvents().rtp.clear();
             assertTrue(sendUntilReceived(p.client(), p.serverEvents(), 0x1111, 200), "fresh media flows again");
         } finally {
