@@ -69,8 +69,9 @@ public final class LoadRun {
         long rampEnd = t0 + startInterval * Math.max(0, total - 1);
         // The measured window starts once everyone started, connected (or failed) and settled,
         // and lasts --duration; a participant that never connects is bounded by the connect timeout.
-        long earliestSteady = rampEnd + 2 * SECOND;
-        long latestSteady = rampEnd + (long) (o.connectTimeoutSeconds() * SECOND) + SECOND;
+        long warmup = (long) (o.warmupSeconds() * SECOND);
+        long earliestSteady = rampEnd + 2 * SECOND + warmup;
+        long latestSteady = rampEnd + (long) (o.connectTimeoutSeconds() * SECOND) + SECOND + warmup;
         long steadyStart = Long.MAX_VALUE;
         long end = Long.MAX_VALUE;
         long allConnectedAt = 0;
@@ -83,6 +84,7 @@ public final class LoadRun {
         long steadySelfCpu = 0;
         long prevTickNanos = t0;
         List<RunReport.Sample> timeline = new ArrayList<>();
+        TesterDelays delays = new TesterDelays(ps, schedulers);
         while (true) {
             long now = System.nanoTime();
             while (started < total && now >= t0 + started * startInterval) {
@@ -92,7 +94,7 @@ public final class LoadRun {
                 if (allConnectedAt == 0 && settled(ps)) {
                     allConnectedAt = now;
                 }
-                boolean ready = allConnectedAt != 0 && now >= Math.max(earliestSteady, allConnectedAt + SECOND);
+                boolean ready = allConnectedAt != 0 && now >= Math.max(earliestSteady, allConnectedAt + SECOND + warmup);
                 if (ready || now >= latestSteady) {
                     steadyStart = now;
                     end = now + (long) (o.durationSeconds() * SECOND);
@@ -103,6 +105,7 @@ public final class LoadRun {
                     for (SendScheduler sc : schedulers) {
                         sc.resetStats();
                     }
+                    delays.startWindow();
                     if (!o.quiet()) {
                         out.printf(Locale.ROOT, "[%5.1fs] measuring for %.0f s%n", (now - t0) / 1e9,
                                 o.durationSeconds());
@@ -119,10 +122,11 @@ public final class LoadRun {
                 }
                 RunAggregator.Counters c = agg.counters(-1);
                 Histogram tick = agg.drain();
+                TesterDelays.Tick own = delays.tick(steadyBase != null && now < end);
                 double cpuNow = cpu.sample();
                 double dt = (now - prevTickNanos) / 1e9;
                 RunReport.Sample s = sample((now - t0) / 1e9, ps, c.minus(prev), dt, tick,
-                        (cpuNow - prevCpu) / dt * 100);
+                        (cpuNow - prevCpu) / dt * 100, own);
                 timeline.add(s);
                 if (!o.quiet()) {
                     out.println(progressLine(s, total));
@@ -154,6 +158,7 @@ public final class LoadRun {
             steadySelfCpu = os.getProcessCpuTime();
         }
         RunAggregator.Counters steadyEnd = agg.counters(-1);
+        delays.tick(true);
         double cpuEnd = cpu.sample();
         long selfCpuEnd = os.getProcessCpuTime();
         for (SyntheticParticipant p : ps) {
@@ -163,7 +168,7 @@ public final class LoadRun {
         agg.drain();
         double steadySeconds = Math.max(1e-3, (stopNanos - steadyStart) / 1e9);
         RunReport report = buildReport(ps, agg, steadyBase, steadyEnd, steadySeconds, (steadyStart - t0) / 1e9,
-                cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, timeline, t0);
+                cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, delays, timeline, t0);
         for (SyntheticParticipant p : ps) {
             p.leave();
         }
@@ -197,7 +202,8 @@ public final class LoadRun {
     private RunReport buildReport(List<SyntheticParticipant> ps, RunAggregator agg, RunAggregator.Counters base,
                                   RunAggregator.Counters endCounters, double seconds, double rampSeconds,
                                   ServerCpuProbe cpu, double cpuStart, double cpuEnd, double selfCpuSeconds,
-                                  SendScheduler[] schedulers, List<RunReport.Sample> timeline, long t0) {
+                                  SendScheduler[] schedulers, TesterDelays delays, List<RunReport.Sample> timeline,
+                                  long t0) {
         RunAggregator.Counters window = endCounters.minus(base);
         List<RunReport.Group> rooms = new ArrayList<>();
         for (int r = 0; r < o.rooms(); r++) {
@@ -230,9 +236,12 @@ public final class LoadRun {
             maxLag = Math.max(maxLag, s.maxLagNanos());
             skips += s.skips();
         }
+        double lagP99 = delays.windowSendLagMs(99);
+        double rxMean = delays.windowReceiveQueueMeanMs();
         RunReport.LoadTester tester = new RunReport.LoadTester(selfCpuSeconds / seconds * 100, schedulers.length,
-                maxLag / 1e6, skips, drops);
-        RunReport.Verdict verdict = Verdict.evaluate(o, total, failures.size());
+                delays.windowSendLagMs(50), lagP99, maxLag / 1e6, skips, rxMean, delays.windowReceiveQueueMaxMs(),
+                Verdict.overloaded(lagP99, rxMean, o.maxTesterLagMillis()), drops);
+        RunReport.Verdict verdict = Verdict.evaluate(o, total, failures.size(), tester);
         return new RunReport(config(), machine(), rampSeconds, seconds, total, rooms, failures, failureCounts, server,
                 tester, timeline, verdict);
     }
@@ -248,7 +257,8 @@ public final class LoadRun {
     }
 
     private static RunReport.Sample sample(double t, List<SyntheticParticipant> ps, RunAggregator.Counters d,
-                                           double dt, Histogram tick, double serverCpuPercent) {
+                                           double dt, Histogram tick, double serverCpuPercent,
+                                           TesterDelays.Tick own) {
         int connected = 0;
         int failed = 0;
         for (SyntheticParticipant p : ps) {
@@ -264,15 +274,17 @@ public final class LoadRun {
         return new RunReport.Sample(round(t), connected, failed, d.packetsOut() / dt, d.packetsIn() / dt,
                 d.bytesIn() * 8 / dt / 1e6, d.bytesOut() * 8 / dt / 1e6, loss,
                 any ? tick.getValueAtPercentile(50) / 1000.0 : 0, any ? tick.getValueAtPercentile(99) / 1000.0 : 0,
-                serverCpuPercent);
+                serverCpuPercent, own.sendLagP99Ms(), own.receiveQueueMeanMs(), own.receiveQueueMaxMs());
     }
 
     static String progressLine(RunReport.Sample s, int total) {
         return String.format(Locale.ROOT,
                 "[%5.0fs] connected %d/%d failed %d | out %.0f pkt/s %.1f Mbps | in %.0f pkt/s %.1f Mbps"
-                        + " | loss %.2f%% | p50 %.1f ms p99 %.1f ms%s",
+                        + " | loss %.2f%% | p50 %.1f ms p99 %.1f ms | tester: send lag p99 %.1f ms, rx queue %.1f/%.1f ms"
+                        + "%s",
                 s.t(), s.connected(), total, s.failed(), s.packetsOutPerSecond(), s.mbpsOut(), s.packetsInPerSecond(),
-                s.mbpsIn(), s.lossPercent(), s.p50Ms(), s.p99Ms(),
+                s.mbpsIn(), s.lossPercent(), s.p50Ms(), s.p99Ms(), s.sendLagP99Ms(), s.receiveQueueMeanMs(),
+                s.receiveQueueMaxMs(),
                 Double.isNaN(s.serverCpuPercent()) ? "" : String.format(Locale.ROOT, " | server cpu %.0f%%",
                         s.serverCpuPercent()));
     }
@@ -289,12 +301,14 @@ public final class LoadRun {
         m.put("fps", o.fps());
         m.put("keyframeIntervalSeconds", o.keyframeIntervalSeconds());
         m.put("durationSeconds", o.durationSeconds());
+        m.put("warmupSeconds", o.warmupSeconds());
         m.put("rampUpPerSecond", o.rampUpPerSecond());
         m.put("maxPacketSize", o.maxPacketSize());
         m.put("participantsPerThread", o.participantsPerThread());
         m.put("maxLossPercent", o.maxLossPercent());
         m.put("maxP99Ms", o.maxP99Millis());
         m.put("maxFailures", o.maxFailures());
+        m.put("maxTesterLagMs", o.maxTesterLagMillis());
         return m;
     }
 

@@ -83,15 +83,17 @@ public final class LoadTestMain {
             }
         }
         out.println();
-        out.printf(Locale.ROOT, "%-6s %5s %9s %9s %8s %8s %8s %8s %9s %10s %10s%n", "size", "conn", "out pkt/s",
-                "in pkt/s", "in Mbps", "loss %", "p50 ms", "p99 ms", "srv cpu%", "us/fwd pkt", "tester cpu%");
+        out.printf(Locale.ROOT, "%-6s %5s %9s %9s %8s %8s %8s %8s %9s %10s %10s %9s %9s %7s%n", "size", "conn",
+                "out pkt/s", "in pkt/s", "in Mbps", "loss %", "p50 ms", "p99 ms", "srv cpu%", "us/fwd pkt", "tester cpu%",
+                "lag p99", "rxq mean", "valid");
         for (int i = 0; i < reports.size(); i++) {
             RunReport r = reports.get(i);
             RunReport.Group t = r.total();
-            out.printf(Locale.ROOT, "%-6d %5d %9.0f %9.0f %8.1f %8.3f %8.2f %8.2f %9.1f %10.2f %10.1f%n", sizes.get(i),
-                    t.connected(), t.packetsSentPerSecond(), t.packetsReceivedPerSecond(), t.mbpsReceived(),
-                    t.lossPercent(), t.latency().p50(), t.latency().p99(), r.server().cpuPercent(),
-                    r.server().microsPerForwardedPacket(), r.loadTester().cpuPercent());
+            out.printf(Locale.ROOT, "%-6d %5d %9.0f %9.0f %8.1f %8.3f %8.2f %8.2f %9.1f %10.2f %10.1f %9.2f %9.2f %7s%n",
+                    sizes.get(i), t.connected(), t.packetsSentPerSecond(), t.packetsReceivedPerSecond(),
+                    t.mbpsReceived(), t.lossPercent(), t.latency().p50(), t.latency().p99(), r.server().cpuPercent(),
+                    r.server().microsPerForwardedPacket(), r.loadTester().cpuPercent(), r.loadTester().sendLagP99Ms(),
+                    r.loadTester().receiveQueueMeanMs(), r.loadTester().overloaded() ? "NO" : "yes");
         }
         if (o.json() != null) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -12,8 +12,10 @@ import java.util.List;
 public record LoadTestOptions(URI server, int rooms, int publishers, int subscribers, boolean publishOnly,
                               boolean audioOnly, int videoKbps, int fps, double keyframeIntervalSeconds,
                               double durationSeconds, double rampUpPerSecond, String roomPrefix, Path json, Path plot,
-                              Double maxLossPercent, Double maxP99Millis, int maxFailures, long serverPid,
+                              Double maxLossPercent, Double maxP99Millis, int maxFailures, double maxTesterLagMillis,
+                              long serverPid,
                               String bind, int participantsPerThread, int maxPacketSize, double connectTimeoutSeconds,
+                              double warmupSeconds,
                               List<Integer> sweep, double sweepStopLossPercent, boolean quiet, boolean help) {
 
     public static final String HELP = """
@@ -44,6 +46,8 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
 
             Run and report
               --duration SECONDS         measured time after the last participant started (default 30)
+              --warmup SECONDS           media flows this long before the measured window opens (default 5), so
+                                         that the server's JIT compilation is not billed as CPU per packet
               --json FILE                write the full report as JSON
               --plot FILE.png            write a plot of bitrate and latency over time (XChart)
               --server-pid PID           read the server's CPU from /proc/PID/stat (server on this machine);
@@ -57,6 +61,9 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
               --max-loss PCT             fail (exit 4) when total loss is above PCT
               --max-p99-ms MS            fail (exit 5) when the p99 one-way latency is above MS
               --max-failures N           fail (exit 6) when more than N participants failed (default 0)
+              --max-tester-lag-ms MS     declare the run invalid (exit 7) when the tester's own send lag p99, or
+                                         the mean wait in its own receive queues, is above MS (default 20): the
+                                         tester, not the server, then set the figures
 
             Exit codes
               0  every criterion met
@@ -66,7 +73,11 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
               4  loss above --max-loss
               5  p99 latency above --max-p99-ms
               6  more participant failures than --max-failures
-              When several criteria are missed, the lowest code is returned and all are printed.
+              7  invalid run: the load tester was overloaded ("load tester overloaded: sender lag p99 ...");
+                 its loss and latency figures are about the tester, not the server. Run it on another host
+                 or with fewer participants
+              When several criteria are missed, the lowest code is returned and all are printed; 7 overrides
+              4, 5 and 6.
 
             Example
               ./sfu loadtest --rooms 1 --publishers 20 --video-kbps 500 --duration 30 \\
@@ -82,7 +93,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
 
     public static LoadTestOptions defaults() {
         return new LoadTestOptions(URI.create("http://127.0.0.1:8080"), 1, 2, 0, false, false, 500, 30, 5, 30, 5,
-                "loadtest", null, null, null, null, 0, -1, "127.0.0.1", 10, 1200, 15, List.of(), 1.0, false, false);
+                "loadtest", null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 1200, 15, 5, List.of(), 1.0, false, false);
     }
 
     /** Parses the arguments after {@code loadtest}. */
@@ -105,11 +116,13 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         Double maxLoss = null;
         Double maxP99 = null;
         int maxFailures = d.maxFailures;
+        double maxTesterLag = d.maxTesterLagMillis;
         long pid = -1;
         String bind = d.bind;
         int perThread = d.participantsPerThread;
         int maxPacket = d.maxPacketSize;
         double connectTimeout = d.connectTimeoutSeconds;
+        double warmup = d.warmupSeconds;
         List<Integer> sweep = new ArrayList<>();
         double sweepStop = d.sweepStopLossPercent;
         boolean quiet = false;
@@ -156,11 +169,13 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                         case "--max-loss" -> maxLoss = doubleIn(name, value, 0, 100);
                         case "--max-p99-ms" -> maxP99 = doubleIn(name, value, 0, 1_000_000);
                         case "--max-failures" -> maxFailures = intIn(name, value, 0, Integer.MAX_VALUE);
+                        case "--max-tester-lag-ms" -> maxTesterLag = doubleIn(name, value, 0.1, 1_000_000);
                         case "--server-pid" -> pid = intIn(name, value, 1, Integer.MAX_VALUE);
                         case "--bind" -> bind = value;
                         case "--participants-per-thread" -> perThread = intIn(name, value, 1, 10_000);
                         case "--max-packet-size" -> maxPacket = intIn(name, value, 200, 1400);
                         case "--connect-timeout" -> connectTimeout = doubleIn(name, value, 1, 600);
+                        case "--warmup" -> warmup = doubleIn(name, value, 0, 3600);
                         case "--sweep" -> sweep = sizes(value);
                         case "--sweep-stop-loss" -> sweepStop = doubleIn(name, value, 0, 100);
                         default -> throw new UsageException("Unknown option '" + a + "' (see --help).");
@@ -172,16 +187,16 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
             throw new UsageException("Nothing to run: --publishers and --subscribers are both 0.");
         }
         return new LoadTestOptions(server, rooms, publishers, subscribers, publishOnly, audioOnly, kbps, fps, keyint,
-                duration, ramp, prefix, json, plot, maxLoss, maxP99, maxFailures, pid, bind, perThread, maxPacket,
-                connectTimeout, List.copyOf(sweep), sweepStop, quiet, help);
+                duration, ramp, prefix, json, plot, maxLoss, maxP99, maxFailures, maxTesterLag, pid, bind, perThread, maxPacket,
+                connectTimeout, warmup, List.copyOf(sweep), sweepStop, quiet, help);
     }
 
     /** A copy with another number of publishers per room (sweeps). */
     public LoadTestOptions withPublishers(int n) {
         return new LoadTestOptions(server, rooms, n, subscribers, publishOnly, audioOnly, videoKbps, fps,
                 keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, roomPrefix, json, plot, maxLossPercent,
-                maxP99Millis, maxFailures, serverPid, bind, participantsPerThread, maxPacketSize,
-                connectTimeoutSeconds, List.of(), sweepStopLossPercent, quiet, help);
+                maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, maxPacketSize,
+                connectTimeoutSeconds, warmupSeconds, List.of(), sweepStopLossPercent, quiet, help);
     }
 
     /** The WebSocket URI of the server. */

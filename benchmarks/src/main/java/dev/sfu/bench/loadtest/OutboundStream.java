@@ -100,6 +100,11 @@ public abstract class OutboundStream {
         return bytesSent;
     }
 
+    /** Original packets given a probe sequence so far (retransmissions excluded). */
+    public long probesSent() {
+        return probeSequence;
+    }
+
     public long sendFailures() {
         return sendFailures;
     }

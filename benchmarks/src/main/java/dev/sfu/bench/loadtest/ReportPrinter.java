@@ -38,9 +38,11 @@ public final class ReportPrinter {
         }
         RunReport.Group t = r.total();
         out.println();
-        out.printf(Locale.ROOT, "Packets: %d sent, %d received, %d expected, %d lost, %d duplicate, %d reordered, "
+        out.printf(Locale.ROOT, "Packets: %d sent, %d received, %d expected, %d lost (of which %d sent but still not "
+                        + "received when the run ended), %d duplicate, %d reordered, "
                         + "%d retransmissions received, %d misrouted, %d not from this run.%n",
-                t.packetsSent(), t.packetsReceived(), t.expected(), t.lost(), t.duplicates(), t.reordered(),
+                t.packetsSent(), t.packetsReceived(), t.expected(), t.lost(), t.undeliveredAtEnd(), t.duplicates(),
+                t.reordered(),
                 t.retransmissionsReceived(), t.misrouted(), t.foreign());
         out.printf(Locale.ROOT, "Video: %d key frames sent, %d key frame requests (PLI/FIR), %d NACKed packets "
                 + "resent, %d NACKs too old.%n", t.keyframesSent(), t.keyframeRequests(), t.retransmissionsSent(),
@@ -58,9 +60,15 @@ public final class ReportPrinter {
                     s.microsPerForwardedPacket(), s.microsPerPacketIn());
         }
         RunReport.LoadTester lt = r.loadTester();
-        out.printf(Locale.ROOT, "Load tester: %.1f%% of one core, %d send threads, worst send lag %.1f ms, %d skips"
-                + ", transport drops %s.%n", lt.cpuPercent(), lt.sendThreads(), lt.maxSendLagMs(), lt.sendSkips(),
+        out.printf(Locale.ROOT, "Load tester: %.1f%% of one core, %d send threads, send lag p50 %.2f ms p99 %.2f ms "
+                        + "max %.1f ms, %d skips; own receive queue wait mean %.2f ms max %.1f ms (inside the latency "
+                        + "figures); transport drops %s.%n", lt.cpuPercent(), lt.sendThreads(), lt.sendLagP50Ms(),
+                lt.sendLagP99Ms(), lt.maxSendLagMs(), lt.sendSkips(), lt.receiveQueueMeanMs(), lt.receiveQueueMaxMs(),
                 lt.transportDrops());
+        if (lt.overloaded()) {
+            out.println();
+            out.println("*** " + Verdict.overloadMessage(lt, maxTesterLag(r)) + " ***");
+        }
         if (!r.failures().isEmpty()) {
             out.println();
             out.println("Failures " + r.failureCounts() + ":");
@@ -75,6 +83,11 @@ public final class ReportPrinter {
         } else {
             out.println("FAIL (exit " + r.verdict().exitCode() + "): " + String.join("; ", r.verdict().missed()));
         }
+    }
+
+    private static double maxTesterLag(RunReport r) {
+        Object v = r.config().get("maxTesterLagMs");
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     public static void writeJson(Object report, Path file) throws IOException {

@@ -92,6 +92,20 @@ public final class RunAggregator {
         return new Counters(po, bo, pi, bi, exp, lost);
     }
 
+    /** Probe sequences each stream of the run has sent, by stream id. */
+    private long[] probesSentByStream() {
+        long[] out = new long[2 * participants.size()];
+        for (SyntheticParticipant p : participants) {
+            for (OutboundStream s : outbound(p)) {
+                int id = s.info().streamId();
+                if (id >= 0 && id < out.length) {
+                    out[id] = s.probesSent();
+                }
+            }
+        }
+        return out;
+    }
+
     static List<OutboundStream> outbound(SyntheticParticipant p) {
         List<OutboundStream> out = new ArrayList<>(2);
         if (p.audio() != null) {
@@ -126,6 +140,8 @@ public final class RunAggregator {
         List<Double> firstMedia = new ArrayList<>();
         List<Double> connect = new ArrayList<>();
         Counters all = counters(room);
+        long[] probesSent = probesSentByStream();
+        long undelivered = 0;
         for (SyntheticParticipant p : participants) {
             if (room >= 0 && p.roomIndex() != room) {
                 continue;
@@ -153,6 +169,10 @@ public final class RunAggregator {
                 }
                 exp += s.expected();
                 lost += s.lost();
+                if (p.failure() == null && s.streamId() < probesSent.length && probesSent[s.streamId()] > 0) {
+                    // Sent after the highest sequence this receiver saw: still queued somewhere, or lost at the end.
+                    undelivered += Math.max(0, probesSent[s.streamId()] - 1 - s.highest());
+                }
                 dup += s.duplicates();
                 reord += s.reordered();
                 rtxIn += s.retransmitted();
@@ -177,7 +197,9 @@ public final class RunAggregator {
         double s = Math.max(seconds, 1e-9);
         return new RunReport.Group(name, n, pubs, connected, failed, all.packetsOut(), all.packetsIn(),
                 window.packetsOut() / s, window.packetsIn() / s, window.bytesOut() * 8 / s / 1e6,
-                window.bytesIn() * 8 / s / 1e6, exp, lost, exp == 0 ? 0 : 100.0 * lost / exp, dup, reord, rtxIn,
+                window.bytesIn() * 8 / s / 1e6, exp + undelivered, lost + undelivered,
+                exp + undelivered == 0 ? 0 : 100.0 * (lost + undelivered) / (exp + undelivered), undelivered, dup,
+                reord, rtxIn,
                 misrouted, foreign, lat, jitterCount == 0 ? 0 : jitterSum / jitterCount, jitterMax,
                 distribution(firstMedia), distribution(connect), keyframes, keyRequests, rtxOut, nacksMissed);
     }

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Everything a run measured; written as JSON by {@code --json} and printed as tables.
  * Times are milliseconds; rates, latency and CPU over the measured window (from when every
- * participant connected or failed, plus a settling second, for {@code --duration}); loss over
+ * participant connected or failed, plus a settling second and {@code --warmup}, for {@code --duration}); loss over
  * the whole run (it counts from each stream's first packet). {@code rampSeconds} is the time
  * from the first join to the start of the window.
  */
@@ -19,7 +19,8 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
     public record Group(String name, int participants, int publishers, int connected, int failed,
                         long packetsSent, long packetsReceived, double packetsSentPerSecond,
                         double packetsReceivedPerSecond, double mbpsSent, double mbpsReceived,
-                        long expected, long lost, double lossPercent, long duplicates, long reordered,
+                        long expected, long lost, double lossPercent, long undeliveredAtEnd, long duplicates,
+                        long reordered,
                         long retransmissionsReceived, long misrouted, long foreign,
                         Latency latency, double jitterMeanMs, double jitterMaxMs,
                         Distribution joinToFirstMediaMs, Distribution connectMs,
@@ -48,15 +49,29 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                          double microsPerPacketIn) {
     }
 
-    /** The load tester's own cost: if its senders lag, the run measured the tester, not the server. */
-    public record LoadTester(double cpuPercent, int sendThreads, double maxSendLagMs, long sendSkips,
-                             Map<String, Long> transportDrops) {
+    /**
+     * The load tester's own cost and delays: if its senders lag or its own receive queues hold
+     * packets, the run measured the tester, not the server.
+     *
+     * @param sendLagP50Ms        send lag (actual start of a due send minus its due time), median
+     * @param sendLagP99Ms        send lag, 99th percentile
+     * @param receiveQueueMeanMs  mean time a received datagram waited in the tester's own
+     *                            transport ingress queue before it was decrypted and measured
+     *                            (included in the latency figures)
+     * @param receiveQueueMaxMs   the longest such wait
+     * @param overloaded          the tester could not keep its schedule or its receive queues: the
+     *                            run is invalid (exit 7)
+     */
+    public record LoadTester(double cpuPercent, int sendThreads, double sendLagP50Ms, double sendLagP99Ms,
+                             double maxSendLagMs, long sendSkips, double receiveQueueMeanMs,
+                             double receiveQueueMaxMs, boolean overloaded, Map<String, Long> transportDrops) {
     }
 
     /** One progress line. */
     public record Sample(double t, int connected, int failed, double packetsOutPerSecond, double packetsInPerSecond,
                          double mbpsIn, double mbpsOut, double lossPercent, double p50Ms, double p99Ms,
-                         double serverCpuPercent) {
+                         double serverCpuPercent, double sendLagP99Ms, double receiveQueueMeanMs,
+                         double receiveQueueMaxMs) {
     }
 
     /** The pass criteria and the exit code. */

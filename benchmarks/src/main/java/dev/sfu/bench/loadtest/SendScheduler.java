@@ -2,6 +2,8 @@ package dev.sfu.bench.loadtest;
 
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.srtp.SrtpSession;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
@@ -12,13 +14,19 @@ import java.util.concurrent.locks.LockSupport;
  * every {@link #TICK_NANOS}. One scratch buffer (with SRTP tail room) serves every packet this
  * thread builds, so steady-state sending allocates nothing.
  *
- * <p>When the thread falls behind by more than {@link #MAX_LAG_NANOS} (an overloaded machine),
- * a stream skips ahead instead of bursting to catch up; such skips are counted, as is the worst
- * lag seen, because they mean the load tester, not the server, limited the run.
+ * <p>Every due send records its lag (the time it actually started minus the time it was due)
+ * in microseconds, so a run can tell whether the tester kept its own schedule. When the thread
+ * falls behind by more than {@link #MAX_LAG_NANOS} (an overloaded machine), a stream skips
+ * ahead instead of bursting to catch up; such skips are counted, as is the worst lag seen,
+ * because they mean the load tester, not the server, limited the run. Lag never enters the
+ * latency figures: each packet's {@link ProbeTrailer} is stamped when it is actually built and
+ * encrypted for sending, not when it was due.
  */
 public final class SendScheduler implements AutoCloseable {
     static final long TICK_NANOS = 2_000_000L;
     static final long MAX_LAG_NANOS = 200_000_000L;
+    /** Lags above this (µs) are recorded as this. */
+    public static final long MAX_RECORDED_LAG_MICROS = 60_000_000L;
     private static final OutboundStream[] NONE = new OutboundStream[0];
 
     private final Thread thread;
@@ -27,6 +35,7 @@ public final class SendScheduler implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long maxLagNanos;
     private volatile long skips;
+    private final Recorder lag = new Recorder(MAX_RECORDED_LAG_MICROS, 3);
 
     public SendScheduler(String name) {
         thread = new Thread(this::run, name);
@@ -61,6 +70,11 @@ public final class SendScheduler implements AutoCloseable {
         skips = 0;
     }
 
+    /** The lags (µs) recorded since the previous call; allocates, call about once per second. */
+    public Histogram lagInterval() {
+        return lag.getIntervalHistogram();
+    }
+
     /** The worst time a stream was sent after it was due. */
     public long maxLagNanos() {
         return maxLagNanos;
@@ -83,15 +97,18 @@ public final class SendScheduler implements AutoCloseable {
                     s.service(now, scratch);
                     long due = s.nextDueNanos();
                     if (due <= now) {
-                        long lag = now - due;
-                        if (lag > maxLagNanos) {
-                            maxLagNanos = lag;
+                        // A fresh clock: streams served earlier in this pass delayed this one.
+                        long at = System.nanoTime();
+                        long late = at - due;
+                        if (late > maxLagNanos) {
+                            maxLagNanos = late;
                         }
-                        if (lag > MAX_LAG_NANOS) {
+                        lag.recordValue(Math.min(MAX_RECORDED_LAG_MICROS, late / 1000));
+                        if (late > MAX_LAG_NANOS) {
                             skips++;
-                            s.nextDue = now;
+                            s.nextDue = at;
                         }
-                        s.onDue(now, scratch);
+                        s.onDue(at, scratch);
                     }
                     next = Math.min(next, s.nextDueNanos());
                 } catch (RuntimeException e) {

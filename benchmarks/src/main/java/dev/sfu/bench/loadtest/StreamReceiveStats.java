@@ -151,6 +151,11 @@ public final class StreamReceiveStats {
         return expected;
     }
 
+    /** The highest probe sequence received (meaningless before the first packet). */
+    public long highest() {
+        return first + expected - 1;
+    }
+
     /** Expected minus received, never negative. */
     public long lost() {
         return Math.max(0, expected - distinct);

@@ -507,6 +507,29 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         return rtcpFeedback;
     }
 
+    /** Datagrams this participant's transport took from its ingress queue so far (0 before it exists). */
+    public long receiveQueuePackets() {
+        IceDtlsTransport t = transport;
+        return t == null ? 0 : t.ingressPackets();
+    }
+
+    /** Total time those datagrams waited in this tester's own ingress queue, in nanoseconds. */
+    public long receiveQueueWaitNanos() {
+        IceDtlsTransport t = transport;
+        return t == null ? 0 : t.ingressWaitTotalNanos();
+    }
+
+    /** The longest wait in this tester's own ingress queue since the previous call, in nanoseconds. */
+    public long takeReceiveQueueMaxNanos() {
+        IceDtlsTransport t = transport;
+        if (t == null) {
+            return 0;
+        }
+        long max = t.ingressWaitMaxNanos();
+        t.resetIngressWaitMax();
+        return max;
+    }
+
     /** Drops counted by the transport so far (send and receive), by reason. */
     public Map<String, Long> transportDrops() {
         IceDtlsTransport t = transport;

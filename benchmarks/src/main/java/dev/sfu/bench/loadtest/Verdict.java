@@ -13,12 +13,24 @@ public final class Verdict {
     public static final int LOSS = 4;
     public static final int LATENCY = 5;
     public static final int FAILURES = 6;
+    /** The load tester could not keep its own schedule or receive queues: the figures are not about the server. */
+    public static final int TESTER_OVERLOADED = 7;
 
     private Verdict() {
     }
 
-    /** Checks the total against the options; the lowest code of the missed criteria wins. */
+    /** {@link #evaluate(LoadTestOptions, RunReport.Group, int, RunReport.LoadTester)} without tester readings. */
     public static RunReport.Verdict evaluate(LoadTestOptions o, RunReport.Group total, int failures) {
+        return evaluate(o, total, failures, null);
+    }
+
+    /**
+     * Checks the total against the options; the lowest code of the missed criteria wins, except
+     * that an overloaded tester ({@link #TESTER_OVERLOADED}) overrides loss, latency and failure
+     * codes: those figures then describe the tester, not the server.
+     */
+    public static RunReport.Verdict evaluate(LoadTestOptions o, RunReport.Group total, int failures,
+                                             RunReport.LoadTester tester) {
         List<String> missed = new ArrayList<>();
         int code = OK;
         if (total.connected() == 0 || total.packetsReceived() == 0) {
@@ -39,6 +51,22 @@ public final class Verdict {
             missed.add(failures + " participant failure(s) > --max-failures " + o.maxFailures());
             code = code == OK ? FAILURES : code;
         }
+        if (tester != null && tester.overloaded() && code != NOTHING_MEASURED) {
+            missed.add(0, overloadMessage(tester, o.maxTesterLagMillis()));
+            code = TESTER_OVERLOADED;
+        }
         return new RunReport.Verdict(code, missed);
+    }
+
+    /** True when the tester's send lag p99 or its own mean receive-queue wait is above {@code limitMs}. */
+    public static boolean overloaded(double sendLagP99Ms, double receiveQueueMeanMs, double limitMs) {
+        return sendLagP99Ms > limitMs || receiveQueueMeanMs > limitMs;
+    }
+
+    /** The sentence printed for an invalid run. */
+    public static String overloadMessage(RunReport.LoadTester t, double limitMs) {
+        return String.format(Locale.ROOT, "load tester overloaded: sender lag p99 %.1f ms, own receive queue mean "
+                + "%.1f ms (max %.1f ms), limit %.0f ms (--max-tester-lag-ms); results are not about the server",
+                t.sendLagP99Ms(), t.receiveQueueMeanMs(), t.receiveQueueMaxMs(), limitMs);
     }
 }

@@ -28,9 +28,19 @@ class LoadTestOptionsTest {
         assertEquals(500, o.videoKbps());
         assertEquals(30, o.fps());
         assertEquals(30.0, o.durationSeconds());
+        assertEquals(5.0, o.warmupSeconds());
+        assertEquals(20.0, o.maxTesterLagMillis());
         assertNull(o.maxLossPercent());
         assertNull(o.json());
         assertFalse(o.help());
+    }
+
+    @Test
+    void warmupAndTesterLagLimitAreRead() throws Exception {
+        LoadTestOptions o = LoadTestOptions.parse("--warmup", "12", "--max-tester-lag-ms=7.5");
+        assertEquals(12.0, o.warmupSeconds());
+        assertEquals(7.5, o.maxTesterLagMillis());
+        assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--warmup", "-1"));
     }
 
     @Test

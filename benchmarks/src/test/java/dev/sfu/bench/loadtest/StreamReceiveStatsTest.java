@@ -23,6 +23,18 @@ class StreamReceiveStatsTest {
     }
 
     @Test
+    void highestIsTheLastSequenceReceivedSoTheTailStillQueuedCanBeCounted() {
+        StreamReceiveStats s = new StreamReceiveStats(1, 5);
+        for (int i = 100; i < 150; i++) {
+            s.onPacket(i, 1_000_000, false, 100);
+        }
+        s.onPacket(120, 1_000_000, false, 100);
+        assertEquals(149, s.highest());
+        // A sender that gave out sequences 0..199 leaves 50 sent after the highest one received.
+        assertEquals(50, 200 - 1 - s.highest());
+    }
+
+    @Test
     void gapsCountAsLostUntilTheyArrive() {
         StreamReceiveStats s = new StreamReceiveStats(1, 5);
         for (int i = 0; i < 50; i++) {

@@ -12,7 +12,7 @@ class VerdictTest {
     private static RunReport.Group total(int connected, long received, double lossPercent, double p99) {
         RunReport.Distribution d = new RunReport.Distribution(0, 0, 0, 0);
         return new RunReport.Group("total", 2, 2, connected, 0, 100, received, 0, 0, 0, 0, 1000,
-                (long) (lossPercent * 10), lossPercent, 0, 0, 0, 0, 0,
+                (long) (lossPercent * 10), lossPercent, 0, 0, 0, 0, 0, 0,
                 new RunReport.Latency(received, 1, 2, p99, p99, 1), 0.1, 0.2, d, d, 0, 0, 0, 0);
     }
 
@@ -50,6 +50,35 @@ class VerdictTest {
         RunReport.Verdict v = Verdict.evaluate(options("--max-loss", "0"), total(0, 0, 5, 0), 2);
         assertEquals(Verdict.NOTHING_MEASURED, v.exitCode());
         assertEquals(3, v.missed().size(), "every missed criterion is listed");
+    }
+
+    private static RunReport.LoadTester tester(double sendLagP99, double receiveQueueMean, double limit) {
+        return new RunReport.LoadTester(150, 2, 1, sendLagP99, sendLagP99, 0, receiveQueueMean, receiveQueueMean,
+                Verdict.overloaded(sendLagP99, receiveQueueMean, limit), java.util.Map.of());
+    }
+
+    @Test
+    void senderLagAboveLimitIsAnInvalidRunSevenOverridingLatency() throws Exception {
+        RunReport.Verdict v = Verdict.evaluate(options("--max-p99-ms", "20", "--max-tester-lag-ms", "20"),
+                total(2, 100, 0, 7900), 0, tester(45, 0.5, 20));
+        assertEquals(Verdict.TESTER_OVERLOADED, v.exitCode());
+        assertTrue(v.missed().get(0).startsWith("load tester overloaded: sender lag p99 45.0 ms"), v.missed().get(0));
+        assertTrue(v.missed().get(0).endsWith("results are not about the server"));
+        assertTrue(v.missed().get(1).contains("p99 latency"), "the latency miss is still listed");
+    }
+
+    @Test
+    void ownReceiveQueueWaitAboveLimitIsAnInvalidRun() throws Exception {
+        assertEquals(Verdict.TESTER_OVERLOADED,
+                Verdict.evaluate(options(), total(2, 100, 0, 10), 0, tester(1, 35, 20)).exitCode());
+    }
+
+    @Test
+    void aTesterWithinItsLimitLeavesTheVerdictAlone() throws Exception {
+        assertEquals(Verdict.LATENCY, Verdict.evaluate(options("--max-p99-ms", "20"), total(2, 100, 0, 25), 0,
+                tester(19.9, 19.9, 20)).exitCode());
+        assertEquals(Verdict.NOTHING_MEASURED,
+                Verdict.evaluate(options(), total(0, 0, 0, 0), 0, tester(500, 500, 20)).exitCode());
     }
 
     @Test

@@ -8,11 +8,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * A bounded lock-free multi-producer multi-consumer queue over a fixed array (the sequence
  * scheme of D. Vyukov's bounded MPMC queue). {@link #offer} and {@link #poll} allocate nothing;
  * a full queue refuses the element so that the caller can drop the oldest and count it.
+ * Each element may carry a {@code long} stamp (the time it was queued), so the consumer can
+ * measure how long it waited and refuse what waited too long.
  */
 final class BoundedRing<T> {
     private final int mask;
     private final AtomicReferenceArray<T> items;
     private final AtomicLongArray sequences;
+    /** Written before, and read after, the slot's sequence: the volatile accesses order them. */
+    private final long[] stamps;
     private final AtomicLong head = new AtomicLong();
     private final AtomicLong tail = new AtomicLong();
 
@@ -21,6 +25,7 @@ final class BoundedRing<T> {
         mask = capacity - 1;
         items = new AtomicReferenceArray<>(capacity);
         sequences = new AtomicLongArray(capacity);
+        stamps = new long[capacity];
         for (int i = 0; i < capacity; i++) {
             sequences.set(i, i);
         }
@@ -32,6 +37,11 @@ final class BoundedRing<T> {
 
     /** Adds at the tail; false when full. */
     boolean offer(T item) {
+        return offer(item, 0L);
+    }
+
+    /** Adds at the tail with a stamp (for example {@code System.nanoTime()}); false when full. */
+    boolean offer(T item, long stamp) {
         while (true) {
             long t = tail.get();
             int slot = (int) (t & mask);
@@ -40,6 +50,7 @@ final class BoundedRing<T> {
             if (diff == 0) {
                 if (tail.compareAndSet(t, t + 1)) {
                     items.lazySet(slot, item);
+                    stamps[slot] = stamp;
                     sequences.set(slot, t + 1);
                     return true;
                 }
@@ -51,6 +62,11 @@ final class BoundedRing<T> {
 
     /** Takes from the head; null when empty. */
     T poll() {
+        return poll(null);
+    }
+
+    /** Takes from the head and writes its stamp to {@code stampOut[0]} (when not null); null when empty. */
+    T poll(long[] stampOut) {
         while (true) {
             long h = head.get();
             int slot = (int) (h & mask);
@@ -59,6 +75,9 @@ final class BoundedRing<T> {
             if (diff == 0) {
                 if (head.compareAndSet(h, h + 1)) {
                     T item = items.get(slot);
+                    if (stampOut != null) {
+                        stampOut[0] = stamps[slot];
+                    }
                     items.lazySet(slot, null);
                     sequences.set(slot, h + mask + 1);
                     return item;
@@ -67,6 +86,11 @@ final class BoundedRing<T> {
                 return null;
             }
         }
+    }
+
+    /** Elements queued now (a snapshot; exact only when no thread is offering or polling). */
+    int size() {
+        return (int) Math.max(0, Math.min(mask + 1, tail.get() - head.get()));
     }
 
     boolean isEmpty() {

@@ -8,6 +8,8 @@ public enum DropReason {
     UNVALIDATED_SOURCE,
     /** The bounded ingress queue (or the DTLS record queue) was full; the oldest packet went. */
     QUEUE_FULL,
+    /** RTP that waited in the ingress queue longer than a receiver can use (an overloaded host). */
+    STALE,
     /** SRTP/SRTCP authentication failed (forged or damaged). */
     SRTP_AUTH_FAILED,
     /** SRTP/SRTCP replay protection refused the packet (RFC 3711 section 3.3.2). */

@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class IceDtlsTransport implements MediaTransport {
     private static final Logger LOG = LoggerFactory.getLogger(IceDtlsTransport.class);
+    /**
+     * RTP that waited longer than this in the ingress queue is dropped and counted
+     * {@link DropReason#STALE}: the queue is bounded in time as well as in packets (1,024
+     * packets are 9 s of a 500 kbps publisher, a delay no receiver wants).
+     */
+    static final long MAX_INGRESS_AGE_NANOS = 250_000_000L;
     /** SRTP packets kept while the local handshake thread finishes after the peer already sends. */
     private static final int EARLY_MEDIA_LIMIT = 16;
 
@@ -228,6 +234,31 @@ public final class IceDtlsTransport implements MediaTransport {
     /** The drop counters of this transport. */
     public DropCounters drops() {
         return drops;
+    }
+
+    /** Datagrams taken from the ingress queue so far (media, DTLS and stale ones). */
+    public long ingressPackets() {
+        return lane.packetsTaken();
+    }
+
+    /** Total time those datagrams waited in the ingress queue, in nanoseconds. */
+    public long ingressWaitTotalNanos() {
+        return lane.waitTotalNanos();
+    }
+
+    /** The longest wait in the ingress queue since the last {@link #resetIngressWaitMax()}, in nanoseconds. */
+    public long ingressWaitMaxNanos() {
+        return lane.waitMaxNanos();
+    }
+
+    /** Starts a new maximum (approximate when the serial task records a wait at the same time). */
+    public void resetIngressWaitMax() {
+        lane.resetWaitMax();
+    }
+
+    /** Datagrams waiting in the ingress queue now. */
+    public int ingressBacklog() {
+        return lane.backlog();
     }
 
     /** The negotiated SRTP profile, or null before DTLS completed. */

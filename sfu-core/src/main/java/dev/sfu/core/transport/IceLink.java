@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -75,19 +74,22 @@ final class IceLink implements IceChannel {
     private final Component component;
     private final Events events;
     private final Thread reader;
+    /** The client role's host socket, read by {@link #reader}; null on the server. */
+    private final java.net.DatagramSocket clientSocket;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile CandidatePair selected;
 
-    private IceLink(Agent agent, IceMediaStream stream, Component component, Events events, boolean pullReader,
-                    String id) {
+    private IceLink(Agent agent, IceMediaStream stream, Component component, Events events,
+                    java.net.DatagramSocket clientSocket, String id) {
         this.agent = agent;
         this.stream = stream;
         this.component = component;
         this.events = events;
         stream.addPairChangeListener(this::pairChanged);
         agent.addStateChangeListener(this::stateChanged);
-        if (pullReader) {
+        this.clientSocket = clientSocket;
+        if (clientSocket != null) {
             reader = new Thread(this::readLoop, "ice-client-reader-" + id);
             reader.setDaemon(true);
             reader.start();
@@ -111,19 +113,27 @@ final class IceLink implements IceChannel {
         // ALL_SUCCEEDED: after ICE completes ice4j still answers checks on every valid pair, not
         // only its selected one, so a browser that switches pairs keeps its consent.
         Component component = agent.createComponent(stream, KeepAliveStrategy.ALL_SUCCEEDED, false);
-        return new IceLink(agent, stream, component, events, false, id);
+        return new IceLink(agent, stream, component, events, null, id);
     }
 
-    /** The client role: ICE controlling, one host candidate on an ephemeral port of {@code local}. */
+    /**
+     * The client role: ICE controlling, one host candidate on an ephemeral port of {@code local}.
+     * Its reader thread reads that candidate's socket directly: ice4j's merging component socket
+     * would add a thread and a copy per datagram (and was most of the load tester's receive
+     * CPU). STUN still reaches the agent: the multiplexing socket hands STUN datagrams to the
+     * STUN stack's filtered socket, and the transport checks every other datagram's source
+     * against the ICE-validated addresses.
+     */
     static IceLink client(String id, InetAddress local, Events events) throws IOException {
         Agent agent = new Agent();
         agent.setControlling(true);
         agent.setUseDynamicPorts(false);
         agent.setPerformConsentFreshness(true);
-        agent.addCandidateHarvester(new EphemeralHostHarvester(local));
+        EphemeralHostHarvester harvester = new EphemeralHostHarvester(local);
+        agent.addCandidateHarvester(harvester);
         IceMediaStream stream = agent.createMediaStream("media");
-        Component component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
-        return new IceLink(agent, stream, component, events, true, id);
+        Component component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
+        return new IceLink(agent, stream, component, events, harvester.socket, id);
     }
 
     @Override
@@ -286,14 +296,23 @@ final class IceLink implements IceChannel {
         }
     }
 
-    /** The client's receive loop over the component socket (which passes only authorised sources). */
+    /**
+     * The client's receive loop over its host socket. Non-STUN datagrams from any source come
+     * out here; the transport drops those whose source ICE has not validated.
+     */
     private void readLoop() {
+        java.net.DatagramSocket socket = clientSocket;
+        if (socket == null) {
+            LOG.warn("client link has no host socket; nothing will be received");
+            return;
+        }
         DatagramPacket packet = new DatagramPacket(new byte[1], 1);
+        InetSocketAddress from = null;
         while (!closed) {
             Buffer b = PacketPool.acquire(PacketPool.BUFFER_SIZE);
             packet.setData(b.getBuffer(), 0, b.getBuffer().length);
             try {
-                component.getSocket().receive(packet);
+                socket.receive(packet);
             } catch (IOException | RuntimeException e) {
                 PacketPool.release(b);
                 if (!closed) {
@@ -301,7 +320,10 @@ final class IceLink implements IceChannel {
                 }
                 return;
             }
-            SocketAddress from = packet.getSocketAddress();
+            // DatagramPacket.getSocketAddress() allocates; one peer sends nearly everything.
+            if (from == null || packet.getPort() != from.getPort() || !packet.getAddress().equals(from.getAddress())) {
+                from = new InetSocketAddress(packet.getAddress(), packet.getPort());
+            }
             b.setOffset(packet.getOffset());
             b.setLength(packet.getLength());
             b.setRemoteAddress(from);
@@ -316,6 +338,8 @@ final class IceLink implements IceChannel {
     private static final class EphemeralHostHarvester implements CandidateHarvester {
         private final InetAddress local;
         private final HarvestStatistics statistics = new HarvestStatistics();
+        /** The socket of the last harvest (one component per client link). */
+        private volatile MultiplexingDatagramSocket socket;
 
         EphemeralHostHarvester(InetAddress local) {
             this.local = local;
@@ -326,6 +350,7 @@ final class IceLink implements IceChannel {
             try {
                 MultiplexingDatagramSocket socket = new MultiplexingDatagramSocket(0, local);
                 socket.setReceiveBufferSize(1 << 20);
+                this.socket = socket;
                 HostCandidate candidate = new HostCandidate(new IceUdpSocketWrapper(socket), component, Transport.UDP);
                 component.addLocalCandidate(candidate);
                 candidate.getStunStack().addSocket(candidate.getStunSocket(null));

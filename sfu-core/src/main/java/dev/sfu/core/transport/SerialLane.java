@@ -1,5 +1,7 @@
 package dev.sfu.core.transport;
 
+import dev.sfu.rtp.PacketDemux;
+import dev.sfu.rtp.PacketKind;
 import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * lock-free ring (full: the oldest is dropped and counted as {@link DropReason#QUEUE_FULL}),
  * control events in an unbounded queue; one task at a time runs control events first, then up
  * to a batch of packets, then yields the thread. Everything it runs has a single writer.
+ *
+ * <p>The ring is bounded in time as well: RTP that waited longer than
+ * {@link IceDtlsTransport#MAX_INGRESS_AGE_NANOS} is dropped as {@link DropReason#STALE} (1,024
+ * packets are 9 s of a 500 kbps publisher, a delay no receiver wants), and every wait is measured.
  */
 final class SerialLane {
     private static final Logger LOG = LoggerFactory.getLogger(SerialLane.class);
@@ -33,6 +39,12 @@ final class SerialLane {
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    /** Serial-task owned: the stamp of the packet just taken from {@link #packets}. */
+    private final long[] queuedAt = new long[1];
+    /** Written by the serial task only; read by monitoring (the load tester, metrics). */
+    private volatile long packetsTaken;
+    private volatile long waitTotalNanos;
+    private volatile long waitMaxNanos;
 
     SerialLane(String id, int capacity, ExecutorService pool, DropCounters drops, PacketHandler handler) {
         this.id = id;
@@ -44,13 +56,14 @@ final class SerialLane {
 
     /** Queues a received datagram; this lane owns {@code b} from here on. */
     void offer(Buffer b) {
-        if (!packets.offer(b)) {
+        long now = System.nanoTime();
+        if (!packets.offer(b, now)) {
             Buffer oldest = packets.poll();
             if (oldest != null) {
                 PacketPool.release(oldest);
                 drops.increment(DropReason.QUEUE_FULL);
             }
-            if (!packets.offer(b)) {
+            if (!packets.offer(b, now)) {
                 PacketPool.release(b);
                 drops.increment(DropReason.QUEUE_FULL);
                 return;
@@ -93,11 +106,15 @@ final class SerialLane {
                     runSafely(r);
                     continue;
                 }
-                Buffer b = packets.poll();
+                Buffer b = packets.poll(queuedAt);
                 if (b == null) {
                     break;
                 }
                 try {
+                    if (isStale(b, System.nanoTime() - queuedAt[0])) {
+                        drops.increment(DropReason.STALE);
+                        continue;
+                    }
                     handler.handle(b.getBuffer(), b.getOffset(), b.getLength(), b.getRemoteAddress());
                 } catch (RuntimeException e) {
                     drops.increment(DropReason.MALFORMED);
@@ -112,6 +129,45 @@ final class SerialLane {
                 schedule();
             }
         }
+    }
+
+    /**
+     * Records how long a packet waited, and tells whether it is RTP that waited longer than
+     * {@link IceDtlsTransport#MAX_INGRESS_AGE_NANOS}: such a packet is late for any receiver,
+     * and forwarding it would only delay the fresh packets queued behind it. DTLS and RTCP are
+     * never stale: the handshake retransmits on its own clock, and feedback (NACK, PLI, reports)
+     * is small and still useful late.
+     */
+    private boolean isStale(Buffer b, long waitedNanos) {
+        packetsTaken++;
+        waitTotalNanos += waitedNanos;
+        if (waitedNanos > waitMaxNanos) {
+            waitMaxNanos = waitedNanos;
+        }
+        if (waitedNanos <= IceDtlsTransport.MAX_INGRESS_AGE_NANOS) {
+            return false;
+        }
+        return PacketDemux.classify(b.getBuffer(), b.getOffset(), b.getLength()) == PacketKind.RTP;
+    }
+
+    long packetsTaken() {
+        return packetsTaken;
+    }
+
+    long waitTotalNanos() {
+        return waitTotalNanos;
+    }
+
+    long waitMaxNanos() {
+        return waitMaxNanos;
+    }
+
+    void resetWaitMax() {
+        waitMaxNanos = 0;
+    }
+
+    int backlog() {
+        return packets.size();
     }
 
     private synchronized void drainAfterShutdown() {

@@ -1,5 +1,6 @@
 package dev.sfu.core.transport;
 
+import dev.sfu.rtp.srtp.SrtpSession;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The threads and identity shared by all transports of one {@link TransportServer} or
  * {@link TransportClient}: a pool sized to the cores that runs each transport's serial ingress
  * task, a timer for consent and handshake deadlines, and a cached pool for the blocking bctls
- * handshakes (one thread per handshake in flight; idle threads end after 30 s).
+ * handshakes (one thread per handshake in flight; idle threads end after 30 s). Creating one
+ * also warms SRTP up ({@link SrtpSession#warmUp()}).
  */
 final class TransportRuntime {
     final TransportConfig config;
@@ -24,6 +26,10 @@ final class TransportRuntime {
     final ExecutorService handshakePool;
 
     TransportRuntime(TransportConfig config, DtlsIdentity identity, String name) {
+        // jitsi-srtp loads its crypto provider and native library on the first context (seconds
+        // on a small machine); paid here, at start, instead of by the first call's media, which
+        // would otherwise wait in the ingress queues (and be dropped as STALE).
+        SrtpSession.warmUp();
         this.config = config;
         this.identity = identity;
         int cores = Runtime.getRuntime().availableProcessors();

@@ -28,6 +28,24 @@ class BoundedRingTest {
     }
 
     @Test
+    void eachElementKeepsItsStampAndSizeCountsTheQueued() {
+        BoundedRing<String> r = new BoundedRing<>(4);
+        assertTrue(r.offer("a", 11));
+        assertTrue(r.offer("b", 22));
+        assertTrue(r.offer("c"));
+        assertEquals(3, r.size());
+        long[] stamp = new long[1];
+        assertEquals("a", r.poll(stamp));
+        assertEquals(11, stamp[0]);
+        assertEquals("b", r.poll(stamp));
+        assertEquals(22, stamp[0]);
+        assertEquals("c", r.poll(stamp));
+        assertEquals(0, stamp[0], "offer without a stamp stores 0");
+        assertNull(r.poll(stamp));
+        assertEquals(0, r.size());
+    }
+
+    @Test
     void concurrentProducersAndOneConsumerLoseNothing() throws Exception {
         BoundedRing<Long> r = new BoundedRing<>(1024);
         int perProducer = 20_000;

@@ -24,9 +24,23 @@ final class RecordingListener implements TransportListener {
         connected.countDown();
     }
 
+    /** When set, the next onRtp counts this latch down and then blocks the serial task this long. */
+    volatile long stallNextRtpMillis;
+    final CountDownLatch stalling = new CountDownLatch(1);
+
     @Override
     public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
         rtp.add(Arrays.copyOfRange(buf, off, off + len));
+        long stall = stallNextRtpMillis;
+        if (stall > 0) {
+            stallNextRtpMillis = 0;
+            stalling.countDown();
+            try {
+                Thread.sleep(stall);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
