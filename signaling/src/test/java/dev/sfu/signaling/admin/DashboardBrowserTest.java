@@ -87,7 +87,7 @@ class DashboardBrowserTest {
                         + "'#participants tbody tr[data-participant=\"bob\"] td:nth-child(2)').textContent;"));
                 // Let the charts gather a few more seconds before the picture.
                 Waits.sleep(Duration.ofSeconds(6));
-                b.screenshot(Path.of("..", "docs", "images", "dashboard.png"));
+                b.screenshot(BrowserSession.docsScreenshot("dashboard.png"));
             }
         }
     }

@@ -237,6 +237,17 @@ public final class BrowserSession implements AutoCloseable {
     }
 
     /** Saves a PNG of the viewport. */
+    /**
+     * Where a documentation screenshot goes: {@code docs/images/NAME} when the build runs with
+     * {@code -Dsfu.updateScreenshots=true}, else {@code target/screenshots/NAME}, so an ordinary
+     * test run leaves the committed pictures alone.
+     */
+    public static Path docsScreenshot(String name) {
+        return Boolean.getBoolean("sfu.updateScreenshots")
+                ? Path.of("..", "docs", "images", name)
+                : Path.of("target", "screenshots", name);
+    }
+
     public void screenshot(Path png) {
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());

@@ -259,10 +259,10 @@ class PageFakeSignalingTest {
             b.asyncJs("window.__fakeSfu.publish('p-ada', 'Ada Lovelace').then(arguments[arguments.length - 1])");
             Waits.until(T, "Ada's video", () -> b.stats().framesDecoded("p-ada"), n -> n > 10);
             b.click("#mute");
-            b.screenshot(Path.of("..", "docs", "images", "call-page-in-call.png"));
+            b.screenshot(BrowserSession.docsScreenshot("call-page-in-call.png"));
             b.driver().manage().window().setSize(new Dimension(390, 844));
             Waits.sleep(Duration.ofMillis(500));
-            b.screenshot(Path.of("..", "docs", "images", "call-page-phone.png"));
+            b.screenshot(BrowserSession.docsScreenshot("call-page-phone.png"));
         }
     }
 }

@@ -41,7 +41,7 @@ class PageLandingTest {
             assertFalse(b.element("#call").isDisplayed(), "the call view is hidden before joining");
             assertEquals("", b.element("#room").getAttribute("value"));
             assertEquals("idle", b.state("phase"));
-            b.screenshot(Path.of("..", "docs", "images", "call-page-landing.png"));
+            b.screenshot(BrowserSession.docsScreenshot("call-page-landing.png"));
         }
     }
 
