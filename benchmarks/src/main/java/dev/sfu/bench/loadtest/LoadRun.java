@@ -30,6 +30,8 @@ public final class LoadRun {
 
     private final LoadTestOptions o;
     private final PrintStream out;
+    /** The running participants' counters, published once they exist (read by other threads). */
+    private volatile RunAggregator live;
 
     public LoadRun(LoadTestOptions options, PrintStream out) {
         this.o = options;
@@ -61,6 +63,7 @@ public final class LoadRun {
             }
         }
         RunAggregator agg = new RunAggregator(ps, o.rooms());
+        live = agg;
         ServerCpuProbe cpu = new ServerCpuProbe(o.serverPid(), http, o.server());
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -178,6 +181,16 @@ public final class LoadRun {
         }
         transports.close();
         return report;
+    }
+
+    /**
+     * RTP bytes (header and payload, before SRTP) sent so far by every participant of this run,
+     * retransmissions included; 0 before {@link #run()} has created them. Safe to call from any
+     * thread while the run goes on: sampled once a second, it is the current send rate.
+     */
+    public long bytesSent() {
+        RunAggregator a = live;
+        return a == null ? 0 : a.counters(-1).bytesOut();
     }
 
     private static boolean allFailed(List<SyntheticParticipant> ps) {
