@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per-SSRC contexts (rollover counter, replay window, session keys derived per RFC 3711 section
  * 4.3) are made on the first packet of an SSRC and kept until {@link #close()}, up to
- * {@link #DEFAULT_MAX_SSRCS} per direction and kind; after warm-up the methods allocate nothing of
- * their own. On receive, a context made for a new SSRC is kept only if that packet authenticates,
+ * {@link #DEFAULT_MAX_SSRCS} per direction and kind. After warm-up the methods allocate nothing on
+ * jitsi-srtp's native OpenSSL crypto (the default): {@link AllocationFreeJitsiCrypto} replaces the
+ * parts of each context that allocated per packet. On receive, a context made for a new SSRC is kept only if that packet authenticates,
  * so forged packets cannot fill the table. A packet that fails authentication or the replay check
  * leaves the context as it was; its bytes may have been partly transformed in place (GCM providers
  * may write plaintext before checking the tag), so the caller drops it.
@@ -64,6 +65,11 @@ public final class SrtpSession implements AutoCloseable {
     private final Side<SrtpCryptoContext> rtpRx;
     private final Side<SrtcpCryptoContext> rtcpTx;
     private final Side<SrtcpCryptoContext> rtcpRx;
+    /** HMAC session keys (RFC 3711 section 4.3) for the allocation-free MAC; null for GCM. */
+    private final byte[] txRtpAuthKey;
+    private final byte[] rxRtpAuthKey;
+    private final byte[] txRtcpAuthKey;
+    private final byte[] rxRtcpAuthKey;
     private volatile boolean closed;
 
     /** One operation's state: its adapter over the caller's bytes and its contexts by SSRC. */
@@ -91,6 +97,27 @@ public final class SrtpSession implements AutoCloseable {
         this.rtpRx = new Side<>(maxSsrcs);
         this.rtcpTx = new Side<>(maxSsrcs);
         this.rtcpRx = new Side<>(maxSsrcs);
+        if (profile == SrtpProfile.AES_CM_128_HMAC_SHA1_80) {
+            txRtpAuthKey = authKey(txKey, txSalt, AllocationFreeJitsiCrypto.LABEL_RTP_AUTH);
+            rxRtpAuthKey = authKey(rxKey, rxSalt, AllocationFreeJitsiCrypto.LABEL_RTP_AUTH);
+            txRtcpAuthKey = authKey(txKey, txSalt, AllocationFreeJitsiCrypto.LABEL_RTCP_AUTH);
+            rxRtcpAuthKey = authKey(rxKey, rxSalt, AllocationFreeJitsiCrypto.LABEL_RTCP_AUTH);
+        } else {
+            txRtpAuthKey = null;
+            rxRtpAuthKey = null;
+            txRtcpAuthKey = null;
+            rxRtcpAuthKey = null;
+        }
+    }
+
+    /** The HMAC key for a label, or null (jitsi-srtp's own MAC is then kept) if it cannot be derived. */
+    private static byte[] authKey(byte[] masterKey, byte[] masterSalt, byte label) {
+        try {
+            return AllocationFreeJitsiCrypto.deriveAuthKey(masterKey, masterSalt, label);
+        } catch (GeneralSecurityException e) {
+            LOG.warn("cannot derive the SRTP authentication key here ({}); jitsi-srtp's MAC is used", e.toString());
+            return null;
+        }
     }
 
     /**
@@ -346,6 +373,11 @@ public final class SrtpSession implements AutoCloseable {
         rtcpRx.contexts.clear();
         txFactory.close();
         rxFactory.close();
+        for (byte[] key : new byte[][] {txRtpAuthKey, rxRtpAuthKey, txRtcpAuthKey, rxRtcpAuthKey}) {
+            if (key != null) {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
     }
 
     // Context creation is rare (once per SSRC) and locked against close(), which wipes the keys.
@@ -356,6 +388,7 @@ public final class SrtpSession implements AutoCloseable {
         }
         try {
             SrtpCryptoContext context = txFactory.deriveContext(ssrc, 0);
+            AllocationFreeJitsiCrypto.apply(context, txRtpAuthKey);
             rtpTx.contexts.put(ssrc, context);
             return context;
         } catch (GeneralSecurityException e) {
@@ -369,7 +402,9 @@ public final class SrtpSession implements AutoCloseable {
             return null;
         }
         try {
-            return rxFactory.deriveContext(ssrc, 0);
+            SrtpCryptoContext context = rxFactory.deriveContext(ssrc, 0);
+            AllocationFreeJitsiCrypto.apply(context, rxRtpAuthKey);
+            return context;
         } catch (GeneralSecurityException e) {
             LOG.warn("cannot make an SRTP context for SSRC {}: {}", ssrc & 0xFFFFFFFFL, e.toString());
             return null;
@@ -383,6 +418,7 @@ public final class SrtpSession implements AutoCloseable {
         }
         try {
             SrtcpCryptoContext context = factory.deriveControlContext(ssrc);
+            AllocationFreeJitsiCrypto.apply(context, factory == txFactory ? txRtcpAuthKey : rxRtcpAuthKey);
             if (keepNow) {
                 side.contexts.put(ssrc, context);
             }
