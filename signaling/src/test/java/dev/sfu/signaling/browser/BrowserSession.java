@@ -76,6 +76,20 @@ public final class BrowserSession implements AutoCloseable {
 
     /** Starts a browser with the standard flags; {@code label} names it in logs. */
     public static BrowserSession start(String label, String... extraFlags) {
+        return start(label, FLAGS, extraFlags);
+    }
+
+    /**
+     * Starts a browser with the standard flags except {@code --allow-loopback-in-peer-connection},
+     * as a user's Chromium runs: ICE gathers only non-loopback interfaces (as mDNS names unless
+     * told otherwise).
+     */
+    public static BrowserSession startWithoutLoopback(String label, String... extraFlags) {
+        List<String> flags = FLAGS.stream().filter(f -> !f.equals("--allow-loopback-in-peer-connection")).toList();
+        return start(label, flags, extraFlags);
+    }
+
+    private static BrowserSession start(String label, List<String> flags, String... extraFlags) {
         assumeAvailable();
         Path profile;
         try {
@@ -85,7 +99,7 @@ public final class BrowserSession implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments(FLAGS);
+        options.addArguments(flags);
         options.addArguments(extraFlags);
         options.addArguments("--user-data-dir=" + profile);
         LoggingPreferences logs = new LoggingPreferences();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -22,17 +23,24 @@ public final class LiveCall implements AutoCloseable {
 
     private final LiveSfu sfu;
     private final String room;
+    private final Function<String, BrowserSession> launcher;
     private final Map<String, BrowserSession> byId = new LinkedHashMap<>();
     private final List<BrowserSession> all = new ArrayList<>();
 
     public LiveCall(LiveSfu sfu, String room) {
+        this(sfu, room, BrowserSession::start);
+    }
+
+    /** A call whose browsers are started by {@code launcher} (given the participant's name). */
+    public LiveCall(LiveSfu sfu, String room, Function<String, BrowserSession> launcher) {
         this.sfu = sfu;
         this.room = room;
+        this.launcher = launcher;
     }
 
     /** Starts a browser, joins the room as {@code name}, and waits until joined; returns it. */
     public BrowserSession join(String name, String... initScripts) {
-        BrowserSession b = BrowserSession.start(name);
+        BrowserSession b = launcher.apply(name);
         all.add(b);
         for (String s : initScripts) {
             b.addInitScript(s);

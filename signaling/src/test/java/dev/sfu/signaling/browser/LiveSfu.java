@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real server for browser tests, started the way users start it ({@code ./sfu serve} with the
- * README's flags) in a child JVM on this test's classpath, bound to and advertising 127.0.0.1.
+ * README's flags) in a child JVM on this test's classpath, bound to and advertising 127.0.0.1
+ * (or, from {@link #startOnAllInterfaces}, bound to 0.0.0.0 as the README's default).
  * A separate process keeps the test honest about the command line and lets the tests read the
  * server's own CPU time and memory from {@code /proc}.
  */
@@ -40,8 +41,21 @@ public final class LiveSfu implements AutoCloseable {
 
     /** Starts the server and waits until its page answers; fails with the server's output if it dies. */
     public static LiveSfu start(String label) {
-        int http = freeTcpPort();
-        int media = freeUdpPort();
+        return start(label, false);
+    }
+
+    /**
+     * Starts the server with the README's default binding: both ports on 0.0.0.0 (every
+     * interface) and no advertised address, so its ICE candidates are this machine's interface
+     * addresses. The page is still loaded from 127.0.0.1.
+     */
+    public static LiveSfu startOnAllInterfaces(String label) {
+        return start(label, true);
+    }
+
+    private static LiveSfu start(String label, boolean allInterfaces) {
+        int http = freeTcpPort(allInterfaces);
+        int media = freeUdpPort(allInterfaces);
         Path log;
         try {
             Files.createDirectories(Path.of("target", "browser-logs"));
@@ -61,9 +75,12 @@ public final class LiveSfu implements AutoCloseable {
         cmd.addAll(List.of(
                 "dev.sfu.signaling.Main", "serve",
                 "--http-port", String.valueOf(http),
-                "--media-port", String.valueOf(media),
-                "--bind", "127.0.0.1",
-                "--advertise-address", "127.0.0.1"));
+                "--media-port", String.valueOf(media)));
+        if (allInterfaces) {
+            cmd.addAll(List.of("--bind", "0.0.0.0"));
+        } else {
+            cmd.addAll(List.of("--bind", "127.0.0.1", "--advertise-address", "127.0.0.1"));
+        }
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -163,16 +180,16 @@ public final class LiveSfu implements AutoCloseable {
         }
     }
 
-    private static int freeTcpPort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    private static int freeTcpPort(boolean wildcard) {
+        try (ServerSocket s = wildcard ? new ServerSocket(0) : new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static int freeUdpPort() {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+    private static int freeUdpPort(boolean wildcard) {
+        try (DatagramSocket s = wildcard ? new DatagramSocket(0) : new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
