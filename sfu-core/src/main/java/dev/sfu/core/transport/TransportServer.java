@@ -77,7 +77,11 @@ public final class TransportServer implements AutoCloseable {
             }
         }
         TransportServer server = new TransportServer(config, identity, ports, all);
-        LOG.info("media transport on UDP {} (advertised {}), certificate {}", server.localAddress(),
+        List<String> bound = new ArrayList<>();
+        for (SinglePortUdpHarvester h : ports) {
+            bound.add(h.getLocalAddress().getHostAddress() + ":" + h.getLocalAddress().getPort());
+        }
+        LOG.info("media transport on UDP {} (advertised {}), certificate {}", bound,
                 config.advertisedAddresses(), server.fingerprint().toSdp());
         return server;
     }
