@@ -73,28 +73,21 @@ final class IceLink implements IceChannel {
     private final IceMediaStream stream;
     private final Component component;
     private final Events events;
-    private final Thread reader;
-    /** The client role's host socket, read by {@link #reader}; null on the server. */
-    private final java.net.DatagramSocket clientSocket;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile CandidatePair selected;
 
     private IceLink(Agent agent, IceMediaStream stream, Component component, Events events,
-                    java.net.DatagramSocket clientSocket, String id) {
+                    ClientSocketPoller.Endpoint clientEndpoint) {
         this.agent = agent;
         this.stream = stream;
         this.component = component;
         this.events = events;
         stream.addPairChangeListener(this::pairChanged);
         agent.addStateChangeListener(this::stateChanged);
-        this.clientSocket = clientSocket;
-        if (clientSocket != null) {
-            reader = new Thread(this::readLoop, "ice-client-reader-" + id);
-            reader.setDaemon(true);
-            reader.start();
+        if (clientEndpoint != null) {
+            clientEndpoint.deliverTo(events);
         } else {
-            reader = null;
             component.setBufferCallback(events::iceIngress);
         }
     }
@@ -113,27 +106,31 @@ final class IceLink implements IceChannel {
         // ALL_SUCCEEDED: after ICE completes ice4j still answers checks on every valid pair, not
         // only its selected one, so a browser that switches pairs keeps its consent.
         Component component = agent.createComponent(stream, KeepAliveStrategy.ALL_SUCCEEDED, false);
-        return new IceLink(agent, stream, component, events, null, id);
+        return new IceLink(agent, stream, component, events, null);
     }
 
     /**
      * The client role: ICE controlling, one host candidate on an ephemeral port of {@code local}.
-     * Its reader thread reads that candidate's socket directly: ice4j's merging component socket
-     * would add a thread and a copy per datagram (and was most of the load tester's receive
-     * CPU). STUN still reaches the agent: the multiplexing socket hands STUN datagrams to the
-     * STUN stack's filtered socket, and the transport checks every other datagram's source
-     * against the ICE-validated addresses.
+     * The socket is read by the client's shared {@link ClientSocketPoller} (one selector thread
+     * for all of a client's transports) rather than through ice4j's merging component socket,
+     * which would add a thread and a copy per datagram. STUN still reaches the agent: the poller
+     * hands it to the socket ice4j's multiplexing socket reads, and the transport checks every
+     * other datagram's source against the ICE-validated addresses.
      */
-    static IceLink client(String id, InetAddress local, Events events) throws IOException {
+    static IceLink client(InetAddress local, ClientSocketPoller poller, Events events) throws IOException {
         Agent agent = new Agent();
         agent.setControlling(true);
         agent.setUseDynamicPorts(false);
         agent.setPerformConsentFreshness(true);
-        EphemeralHostHarvester harvester = new EphemeralHostHarvester(local);
+        EphemeralHostHarvester harvester = new EphemeralHostHarvester(local, poller);
         agent.addCandidateHarvester(harvester);
         IceMediaStream stream = agent.createMediaStream("media");
         Component component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
-        return new IceLink(agent, stream, component, events, harvester.socket, id);
+        if (harvester.endpoint == null) {
+            agent.free();
+            throw new IOException("cannot bind a client socket on " + local);
+        }
+        return new IceLink(agent, stream, component, events, harvester.endpoint);
     }
 
     @Override
@@ -237,9 +234,6 @@ final class IceLink implements IceChannel {
         } catch (RuntimeException e) {
             LOG.debug("agent.free failed", e);
         }
-        if (reader != null) {
-            reader.interrupt();
-        }
     }
 
     private static Route routeOf(CandidatePair p) {
@@ -297,60 +291,27 @@ final class IceLink implements IceChannel {
     }
 
     /**
-     * The client's receive loop over its host socket. Non-STUN datagrams from any source come
-     * out here; the transport drops those whose source ICE has not validated.
-     */
-    private void readLoop() {
-        java.net.DatagramSocket socket = clientSocket;
-        if (socket == null) {
-            LOG.warn("client link has no host socket; nothing will be received");
-            return;
-        }
-        DatagramPacket packet = new DatagramPacket(new byte[1], 1);
-        InetSocketAddress from = null;
-        while (!closed) {
-            Buffer b = PacketPool.acquire(PacketPool.BUFFER_SIZE);
-            packet.setData(b.getBuffer(), 0, b.getBuffer().length);
-            try {
-                socket.receive(packet);
-            } catch (IOException | RuntimeException e) {
-                PacketPool.release(b);
-                if (!closed) {
-                    LOG.debug("client socket receive ended: {}", e.toString());
-                }
-                return;
-            }
-            // DatagramPacket.getSocketAddress() allocates; one peer sends nearly everything.
-            if (from == null || packet.getPort() != from.getPort() || !packet.getAddress().equals(from.getAddress())) {
-                from = new InetSocketAddress(packet.getAddress(), packet.getPort());
-            }
-            b.setOffset(packet.getOffset());
-            b.setLength(packet.getLength());
-            b.setRemoteAddress(from);
-            events.iceIngress(b);
-        }
-    }
-
-    /**
      * A host-candidate harvester for the client role: one UDP socket on an ephemeral port of a
      * given local address (ice4j's own host harvester skips loopback interfaces).
      */
     private static final class EphemeralHostHarvester implements CandidateHarvester {
         private final InetAddress local;
+        private final ClientSocketPoller poller;
         private final HarvestStatistics statistics = new HarvestStatistics();
         /** The socket of the last harvest (one component per client link). */
-        private volatile MultiplexingDatagramSocket socket;
+        private volatile ClientSocketPoller.Endpoint endpoint;
 
-        EphemeralHostHarvester(InetAddress local) {
+        EphemeralHostHarvester(InetAddress local, ClientSocketPoller poller) {
             this.local = local;
+            this.poller = poller;
         }
 
         @Override
         public Collection<LocalCandidate> harvest(Component component) {
             try {
-                MultiplexingDatagramSocket socket = new MultiplexingDatagramSocket(0, local);
-                socket.setReceiveBufferSize(1 << 20);
-                this.socket = socket;
+                ClientSocketPoller.Endpoint e = poller.open(local);
+                MultiplexingDatagramSocket socket = new MultiplexingDatagramSocket(e.socket);
+                this.endpoint = e;
                 HostCandidate candidate = new HostCandidate(new IceUdpSocketWrapper(socket), component, Transport.UDP);
                 component.addLocalCandidate(candidate);
                 candidate.getStunStack().addSocket(candidate.getStunSocket(null));

@@ -12,10 +12,13 @@ import java.io.UncheckedIOException;
  */
 public final class TransportClient implements AutoCloseable {
     private final TransportRuntime runtime;
+    /** Reads every transport's host socket on one thread (see {@link ClientSocketPoller}). */
+    private final ClientSocketPoller poller;
     private volatile boolean closed;
 
     private TransportClient(TransportConfig config) {
         this.runtime = new TransportRuntime(config, DtlsIdentity.generate(), "transport-client");
+        this.poller = new ClientSocketPoller("transport-client-poller");
     }
 
     /** Makes the client's certificate and threads; {@code config.port()} is not used. */
@@ -36,7 +39,7 @@ public final class TransportClient implements AutoCloseable {
         }
         try {
             return IceDtlsTransport.create(id, listener, runtime, false,
-                    events -> IceLink.client(id, runtime.config.bindAddress(), events));
+                    events -> IceLink.client(runtime.config.bindAddress(), poller, events));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create client transport " + id, e);
         }
@@ -46,6 +49,7 @@ public final class TransportClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        poller.close();
         runtime.shutdown();
     }
 }

@@ -1,0 +1,161 @@
+package dev.sfu.core.transport;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link DatagramSocket} that ice4j sees for a client transport whose host socket is read by
+ * a {@link ClientSocketPoller}: sends go straight to the non-blocking channel; {@code receive}
+ * returns the STUN datagrams the poller handed over (the only ones ice4j reads: its multiplexing
+ * socket's STUN filter is the only reader). The STUN queue is bounded; when full, new STUN is
+ * dropped, as a full socket buffer would.
+ */
+final class PolledDatagramSocket extends DatagramSocket {
+    private static final int STUN_QUEUE = 256;
+
+    private record Datagram(byte[] data, InetSocketAddress from) {
+    }
+
+    private final DatagramChannel channel;
+    private final InetSocketAddress local;
+    private final ArrayBlockingQueue<Datagram> stun = new ArrayBlockingQueue<>(STUN_QUEUE);
+    /** Guarded by this: a reusable wrapper of the last array sent from, and the last target. */
+    private ByteBuffer sendWrap;
+    private InetSocketAddress lastTarget;
+    private volatile int soTimeoutMillis;
+    private volatile boolean closed;
+
+    PolledDatagramSocket(DatagramChannel channel) throws IOException {
+        // An unbound placeholder, as ice4j's own delegating sockets create: every operation that
+        // matters is overridden to use the channel.
+        super((SocketAddress) null);
+        this.channel = channel;
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** From the poller thread: one received STUN datagram. */
+    void deliverStun(byte[] data, InetSocketAddress from) {
+        stun.offer(new Datagram(data, from));
+    }
+
+    @Override
+    public void receive(DatagramPacket p) throws IOException {
+        Datagram d;
+        try {
+            int timeout = soTimeoutMillis;
+            while (true) {
+                if (closed) {
+                    throw new SocketException("Socket closed");
+                }
+                d = stun.poll(timeout > 0 ? timeout : 250, TimeUnit.MILLISECONDS);
+                if (d != null) {
+                    break;
+                }
+                if (timeout > 0) {
+                    throw new SocketTimeoutException("Receive timed out");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SocketException("interrupted");
+        }
+        byte[] buf = p.getData();
+        int n = Math.min(d.data.length, buf.length - p.getOffset());
+        System.arraycopy(d.data, 0, buf, p.getOffset(), n);
+        p.setLength(n);
+        p.setSocketAddress(d.from);
+    }
+
+    @Override
+    public synchronized void send(DatagramPacket p) throws IOException {
+        if (closed) {
+            throw new SocketException("Socket closed");
+        }
+        byte[] data = p.getData();
+        if (sendWrap == null || sendWrap.array() != data) {
+            sendWrap = ByteBuffer.wrap(data);
+        }
+        sendWrap.limit(p.getOffset() + p.getLength()).position(p.getOffset());
+        InetAddress address = p.getAddress();
+        int port = p.getPort();
+        if (lastTarget == null || lastTarget.getPort() != port || !lastTarget.getAddress().equals(address)) {
+            lastTarget = new InetSocketAddress(address, port);
+        }
+        channel.send(sendWrap, lastTarget);
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+        return local.getAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return local.getPort();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return local;
+    }
+
+    @Override
+    public boolean isBound() {
+        return true;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) {
+        soTimeoutMillis = timeout;
+    }
+
+    @Override
+    public int getSoTimeout() {
+        return soTimeoutMillis;
+    }
+
+    @Override
+    public void setReceiveBufferSize(int size) throws SocketException {
+        try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, size);
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    @Override
+    public int getReceiveBufferSize() throws SocketException {
+        try {
+            return channel.getOption(StandardSocketOptions.SO_RCVBUF);
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        super.close();
+    }
+}
