@@ -50,7 +50,7 @@ public final class LoadRun {
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         TransportClient transports = TransportClient.start(TransportConfig.defaults()
-                .withBindAddress(InetAddress.getByName(o.bind())));
+                .withBindAddress(InetAddress.getByName(o.bind())), Duration.ofNanos(o.rxPollMicros() * 1000L));
         RunContext ctx = new RunContext(o, http, transports, schedulers, total);
         // Rooms fill in turn: slot 0 of every room, then slot 1 ...
         int index = 0;

@@ -14,7 +14,8 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                               double durationSeconds, double rampUpPerSecond, String roomPrefix, Path json, Path plot,
                               Double maxLossPercent, Double maxP99Millis, int maxFailures, double maxTesterLagMillis,
                               long serverPid,
-                              String bind, int participantsPerThread, int maxPacketSize, double connectTimeoutSeconds,
+                              String bind, int participantsPerThread, int rxPollMicros, int maxPacketSize,
+                              double connectTimeoutSeconds,
                               double warmupSeconds,
                               List<Integer> sweep, double sweepStopLossPercent, boolean quiet, boolean help) {
 
@@ -43,6 +44,11 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
               --keyframe-interval SEC    seconds between periodic key frames (default 5); PLI/FIR also get one
               --max-packet-size BYTES    largest RTP packet sent (default 1200)
               --participants-per-thread N  publishers paced by one sending thread (default 10)
+              --rx-poll-us MICROS        the receive thread checks all sockets this often instead of sleeping until
+                                         a datagram arrives (default 200; 0 = sleep). With a server on the same
+                                         host, waking a sleeping receiver is charged to the server's sendto; polling
+                                         keeps that cost off the server, as on a real network. Adds at most this
+                                         much to each measured latency
 
             Run and report
               --duration SECONDS         measured time after the last participant started (default 30)
@@ -93,7 +99,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
 
     public static LoadTestOptions defaults() {
         return new LoadTestOptions(URI.create("http://127.0.0.1:8080"), 1, 2, 0, false, false, 500, 30, 5, 30, 5,
-                "loadtest", null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 1200, 15, 5, List.of(), 1.0, false, false);
+                "loadtest", null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 200, 1200, 15, 5, List.of(), 1.0, false, false);
     }
 
     /** Parses the arguments after {@code loadtest}. */
@@ -120,6 +126,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         long pid = -1;
         String bind = d.bind;
         int perThread = d.participantsPerThread;
+        int rxPoll = d.rxPollMicros;
         int maxPacket = d.maxPacketSize;
         double connectTimeout = d.connectTimeoutSeconds;
         double warmup = d.warmupSeconds;
@@ -173,6 +180,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                         case "--server-pid" -> pid = intIn(name, value, 1, Integer.MAX_VALUE);
                         case "--bind" -> bind = value;
                         case "--participants-per-thread" -> perThread = intIn(name, value, 1, 10_000);
+                        case "--rx-poll-us" -> rxPoll = intIn(name, value, 0, 100_000);
                         case "--max-packet-size" -> maxPacket = intIn(name, value, 200, 1400);
                         case "--connect-timeout" -> connectTimeout = doubleIn(name, value, 1, 600);
                         case "--warmup" -> warmup = doubleIn(name, value, 0, 3600);
@@ -187,7 +195,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
             throw new UsageException("Nothing to run: --publishers and --subscribers are both 0.");
         }
         return new LoadTestOptions(server, rooms, publishers, subscribers, publishOnly, audioOnly, kbps, fps, keyint,
-                duration, ramp, prefix, json, plot, maxLoss, maxP99, maxFailures, maxTesterLag, pid, bind, perThread, maxPacket,
+                duration, ramp, prefix, json, plot, maxLoss, maxP99, maxFailures, maxTesterLag, pid, bind, perThread, rxPoll, maxPacket,
                 connectTimeout, warmup, List.copyOf(sweep), sweepStop, quiet, help);
     }
 
@@ -195,7 +203,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
     public LoadTestOptions withPublishers(int n) {
         return new LoadTestOptions(server, rooms, n, subscribers, publishOnly, audioOnly, videoKbps, fps,
                 keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, roomPrefix, json, plot, maxLossPercent,
-                maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, maxPacketSize,
+                maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, rxPollMicros, maxPacketSize,
                 connectTimeoutSeconds, warmupSeconds, List.of(), sweepStopLossPercent, quiet, help);
     }
 

@@ -129,6 +129,8 @@ public final class RoomManager {
                 }
             }
             room.add(p);
+            // The room's forwarding on one media thread: no two threads meet on a subscriber's send path.
+            p.transport().setAffinityGroup(roomId);
             transportDrops.track(p.transport());
             receives = !p.endpoint().downTracks().isEmpty();
         }

@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import org.ice4j.util.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * 20-publisher load test was system time, mostly the wake-ups of the load tester's 20 reader
  * threads). One selector thread is woken once per burst and then drains every ready socket, so
  * the datagrams that arrive while it runs cost no wake-up at all.
+ *
+ * <p>With a poll interval (the load tester's choice) the thread never sleeps in the selector:
+ * it checks every socket without blocking and, when none had anything, parks for the interval.
+ * A sender then never has to wake it, so on loopback the server's {@code sendto} costs what it
+ * would cost towards a remote receiver; the price is up to one interval of added delay per
+ * datagram and a timer wake-up per interval on the client's side.
  *
  * <p>Datagrams are demultiplexed here (RFC 7983): STUN goes to the link's
  * {@link PolledDatagramSocket}, which ice4j's STUN stack reads through its multiplexing socket;
@@ -61,9 +68,15 @@ final class ClientSocketPoller implements AutoCloseable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Endpoint> toRegister = new ConcurrentLinkedQueue<>();
     private final ByteBuffer direct = ByteBuffer.allocateDirect(PacketPool.BUFFER_SIZE);
+    /** 0: block in the selector; else park this long when a check found nothing. */
+    private final long pollIntervalNanos;
     private volatile boolean closed;
 
-    ClientSocketPoller(String name) {
+    ClientSocketPoller(String name, long pollIntervalNanos) {
+        if (pollIntervalNanos < 0) {
+            throw new IllegalArgumentException("poll interval must be >= 0: " + pollIntervalNanos);
+        }
+        this.pollIntervalNanos = pollIntervalNanos;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -97,7 +110,7 @@ final class ClientSocketPoller implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                selector.select();
+                int ready = pollIntervalNanos == 0 ? selector.select() : selector.selectNow();
                 Endpoint pending;
                 while ((pending = toRegister.poll()) != null) {
                     try {
@@ -113,6 +126,9 @@ final class ClientSocketPoller implements AutoCloseable {
                     if (key.isValid()) {
                         drain((Endpoint) key.attachment(), key);
                     }
+                }
+                if (ready == 0 && pollIntervalNanos > 0) {
+                    LockSupport.parkNanos(pollIntervalNanos);
                 }
             }
         } catch (IOException | ClosedSelectorException e) {

@@ -96,7 +96,7 @@ public final class IceDtlsTransport implements MediaTransport {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.rt = rt;
         this.serverSide = serverSide;
-        this.lane = new SerialLane(id, rt.config.ingressQueueCapacity(), rt.serialPool, drops, this::handlePacket);
+        this.lane = new SerialLane(id, rt.config.ingressQueueCapacity(), rt.workers, drops, this::handlePacket);
         this.handshake = new DtlsHandshake(id, rt, dtlsIo, this::remoteFingerprints, new HandshakeOutcome());
         this.routes = new PeerRoutes(id, this::iceValidatedRoute);
         this.ice = factory.create(new IceEvents());
@@ -183,6 +183,11 @@ public final class IceDtlsTransport implements MediaTransport {
     @Override
     public boolean isConnected() {
         return connected;
+    }
+
+    @Override
+    public void setAffinityGroup(String group) {
+        lane.joinGroup(group);
     }
 
     @Override
@@ -574,6 +579,7 @@ public final class IceDtlsTransport implements MediaTransport {
         drops.add(DropReason.UNVALIDATED_SOURCE, heldDtls.size());
         heldDtls.clear();
         lane.discardPackets();
+        lane.release();
         if (reason == CloseReason.LOCAL_CLOSE) {
             LOG.debug("{}: closed ({})", id, detail);
         } else {

@@ -52,6 +52,14 @@ public interface MediaTransport extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Puts this transport's serial task on the media thread of {@code group} (the server uses
+     * the room id), so that a room's forwarding runs on one thread; null leaves the group. See
+     * {@code MediaWorkers} for why. Transports without media threads of their own ignore it.
+     */
+    default void setAffinityGroup(String group) {
+    }
+
     /** Closes with {@link CloseReason#LOCAL_CLOSE}; idempotent. */
     @Override
     void close();

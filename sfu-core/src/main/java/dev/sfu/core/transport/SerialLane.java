@@ -4,7 +4,6 @@ import dev.sfu.rtp.PacketDemux;
 import dev.sfu.rtp.PacketKind;
 import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ice4j.util.Buffer;
@@ -32,13 +31,18 @@ final class SerialLane {
     }
 
     private final String id;
-    private final ExecutorService pool;
+    private final MediaWorkers workers;
+    /** The worker this lane runs on; changes when the transport joins an affinity group. */
+    private volatile MediaWorkers.Worker worker;
+    /** Guarded by this: the affinity group (null: none), and whether the lane left its worker. */
+    private String group;
+    private boolean released;
+    private final MediaWorkers.Node node;
     private final DropCounters drops;
     private final PacketHandler handler;
     private final BoundedRing<Buffer> packets;
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
     /** Serial-task owned: the stamp of the packet just taken from {@link #packets}. */
     private final long[] queuedAt = new long[1];
     /** Written by the serial task only; read by monitoring (the load tester, metrics). */
@@ -46,9 +50,11 @@ final class SerialLane {
     private volatile long waitTotalNanos;
     private volatile long waitMaxNanos;
 
-    SerialLane(String id, int capacity, ExecutorService pool, DropCounters drops, PacketHandler handler) {
+    SerialLane(String id, int capacity, MediaWorkers workers, DropCounters drops, PacketHandler handler) {
         this.id = id;
-        this.pool = pool;
+        this.workers = workers;
+        this.worker = workers.any();
+        this.node = new MediaWorkers.Node(this::drain);
         this.drops = drops;
         this.handler = handler;
         this.packets = new BoundedRing<>(capacity);
@@ -78,6 +84,30 @@ final class SerialLane {
         schedule();
     }
 
+    /**
+     * Moves this lane to the worker of affinity group {@code newGroup} (see {@link MediaWorkers}).
+     * Safe at any time: a drain already running finishes where it is, and the next one is
+     * submitted to the new worker, so two drains never run at once.
+     */
+    synchronized void joinGroup(String newGroup) {
+        if (released || java.util.Objects.equals(group, newGroup)) {
+            return;
+        }
+        MediaWorkers.Worker old = worker;
+        String oldGroup = group;
+        worker = newGroup == null ? workers.any() : workers.join(newGroup);
+        group = newGroup;
+        workers.leave(oldGroup, old);
+    }
+
+    /** Takes this lane off its worker's books (at close); queued work still runs. */
+    synchronized void release() {
+        if (!released) {
+            released = true;
+            workers.leave(group, worker);
+        }
+    }
+
     /** Returns every queued datagram to the pool (on the serial task, at close). */
     void discardPackets() {
         Buffer b;
@@ -89,7 +119,7 @@ final class SerialLane {
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {
-                pool.execute(drainTask);
+                worker.submit(node);
             } catch (RejectedExecutionException e) {
                 scheduled.set(false);
                 drainAfterShutdown();
@@ -125,6 +155,7 @@ final class SerialLane {
             }
         } finally {
             scheduled.set(false);
+            // Seen by the next submit: this drain is over before the node is queued again.
             if (!control.isEmpty() || !packets.isEmpty()) {
                 schedule();
             }

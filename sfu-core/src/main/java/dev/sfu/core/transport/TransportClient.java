@@ -2,6 +2,7 @@ package dev.sfu.core.transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 
 /**
  * The client role of the transport, for our own Java peers (tests and the load tester): each
@@ -16,15 +17,25 @@ public final class TransportClient implements AutoCloseable {
     private final ClientSocketPoller poller;
     private volatile boolean closed;
 
-    private TransportClient(TransportConfig config) {
+    private TransportClient(TransportConfig config, Duration receivePollInterval) {
         this.runtime = new TransportRuntime(config, DtlsIdentity.generate(), "transport-client");
-        this.poller = new ClientSocketPoller("transport-client-poller");
+        this.poller = new ClientSocketPoller("transport-client-poller", receivePollInterval.toNanos());
     }
 
     /** Makes the client's certificate and threads; {@code config.port()} is not used. */
     public static TransportClient start(TransportConfig config) {
+        return start(config, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #start(TransportConfig)}, but the receive thread polls the sockets every
+     * {@code receivePollInterval} instead of sleeping until a datagram arrives ({@link Duration#ZERO}:
+     * sleep). Polling keeps the cost of waking this client off the sender's CPU, which matters when
+     * the sender is a server on the same host; each datagram may wait up to one interval.
+     */
+    public static TransportClient start(TransportConfig config, Duration receivePollInterval) {
         Ice4jSetup.init();
-        return new TransportClient(config);
+        return new TransportClient(config, receivePollInterval);
     }
 
     /** This client's certificate fingerprint (sha-256). */

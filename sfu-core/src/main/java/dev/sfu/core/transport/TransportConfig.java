@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param ingressQueueCapacity bound of each transport's ingress queue (oldest dropped when full)
  * @param srtpProfiles         SRTP profiles in order of preference: offered in this order as DTLS
  *                             client, chosen in this order as DTLS server (RFC 5764 section 4.1.1)
+ * @param mediaThreads         threads that run the transports' serial tasks and forwarding; 0: one per
+ *                             core. A room's transports share one thread (see {@code MediaWorkers})
  */
 public record TransportConfig(InetAddress bindAddress, int port, List<InetAddress> advertisedAddresses,
                               Duration consentTimeout, Duration dtlsHandshakeTimeout, int ingressQueueCapacity,
-                              List<SrtpProfile> srtpProfiles) {
+                              List<SrtpProfile> srtpProfiles, int mediaThreads) {
 
     /** The default single media port. */
     public static final int DEFAULT_PORT = 10000;
@@ -48,6 +50,9 @@ public record TransportConfig(InetAddress bindAddress, int port, List<InetAddres
         if (srtpProfiles.isEmpty()) {
             throw new IllegalArgumentException("at least one SRTP profile is needed");
         }
+        if (mediaThreads < 0 || mediaThreads > 1024) {
+            throw new IllegalArgumentException("mediaThreads must be 0 (one per core) to 1024: " + mediaThreads);
+        }
     }
 
     /**
@@ -56,7 +61,7 @@ public record TransportConfig(InetAddress bindAddress, int port, List<InetAddres
      */
     public static TransportConfig defaults() {
         return new TransportConfig(loopback(), DEFAULT_PORT, List.of(), Duration.ofSeconds(30),
-                Duration.ofSeconds(10), 1024, List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80));
+                Duration.ofSeconds(10), 1024, List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80), 0);
     }
 
     /** Loopback with an ephemeral port, for tests. */
@@ -66,37 +71,42 @@ public record TransportConfig(InetAddress bindAddress, int port, List<InetAddres
 
     public TransportConfig withBindAddress(InetAddress address) {
         return new TransportConfig(address, port, advertisedAddresses, consentTimeout, dtlsHandshakeTimeout,
-                ingressQueueCapacity, srtpProfiles);
+                ingressQueueCapacity, srtpProfiles, mediaThreads);
     }
 
     public TransportConfig withPort(int newPort) {
         return new TransportConfig(bindAddress, newPort, advertisedAddresses, consentTimeout, dtlsHandshakeTimeout,
-                ingressQueueCapacity, srtpProfiles);
+                ingressQueueCapacity, srtpProfiles, mediaThreads);
     }
 
     public TransportConfig withAdvertisedAddresses(List<InetAddress> addresses) {
         return new TransportConfig(bindAddress, port, addresses, consentTimeout, dtlsHandshakeTimeout,
-                ingressQueueCapacity, srtpProfiles);
+                ingressQueueCapacity, srtpProfiles, mediaThreads);
     }
 
     public TransportConfig withConsentTimeout(Duration timeout) {
         return new TransportConfig(bindAddress, port, advertisedAddresses, timeout, dtlsHandshakeTimeout,
-                ingressQueueCapacity, srtpProfiles);
+                ingressQueueCapacity, srtpProfiles, mediaThreads);
     }
 
     public TransportConfig withDtlsHandshakeTimeout(Duration timeout) {
         return new TransportConfig(bindAddress, port, advertisedAddresses, consentTimeout, timeout,
-                ingressQueueCapacity, srtpProfiles);
+                ingressQueueCapacity, srtpProfiles, mediaThreads);
     }
 
     public TransportConfig withIngressQueueCapacity(int capacity) {
         return new TransportConfig(bindAddress, port, advertisedAddresses, consentTimeout, dtlsHandshakeTimeout,
-                capacity, srtpProfiles);
+                capacity, srtpProfiles, mediaThreads);
     }
 
     public TransportConfig withSrtpProfiles(List<SrtpProfile> profiles) {
         return new TransportConfig(bindAddress, port, advertisedAddresses, consentTimeout, dtlsHandshakeTimeout,
-                ingressQueueCapacity, profiles);
+                ingressQueueCapacity, profiles, mediaThreads);
+    }
+
+    public TransportConfig withMediaThreads(int threads) {
+        return new TransportConfig(bindAddress, port, advertisedAddresses, consentTimeout, dtlsHandshakeTimeout,
+                ingressQueueCapacity, srtpProfiles, threads);
     }
 
     private static InetAddress loopback() {

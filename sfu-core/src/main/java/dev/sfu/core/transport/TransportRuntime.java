@@ -13,15 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads and identity shared by all transports of one {@link TransportServer} or
- * {@link TransportClient}: a pool sized to the cores that runs each transport's serial ingress
- * task, a timer for consent and handshake deadlines, and a cached pool for the blocking bctls
+ * {@link TransportClient}: the media threads that run each transport's serial ingress task
+ * ({@link MediaWorkers}, as many as cores unless {@link TransportConfig#mediaThreads()} says), a timer for consent and handshake deadlines, and a cached pool for the blocking bctls
  * handshakes (one thread per handshake in flight; idle threads end after 30 s). Creating one
  * also warms SRTP up ({@link SrtpSession#warmUp()}).
  */
 final class TransportRuntime {
     final TransportConfig config;
     final DtlsIdentity identity;
-    final ExecutorService serialPool;
+    final MediaWorkers workers;
     final ScheduledExecutorService timer;
     final ExecutorService handshakePool;
 
@@ -32,8 +32,8 @@ final class TransportRuntime {
         SrtpSession.warmUp();
         this.config = config;
         this.identity = identity;
-        int cores = Runtime.getRuntime().availableProcessors();
-        this.serialPool = Executors.newFixedThreadPool(cores, daemon(name + "-media"));
+        int threads = config.mediaThreads() > 0 ? config.mediaThreads() : Runtime.getRuntime().availableProcessors();
+        this.workers = new MediaWorkers(name + "-media", threads);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon(name + "-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
@@ -44,13 +44,7 @@ final class TransportRuntime {
     void shutdown() {
         handshakePool.shutdownNow();
         timer.shutdownNow();
-        serialPool.shutdown();
-        try {
-            serialPool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        serialPool.shutdownNow();
+        workers.shutdown(2000);
     }
 
     private static ThreadFactory daemon(String prefix) {

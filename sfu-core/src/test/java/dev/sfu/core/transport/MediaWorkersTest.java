@@ -1,0 +1,116 @@
+package dev.sfu.core.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ice4j.util.Buffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The media threads: serial lanes never run on two threads at once (also while they move between
+ * workers), lose no packet, get woken without waiting for the park timeout, and a room's group
+ * stays on one worker while another group goes to the idle one.
+ */
+class MediaWorkersTest {
+    private static final byte[] RTCP = {(byte) 0x80, (byte) 200, 0, 0};
+
+    @Test
+    void lanesRunSeriallyAndLoseNothingWhileMovingBetweenWorkers() throws Exception {
+        MediaWorkers workers = new MediaWorkers("test-media", 2);
+        int lanes = 8;
+        int producers = 4;
+        int perProducer = 20_000;
+        AtomicBoolean overlap = new AtomicBoolean();
+        AtomicLong handled = new AtomicLong();
+        SerialLane[] lane = new SerialLane[lanes];
+        for (int i = 0; i < lanes; i++) {
+            AtomicBoolean inside = new AtomicBoolean();
+            // Capacity covers everything a lane can receive, so nothing is dropped for space.
+            lane[i] = new SerialLane("lane" + i, producers * perProducer, workers, new DropCounters(),
+                    (buf, off, len, from) -> {
+                        if (!inside.compareAndSet(false, true)) {
+                            overlap.set(true);
+                        }
+                        handled.incrementAndGet();
+                        inside.set(false);
+                    });
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread mover = new Thread(() -> {
+            int k = 0;
+            while (!stop.get()) {
+                lane[k % lanes].joinGroup((k / lanes) % 2 == 0 ? "room-a" : null);
+                k++;
+            }
+        });
+        mover.start();
+        Thread[] threads = new Thread[producers];
+        for (int p = 0; p < producers; p++) {
+            threads[p] = new Thread(() -> {
+                for (int n = 0; n < perProducer; n++) {
+                    Buffer b = PacketPool.acquire(RTCP.length);
+                    System.arraycopy(RTCP, 0, b.getBuffer(), 0, RTCP.length);
+                    b.setOffset(0);
+                    b.setLength(RTCP.length);
+                    lane[n % lanes].offer(b);
+                }
+            });
+            threads[p].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (handled.get() < (long) producers * perProducer && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        stop.set(true);
+        mover.join();
+        workers.shutdown(1000);
+        assertEquals((long) producers * perProducer, handled.get(), "every queued datagram handled once");
+        assertTrue(!overlap.get(), "a lane ran on two threads at once");
+    }
+
+    @Test
+    void anIdleWorkerIsWokenAtOnceNotByItsParkTimeout() throws Exception {
+        MediaWorkers workers = new MediaWorkers("test-wake", 1);
+        AtomicInteger done = new AtomicInteger();
+        SerialLane lane = new SerialLane("wake", 16, workers, new DropCounters(), (b, o, l, f) -> done.incrementAndGet());
+        long worst = 0;
+        for (int i = 1; i <= 200; i++) {
+            Thread.sleep(1); // let the worker park
+            CountDownLatch ran = new CountDownLatch(1);
+            long start = System.nanoTime();
+            lane.post(ran::countDown);
+            assertTrue(ran.await(5, TimeUnit.SECONDS), "posted task never ran");
+            worst = Math.max(worst, System.nanoTime() - start);
+        }
+        workers.shutdown(1000);
+        // A lost wake-up would wait for the 100 ms park timeout.
+        assertTrue(worst < TimeUnit.MILLISECONDS.toNanos(90), "worst wake-up " + worst / 1_000_000 + " ms");
+    }
+
+    @Test
+    void aGroupStaysOnOneWorkerAndANewGroupTakesTheLeastLoaded() {
+        MediaWorkers workers = new MediaWorkers("test-groups", 2);
+        MediaWorkers.Worker a1 = workers.join("room-a");
+        MediaWorkers.Worker a2 = workers.join("room-a");
+        MediaWorkers.Worker b1 = workers.join("room-b");
+        assertSame(a1, a2, "one room, one worker");
+        assertNotSame(a1, b1, "the second room goes to the idle worker");
+        workers.leave("room-a", a1);
+        workers.leave("room-a", a2);
+        workers.leave("room-b", b1);
+        MediaWorkers.Worker c = workers.join("room-c");
+        MediaWorkers.Worker a3 = workers.join("room-a");
+        assertNotSame(c, a3, "an emptied group is placed again, on the less loaded worker");
+        workers.shutdown(1000);
+    }
+}
