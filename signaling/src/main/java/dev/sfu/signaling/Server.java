@@ -1,6 +1,7 @@
 package dev.sfu.signaling;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.room.ForwardingWarmUp;
 import dev.sfu.core.transport.TransportConfig;
 import dev.sfu.core.transport.TransportServer;
 import dev.sfu.signaling.admin.AdminConfig;
@@ -41,6 +42,9 @@ public final class Server implements AutoCloseable {
      *
      * @throws IOException when the media port cannot be bound
      */
+    /** The forwarding warm-up stops after this long even if its packets are not all sent. */
+    private static final long WARM_UP_BUDGET_MILLIS = 10_000;
+
     public static Server start(ServerConfig config) throws IOException, InterruptedException {
         return start(config, AdminConfig.open());
     }
@@ -52,6 +56,9 @@ public final class Server implements AutoCloseable {
      * @throws IOException when the media port cannot be bound
      */
     public static Server start(ServerConfig config, AdminConfig admin) throws IOException, InterruptedException {
+        if (config.warmUpPackets() > 0) {
+            ForwardingWarmUp.once(config.warmUpPackets(), WARM_UP_BUDGET_MILLIS);
+        }
         TransportServer media = TransportServer.start(transportConfig(config));
         MetricRegistry metrics = new MetricRegistry();
         SfuRoomService rooms = SfuRoomService.over(media, config.maxParticipants(), metrics);
@@ -84,7 +91,7 @@ public final class Server implements AutoCloseable {
             }
         }
         return TransportConfig.defaults().withBindAddress(bind).withPort(config.mediaPort())
-                .withAdvertisedAddresses(advertised);
+                .withAdvertisedAddresses(advertised).withMediaThreads(config.mediaThreads());
     }
 
     public int httpPort() {

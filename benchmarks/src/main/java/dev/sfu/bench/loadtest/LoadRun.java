@@ -82,6 +82,7 @@ public final class LoadRun {
         long nextTick = t0 + SECOND;
         RunAggregator.Counters prev = agg.counters(-1);
         RunAggregator.Counters steadyBase = null;
+        RunAggregator.Counters[] steadyBaseRooms = new RunAggregator.Counters[o.rooms()];
         double prevCpu = cpu.sample();
         double steadyCpu = Double.NaN;
         long steadySelfCpu = 0;
@@ -102,6 +103,9 @@ public final class LoadRun {
                     steadyStart = now;
                     end = now + (long) (o.durationSeconds() * SECOND);
                     steadyBase = agg.counters(-1);
+                    for (int r = 0; r < steadyBaseRooms.length; r++) {
+                        steadyBaseRooms[r] = agg.counters(r);
+                    }
                     steadyCpu = cpu.sample();
                     steadySelfCpu = os.getProcessCpuTime();
                     agg.resetLatency();
@@ -157,6 +161,9 @@ public final class LoadRun {
             // Everyone failed before the window opened: report an empty window.
             steadyStart = stopNanos;
             steadyBase = agg.counters(-1);
+            for (int r = 0; r < steadyBaseRooms.length; r++) {
+                steadyBaseRooms[r] = agg.counters(r);
+            }
             steadyCpu = cpu.sample();
             steadySelfCpu = os.getProcessCpuTime();
         }
@@ -170,7 +177,7 @@ public final class LoadRun {
         sleepQuietly(DRAIN_NANOS);
         agg.drain();
         double steadySeconds = Math.max(1e-3, (stopNanos - steadyStart) / 1e9);
-        RunReport report = buildReport(ps, agg, steadyBase, steadyEnd, steadySeconds, (steadyStart - t0) / 1e9,
+        RunReport report = buildReport(ps, agg, steadyBase, steadyBaseRooms, steadyEnd, steadySeconds, (steadyStart - t0) / 1e9,
                 cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, delays, timeline, t0);
         for (SyntheticParticipant p : ps) {
             p.leave();
@@ -213,7 +220,7 @@ public final class LoadRun {
     }
 
     private RunReport buildReport(List<SyntheticParticipant> ps, RunAggregator agg, RunAggregator.Counters base,
-                                  RunAggregator.Counters endCounters, double seconds, double rampSeconds,
+                                  RunAggregator.Counters[] roomBases, RunAggregator.Counters endCounters, double seconds, double rampSeconds,
                                   ServerCpuProbe cpu, double cpuStart, double cpuEnd, double selfCpuSeconds,
                                   SendScheduler[] schedulers, TesterDelays delays, List<RunReport.Sample> timeline,
                                   long t0) {
@@ -221,9 +228,9 @@ public final class LoadRun {
         List<RunReport.Group> rooms = new ArrayList<>();
         for (int r = 0; r < o.rooms(); r++) {
             // Per-room windows are approximated by the run totals' window share of that room.
-            rooms.add(agg.group(r, o.roomPrefix() + "-" + (r + 1), roomWindow(agg, r, window), seconds));
+            rooms.add(agg.group(r, o.roomPrefix() + "-" + (r + 1), roomWindow(agg, r, window), seconds, roomBases[r]));
         }
-        RunReport.Group total = agg.group(-1, "total", window, seconds);
+        RunReport.Group total = agg.group(-1, "total", window, seconds, base);
         List<RunReport.FailureEntry> failures = new ArrayList<>();
         Map<FailureReason, Integer> counts = new EnumMap<>(FailureReason.class);
         Map<String, Long> drops = new TreeMap<>();
@@ -319,6 +326,8 @@ public final class LoadRun {
         m.put("maxPacketSize", o.maxPacketSize());
         m.put("participantsPerThread", o.participantsPerThread());
         m.put("maxLossPercent", o.maxLossPercent());
+        m.put("maxRunLossPercent", o.maxRunLossPercent());
+        m.put("rxPollMicros", o.rxPollMicros());
         m.put("maxP99Ms", o.maxP99Millis());
         m.put("maxFailures", o.maxFailures());
         m.put("maxTesterLagMs", o.maxTesterLagMillis());

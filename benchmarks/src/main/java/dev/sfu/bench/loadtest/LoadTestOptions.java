@@ -12,7 +12,8 @@ import java.util.List;
 public record LoadTestOptions(URI server, int rooms, int publishers, int subscribers, boolean publishOnly,
                               boolean audioOnly, int videoKbps, int fps, double keyframeIntervalSeconds,
                               double durationSeconds, double rampUpPerSecond, String roomPrefix, Path json, Path plot,
-                              Double maxLossPercent, Double maxP99Millis, int maxFailures, double maxTesterLagMillis,
+                              Double maxLossPercent, Double maxRunLossPercent, Double maxP99Millis, int maxFailures,
+                              double maxTesterLagMillis,
                               long serverPid,
                               String bind, int participantsPerThread, int rxPollMicros, int maxPacketSize,
                               double connectTimeoutSeconds,
@@ -64,7 +65,10 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
               --sweep-stop-loss PCT      loss that ends a sweep (default 1)
 
             Pass criteria (exit codes)
-              --max-loss PCT             fail (exit 4) when total loss is above PCT
+              --max-loss PCT             fail (exit 4) when loss in the measured window (every participant
+                                         connected, after --warmup) is above PCT
+              --max-run-loss PCT         fail (exit 4) when loss over the whole run, the join phase included,
+                                         is above PCT (both losses are always reported)
               --max-p99-ms MS            fail (exit 5) when the p99 one-way latency is above MS
               --max-failures N           fail (exit 6) when more than N participants failed (default 0)
               --max-tester-lag-ms MS     declare the run invalid (exit 7) when the tester's own send lag p99, or
@@ -99,7 +103,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
 
     public static LoadTestOptions defaults() {
         return new LoadTestOptions(URI.create("http://127.0.0.1:8080"), 1, 2, 0, false, false, 500, 30, 5, 30, 5,
-                "loadtest", null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 200, 1200, 15, 5, List.of(), 1.0, false, false);
+                "loadtest", null, null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 200, 1200, 15, 5, List.of(), 1.0, false, false);
     }
 
     /** Parses the arguments after {@code loadtest}. */
@@ -120,6 +124,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         Path json = null;
         Path plot = null;
         Double maxLoss = null;
+        Double maxRunLoss = null;
         Double maxP99 = null;
         int maxFailures = d.maxFailures;
         double maxTesterLag = d.maxTesterLagMillis;
@@ -174,6 +179,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                         case "--json" -> json = Path.of(value);
                         case "--plot" -> plot = Path.of(value);
                         case "--max-loss" -> maxLoss = doubleIn(name, value, 0, 100);
+                        case "--max-run-loss" -> maxRunLoss = doubleIn(name, value, 0, 100);
                         case "--max-p99-ms" -> maxP99 = doubleIn(name, value, 0, 1_000_000);
                         case "--max-failures" -> maxFailures = intIn(name, value, 0, Integer.MAX_VALUE);
                         case "--max-tester-lag-ms" -> maxTesterLag = doubleIn(name, value, 0.1, 1_000_000);
@@ -195,7 +201,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
             throw new UsageException("Nothing to run: --publishers and --subscribers are both 0.");
         }
         return new LoadTestOptions(server, rooms, publishers, subscribers, publishOnly, audioOnly, kbps, fps, keyint,
-                duration, ramp, prefix, json, plot, maxLoss, maxP99, maxFailures, maxTesterLag, pid, bind, perThread, rxPoll, maxPacket,
+                duration, ramp, prefix, json, plot, maxLoss, maxRunLoss, maxP99, maxFailures, maxTesterLag, pid, bind, perThread, rxPoll, maxPacket,
                 connectTimeout, warmup, List.copyOf(sweep), sweepStop, quiet, help);
     }
 
@@ -203,7 +209,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
     public LoadTestOptions withPublishers(int n) {
         return new LoadTestOptions(server, rooms, n, subscribers, publishOnly, audioOnly, videoKbps, fps,
                 keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, roomPrefix, json, plot, maxLossPercent,
-                maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, rxPollMicros, maxPacketSize,
+                maxRunLossPercent, maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, rxPollMicros, maxPacketSize,
                 connectTimeoutSeconds, warmupSeconds, List.of(), sweepStopLossPercent, quiet, help);
     }
 

@@ -22,7 +22,7 @@ public final class ReportPrinter {
     public static void print(RunReport r, PrintStream out) {
         out.println();
         out.printf(Locale.ROOT, "Measured window %.1f s, starting %.1f s after the first join (all connected and "
-                + "settled). Rates and latency over the window; loss over the whole run.%n", r.steadySeconds(), r.rampSeconds());
+                + "settled). Rates, latency and loss over the window.%n", r.steadySeconds(), r.rampSeconds());
         List<RunReport.Group> rows = new ArrayList<>(r.rooms());
         rows.add(r.total());
         out.println();
@@ -44,6 +44,9 @@ public final class ReportPrinter {
                 t.packetsSent(), t.packetsReceived(), t.expected(), t.lost(), t.undeliveredAtEnd(), t.duplicates(),
                 t.reordered(),
                 t.retransmissionsReceived(), t.misrouted(), t.foreign());
+        out.printf(Locale.ROOT, "Loss over the whole run, joins included: %.3f%% (%d of %d expected); in the measured "
+                + "window: %.3f%% (%d of %d).%n", t.runLossPercent(), t.runLost(), t.runExpected(), t.lossPercent(),
+                t.lost(), t.expected());
         out.printf(Locale.ROOT, "Video: %d key frames sent, %d key frame requests (PLI/FIR), %d NACKed packets "
                 + "resent, %d NACKs too old.%n", t.keyframesSent(), t.keyframeRequests(), t.retransmissionsSent(),
                 t.nacksMissed());

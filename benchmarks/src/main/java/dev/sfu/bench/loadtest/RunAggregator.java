@@ -117,8 +117,13 @@ public final class RunAggregator {
         return out;
     }
 
-    /** The report group of one room (>= 0) or all (-1), rates over {@code window} of {@code seconds}. */
-    public RunReport.Group group(int room, String name, Counters window, double seconds) {
+    /**
+     * The report group of one room (>= 0) or all (-1), rates over {@code window} of {@code seconds}.
+     * Loss is reported twice: over the measured window (probe sequences expected since
+     * {@code windowBase}, the counters when the window opened, plus those sent but still not
+     * received at the end) and over the whole run, the join phase included.
+     */
+    public RunReport.Group group(int room, String name, Counters window, double seconds, Counters windowBase) {
         int n = 0;
         int pubs = 0;
         int connected = 0;
@@ -195,13 +200,21 @@ public final class RunAggregator {
                 ms(h.getValueAtPercentile(95), h), ms(h.getValueAtPercentile(99), h), ms(h.getMaxValue(), h),
                 h.getTotalCount() == 0 ? 0 : h.getMean() / 1000.0);
         double s = Math.max(seconds, 1e-9);
+        long winExp = (windowBase == null ? exp : Math.max(0, exp - windowBase.expected())) + undelivered;
+        long winLost = (windowBase == null ? lost : Math.max(0, lost - windowBase.lost())) + undelivered;
+        long runExp = exp + undelivered;
+        long runLost = lost + undelivered;
         return new RunReport.Group(name, n, pubs, connected, failed, all.packetsOut(), all.packetsIn(),
                 window.packetsOut() / s, window.packetsIn() / s, window.bytesOut() * 8 / s / 1e6,
-                window.bytesIn() * 8 / s / 1e6, exp + undelivered, lost + undelivered,
-                exp + undelivered == 0 ? 0 : 100.0 * (lost + undelivered) / (exp + undelivered), undelivered, dup,
+                window.bytesIn() * 8 / s / 1e6, winExp, winLost, percent(winLost, winExp), undelivered, dup,
                 reord, rtxIn,
                 misrouted, foreign, lat, jitterCount == 0 ? 0 : jitterSum / jitterCount, jitterMax,
-                distribution(firstMedia), distribution(connect), keyframes, keyRequests, rtxOut, nacksMissed);
+                distribution(firstMedia), distribution(connect), keyframes, keyRequests, rtxOut, nacksMissed,
+                runExp, runLost, percent(runLost, runExp));
+    }
+
+    private static double percent(long part, long whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
     }
 
     private static double ms(long micros, Histogram h) {

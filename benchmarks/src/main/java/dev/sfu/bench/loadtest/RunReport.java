@@ -15,7 +15,11 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                         Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
                         List<Sample> timeline, Verdict verdict) {
 
-    /** The figures of one room, or of all rooms together. */
+    /**
+     * The figures of one room, or of all rooms together. {@code expected}, {@code lost} and
+     * {@code lossPercent} cover the measured window (steady state, every participant connected);
+     * {@code runExpected}, {@code runLost} and {@code runLossPercent} the whole run, joins included.
+     */
     public record Group(String name, int participants, int publishers, int connected, int failed,
                         long packetsSent, long packetsReceived, double packetsSentPerSecond,
                         double packetsReceivedPerSecond, double mbpsSent, double mbpsReceived,
@@ -24,7 +28,8 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                         long retransmissionsReceived, long misrouted, long foreign,
                         Latency latency, double jitterMeanMs, double jitterMaxMs,
                         Distribution joinToFirstMediaMs, Distribution connectMs,
-                        long keyframesSent, long keyframeRequests, long retransmissionsSent, long nacksMissed) {
+                        long keyframesSent, long keyframeRequests, long retransmissionsSent, long nacksMissed,
+                        long runExpected, long runLost, double runLossPercent) {
     }
 
     /** One-way latency percentiles in ms (original packets only, RTX excluded). */

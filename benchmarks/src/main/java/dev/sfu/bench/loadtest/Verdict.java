@@ -42,6 +42,11 @@ public final class Verdict {
                     o.maxLossPercent()));
             code = code == OK ? LOSS : code;
         }
+        if (o.maxRunLossPercent() != null && total.runLossPercent() > o.maxRunLossPercent()) {
+            missed.add(String.format(Locale.ROOT, "loss over the whole run %.3f%% > --max-run-loss %.3f%%",
+                    total.runLossPercent(), o.maxRunLossPercent()));
+            code = code == OK ? LOSS : code;
+        }
         if (o.maxP99Millis() != null && total.latency().p99() > o.maxP99Millis()) {
             missed.add(String.format(Locale.ROOT, "p99 latency %.2f ms > --max-p99-ms %.2f", total.latency().p99(),
                     o.maxP99Millis()));

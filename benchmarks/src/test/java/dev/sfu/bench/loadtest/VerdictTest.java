@@ -10,10 +10,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Pass criteria and the documented exit codes. */
 class VerdictTest {
     private static RunReport.Group total(int connected, long received, double lossPercent, double p99) {
+        return total(connected, received, lossPercent, p99, lossPercent);
+    }
+
+    private static RunReport.Group total(int connected, long received, double lossPercent, double p99,
+                                         double runLossPercent) {
         RunReport.Distribution d = new RunReport.Distribution(0, 0, 0, 0);
         return new RunReport.Group("total", 2, 2, connected, 0, 100, received, 0, 0, 0, 0, 1000,
                 (long) (lossPercent * 10), lossPercent, 0, 0, 0, 0, 0, 0,
-                new RunReport.Latency(received, 1, 2, p99, p99, 1), 0.1, 0.2, d, d, 0, 0, 0, 0);
+                new RunReport.Latency(received, 1, 2, p99, p99, 1), 0.1, 0.2, d, d, 0, 0, 0, 0,
+                2000, (long) (runLossPercent * 20), runLossPercent);
+    }
+
+    @Test
+    void lossInTheWindowAndLossOverTheWholeRunAreGatedApart() throws Exception {
+        // Steady state clean, joins lossy: only --max-run-loss catches it.
+        RunReport.Group g = total(2, 100, 0.0, 10, 2.0);
+        assertEquals(Verdict.OK, Verdict.evaluate(options("--max-loss", "0.5"), g, 0).exitCode());
+        RunReport.Verdict v = Verdict.evaluate(options("--max-loss", "0.5", "--max-run-loss", "1"), g, 0);
+        assertEquals(Verdict.LOSS, v.exitCode());
+        assertTrue(v.missed().get(0).contains("whole run"), v.missed().toString());
     }
 
     private static LoadTestOptions options(String... args) throws Exception {

@@ -21,10 +21,13 @@ import java.util.List;
  * @param maxMessageBytes    largest WebSocket message accepted (64 KiB)
  * @param maxRequestBytes    largest HTTP request body accepted
  * @param offerTimeout       how long a server offer may stay unanswered before it is offered again
+ * @param mediaThreads       threads that forward media, 0 = one per core (a room's participants share one)
+ * @param warmUpPackets      synthetic packets run through a private room at start so that the JIT compiles
+ *                           the forwarding path before the first call; 0 skips it
  */
 public record ServerConfig(String httpBind, int httpPort, String mediaBind, int mediaPort,
                            List<String> advertiseAddresses, int maxParticipants, int maxMessageBytes,
-                           int maxRequestBytes, Duration offerTimeout) {
+                           int maxRequestBytes, Duration offerTimeout, int mediaThreads, int warmUpPackets) {
 
     public ServerConfig {
         advertiseAddresses = List.copyOf(advertiseAddresses);
@@ -39,6 +42,12 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
         if (offerTimeout.isNegative() || offerTimeout.isZero()) {
             throw new IllegalArgumentException("sfu.signaling.offer-timeout must be positive");
         }
+        if (mediaThreads < 0 || mediaThreads > 1024) {
+            throw new IllegalArgumentException("sfu.media.threads must be 0 (one per core) to 1024, not " + mediaThreads);
+        }
+        if (warmUpPackets < 0 || warmUpPackets > 10_000_000) {
+            throw new IllegalArgumentException("sfu.media.warm-up-packets must be 0 to 10000000, not " + warmUpPackets);
+        }
     }
 
     /** Reads the {@code sfu} block; throws {@link IllegalArgumentException} with the key on a bad value. */
@@ -48,22 +57,23 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
             return new ServerConfig(c.getString("http.bind"), c.getInt("http.port"), c.getString("media.bind"),
                     c.getInt("media.port"), addresses(c), c.getInt("rooms.max-participants"),
                     (int) c.getBytes("http.max-message-bytes").longValue(),
-                    (int) c.getBytes("http.max-request-bytes").longValue(), c.getDuration("signaling.offer-timeout"));
+                    (int) c.getBytes("http.max-request-bytes").longValue(), c.getDuration("signaling.offer-timeout"),
+                    c.getInt("media.threads"), c.getInt("media.warm-up-packets"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
-    /** Defaults for tests: 127.0.0.1, ephemeral HTTP port, the given media port. */
+    /** Defaults for tests: 127.0.0.1, ephemeral HTTP port, the given media port, no warm-up. */
     public static ServerConfig loopback(int mediaPort) {
         return new ServerConfig("127.0.0.1", 0, "127.0.0.1", mediaPort, List.of("127.0.0.1"), 50, 65536, 65536,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), 0, 0);
     }
 
     /** A copy with another room size and offer timeout (tests). */
     public ServerConfig with(int maxParticipantsPerRoom, Duration timeout) {
         return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipantsPerRoom,
-                maxMessageBytes, maxRequestBytes, timeout);
+                maxMessageBytes, maxRequestBytes, timeout, mediaThreads, warmUpPackets);
     }
 
     private static List<String> addresses(Config c) {
