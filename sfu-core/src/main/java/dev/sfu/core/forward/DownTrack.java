@@ -227,7 +227,7 @@ public final class DownTrack {
             subscriber.metrics.bytesDown.mark(len, now);
             bytesSent += len;
         } else {
-            roomMetrics.drop(DropReason.QUEUE_FULL);
+            roomMetrics.drop(DropReason.TRANSPORT_REFUSED);
         }
     }
 

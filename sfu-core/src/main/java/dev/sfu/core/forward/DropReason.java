@@ -31,8 +31,11 @@ public enum DropReason {
     UNSUPPORTED_CODEC,
     /** An RTX packet carrying only padding (bandwidth probing), not a retransmission. */
     RTX_PADDING,
-    /** The transport refused the packet: not connected, its queue full, or encryption failed. */
-    QUEUE_FULL,
+    /**
+     * The subscriber's transport refused the packet (not connected yet or any more, encryption
+     * or send failed); its own drop counter (layer "transport") says which.
+     */
+    TRANSPORT_REFUSED,
     /** The participant is closing. */
     CLOSED;
 
