@@ -103,6 +103,7 @@ public final class LoadRun {
                     steadyStart = now;
                     end = now + (long) (o.durationSeconds() * SECOND);
                     steadyBase = agg.counters(-1);
+                    agg.markWindowStart();
                     for (int r = 0; r < steadyBaseRooms.length; r++) {
                         steadyBaseRooms[r] = agg.counters(r);
                     }

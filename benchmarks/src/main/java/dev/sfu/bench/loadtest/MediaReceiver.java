@@ -27,6 +27,8 @@ public final class MediaReceiver {
     private volatile long bytes;
     private volatile long foreign;
     private volatile long firstMediaNanos;
+    /** NACKs and receiver reports for what arrives, or null (not sent). */
+    private volatile ReceiverFeedback feedback;
 
     /** Called on a stream's first packet: is its SSRC the one signalled for that publisher? */
     public interface StreamCheck {
@@ -41,6 +43,11 @@ public final class MediaReceiver {
     public MediaReceiver(int streamCount, IntFunction<StreamCheck> check) {
         this.streams = new AtomicReferenceArray<>(streamCount);
         this.check = check;
+    }
+
+    /** Sends NACKs and receiver reports from now on for the RTP sequence numbers that arrive. */
+    void feedTo(ReceiverFeedback f) {
+        this.feedback = f;
     }
 
     /** Declares an RTX payload type (from the server's offers). */
@@ -92,6 +99,14 @@ public final class MediaReceiver {
             streams.set(id, s);
         } else if (!rtx && s.ssrc() != ssrc && s.ssrc() != 0) {
             s.onMisrouted();
+        }
+        ReceiverFeedback f = feedback;
+        if (f != null) {
+            if (rtx) {
+                f.onRetransmission(id, ((buf[off + h] & 0xFF) << 8) | (buf[off + h + 1] & 0xFF));
+            } else {
+                f.onOriginal(id, ssrc, RtpPacket.sequenceNumber(buf, off), now);
+            }
         }
         packets++;
         bytes += len;

@@ -45,11 +45,12 @@ public final class ReportPrinter {
                 t.reordered(),
                 t.retransmissionsReceived(), t.misrouted(), t.foreign());
         out.printf(Locale.ROOT, "Loss over the whole run, joins included: %.3f%% (%d of %d expected); in the measured "
-                + "window: %.3f%% (%d of %d).%n", t.runLossPercent(), t.runLost(), t.runExpected(), t.lossPercent(),
-                t.lost(), t.expected());
+                + "window: %.3f%% (%d of %d); streams never received by a receiver in their room (counted as "
+                + "lost): %d.%n", t.runLossPercent(), t.runLost(), t.runExpected(), t.lossPercent(),
+                t.lost(), t.expected(), t.streamsNeverReceived());
         out.printf(Locale.ROOT, "Video: %d key frames sent, %d key frame requests (PLI/FIR), %d NACKed packets "
-                + "resent, %d NACKs too old.%n", t.keyframesSent(), t.keyframeRequests(), t.retransmissionsSent(),
-                t.nacksMissed());
+                + "resent, %d NACKs too old; receivers NACKed %d packets.%n", t.keyframesSent(), t.keyframeRequests(),
+                t.retransmissionsSent(), t.nacksMissed(), t.receiverNacks());
         out.printf(Locale.ROOT, "Join to first media (participants joining a room with media): n=%d p50 %.0f ms "
                         + "p95 %.0f ms max %.0f ms; join to connected p50 %.0f ms max %.0f ms.%n",
                 t.joinToFirstMediaMs().count(), t.joinToFirstMediaMs().p50(), t.joinToFirstMediaMs().p95(),

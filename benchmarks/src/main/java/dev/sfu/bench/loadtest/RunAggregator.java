@@ -54,6 +54,14 @@ public final class RunAggregator {
     }
 
     /** Drains and forgets the latencies so far: the report covers the steady window only. */
+    /** Probe sequences each stream had sent when the measured window opened (for never-received streams). */
+    private volatile long[] windowProbes;
+
+    /** Notes where every stream's probe count stood when the measured window opened. */
+    public void markWindowStart() {
+        windowProbes = probesSentByStream();
+    }
+
     public void resetLatency() {
         drain();
         for (Histogram h : roomLatency) {
@@ -142,6 +150,11 @@ public final class RunAggregator {
         long keyRequests = 0;
         long rtxOut = 0;
         long nacksMissed = 0;
+        long receiverNacks = 0;
+        long missingStreams = 0;
+        long missingRun = 0;
+        long missingWindow = 0;
+        long[] atWindow = windowProbes;
         List<Double> firstMedia = new ArrayList<>();
         List<Double> connect = new ArrayList<>();
         Counters all = counters(room);
@@ -164,6 +177,24 @@ public final class RunAggregator {
             }
             MediaReceiver r = p.receiver();
             foreign += r.foreign();
+            receiverNacks += p.nacksSent();
+            if (p.receives() && p.failure() == null && p.connectedNanos() != 0) {
+                // Every other publisher's streams in the room should arrive; one that never did is
+                // all lost (a subscription the server never set up or never fed).
+                for (SyntheticParticipant other : participants) {
+                    if (other == p || other.roomIndex() != p.roomIndex() || other.failure() != null) {
+                        continue;
+                    }
+                    for (OutboundStream os : outbound(other)) {
+                        int id = os.info().streamId();
+                        if (id >= 0 && id < r.streamCapacity() && r.stream(id) == null && probesSent[id] > 0) {
+                            missingStreams++;
+                            missingRun += probesSent[id];
+                            missingWindow += probesSent[id] - (atWindow != null && id < atWindow.length ? atWindow[id] : 0);
+                        }
+                    }
+                }
+            }
             if (p.roomHadMedia() && r.firstMediaNanos() != 0) {
                 firstMedia.add((r.firstMediaNanos() - p.startNanos()) / 1e6);
             }
@@ -200,17 +231,17 @@ public final class RunAggregator {
                 ms(h.getValueAtPercentile(95), h), ms(h.getValueAtPercentile(99), h), ms(h.getMaxValue(), h),
                 h.getTotalCount() == 0 ? 0 : h.getMean() / 1000.0);
         double s = Math.max(seconds, 1e-9);
-        long winExp = (windowBase == null ? exp : Math.max(0, exp - windowBase.expected())) + undelivered;
-        long winLost = (windowBase == null ? lost : Math.max(0, lost - windowBase.lost())) + undelivered;
-        long runExp = exp + undelivered;
-        long runLost = lost + undelivered;
+        long winExp = (windowBase == null ? exp : Math.max(0, exp - windowBase.expected())) + undelivered + missingWindow;
+        long winLost = (windowBase == null ? lost : Math.max(0, lost - windowBase.lost())) + undelivered + missingWindow;
+        long runExp = exp + undelivered + missingRun;
+        long runLost = lost + undelivered + missingRun;
         return new RunReport.Group(name, n, pubs, connected, failed, all.packetsOut(), all.packetsIn(),
                 window.packetsOut() / s, window.packetsIn() / s, window.bytesOut() * 8 / s / 1e6,
                 window.bytesIn() * 8 / s / 1e6, winExp, winLost, percent(winLost, winExp), undelivered, dup,
                 reord, rtxIn,
                 misrouted, foreign, lat, jitterCount == 0 ? 0 : jitterSum / jitterCount, jitterMax,
                 distribution(firstMedia), distribution(connect), keyframes, keyRequests, rtxOut, nacksMissed,
-                runExp, runLost, percent(runLost, runExp));
+                runExp, runLost, percent(runLost, runExp), receiverNacks, missingStreams);
     }
 
     private static double percent(long part, long whole) {

@@ -19,6 +19,8 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
      * The figures of one room, or of all rooms together. {@code expected}, {@code lost} and
      * {@code lossPercent} cover the measured window (steady state, every participant connected);
      * {@code runExpected}, {@code runLost} and {@code runLossPercent} the whole run, joins included.
+     * A publisher stream that a connected receiver in its room never got at all
+     * ({@code streamsNeverReceived}) counts as lost whole in both.
      */
     public record Group(String name, int participants, int publishers, int connected, int failed,
                         long packetsSent, long packetsReceived, double packetsSentPerSecond,
@@ -29,7 +31,8 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                         Latency latency, double jitterMeanMs, double jitterMaxMs,
                         Distribution joinToFirstMediaMs, Distribution connectMs,
                         long keyframesSent, long keyframeRequests, long retransmissionsSent, long nacksMissed,
-                        long runExpected, long runLost, double runLossPercent) {
+                        long runExpected, long runLost, double runLossPercent, long receiverNacks,
+                        long streamsNeverReceived) {
     }
 
     /** One-way latency percentiles in ms (original packets only, RTX excluded). */

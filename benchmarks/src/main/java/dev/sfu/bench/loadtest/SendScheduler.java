@@ -32,6 +32,13 @@ public final class SendScheduler implements AutoCloseable {
     private final Thread thread;
     private final byte[] scratch = new byte[RtpPacket.BUFFER_SIZE + SrtpSession.MAX_RTCP_TRAILER];
     private volatile OutboundStream[] streams = NONE;
+    /** Called once per pass of this thread (at least every {@link #TICK_NANOS}), e.g. for receiver RTCP. */
+    public interface Ticker {
+        void tick(long now, byte[] scratch);
+    }
+
+    private static final Ticker[] NO_TICKERS = new Ticker[0];
+    private volatile Ticker[] tickers = NO_TICKERS;
     private volatile boolean running = true;
     private volatile long maxLagNanos;
     private volatile long skips;
@@ -59,6 +66,25 @@ public final class SendScheduler implements AutoCloseable {
                 System.arraycopy(cur, 0, n, 0, i);
                 System.arraycopy(cur, i + 1, n, i, cur.length - i - 1);
                 streams = n;
+                return;
+            }
+        }
+    }
+
+    public synchronized void addTicker(Ticker t) {
+        Ticker[] n = Arrays.copyOf(tickers, tickers.length + 1);
+        n[n.length - 1] = t;
+        tickers = n;
+    }
+
+    public synchronized void removeTicker(Ticker t) {
+        Ticker[] cur = tickers;
+        for (int i = 0; i < cur.length; i++) {
+            if (cur[i] == t) {
+                Ticker[] n = new Ticker[cur.length - 1];
+                System.arraycopy(cur, 0, n, 0, i);
+                System.arraycopy(cur, i + 1, n, i, cur.length - i - 1);
+                tickers = n;
                 return;
             }
         }
@@ -114,6 +140,13 @@ public final class SendScheduler implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // A failing stream must not stop the others; its sink reports failures.
                     s.nextDue = now + TICK_NANOS;
+                }
+            }
+            for (Ticker t : tickers) {
+                try {
+                    t.tick(now, scratch);
+                } catch (RuntimeException e) {
+                    // A failing participant's feedback must not stop the others.
                 }
             }
             long wait = next - System.nanoTime();

@@ -14,6 +14,7 @@ import dev.sfu.rtp.rtcp.RtcpCompoundIterator;
 import dev.sfu.rtp.rtcp.RtcpFeedback;
 import dev.sfu.rtp.rtcp.RtcpHeader;
 import dev.sfu.rtp.srtp.SrtpProfile;
+import dev.sfu.rtp.srtp.SrtpSession;
 import dev.sfu.signaling.message.ErrorCode;
 import dev.sfu.signaling.message.Message;
 import dev.sfu.signaling.sdp.LocalMediaSection;
@@ -61,6 +62,9 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     private final boolean receive;
     private final Random random;
     private final MediaReceiver receiver;
+    /** The receiver's NACKs and reports (RFC 4585, RFC 3550), sent from this participant's send thread. */
+    private final ReceiverFeedback feedback;
+    private final SendScheduler.Ticker feedbackTicker = this::sendFeedback;
     private final Map<Long, String> ssrcPublishers = new ConcurrentHashMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final AtomicInteger transportSeq = new AtomicInteger();
@@ -97,6 +101,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         this.random = new Random(0x5F0 + index * 7919L);
         this.sessionId = 1 + (random.nextLong() & 0x3FFFFFFFFFFFFFFFL);
         this.receiver = new MediaReceiver(ctx.streamCount(), this::checkFor);
+        this.feedback = new ReceiverFeedback(random.nextInt() & 0xFFFFFFFFL, ctx.streamCount());
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -166,6 +171,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         if (v != null) {
             s.remove(v);
         }
+        s.removeTicker(feedbackTicker);
     }
 
     private void fail(FailureReason reason, String detail) {
@@ -334,6 +340,23 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         if (video != null) {
             s.add(video);
         }
+        if (receive) {
+            receiver.feedTo(feedback);
+            s.addTicker(feedbackTicker);
+        }
+    }
+
+    /** On the send thread: the receiver RTCP due now, if any. */
+    private void sendFeedback(long now, byte[] scratch) {
+        int n = feedback.tick(now, scratch, scratch.length - SrtpSession.MAX_RTCP_TRAILER);
+        if (n > 0) {
+            sendRtcp(scratch, 0, n);
+        }
+    }
+
+    /** NACKed sequence numbers this participant's receiver sent (each retry counted). */
+    public long nacksSent() {
+        return feedback.nacksSent();
     }
 
     @Override

@@ -19,7 +19,7 @@ class VerdictTest {
         return new RunReport.Group("total", 2, 2, connected, 0, 100, received, 0, 0, 0, 0, 1000,
                 (long) (lossPercent * 10), lossPercent, 0, 0, 0, 0, 0, 0,
                 new RunReport.Latency(received, 1, 2, p99, p99, 1), 0.1, 0.2, d, d, 0, 0, 0, 0,
-                2000, (long) (runLossPercent * 20), runLossPercent);
+                2000, (long) (runLossPercent * 20), runLossPercent, 0, 0);
     }
 
     @Test
