@@ -25,7 +25,8 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
 
             Synthetic participants join rooms of a running SFU over the real protocol (WebSocket
             signaling, SDP offer/answer, ICE, DTLS, SRTP), publish Opus-like audio and VP8-like video,
-            receive everyone else, and measure loss, one-way latency, jitter and bitrate.
+            receive everyone else (answering loss with NACKs and sending receiver reports, as a browser
+            does), and measure loss, one-way latency, jitter and bitrate.
 
             Participants
               --server URL               server base URL (default http://127.0.0.1:8080); /ws is appended
