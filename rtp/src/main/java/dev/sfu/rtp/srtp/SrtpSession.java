@@ -51,8 +51,19 @@ public final class SrtpSession implements AutoCloseable {
     public static final int MAX_RTP_TRAILER = 16;
     /** The most bytes {@link #encryptRtcp} adds: the 4-byte E flag and index plus a 16-byte tag. */
     public static final int MAX_RTCP_TRAILER = 20;
-    /** Contexts per direction and kind (RTP or RTCP) before new SSRCs are refused. */
+    /**
+     * Receive contexts per kind (RTP or RTCP) before new SSRCs are refused. The peer picks these
+     * SSRCs, so the bound keeps forged packets from filling memory.
+     */
     public static final int DEFAULT_MAX_SSRCS = 64;
+    /**
+     * Send contexts per kind. This side picks these SSRCs; an SFU sends one audio, one video and
+     * one RTX SSRC per other participant and a new set each time a section is recycled, so 64
+     * refused the streams of the 22nd and later publishers in a room (found by the load test:
+     * whole video streams of a 25-publisher room never arrived). Contexts are kept until close,
+     * so churn counts too: 1,024 covers a 50-person room and about 300 join/leave cycles.
+     */
+    public static final int DEFAULT_MAX_TX_SSRCS = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(SrtpSession.class);
     private static final int RTP_FIXED_HEADER = 12;
@@ -83,6 +94,11 @@ public final class SrtpSession implements AutoCloseable {
     }
 
     SrtpSession(SrtpProfile profile, byte[] txKey, byte[] txSalt, byte[] rxKey, byte[] rxSalt, int maxSsrcs) {
+        this(profile, txKey, txSalt, rxKey, rxSalt, maxSsrcs, maxSsrcs);
+    }
+
+    SrtpSession(SrtpProfile profile, byte[] txKey, byte[] txSalt, byte[] rxKey, byte[] rxSalt, int maxSsrcs,
+                int maxTxSsrcs) {
         this.profile = Objects.requireNonNull(profile, "profile");
         checkLength("txKey", txKey, profile.keyLength());
         checkLength("txSalt", txSalt, profile.saltLength());
@@ -93,9 +109,9 @@ public final class SrtpSession implements AutoCloseable {
         // The factories copy the keys; the policy is only read.
         this.txFactory = new SrtpContextFactory(true, txKey, txSalt, policy, policy, JitsiLoggerBridge.INSTANCE);
         this.rxFactory = new SrtpContextFactory(false, rxKey, rxSalt, policy, policy, JitsiLoggerBridge.INSTANCE);
-        this.rtpTx = new Side<>(maxSsrcs);
+        this.rtpTx = new Side<>(maxTxSsrcs);
         this.rtpRx = new Side<>(maxSsrcs);
-        this.rtcpTx = new Side<>(maxSsrcs);
+        this.rtcpTx = new Side<>(maxTxSsrcs);
         this.rtcpRx = new Side<>(maxSsrcs);
         if (profile == SrtpProfile.AES_CM_128_HMAC_SHA1_80) {
             txRtpAuthKey = authKey(txKey, txSalt, AllocationFreeJitsiCrypto.LABEL_RTP_AUTH);
@@ -138,8 +154,10 @@ public final class SrtpSession implements AutoCloseable {
         byte[] serverSalt = Arrays.copyOfRange(keyingMaterial, 2 * k + s, 2 * k + 2 * s);
         try {
             return localIsDtlsClient
-                    ? new SrtpSession(profile, clientKey, clientSalt, serverKey, serverSalt, DEFAULT_MAX_SSRCS)
-                    : new SrtpSession(profile, serverKey, serverSalt, clientKey, clientSalt, DEFAULT_MAX_SSRCS);
+                    ? new SrtpSession(profile, clientKey, clientSalt, serverKey, serverSalt, DEFAULT_MAX_SSRCS,
+                            DEFAULT_MAX_TX_SSRCS)
+                    : new SrtpSession(profile, serverKey, serverSalt, clientKey, clientSalt, DEFAULT_MAX_SSRCS,
+                            DEFAULT_MAX_TX_SSRCS);
         } finally {
             Arrays.fill(clientKey, (byte) 0);
             Arrays.fill(serverKey, (byte) 0);
@@ -154,7 +172,7 @@ public final class SrtpSession implements AutoCloseable {
      * @throws IllegalArgumentException when a key or salt has the wrong length for the profile
      */
     public static SrtpSession fromMasterKeys(SrtpProfile profile, byte[] txKey, byte[] txSalt, byte[] rxKey, byte[] rxSalt) {
-        return new SrtpSession(profile, txKey, txSalt, rxKey, rxSalt, DEFAULT_MAX_SSRCS);
+        return new SrtpSession(profile, txKey, txSalt, rxKey, rxSalt, DEFAULT_MAX_SSRCS, DEFAULT_MAX_TX_SSRCS);
     }
 
     /**
@@ -383,7 +401,11 @@ public final class SrtpSession implements AutoCloseable {
     // Context creation is rare (once per SSRC) and locked against close(), which wipes the keys.
 
     private synchronized SrtpCryptoContext newTxRtpContext(int ssrc) {
-        if (closed || rtpTx.contexts.isFull()) {
+        if (closed) {
+            return null;
+        }
+        if (rtpTx.contexts.isFull()) {
+            warnTxFull(ssrc);
             return null;
         }
         try {
@@ -426,6 +448,17 @@ public final class SrtpSession implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             LOG.warn("cannot make an SRTCP context for SSRC {}: {}", ssrc & 0xFFFFFFFFL, e.toString());
             return null;
+        }
+    }
+
+    private boolean warnedTxFull;
+
+    /** Once per session: a stream of ours cannot be sent, which an operator must hear about. */
+    private void warnTxFull(int ssrc) {
+        if (!warnedTxFull) {
+            warnedTxFull = true;
+            LOG.warn("SRTP session holds its limit of {} sending SSRCs; SSRC {} and later new ones cannot be sent",
+                    rtpTx.contexts.size(), ssrc & 0xFFFFFFFFL);
         }
     }
 

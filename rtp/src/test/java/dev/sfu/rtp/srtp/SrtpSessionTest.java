@@ -238,6 +238,19 @@ class SrtpSessionTest {
     }
 
     @Test
+    void aSessionSendsTheStreamsOfAFiftyPersonRoom() {
+        // 49 other participants x (audio, video, RTX), plus recycled sections: the 64-context bound
+        // of the receive side refused the 22nd publisher's streams when it applied to sending too.
+        byte[] material = new byte[SrtpProfile.AEAD_AES_128_GCM.keyingMaterialLength()];
+        SrtpSession s = SrtpSession.fromKeyingMaterial(SrtpProfile.AEAD_AES_128_GCM, material, false);
+        for (int ssrc = 1; ssrc <= 300; ssrc++) {
+            assertTrue(s.encryptRtp(withRoom(SrtpFixtures.simple(ssrc, 1), 0, 16), 0, 172) > 0, "SSRC " + ssrc);
+        }
+        assertEquals(300, s.rtpSsrcCount(true));
+        s.close();
+    }
+
+    @Test
     void newSsrcsBeyondTheLimitAreRefused() {
         SrtpProfile p = SrtpProfile.AEAD_AES_128_GCM;
         byte[] k = new byte[16];
