@@ -1,10 +1,7 @@
 package dev.sfu.bench;
 
-import dev.sfu.core.transport.DtlsSetup;
-import dev.sfu.core.transport.Fingerprint;
-import dev.sfu.core.transport.IceCandidate;
 import dev.sfu.core.transport.MediaTransport;
-import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.core.transport.NoIceTransport;
 import dev.sfu.rtp.srtp.SrtpSession;
 
 import java.io.IOException;
@@ -12,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.List;
 
 /**
  * A {@link MediaTransport} for benchmarks: no ICE or DTLS, but the real egress work of the
@@ -20,8 +16,7 @@ import java.util.List;
  * then a send on a real UDP socket ({@link DatagramChannel} connected to a loopback sink). The
  * server's transport sends through ice4j's socket wrapper instead; that wrapper is not measured.
  */
-final class LoopbackSrtpTransport implements MediaTransport {
-    private final String id;
+final class LoopbackSrtpTransport extends NoIceTransport {
     private final SrtpSession srtp;
     private final DatagramChannel channel;
     private final ByteBuffer out = ByteBuffer.allocateDirect(2048);
@@ -29,7 +24,7 @@ final class LoopbackSrtpTransport implements MediaTransport {
     long failed;
 
     LoopbackSrtpTransport(String id, SrtpSession srtp, InetSocketAddress sink) {
-        this.id = id;
+        super(id);
         this.srtp = srtp;
         try {
             this.channel = DatagramChannel.open();
@@ -38,49 +33,6 @@ final class LoopbackSrtpTransport implements MediaTransport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String localIceUfrag() {
-        return "bench";
-    }
-
-    @Override
-    public String localIcePwd() {
-        return "benchbenchbenchbenchbench";
-    }
-
-    @Override
-    public List<IceCandidate> localCandidates() {
-        return List.of();
-    }
-
-    @Override
-    public Fingerprint localFingerprint() {
-        return new Fingerprint("sha-256", "00");
-    }
-
-    @Override
-    public DtlsSetup localSetup(DtlsSetup remote) {
-        return DtlsSetup.PASSIVE;
-    }
-
-    @Override
-    public void setRemote(RemoteParameters remote) {
-    }
-
-    @Override
-    public void addRemoteCandidate(IceCandidate candidate) {
-    }
-
-    @Override
-    public boolean isConnected() {
-        return true;
     }
 
     @Override

@@ -2,11 +2,7 @@ package dev.sfu.core.room;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.sfu.core.forward.ForwardingContext;
-import dev.sfu.core.transport.DtlsSetup;
-import dev.sfu.core.transport.Fingerprint;
-import dev.sfu.core.transport.IceCandidate;
-import dev.sfu.core.transport.MediaTransport;
-import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.core.transport.NoIceTransport;
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
 import dev.sfu.rtp.ext.AbsSendTimeExtension;
@@ -186,57 +182,13 @@ public final class ForwardingWarmUp {
     }
 
     /** No ICE or DTLS: encrypts what the room sends with a real SRTP session, then drops it. */
-    private static final class MemoryTransport implements MediaTransport {
-        private final String id;
+    private static final class MemoryTransport extends NoIceTransport {
         private final SrtpSession srtp;
         long sent;
 
         MemoryTransport(String id, SrtpSession srtp) {
-            this.id = id;
+            super(id);
             this.srtp = srtp;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String localIceUfrag() {
-            return "warmup";
-        }
-
-        @Override
-        public String localIcePwd() {
-            return "warmupwarmupwarmupwarmup";
-        }
-
-        @Override
-        public List<IceCandidate> localCandidates() {
-            return List.of();
-        }
-
-        @Override
-        public Fingerprint localFingerprint() {
-            return new Fingerprint("sha-256", "00");
-        }
-
-        @Override
-        public DtlsSetup localSetup(DtlsSetup remote) {
-            return DtlsSetup.PASSIVE;
-        }
-
-        @Override
-        public void setRemote(RemoteParameters remote) {
-        }
-
-        @Override
-        public void addRemoteCandidate(IceCandidate candidate) {
-        }
-
-        @Override
-        public boolean isConnected() {
-            return true;
         }
 
         @Override

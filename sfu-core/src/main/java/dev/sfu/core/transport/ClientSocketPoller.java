@@ -50,8 +50,6 @@ final class ClientSocketPoller implements AutoCloseable {
         final DatagramChannel channel;
         final PolledDatagramSocket socket;
         private volatile IceLink.Events events;
-        /** Poller-thread owned: the last source, reused while it does not change. */
-        private InetSocketAddress lastFrom;
 
         private Endpoint(DatagramChannel channel, PolledDatagramSocket socket) {
             this.channel = channel;
@@ -171,15 +169,11 @@ final class ClientSocketPoller implements AutoCloseable {
             if (events == null) {
                 continue;
             }
-            InetSocketAddress source = (InetSocketAddress) from;
-            if (!source.equals(e.lastFrom)) {
-                e.lastFrom = source;
-            }
             Buffer b = PacketPool.acquire(len);
             direct.get(b.getBuffer(), 0, len);
             b.setOffset(0);
             b.setLength(len);
-            b.setRemoteAddress(e.lastFrom);
+            b.setRemoteAddress(from);
             events.iceIngress(b);
         }
     }

@@ -155,7 +155,6 @@ final class SerialLane {
             }
         } finally {
             scheduled.set(false);
-            // Seen by the next submit: this drain is over before the node is queued again.
             if (!control.isEmpty() || !packets.isEmpty()) {
                 schedule();
             }

@@ -1,10 +1,6 @@
 package dev.sfu.core.testutil;
 
-import dev.sfu.core.transport.DtlsSetup;
-import dev.sfu.core.transport.Fingerprint;
-import dev.sfu.core.transport.IceCandidate;
-import dev.sfu.core.transport.MediaTransport;
-import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.core.transport.NoIceTransport;
 import dev.sfu.core.transport.TransportListener;
 
 import java.util.ArrayList;
@@ -15,11 +11,10 @@ import java.util.List;
  * A transport without sockets or encryption: it records a copy of every packet "sent" (the
  * plaintext the SRTP layer would encrypt) and checks the caller left tail room for the tag.
  */
-public class FakeTransport implements MediaTransport {
+public class FakeTransport extends NoIceTransport {
     /** Bytes the real transport needs after the packet for the SRTP/SRTCP trailer. */
     public static final int REQUIRED_TAIL = 16 + 4;
 
-    private final String id;
     public final List<byte[]> rtp = new ArrayList<>();
     public final List<byte[]> rtcp = new ArrayList<>();
     public TransportListener listener;
@@ -27,45 +22,7 @@ public class FakeTransport implements MediaTransport {
     public boolean refuse;
 
     public FakeTransport(String id) {
-        this.id = id;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String localIceUfrag() {
-        return "ufrag";
-    }
-
-    @Override
-    public String localIcePwd() {
-        return "pwd";
-    }
-
-    @Override
-    public List<IceCandidate> localCandidates() {
-        return List.of();
-    }
-
-    @Override
-    public Fingerprint localFingerprint() {
-        return new Fingerprint("sha-256", "00");
-    }
-
-    @Override
-    public DtlsSetup localSetup(DtlsSetup remote) {
-        return DtlsSetup.PASSIVE;
-    }
-
-    @Override
-    public void setRemote(RemoteParameters remote) {
-    }
-
-    @Override
-    public void addRemoteCandidate(IceCandidate candidate) {
+        super(id);
     }
 
     @Override
