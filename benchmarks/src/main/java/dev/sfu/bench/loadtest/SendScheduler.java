@@ -112,48 +112,56 @@ public final class SendScheduler implements AutoCloseable {
     }
 
     private void run() {
+        // One pass per call: a method that never returns is only compiled by on-stack
+        // replacement, after tens of thousands of iterations, and is interpreted until then.
         while (running) {
-            long now = System.nanoTime();
-            long next = now + TICK_NANOS;
-            for (OutboundStream s : streams) {
-                if (!s.sink.active()) {
-                    continue;
-                }
-                try {
-                    s.service(now, scratch);
-                    long due = s.nextDueNanos();
-                    if (due <= now) {
-                        // A fresh clock: streams served earlier in this pass delayed this one.
-                        long at = System.nanoTime();
-                        long late = at - due;
-                        if (late > maxLagNanos) {
-                            maxLagNanos = late;
-                        }
-                        lag.recordValue(Math.min(MAX_RECORDED_LAG_MICROS, late / 1000));
-                        if (late > MAX_LAG_NANOS) {
-                            skips++;
-                            s.nextDue = at;
-                        }
-                        s.onDue(at, scratch);
-                    }
-                    next = Math.min(next, s.nextDueNanos());
-                } catch (RuntimeException e) {
-                    // A failing stream must not stop the others; its sink reports failures.
-                    s.nextDue = now + TICK_NANOS;
-                }
-            }
-            for (Ticker t : tickers) {
-                try {
-                    t.tick(now, scratch);
-                } catch (RuntimeException e) {
-                    // A failing participant's feedback must not stop the others.
-                }
-            }
+            long next = pass();
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
         }
+    }
+
+    /** Serves every due stream and ticker once; returns when the next one is due. */
+    private long pass() {
+        long now = System.nanoTime();
+        long next = now + TICK_NANOS;
+        for (OutboundStream s : streams) {
+            if (!s.sink.active()) {
+                continue;
+            }
+            try {
+                s.service(now, scratch);
+                long due = s.nextDueNanos();
+                if (due <= now) {
+                    // A fresh clock: streams served earlier in this pass delayed this one.
+                    long at = System.nanoTime();
+                    long late = at - due;
+                    if (late > maxLagNanos) {
+                        maxLagNanos = late;
+                    }
+                    lag.recordValue(Math.min(MAX_RECORDED_LAG_MICROS, late / 1000));
+                    if (late > MAX_LAG_NANOS) {
+                        skips++;
+                        s.nextDue = at;
+                    }
+                    s.onDue(at, scratch);
+                }
+                next = Math.min(next, s.nextDueNanos());
+            } catch (RuntimeException e) {
+                // A failing stream must not stop the others; its sink reports failures.
+                s.nextDue = now + TICK_NANOS;
+            }
+        }
+        for (Ticker t : tickers) {
+            try {
+                t.tick(now, scratch);
+            } catch (RuntimeException e) {
+                // A failing participant's feedback must not stop the others.
+            }
+        }
+        return next;
     }
 
     @Override

@@ -2,11 +2,14 @@ package dev.sfu.core.metrics;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.transport.DropCounters;
 import dev.sfu.core.transport.DropReason;
 import dev.sfu.core.transport.MediaTransport;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +19,8 @@ import java.util.Set;
  * {@code drops.transport.<REASON>}. Each gauge is the sum over the live transports plus the
  * totals of the closed ones, so it only grows, like a counter, across participants coming and
  * going. The room layer calls {@link #track} when it creates a participant's transport and
- * {@link #retire} once it closed it. Nothing here is on the packet path: the transports count,
+ * {@link #retire} once it closed it; the shared media port's own drops (datagrams no transport
+ * got) are added with {@link #trackPort}. Nothing here is on the packet path: the transports count,
  * and this class reads their counts when the registry is read (once a second).
  */
 public final class TransportDropMetrics {
@@ -27,6 +31,7 @@ public final class TransportDropMetrics {
 
     private final Set<MediaTransport> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final long[] closed = new long[REASONS.length];
+    private final List<DropCounters> ports = new ArrayList<>();
 
     /** Registers the gauges in {@code registry}, replacing any of the same names. */
     public TransportDropMetrics(MetricRegistry registry) {
@@ -39,6 +44,11 @@ public final class TransportDropMetrics {
     /** Starts counting a transport's drops. */
     public synchronized void track(MediaTransport transport) {
         live.add(transport);
+    }
+
+    /** Adds counters that belong to no transport (the shared media port's) to the totals. */
+    public synchronized void trackPort(DropCounters counters) {
+        ports.add(counters);
     }
 
     /** Keeps a closed transport's final counts in the totals and stops reading it. Idempotent. */
@@ -55,6 +65,9 @@ public final class TransportDropMetrics {
     /** Datagrams dropped for {@code reason} by every transport so far, live and closed. */
     public synchronized long total(DropReason reason) {
         long n = closed[reason.ordinal()];
+        for (DropCounters c : ports) {
+            n += c.get(reason);
+        }
         for (MediaTransport t : live) {
             n += t.dropCounts().getOrDefault(reason, 0L);
         }

@@ -6,6 +6,7 @@ import dev.sfu.core.forward.ForwardingContext;
 import dev.sfu.core.forward.MediaEndpoint;
 import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.metrics.TransportDropMetrics;
+import dev.sfu.core.transport.DropCounters;
 import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.TransportListener;
 import org.slf4j.Logger;
@@ -57,6 +58,11 @@ public final class RoomManager {
 
     public RoomManager(MetricRegistry registry, RoomListener listener, int maxParticipants) {
         this(registry, listener, maxParticipants, ForwardingContext.defaults());
+    }
+
+    /** Counts the shared media port's drops (datagrams no transport got) in the transport drop totals. */
+    public void trackPortDrops(DropCounters counters) {
+        transportDrops.trackPort(counters);
     }
 
     ForwardingContext context() {

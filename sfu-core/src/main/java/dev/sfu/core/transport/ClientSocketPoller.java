@@ -107,32 +107,38 @@ final class ClientSocketPoller implements AutoCloseable {
 
     private void run() {
         try {
+            // One round per call: see MediaWorkers on why a hot loop body is a method of its own.
             while (!closed) {
-                int ready = pollIntervalNanos == 0 ? selector.select() : selector.selectNow();
-                Endpoint pending;
-                while ((pending = toRegister.poll()) != null) {
-                    try {
-                        pending.channel.register(selector, SelectionKey.OP_READ, pending);
-                    } catch (IOException | RuntimeException e) {
-                        LOG.debug("cannot register a client socket: {}", e.toString());
-                    }
-                }
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    if (key.isValid()) {
-                        drain((Endpoint) key.attachment(), key);
-                    }
-                }
-                if (ready == 0 && pollIntervalNanos > 0) {
-                    LockSupport.parkNanos(pollIntervalNanos);
-                }
+                pollOnce();
             }
         } catch (IOException | ClosedSelectorException e) {
             if (!closed) {
                 LOG.warn("client socket poller stopped", e);
             }
+        }
+    }
+
+    /** Registers new sockets, drains every ready one, and parks when none was ready (poll mode). */
+    private void pollOnce() throws IOException {
+        int ready = pollIntervalNanos == 0 ? selector.select() : selector.selectNow();
+        Endpoint pending;
+        while ((pending = toRegister.poll()) != null) {
+            try {
+                pending.channel.register(selector, SelectionKey.OP_READ, pending);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("cannot register a client socket: {}", e.toString());
+            }
+        }
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            if (key.isValid()) {
+                drain((Endpoint) key.attachment(), key);
+            }
+        }
+        if (ready == 0 && pollIntervalNanos > 0) {
+            LockSupport.parkNanos(pollIntervalNanos);
         }
     }
 

@@ -21,7 +21,12 @@ public enum DropReason {
     /** Encryption of an outgoing packet failed (no tail room, too many SSRCs, cipher failure). */
     ENCRYPT_FAILED,
     /** The socket refused an outgoing datagram. */
-    SEND_FAILED;
+    SEND_FAILED,
+    /**
+     * At the shared media port: a datagram from an address no ICE agent knows that is not a
+     * STUN Binding Request for a known ufrag (RFC 8445 section 7.2.2), so no transport gets it.
+     */
+    UNKNOWN_SOURCE;
 
     /** The reason to count for a negative {@link SrtpError} code from decryption. */
     static DropReason ofSrtpError(int code) {

@@ -60,12 +60,33 @@ final class IceLink implements IceChannel {
         void consentRefreshed();
     }
 
-    /** Where to send: the socket of the selected pair and the remote address. */
-    record Route(IceSocketWrapper socket, InetSocketAddress remote) {
-        void send(DatagramPacket packet, byte[] buf, int off, int len) throws IOException {
+    /**
+     * One sending thread's reusable datagram packet, owned by whoever holds the lock it is used
+     * under.
+     */
+    static final class Outbox {
+        final DatagramPacket packet = new DatagramPacket(new byte[0], 0);
+    }
+
+    /**
+     * Where to send: the socket of a validated pair and its remote address. When the pair's
+     * local candidate is a socket of this package ({@link SharedUdpPort}, or a client's host
+     * socket), {@code direct} sends there without ice4j's wrapper layers.
+     */
+    record Route(IceSocketWrapper socket, InetSocketAddress remote, PolledDatagramSocket.Sender direct) {
+        Route(IceSocketWrapper socket, InetSocketAddress remote) {
+            this(socket, remote, null);
+        }
+
+        void send(Outbox box, byte[] buf, int off, int len) throws IOException {
+            DatagramPacket packet = box.packet;
             packet.setData(buf, off, len);
             packet.setSocketAddress(remote);
-            socket.send(packet);
+            if (direct != null) {
+                direct.send(packet);
+            } else {
+                socket.send(packet);
+            }
         }
     }
 
@@ -73,6 +94,8 @@ final class IceLink implements IceChannel {
     private final IceMediaStream stream;
     private final Component component;
     private final Events events;
+    /** The client role's host socket, or null (server: the pair's candidate says). */
+    private final PolledDatagramSocket.Sender clientSocket;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile CandidatePair selected;
@@ -83,6 +106,7 @@ final class IceLink implements IceChannel {
         this.stream = stream;
         this.component = component;
         this.events = events;
+        this.clientSocket = clientEndpoint == null ? null : clientEndpoint.socket::send;
         stream.addPairChangeListener(this::pairChanged);
         agent.addStateChangeListener(this::stateChanged);
         if (clientEndpoint != null) {
@@ -236,12 +260,16 @@ final class IceLink implements IceChannel {
         }
     }
 
-    private static Route routeOf(CandidatePair p) {
+    private Route routeOf(CandidatePair p) {
         IceSocketWrapper socket = p.getIceSocketWrapper();
         if (socket == null) {
             return null;
         }
-        return new Route(socket, toPlain(p.getRemoteCandidate().getTransportAddress()));
+        LocalCandidate local = p.getLocalCandidate();
+        LocalCandidate base = local.getBase() != null ? local.getBase() : local;
+        PolledDatagramSocket.Sender direct = base instanceof SharedUdpPort.PortCandidate pc ? pc.port()::send
+                : clientSocket;
+        return new Route(socket, toPlain(p.getRemoteCandidate().getTransportAddress()), direct);
     }
 
     static InetSocketAddress toPlain(TransportAddress ta) {

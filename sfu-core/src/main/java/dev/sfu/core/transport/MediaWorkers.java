@@ -110,27 +110,37 @@ final class MediaWorkers {
             return head == stub && tail.get() == stub;
         }
 
+        /*
+         * The loop only calls methods: a method that never returns is compiled only by on-stack
+         * replacement, after tens of thousands of iterations (half a minute of a busy room), and
+         * is interpreted until then; step() is compiled after a few thousand calls.
+         */
         private void run() {
             while (!stopping) {
-                Node n = poll();
-                if (n != null) {
-                    try {
-                        n.task.run();
-                    } catch (RuntimeException | Error e) {
-                        LOG.warn("{}: media task failed", thread.getName(), e);
-                    }
-                    continue;
-                }
-                if (!isEmpty()) {
-                    Thread.onSpinWait();
-                    continue;
-                }
-                parked = true;
-                if (isEmpty() && !stopping) {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
-                }
-                parked = false;
+                step();
             }
+        }
+
+        /** Runs one queued task, or spins once while a producer links its node, or parks. */
+        private void step() {
+            Node n = poll();
+            if (n != null) {
+                try {
+                    n.task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.warn("{}: media task failed", thread.getName(), e);
+                }
+                return;
+            }
+            if (!isEmpty()) {
+                Thread.onSpinWait();
+                return;
+            }
+            parked = true;
+            if (isEmpty() && !stopping) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+            }
+            parked = false;
         }
     }
 

@@ -15,11 +15,13 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@link DatagramSocket} that ice4j sees for a client transport whose host socket is read by
- * a {@link ClientSocketPoller}: sends go straight to the non-blocking channel; {@code receive}
- * returns the STUN datagrams the poller handed over (the only ones ice4j reads: its multiplexing
- * socket's STUN filter is the only reader). The STUN queue is bounded; when full, new STUN is
- * dropped, as a full socket buffer would.
+ * The {@link DatagramSocket} that ice4j sees for a socket this package reads itself: a client
+ * transport's host socket read by a {@link ClientSocketPoller}, or one remote address of the
+ * server's {@link SharedUdpPort}. Sends go straight to the channel; {@code receive} returns the
+ * STUN datagrams the reader handed over (the only ones ice4j reads: its multiplexing socket's
+ * STUN filter is the only reader). The STUN queue is bounded; when full, new STUN is dropped,
+ * as a full socket buffer would. A shared channel (the server port's) is not closed with this
+ * socket and its options are not changed through it.
  */
 final class PolledDatagramSocket extends DatagramSocket {
     private static final int STUN_QUEUE = 256;
@@ -27,7 +29,14 @@ final class PolledDatagramSocket extends DatagramSocket {
     private record Datagram(byte[] data, InetSocketAddress from) {
     }
 
+    /** Where a shared socket sends (the server port's sockets); null for an owned channel. */
+    interface Sender {
+        void send(DatagramPacket p) throws IOException;
+    }
+
     private final DatagramChannel channel;
+    private final boolean ownsChannel;
+    private final Sender sender;
     private final InetSocketAddress local;
     private final ArrayBlockingQueue<Datagram> stun = new ArrayBlockingQueue<>(STUN_QUEUE);
     /** Guarded by this: a reusable wrapper of the last array sent from, and the last target. */
@@ -37,11 +46,22 @@ final class PolledDatagramSocket extends DatagramSocket {
     private volatile boolean closed;
 
     PolledDatagramSocket(DatagramChannel channel) throws IOException {
+        this(channel, null, (InetSocketAddress) channel.getLocalAddress());
+    }
+
+    private PolledDatagramSocket(DatagramChannel channel, Sender sender, InetSocketAddress local) throws IOException {
         // An unbound placeholder, as ice4j's own delegating sockets create: every operation that
         // matters is overridden to use the channel.
         super((SocketAddress) null);
         this.channel = channel;
-        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.ownsChannel = channel != null;
+        this.sender = sender;
+        this.local = local;
+    }
+
+    /** One remote address's socket on a port others share: sends go to {@code sender}; close leaves the port open. */
+    static PolledDatagramSocket shared(InetSocketAddress local, Sender sender) throws IOException {
+        return new PolledDatagramSocket(null, sender, local);
     }
 
     /** From the poller thread: one received STUN datagram. */
@@ -81,6 +101,10 @@ final class PolledDatagramSocket extends DatagramSocket {
     public synchronized void send(DatagramPacket p) throws IOException {
         if (closed) {
             throw new SocketException("Socket closed");
+        }
+        if (sender != null) {
+            sender.send(p);
+            return;
         }
         byte[] data = p.getData();
         if (sendWrap == null || sendWrap.array() != data) {
@@ -132,6 +156,9 @@ final class PolledDatagramSocket extends DatagramSocket {
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
+        if (!ownsChannel) {
+            return;
+        }
         try {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, size);
         } catch (IOException e) {
@@ -141,6 +168,9 @@ final class PolledDatagramSocket extends DatagramSocket {
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
+        if (!ownsChannel) {
+            return 0;
+        }
         try {
             return channel.getOption(StandardSocketOptions.SO_RCVBUF);
         } catch (IOException e) {
@@ -151,10 +181,12 @@ final class PolledDatagramSocket extends DatagramSocket {
     @Override
     public void close() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing anyway
+        if (ownsChannel) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
         super.close();
     }

@@ -11,33 +11,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.harvest.CandidateHarvester;
-import org.ice4j.ice.harvest.SinglePortUdpHarvester;
 import org.ice4j.ice.harvest.StaticMappingCandidateHarvester;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server side of the transport, one per process: it owns the single UDP media port
- * (ice4j's {@link SinglePortUdpHarvester}, which demultiplexes by the ICE ufrag of the first
- * STUN request from an address and then by that address), the DTLS certificate, and the
- * threads; it creates one {@link MediaTransport} per participant in the ICE-controlled role.
+ * ({@link SharedUdpPort}, which demultiplexes by the ICE ufrag of the first STUN request from
+ * an address and then by that address), the DTLS certificate, and the threads; it creates one
+ * {@link MediaTransport} per participant in the ICE-controlled role.
  */
 public final class TransportServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransportServer.class);
 
     private final TransportConfig config;
     private final TransportRuntime runtime;
-    private final List<SinglePortUdpHarvester> portHarvesters;
+    private final List<SharedUdpPort> portHarvesters;
+    private final DropCounters portDrops;
     private final List<CandidateHarvester> harvesters;
     private final Map<String, IceDtlsTransport> transports = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private TransportServer(TransportConfig config, DtlsIdentity identity, List<SinglePortUdpHarvester> ports,
-                            List<CandidateHarvester> harvesters) {
+    private TransportServer(TransportConfig config, TransportRuntime runtime, List<SharedUdpPort> ports,
+                            List<CandidateHarvester> harvesters, DropCounters portDrops) {
         this.config = config;
-        this.runtime = new TransportRuntime(config, identity, "transport");
+        this.runtime = runtime;
         this.portHarvesters = ports;
         this.harvesters = harvesters;
+        this.portDrops = portDrops;
     }
 
     /**
@@ -51,22 +52,22 @@ public final class TransportServer implements AutoCloseable {
         DtlsIdentity identity = DtlsIdentity.generate();
         // Before the port opens: the first participant must not pay for cold crypto.
         CryptoWarmUp.run(identity, config.srtpProfiles());
-        List<SinglePortUdpHarvester> ports = new ArrayList<>();
-        if (config.bindAddress().isAnyLocalAddress()) {
-            if (config.port() == 0) {
-                throw new IllegalArgumentException("a wildcard bind address needs a fixed port");
-            }
-            ports.addAll(SinglePortUdpHarvester.createHarvesters(config.port()));
-            if (ports.isEmpty()) {
-                throw new IOException("no usable interface address for port " + config.port());
-            }
-        } else {
-            ports.add(new SinglePortUdpHarvester(
-                    new TransportAddress(config.bindAddress(), config.port(), Transport.UDP)));
+        TransportRuntime runtime = new TransportRuntime(config, identity, "transport");
+        DropCounters portDrops = new DropCounters();
+        List<SharedUdpPort> ports;
+        try {
+            // One sending channel per media thread when there are several, so that rooms on
+            // different threads do not queue on one socket's lock.
+            int sendChannels = runtime.workers.size() > 1 ? runtime.workers.size() : 0;
+            ports = SharedUdpPort.open(new InetSocketAddress(config.bindAddress(), config.port()), sendChannels,
+                    portDrops);
+        } catch (IOException | RuntimeException e) {
+            runtime.shutdown();
+            throw e;
         }
         List<CandidateHarvester> all = new ArrayList<>(ports);
         for (InetAddress publicAddress : config.advertisedAddresses()) {
-            for (SinglePortUdpHarvester h : ports) {
+            for (SharedUdpPort h : ports) {
                 TransportAddress local = h.getLocalAddress();
                 if (local.getAddress().getClass() != publicAddress.getClass()) {
                     continue;
@@ -76,9 +77,9 @@ public final class TransportServer implements AutoCloseable {
                         "advertised-" + publicAddress.getHostAddress(), true));
             }
         }
-        TransportServer server = new TransportServer(config, identity, ports, all);
+        TransportServer server = new TransportServer(config, runtime, ports, all, portDrops);
         List<String> bound = new ArrayList<>();
-        for (SinglePortUdpHarvester h : ports) {
+        for (SharedUdpPort h : ports) {
             bound.add(h.getLocalAddress().getHostAddress() + ":" + h.getLocalAddress().getPort());
         }
         LOG.info("media transport on UDP {} (advertised {}), certificate {}", bound,
@@ -90,6 +91,11 @@ public final class TransportServer implements AutoCloseable {
     public InetSocketAddress localAddress() {
         TransportAddress a = portHarvesters.get(0).getLocalAddress();
         return new InetSocketAddress(a.getAddress(), a.getPort());
+    }
+
+    /** Datagrams the media port dropped before any transport got them ({@link DropReason#UNKNOWN_SOURCE}). */
+    public DropCounters portDrops() {
+        return portDrops;
     }
 
     public TransportConfig config() {
@@ -144,7 +150,7 @@ public final class TransportServer implements AutoCloseable {
             t.close();
         }
         runtime.shutdown();
-        for (SinglePortUdpHarvester h : portHarvesters) {
+        for (SharedUdpPort h : portHarvesters) {
             h.close();
         }
     }

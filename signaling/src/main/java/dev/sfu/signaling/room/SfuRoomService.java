@@ -75,7 +75,9 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
 
     /** Rooms whose participants' media goes through {@code server}. */
     public static SfuRoomService over(TransportServer server, int maxParticipants, MetricRegistry registry) {
-        return new SfuRoomService(maxParticipants, registry, server::createTransport);
+        SfuRoomService service = new SfuRoomService(maxParticipants, registry, server::createTransport);
+        service.manager.trackPortDrops(server.portDrops());
+        return service;
     }
 
     /** The rooms (tests, metrics, the dashboard). */

@@ -1,0 +1,97 @@
+package dev.sfu.core.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server's shared media port: it maps a remote address to an agent only on a STUN Binding
+ * Request whose USERNAME names a live agent (RFC 8445 sections 6.1.1 and 7.2.2), drops and
+ * counts everything else from unknown addresses, and a flood of such datagrams does not disturb
+ * a call that is already connected on the same port.
+ */
+class SharedUdpPortTest {
+
+    @Test
+    void localUfragIsTheUsernameBeforeTheColonOfABindingRequest() {
+        byte[] ok = UnvalidatedSourceTest.bindingRequestWithUsername("srvU:cliU");
+        assertEquals("srvU", SharedUdpPort.localUfrag(ok, ok.length));
+        // Datagram longer than the STUN message (trailing bytes): still the message's USERNAME.
+        byte[] longer = Arrays.copyOf(ok, ok.length + 8);
+        assertEquals("srvU", SharedUdpPort.localUfrag(longer, longer.length));
+    }
+
+    @Test
+    void malformedOrForeignStunYieldsNoUfrag() {
+        byte[] ok = UnvalidatedSourceTest.bindingRequestWithUsername("srvU:cliU");
+        // Truncated below the header, and below the declared length.
+        assertNull(SharedUdpPort.localUfrag(ok, 19));
+        assertNull(SharedUdpPort.localUfrag(ok, ok.length - 4));
+        // Wrong magic cookie (RFC 5389 section 6).
+        byte[] cookie = ok.clone();
+        cookie[4] = 0x22;
+        assertNull(SharedUdpPort.localUfrag(cookie, cookie.length));
+        // A Binding success response (0x0101), not a request.
+        byte[] response = ok.clone();
+        response[0] = 0x01;
+        response[1] = 0x01;
+        assertNull(SharedUdpPort.localUfrag(response, response.length));
+        // No colon, and a colon first (empty local ufrag).
+        byte[] noColon = UnvalidatedSourceTest.bindingRequestWithUsername("srvUcliU");
+        assertNull(SharedUdpPort.localUfrag(noColon, noColon.length));
+        byte[] empty = UnvalidatedSourceTest.bindingRequestWithUsername(":cliU");
+        assertNull(SharedUdpPort.localUfrag(empty, empty.length));
+        // An attribute whose length runs past the message.
+        byte[] overrun = ok.clone();
+        overrun[22] = 0x7f;
+        assertNull(SharedUdpPort.localUfrag(overrun, overrun.length));
+        // A body length that is not a multiple of 4.
+        byte[] odd = ok.clone();
+        odd[3] = (byte) (odd[3] + 1);
+        assertNull(SharedUdpPort.localUfrag(odd, odd.length));
+    }
+
+    @Test
+    void datagramsFromUnknownAddressesAreDroppedAndCountedWhileACallGoesOn() throws Exception {
+        try (TransportServer server = TransportServer.start(TransportConfig.loopbackEphemeral());
+             TransportClient client = TransportClient.start(TransportConfig.loopbackEphemeral())) {
+            TransportTestSupport.Pair p = TransportTestSupport.wire(server, client, "call", DtlsSetup.ACTPASS);
+            assertTrue(p.serverEvents().awaitConnected(10_000), "server side connected");
+            assertTrue(p.clientEvents().awaitConnected(10_000), "client side connected");
+
+            InetSocketAddress port = server.localAddress();
+            long before = server.portDrops().get(DropReason.UNKNOWN_SOURCE);
+            int sent = 0;
+            try (DatagramSocket stranger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                byte[] unknownUfrag = UnvalidatedSourceTest.bindingRequestWithUsername("nobody:x");
+                byte[] rtp = TransportTestSupport.rtp(1, 0x1234, 100);
+                byte[] dtls = UnvalidatedSourceTest.FAKE_CLIENT_HELLO;
+                byte[] garbage = HexFormat.of().parseHex("ff00ff00");
+                for (int i = 0; i < 50; i++) {
+                    for (byte[] d : new byte[][] {unknownUfrag, rtp, dtls, garbage}) {
+                        stranger.send(new DatagramPacket(d, d.length, port));
+                        sent++;
+                    }
+                }
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.portDrops().get(DropReason.UNKNOWN_SOURCE) - before < sent && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(sent, server.portDrops().get(DropReason.UNKNOWN_SOURCE) - before,
+                    "every datagram from the unknown address is counted at the port");
+            assertTrue(TransportTestSupport.sendUntilReceived(p.client(), p.serverEvents(), 0xabc, 100),
+                    "the established call still delivers media");
+            assertTrue(TransportTestSupport.sendUntilReceived(p.server(), p.clientEvents(), 0xdef, 200),
+                    "and in the other direction");
+        }
+    }
+}
