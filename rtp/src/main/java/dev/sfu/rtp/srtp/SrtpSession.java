@@ -373,6 +373,18 @@ public final class SrtpSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets the sending RTP context of {@code ssrc}, once this side will never send on that SSRC
+     * again (an SFU retires a subscriber's SSRCs when the publisher leaves): without this, a
+     * long-lived session in a room with churn would reach the bound on sending SSRCs. Call it
+     * under the same lock as {@link #encryptRtp} of this session.
+     *
+     * @return true when there was a context
+     */
+    public boolean forgetSendingSsrc(long ssrc) {
+        return !closed && rtpTx.contexts.remove((int) ssrc);
+    }
+
     /** The number of SSRCs with an RTP context in the sending and receiving direction (for metrics). */
     public int rtpSsrcCount(boolean sending) {
         return (sending ? rtpTx : rtpRx).contexts.size();

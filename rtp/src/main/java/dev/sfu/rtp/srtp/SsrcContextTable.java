@@ -4,11 +4,13 @@ import java.util.Arrays;
 
 /**
  * A bounded map from SSRC to crypto context, open addressing with linear probing over a table twice
- * the bound, so a lookup costs a multiply and a probe or two and allocates nothing. Entries are never
- * removed one by one: a session keeps its contexts until it closes.
+ * the bound, so a lookup costs a multiply and a probe or two and allocates nothing. An entry is
+ * removed by backward-shift deletion (no tombstones), so lookups stay short however many SSRCs
+ * came and went.
  *
- * <p>Written by one thread at a time (the side that owns it); {@link #clear} may come from another
- * thread, under the session's lock, and a lookup racing with it sees either the old or no context.
+ * <p>Written by one thread at a time (the side that owns it; {@link #remove} under the same lock
+ * as that side's lookups); {@link #clear} may come from another thread, under the session's lock,
+ * and a lookup racing with it sees either the old or no context.
  */
 final class SsrcContextTable<T> {
     private final int[] keys;
@@ -68,6 +70,40 @@ final class SsrcContextTable<T> {
         keys[i] = ssrc;
         values[i] = context;
         size++;
+        return true;
+    }
+
+    /** Removes the context of {@code ssrc}; false when there was none. */
+    boolean remove(int ssrc) {
+        int i = slot(ssrc);
+        while (true) {
+            if (values[i] == null) {
+                return false;
+            }
+            if (keys[i] == ssrc) {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        // Backward shift: move later entries of the probe run into the gap unless their home slot
+        // lies cyclically after the gap and at or before their own slot.
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            if (values[j] == null) {
+                break;
+            }
+            int home = slot(keys[j]);
+            boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!stays) {
+                keys[i] = keys[j];
+                values[i] = values[j];
+                i = j;
+            }
+        }
+        keys[i] = 0;
+        values[i] = null;
+        size--;
         return true;
     }
 

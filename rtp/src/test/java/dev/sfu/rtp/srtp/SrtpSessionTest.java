@@ -251,6 +251,29 @@ class SrtpSessionTest {
     }
 
     @Test
+    void retiredSendingSsrcsFreeTheirContextsSoChurnNeverReachesTheBound() {
+        // A subscriber that stays while 5,000 publisher streams come and go: each new stream is
+        // a new SSRC (retired ones are never reused), 5x the sending bound.
+        byte[] material = new byte[SrtpProfile.AEAD_AES_128_GCM.keyingMaterialLength()];
+        SrtpSession s = SrtpSession.fromKeyingMaterial(SrtpProfile.AEAD_AES_128_GCM, material, false);
+        int live = 40;
+        for (int ssrc = 1; ssrc <= 5_000; ssrc++) {
+            assertTrue(s.encryptRtp(withRoom(SrtpFixtures.simple(ssrc, 1), 0, 16), 0, 172) > 0, "SSRC " + ssrc);
+            if (ssrc > live) {
+                assertTrue(s.forgetSendingSsrc(ssrc - live), "context of SSRC " + (ssrc - live));
+            }
+        }
+        assertEquals(live, s.rtpSsrcCount(true));
+        assertFalse(s.forgetSendingSsrc(1), "already forgotten");
+        // The streams still live keep their state (no new context: the count stays).
+        for (int ssrc = 5_000 - live + 1; ssrc <= 5_000; ssrc++) {
+            assertTrue(s.encryptRtp(withRoom(SrtpFixtures.simple(ssrc, 2), 0, 16), 0, 172) > 0);
+        }
+        assertEquals(live, s.rtpSsrcCount(true));
+        s.close();
+    }
+
+    @Test
     void newSsrcsBeyondTheLimitAreRefused() {
         SrtpProfile p = SrtpProfile.AEAD_AES_128_GCM;
         byte[] k = new byte[16];

@@ -212,6 +212,12 @@ public final class MediaEndpoint {
                 usedSsrcs.add(d.slot.rtxSsrc);
             }
         }
+        // Never sent on again (retired above), so the SRTP sending contexts can go: a subscriber
+        // that stays while hundreds of publishers come and go would otherwise reach the bound.
+        transport.retireSendingSsrc(d.slot.ssrc);
+        if (d.slot.rtxSsrc >= 0) {
+            transport.retireSendingSsrc(d.slot.rtxSsrc);
+        }
     }
 
     private long newSsrc() {

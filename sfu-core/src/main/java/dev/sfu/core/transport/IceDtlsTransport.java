@@ -228,6 +228,16 @@ public final class IceDtlsTransport implements MediaTransport {
     }
 
     @Override
+    public void retireSendingSsrc(long ssrc) {
+        SrtpSession s = srtp;
+        if (s != null) {
+            synchronized (rtpSendLock) {
+                s.forgetSendingSsrc(ssrc);
+            }
+        }
+    }
+
+    @Override
     public void close() {
         closeWith(CloseReason.LOCAL_CLOSE, "closed locally", true);
     }

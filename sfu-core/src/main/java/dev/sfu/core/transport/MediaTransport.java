@@ -60,6 +60,13 @@ public interface MediaTransport extends AutoCloseable {
     default void setAffinityGroup(String group) {
     }
 
+    /**
+     * This side will never send RTP on {@code ssrc} again (a subscriber's stream retired when its
+     * publisher left): the SRTP sending context can go. Transports without SRTP ignore it.
+     */
+    default void retireSendingSsrc(long ssrc) {
+    }
+
     /** Closes with {@link CloseReason#LOCAL_CLOSE}; idempotent. */
     @Override
     void close();

@@ -200,8 +200,17 @@ class RoomForwardingTest {
         long outstanding = h.pool.outstanding();
         assertTrue(outstanding > 9, "caches and scratch buffers in use: " + outstanding);
         h.events.clear();
+        java.util.Set<Long> aStreamsAtB = new java.util.HashSet<>();
+        for (DownTrack dt : b.downTracks()) {
+            if (dt.streamId().equals("a")) {
+                aStreamsAtB.add(dt.ssrc());
+            }
+        }
         a.leave(LeaveReason.LEFT);
         assertTrue(h.transport("a").closed);
+        // b's SRTP sending contexts of a's retired streams can go (RTP and RTX SSRCs).
+        assertTrue(h.transport("b").retiredSsrcs.containsAll(aStreamsAtB) && aStreamsAtB.size() == 2,
+                "retired " + h.transport("b").retiredSsrcs + " should hold " + aStreamsAtB);
         assertEquals(List.of("left r a LEFT", "renegotiate b", "renegotiate c"), h.events);
         for (Participant p : List.of(b, c)) {
             assertEquals(2, p.downTracks().size());

@@ -17,6 +17,8 @@ public class FakeTransport extends NoIceTransport {
 
     public final List<byte[]> rtp = new ArrayList<>();
     public final List<byte[]> rtcp = new ArrayList<>();
+    /** SSRCs the forwarding layer said it will never send on again ({@link #retireSendingSsrc}). */
+    public final List<Long> retiredSsrcs = new ArrayList<>();
     public TransportListener listener;
     public boolean closed;
     public boolean refuse;
@@ -63,6 +65,11 @@ public class FakeTransport extends NoIceTransport {
             }
         }
         return out;
+    }
+
+    @Override
+    public synchronized void retireSendingSsrc(long ssrc) {
+        retiredSsrcs.add(ssrc);
     }
 
     public synchronized void clear() {
