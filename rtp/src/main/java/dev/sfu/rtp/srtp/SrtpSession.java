@@ -144,6 +144,17 @@ public final class SrtpSession implements AutoCloseable {
      * @throws IllegalArgumentException when the material has the wrong length for the profile
      */
     public static SrtpSession fromKeyingMaterial(SrtpProfile profile, byte[] keyingMaterial, boolean localIsDtlsClient) {
+        return fromKeyingMaterial(profile, keyingMaterial, localIsDtlsClient, DEFAULT_MAX_SSRCS);
+    }
+
+    /**
+     * Like {@link #fromKeyingMaterial(SrtpProfile, byte[], boolean)} with a bound on receiving SSRCs
+     * per kind: a peer that receives a whole room (a load-test subscriber: three SSRCs and a
+     * sender report stream per publisher) needs more than the {@link #DEFAULT_MAX_SSRCS} that
+     * guard a server against a publisher's forged SSRCs.
+     */
+    public static SrtpSession fromKeyingMaterial(SrtpProfile profile, byte[] keyingMaterial, boolean localIsDtlsClient,
+                                                 int maxRxSsrcs) {
         Objects.requireNonNull(profile, "profile");
         checkLength("keyingMaterial", keyingMaterial, profile.keyingMaterialLength());
         int k = profile.keyLength();
@@ -154,9 +165,9 @@ public final class SrtpSession implements AutoCloseable {
         byte[] serverSalt = Arrays.copyOfRange(keyingMaterial, 2 * k + s, 2 * k + 2 * s);
         try {
             return localIsDtlsClient
-                    ? new SrtpSession(profile, clientKey, clientSalt, serverKey, serverSalt, DEFAULT_MAX_SSRCS,
+                    ? new SrtpSession(profile, clientKey, clientSalt, serverKey, serverSalt, maxRxSsrcs,
                             DEFAULT_MAX_TX_SSRCS)
-                    : new SrtpSession(profile, serverKey, serverSalt, clientKey, clientSalt, DEFAULT_MAX_SSRCS,
+                    : new SrtpSession(profile, serverKey, serverSalt, clientKey, clientSalt, maxRxSsrcs,
                             DEFAULT_MAX_TX_SSRCS);
         } finally {
             Arrays.fill(clientKey, (byte) 0);
@@ -383,6 +394,11 @@ public final class SrtpSession implements AutoCloseable {
      */
     public boolean forgetSendingSsrc(long ssrc) {
         return !closed && rtpTx.contexts.remove((int) ssrc);
+    }
+
+    /** Like {@link #forgetSendingSsrc} for the SRTCP context of a retired sender SSRC, under the lock of {@link #encryptRtcp}. */
+    public boolean forgetSendingRtcpSsrc(long ssrc) {
+        return !closed && rtcpTx.contexts.remove((int) ssrc);
     }
 
     /** The number of SSRCs with an RTP context in the sending and receiving direction (for metrics). */

@@ -130,7 +130,7 @@ final class DtlsHandshake {
             return null;
         }
         try {
-            return SrtpSession.fromKeyingMaterial(p, keys, client);
+            return SrtpSession.fromKeyingMaterial(p, keys, client, rt.maxReceiveSsrcs);
         } finally {
             Arrays.fill(keys, (byte) 0);
         }

@@ -234,6 +234,9 @@ public final class IceDtlsTransport implements MediaTransport {
             synchronized (rtpSendLock) {
                 s.forgetSendingSsrc(ssrc);
             }
+            synchronized (rtcpSendLock) {
+                s.forgetSendingRtcpSsrc(ssrc);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sfu.core.transport;
 
+import dev.sfu.rtp.srtp.SrtpSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -18,7 +19,9 @@ public final class TransportClient implements AutoCloseable {
     private volatile boolean closed;
 
     private TransportClient(TransportConfig config, Duration receivePollInterval) {
-        this.runtime = new TransportRuntime(config, DtlsIdentity.generate(), "transport-client");
+        // A client may subscribe to a large room: three SSRCs and a sender report stream per publisher.
+        this.runtime = new TransportRuntime(config, DtlsIdentity.generate(), "transport-client",
+                SrtpSession.DEFAULT_MAX_TX_SSRCS);
         this.poller = new ClientSocketPoller("transport-client-poller", receivePollInterval.toNanos());
     }
 

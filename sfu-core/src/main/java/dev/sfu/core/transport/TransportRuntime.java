@@ -24,8 +24,18 @@ final class TransportRuntime {
     final MediaWorkers workers;
     final ScheduledExecutorService timer;
     final ExecutorService handshakePool;
+    /**
+     * Receiving SSRCs per SRTP session and kind: a server's peer publishes a few streams (the
+     * default bound is against forged ones); a client (load-test subscriber) receives a room.
+     */
+    final int maxReceiveSsrcs;
 
     TransportRuntime(TransportConfig config, DtlsIdentity identity, String name) {
+        this(config, identity, name, SrtpSession.DEFAULT_MAX_SSRCS);
+    }
+
+    TransportRuntime(TransportConfig config, DtlsIdentity identity, String name, int maxReceiveSsrcs) {
+        this.maxReceiveSsrcs = maxReceiveSsrcs;
         // jitsi-srtp loads its crypto provider and native library on the first context (seconds
         // on a small machine); paid here, at start, instead of by the first call's media, which
         // would otherwise wait in the ingress queues (and be dropped as STALE).

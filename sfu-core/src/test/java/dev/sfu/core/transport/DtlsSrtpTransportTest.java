@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sfu.rtp.srtp.SrtpProfile;
+import dev.sfu.rtp.srtp.SrtpSession;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -89,6 +90,31 @@ class DtlsSrtpTransportTest {
         } finally {
             p.client().close();
             p.server().close();
+        }
+    }
+
+    @Test
+    void aClientReceivesTheStreamsOfALargeRoomWhileTheServerBoundsItsPeersSsrcs() throws Exception {
+        // A load-test subscriber in a 40-publisher room gets about 120 SSRCs; the server side keeps
+        // the small bound against a publisher's forged SSRCs.
+        TransportTestSupport.Pair p = wire(server, client, "large-room", DtlsSetup.ACTPASS);
+        try {
+            assertTrue(p.serverEvents().awaitConnected(10_000));
+            assertTrue(p.clientEvents().awaitConnected(10_000));
+            for (int ssrc = 1; ssrc <= 150; ssrc++) {
+                assertTrue(TransportTestSupport.sendUntilReceived(p.server(), p.clientEvents(), 0x10000 + ssrc, ssrc),
+                        "stream " + ssrc + " reached the client");
+            }
+            for (int ssrc = 1; ssrc <= 150; ssrc++) {
+                byte[] up = rtp(ssrc, 0x20000 + ssrc, 40);
+                p.client().sendRtp(up, 0, 52);
+            }
+            Thread.sleep(300);
+            assertEquals(SrtpSession.DEFAULT_MAX_SSRCS, p.serverEvents().rtp.stream()
+                    .map(b -> java.nio.ByteBuffer.wrap(b).getInt(8)).distinct().count(),
+                    "the server accepts the first 64 SSRCs of one peer and refuses the rest");
+        } finally {
+            p.client().close();
         }
     }
 
