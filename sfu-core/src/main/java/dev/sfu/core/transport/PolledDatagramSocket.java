@@ -116,7 +116,18 @@ final class PolledDatagramSocket extends DatagramSocket {
         if (lastTarget == null || lastTarget.getPort() != port || !lastTarget.getAddress().equals(address)) {
             lastTarget = new InetSocketAddress(address, port);
         }
-        channel.send(sendWrap, lastTarget);
+        // A channel closes for good when its user is interrupted (ClosedByInterruptException),
+        // and ice4j sends STUN from threads it interrupts when it cancels their tasks: a send from
+        // a thread whose interrupt is pending must not close this transport's socket. The
+        // interrupt is kept for the caller.
+        boolean interrupted = Thread.interrupted();
+        try {
+            channel.send(sendWrap, lastTarget);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
