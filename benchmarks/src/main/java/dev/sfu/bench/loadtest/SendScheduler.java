@@ -1,11 +1,11 @@
 package dev.sfu.bench.loadtest;
 
+import dev.sfu.core.forward.CopyOnWrite;
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.srtp.SrtpSession;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -52,42 +52,20 @@ public final class SendScheduler implements AutoCloseable {
     }
 
     public synchronized void add(OutboundStream s) {
-        OutboundStream[] n = Arrays.copyOf(streams, streams.length + 1);
-        n[n.length - 1] = s;
-        streams = n;
+        streams = CopyOnWrite.with(streams, s);
         LockSupport.unpark(thread);
     }
 
     public synchronized void remove(OutboundStream s) {
-        OutboundStream[] cur = streams;
-        for (int i = 0; i < cur.length; i++) {
-            if (cur[i] == s) {
-                OutboundStream[] n = new OutboundStream[cur.length - 1];
-                System.arraycopy(cur, 0, n, 0, i);
-                System.arraycopy(cur, i + 1, n, i, cur.length - i - 1);
-                streams = n;
-                return;
-            }
-        }
+        streams = CopyOnWrite.without(streams, s);
     }
 
     public synchronized void addTicker(Ticker t) {
-        Ticker[] n = Arrays.copyOf(tickers, tickers.length + 1);
-        n[n.length - 1] = t;
-        tickers = n;
+        tickers = CopyOnWrite.with(tickers, t);
     }
 
     public synchronized void removeTicker(Ticker t) {
-        Ticker[] cur = tickers;
-        for (int i = 0; i < cur.length; i++) {
-            if (cur[i] == t) {
-                Ticker[] n = new Ticker[cur.length - 1];
-                System.arraycopy(cur, 0, n, 0, i);
-                System.arraycopy(cur, i + 1, n, i, cur.length - i - 1);
-                tickers = n;
-                return;
-            }
-        }
+        tickers = CopyOnWrite.without(tickers, t);
     }
 
     /** Forgets the lag and skips seen so far (start of the measured window). */

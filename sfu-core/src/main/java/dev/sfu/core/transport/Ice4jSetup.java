@@ -1,11 +1,10 @@
 package dev.sfu.core.transport;
 
-import org.ice4j.ice.harvest.AbstractUdpListener;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Process-wide ice4j settings, applied once before the first ice4j class reads its
- * configuration: the push API on the single-port listener, pooled receive buffers, consent
+ * configuration: pooled receive buffers, consent
  * checks every 5 s (RFC 7675 section 5.1 suggests 5 s with randomisation), no cloud-metadata
  * probing, and java.util.logging routed to SLF4J. Each system property is set only when the
  * operator has not set it.
@@ -28,7 +27,6 @@ final class Ice4jSetup {
         setIfAbsent("ice4j.harvest.mapping.aws.enabled", "false");
         // All peers share one socket: a small kernel buffer overflows during handshake bursts.
         setIfAbsent("ice4j.harvest.udp.receive-buffer-size", "4194304");
-        AbstractUdpListener.USE_PUSH_API = true;
         PacketPool.installIntoIce4j();
         done = true;
     }

@@ -45,7 +45,7 @@ public final class IceDtlsTransport implements MediaTransport {
      * less: a stall of a few hundred milliseconds (a join storm while the JIT compiles, a GC)
      * should delay packets, not drop them, since a dropped video packet costs a NACK round trip
      * or a key frame for every subscriber. With 250 ms, a 20-publisher load test on 2 cores lost
-     * 0.6-1.3 % of the whole run's packets in the join phase; with 1 s, 0.01-0.22 %.
+     * 0.55-1.31 % of the whole run's packets in the join phase; with 1 s, 0.008-0.26 %.
      */
     static final long MAX_INGRESS_AGE_NANOS = 1_000_000_000L;
     /** SRTP packets kept while the local handshake thread finishes after the peer already sends. */

@@ -4,11 +4,12 @@ import org.ice4j.util.Buffer;
 import org.ice4j.util.BufferPool;
 
 /**
- * The process-wide pool of receive buffers. ice4j's single-port listener (push API) takes its
- * buffers from {@link BufferPool#getBuffer}; installing this pool there makes the receive path
- * reuse buffers instead of allocating one per datagram. A buffer has one owner at a time: the
- * listener, then the transport's ingress queue, then the transport's serial task, which
- * returns it here after the listener callbacks ran.
+ * The process-wide pool of receive buffers. The server's {@link SharedUdpPort} and the client's
+ * {@link ClientSocketPoller} receive into buffers taken here, and ice4j's
+ * {@link BufferPool#getBuffer} / {@link BufferPool#returnBuffer} are pointed here too, so a
+ * buffer ice4j drops instead of handing on comes back. A buffer has one owner at a time: the
+ * reader, then the transport's ingress queue, then the transport's serial task, which returns
+ * it here after the listener callbacks ran.
  */
 final class PacketPool {
     /** Enough for any datagram on a 1500-byte MTU path. */

@@ -34,8 +34,8 @@ final class PolledDatagramSocket extends DatagramSocket {
         void send(DatagramPacket p) throws IOException;
     }
 
+    /** The client's own channel, or null for a socket on the server's shared port. */
     private final DatagramChannel channel;
-    private final boolean ownsChannel;
     private final Sender sender;
     private final InetSocketAddress local;
     private final ArrayBlockingQueue<Datagram> stun = new ArrayBlockingQueue<>(STUN_QUEUE);
@@ -54,7 +54,6 @@ final class PolledDatagramSocket extends DatagramSocket {
         // matters is overridden to use the channel.
         super((SocketAddress) null);
         this.channel = channel;
-        this.ownsChannel = channel != null;
         this.sender = sender;
         this.local = local;
     }
@@ -167,7 +166,7 @@ final class PolledDatagramSocket extends DatagramSocket {
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        if (!ownsChannel) {
+        if (channel == null) {
             return;
         }
         try {
@@ -179,7 +178,7 @@ final class PolledDatagramSocket extends DatagramSocket {
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        if (!ownsChannel) {
+        if (channel == null) {
             return 0;
         }
         try {
@@ -192,7 +191,7 @@ final class PolledDatagramSocket extends DatagramSocket {
     @Override
     public void close() {
         closed = true;
-        if (ownsChannel) {
+        if (channel != null) {
             try {
                 channel.close();
             } catch (IOException e) {

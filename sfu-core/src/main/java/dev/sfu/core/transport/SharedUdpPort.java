@@ -82,7 +82,6 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
     private final Map<String, PortCandidate> candidates = new ConcurrentHashMap<>();
     private final HarvestStatistics statistics = new HarvestStatistics();
     private final DropCounters drops;
-    private final List<Thread> readers = new ArrayList<>();
     private volatile boolean closed;
 
     /** What is known of one remote address. */
@@ -127,7 +126,7 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
     /**
      * Binds the port on {@code bind}, or with a wildcard address on every usable interface
      * address (as ice4j's single-port harvesters do), each with {@code sendSockets} sending
-     * channels (0: the receiving one sends too).
+     * sockets (0: the receiving one sends too).
      */
     static List<SharedUdpPort> open(InetSocketAddress bind, int sendSockets, DropCounters drops) throws IOException {
         List<SharedUdpPort> ports = new ArrayList<>();
@@ -171,17 +170,11 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
     private void startReader(DatagramSocket socket, String name) {
         Thread t = new Thread(() -> read(socket), name);
         t.setDaemon(true);
-        readers.add(t);
         t.start();
     }
 
     TransportAddress getLocalAddress() {
         return localAddress;
-    }
-
-    /** Remote addresses currently mapped to an agent. */
-    int peerCount() {
-        return peers.size();
     }
 
     /**
