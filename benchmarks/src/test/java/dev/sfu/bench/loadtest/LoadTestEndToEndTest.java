@@ -1,5 +1,6 @@
 package dev.sfu.bench.loadtest;
 
+import dev.sfu.core.transport.NativeIoFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -58,9 +60,12 @@ class LoadTestEndToEndTest {
         int media = freeUdpPort();
         log = Files.createTempFile("sfu-e2e-server", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.sfu.signaling.Main",
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(NativeIoFlags.forChildJvm());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sfu.signaling.Main",
                 "serve", "--http-port", Integer.toString(http), "--media-port", Integer.toString(media), "--bind",
-                "127.0.0.1").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "127.0.0.1"));
+        server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         waitForPort(http, 90_000);
 
         LoadTestOptions o = LoadTestOptions.parse("--server", "http://127.0.0.1:" + http, "--publishers", "2",

@@ -70,15 +70,21 @@ final class IceLink implements IceChannel {
 
     /**
      * Where to send: the socket of a validated pair and its remote address. When the pair's
-     * local candidate is a socket of this package ({@link SharedUdpPort}, or a client's host
-     * socket), {@code direct} sends there without ice4j's wrapper layers.
+     * local candidate is the server's {@link SharedUdpPort}, {@code port} sends there (batched
+     * on media threads); on a client's host socket, {@code direct} does. Either way without
+     * ice4j's wrapper layers.
      */
-    record Route(IceSocketWrapper socket, InetSocketAddress remote, PolledDatagramSocket.Sender direct) {
+    record Route(IceSocketWrapper socket, InetSocketAddress remote, PolledDatagramSocket.Sender direct,
+                 SharedUdpPort port) {
         Route(IceSocketWrapper socket, InetSocketAddress remote) {
-            this(socket, remote, null);
+            this(socket, remote, null, null);
         }
 
         void send(Outbox box, byte[] buf, int off, int len) throws IOException {
+            if (port != null) {
+                port.send(box, buf, off, len, remote);
+                return;
+            }
             DatagramPacket packet = box.packet;
             packet.setData(buf, off, len);
             packet.setSocketAddress(remote);
@@ -267,9 +273,9 @@ final class IceLink implements IceChannel {
         }
         LocalCandidate local = p.getLocalCandidate();
         LocalCandidate base = local.getBase() != null ? local.getBase() : local;
-        PolledDatagramSocket.Sender direct = base instanceof SharedUdpPort.PortCandidate pc ? pc.port()::send
-                : clientSocket;
-        return new Route(socket, toPlain(p.getRemoteCandidate().getTransportAddress()), direct);
+        SharedUdpPort port = base instanceof SharedUdpPort.PortCandidate pc ? pc.port() : null;
+        return new Route(socket, toPlain(p.getRemoteCandidate().getTransportAddress()),
+                port == null ? clientSocket : null, port);
     }
 
     static InetSocketAddress toPlain(TransportAddress ta) {

@@ -42,9 +42,43 @@ final class MediaWorkers {
         }
     }
 
+    /**
+     * A worker's thread. With native UDP, datagrams it sends on the server's port wait in its
+     * {@link SendBatch} until the task that sent them ends, and then go out in one system call.
+     */
+    static final class MediaThread extends Thread {
+        /** Created on first use by this thread; owned by it. */
+        private SendBatch batch;
+
+        MediaThread(Runnable run, String name) {
+            super(run, name);
+        }
+
+        /** This thread's batch (the caller must be this thread). */
+        SendBatch batch() {
+            SendBatch b = batch;
+            if (b == null) {
+                b = new SendBatch();
+                batch = b;
+            }
+            return b;
+        }
+
+        private void flush() {
+            SendBatch b = batch;
+            if (b != null && b.pending() > 0) {
+                try {
+                    b.flush();
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: sending a batch failed", getName(), e);
+                }
+            }
+        }
+    }
+
     /** One media thread and its run queue. */
     static final class Worker {
-        private final Thread thread;
+        private final MediaThread thread;
         private final Node stub = new Node(null);
         private final AtomicReference<Node> tail = new AtomicReference<>(stub);
         /** Consumer (worker thread) owned. */
@@ -55,7 +89,7 @@ final class MediaWorkers {
         private final AtomicInteger members = new AtomicInteger();
 
         Worker(String name) {
-            thread = new Thread(this::run, name);
+            thread = new MediaThread(this::run, name);
             thread.setDaemon(true);
         }
 
@@ -130,6 +164,7 @@ final class MediaWorkers {
                 } catch (RuntimeException | Error e) {
                     LOG.warn("{}: media task failed", thread.getName(), e);
                 }
+                thread.flush();
                 return;
             }
             if (!isEmpty()) {

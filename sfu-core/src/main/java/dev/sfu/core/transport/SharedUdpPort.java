@@ -59,7 +59,13 @@ import org.slf4j.LoggerFactory;
  * STUN stack reads; everything else goes to the agent's component ({@link Component#handleBuffer},
  * the push API), which hands it to the transport.
  *
- * <p>Sending sockets: Linux delivers a datagram for a port bound by several sockets with
+ * <p>Native I/O: where the JVM allows the foreign linker ({@link NativeUdpSocket}), the port is one
+ * socket driven through the C library instead: the reader takes bursts with {@code recvmmsg},
+ * media threads queue their datagrams in a {@link SendBatch} and send each task's worth with
+ * one {@code sendmmsg}, and no datagram costs an allocation. {@code -Dsfu.media.native-udp=false}
+ * turns it off.
+ *
+ * <p>Sending sockets (JDK I/O): Linux delivers a datagram for a port bound by several sockets with
  * SO_REUSEADDR to the socket bound last, so the sending sockets are bound first and the
  * receiving one last (ice4j's socket pool relies on the same order). A datagram that lands on
  * a sending socket anyway is read and handled like any other: nothing is lost.
@@ -76,8 +82,13 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
 
     private final TransportAddress localAddress;
     private final InetSocketAddress localSocketAddress;
+    /** JDK I/O: the socket the reader reads; null with native I/O. */
     private final DatagramSocket receiver;
+    /** JDK I/O: one sending socket per media thread; null with native I/O. */
     private final DatagramSocket[] senders;
+    /** Native I/O: the port's one socket; null with JDK I/O. */
+    private final NativeUdpSocket nativeSocket;
+    private final Thread nativeReader;
     private final Map<InetSocketAddress, Peer> peers = new ConcurrentHashMap<>();
     private final Map<String, PortCandidate> candidates = new ConcurrentHashMap<>();
     private final HarvestStatistics statistics = new HarvestStatistics();
@@ -90,6 +101,20 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
 
     private SharedUdpPort(InetSocketAddress bind, int sendSockets, DropCounters drops) throws IOException {
         this.drops = drops;
+        if (NativeIo.UNAVAILABLE == null) {
+            this.nativeSocket = NativeUdpSocket.bind(bind, receiveBufferBytes(), drops);
+            this.receiver = null;
+            this.senders = null;
+            this.localSocketAddress = nativeSocket.localAddress();
+            this.localAddress = new TransportAddress(localSocketAddress.getAddress(), localSocketAddress.getPort(),
+                    Transport.UDP);
+            this.nativeReader = new Thread(this::readNative, "media-port-" + localSocketAddress.getPort());
+            nativeReader.setDaemon(true);
+            nativeReader.start();
+            return;
+        }
+        this.nativeSocket = null;
+        this.nativeReader = null;
         List<DatagramSocket> opened = new ArrayList<>();
         try {
             InetSocketAddress at = bind;
@@ -158,6 +183,39 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
         }
     }
 
+    /** Whether the port's I/O goes through the C library, and if not, why. */
+    static final class NativeIo {
+        /** Null when native I/O is used; else why not. */
+        static final String UNAVAILABLE = check();
+
+        private static String check() {
+            if (!Boolean.parseBoolean(System.getProperty("sfu.media.native-udp", "true"))) {
+                LOG.info("media port I/O: JDK sockets (turned off with -Dsfu.media.native-udp=false)");
+                return "turned off with -Dsfu.media.native-udp=false";
+            }
+            try {
+                // By name: a class literal would link the foreign types where they do not exist.
+                Class.forName("dev.sfu.core.transport.NativeUdpSocket$Calls", true, SharedUdpPort.class.getClassLoader());
+                LOG.info("media port I/O: recvmmsg/sendmmsg through the foreign linker");
+                return null;
+            } catch (Throwable t) {
+                Throwable cause = t.getCause() != null ? t.getCause() : t;
+                String why = cause.toString();
+                LOG.info("media port I/O: JDK sockets ({}); run java with --add-modules jdk.incubator.foreign "
+                        + "--enable-native-access=ALL-UNNAMED on JDK 17 for sendmmsg", why);
+                return why;
+            }
+        }
+
+        private NativeIo() {
+        }
+    }
+
+    /** Whether this port uses native I/O. */
+    boolean isNative() {
+        return nativeSocket != null;
+    }
+
     private static int receiveBufferBytes() {
         String configured = System.getProperty("ice4j.harvest.udp.receive-buffer-size");
         try {
@@ -182,8 +240,42 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
      * sending socket.
      */
     void send(DatagramPacket packet) throws IOException {
+        NativeUdpSocket n = nativeSocket;
+        if (n != null) {
+            if (!(packet.getSocketAddress() instanceof InetSocketAddress to)) {
+                throw new IOException("no destination address");
+            }
+            send(n, packet.getData(), packet.getOffset(), packet.getLength(), to);
+            return;
+        }
         DatagramSocket[] s = senders;
         s[(int) (Thread.currentThread().getId() % s.length)].send(packet);
+    }
+
+    /**
+     * Sends one datagram to {@code to} (the packet path): with native I/O a media thread queues
+     * it in its batch, any other thread sends it at once; with JDK I/O it goes out through
+     * {@code box}'s packet.
+     */
+    void send(IceLink.Outbox box, byte[] buf, int off, int len, InetSocketAddress to) throws IOException {
+        NativeUdpSocket n = nativeSocket;
+        if (n != null) {
+            send(n, buf, off, len, to);
+            return;
+        }
+        DatagramPacket packet = box.packet;
+        packet.setData(buf, off, len);
+        packet.setSocketAddress(to);
+        send(packet);
+    }
+
+    private static void send(NativeUdpSocket n, byte[] buf, int off, int len, InetSocketAddress to)
+            throws IOException {
+        if (Thread.currentThread() instanceof MediaWorkers.MediaThread t) {
+            t.batch().add(n, buf, off, len, to);
+        } else {
+            n.sendNow(buf, off, len, to);
+        }
     }
 
     // ---- receiving ----
@@ -205,11 +297,52 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
                 LOG.warn("media port {}: receive failed: {}", localSocketAddress, e.toString());
                 continue;
             }
-            if (dispatch(packet, b)) {
+            if (dispatch(b, packet.getLength(), packet.getSocketAddress())) {
                 b = null;
             }
         }
         PacketPool.release(b);
+    }
+
+    /** Native I/O: reads bursts with recvmmsg until the port closes. */
+    private void readNative() {
+        NativeUdpSocket.Receiver rx = new NativeUdpSocket.Receiver(16, PacketPool.BUFFER_SIZE);
+        // One burst per call: see MediaWorkers on why a hot loop body is a method of its own.
+        while (!closed) {
+            try {
+                if (readBurst(rx) < 0) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                if (closed) {
+                    break;
+                }
+                LOG.warn("media port {}: receive failed: {}", localSocketAddress, e.toString());
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+    }
+
+    private int readBurst(NativeUdpSocket.Receiver rx) {
+        int n = nativeSocket.receive(rx);
+        for (int i = 0; i < n; i++) {
+            InetSocketAddress from = rx.source(i);
+            if (rx.truncated(i) || from == null) {
+                drops.increment(DropReason.MALFORMED);
+                continue;
+            }
+            Buffer b = PacketPool.acquire(PacketPool.BUFFER_SIZE);
+            int len = rx.copy(i, b.getBuffer());
+            if (!dispatch(b, len, from)) {
+                PacketPool.release(b);
+            }
+        }
+        return n;
     }
 
     private static DatagramPacket packet(DatagramPacket p, Buffer b) {
@@ -218,10 +351,9 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
     }
 
     /** Hands one received datagram on; true when {@code b} went with it (media to a transport). */
-    private boolean dispatch(DatagramPacket packet, Buffer b) {
-        int len = packet.getLength();
+    private boolean dispatch(Buffer b, int len, SocketAddress from) {
         byte[] data = b.getBuffer();
-        if (len == 0 || !(packet.getSocketAddress() instanceof InetSocketAddress remote)) {
+        if (len == 0 || !(from instanceof InetSocketAddress remote)) {
             drops.increment(DropReason.MALFORMED);
             return false;
         }
@@ -358,6 +490,24 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
         closed = true;
         for (PortCandidate c : new ArrayList<>(candidates.values())) {
             c.free();
+        }
+        if (nativeSocket != null) {
+            nativeSocket.close();
+            if (Thread.currentThread() != nativeReader) {
+                try {
+                    nativeReader.join(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (nativeReader.isAlive() && Thread.currentThread() != nativeReader) {
+                // Closing the descriptor under a reader could let it read a file that reuses
+                // the number; keep it open (the socket is shut down) rather than risk that.
+                LOG.warn("media port {}: reader did not stop; leaving its descriptor open", localSocketAddress);
+                return;
+            }
+            nativeSocket.release();
+            return;
         }
         receiver.close();
         for (DatagramSocket socket : senders) {

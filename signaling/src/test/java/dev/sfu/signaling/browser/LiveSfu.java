@@ -67,6 +67,7 @@ public final class LiveSfu implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "-Xmx512m"));
+        cmd.addAll(1, dev.sfu.core.transport.NativeIoFlags.forChildJvm());
         String logConfig = System.getProperty("sfu.live.logback");
         if (logConfig != null) {
             // A debug log of the server for manual runs (-Dsfu.live.logback=path/to/logback.xml).

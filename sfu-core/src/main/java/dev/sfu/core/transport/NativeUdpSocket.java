@@ -1,0 +1,608 @@
+package dev.sfu.core.transport;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Locale;
+import java.util.concurrent.locks.StampedLock;
+import jdk.incubator.foreign.CLinker;
+import jdk.incubator.foreign.FunctionDescriptor;
+import jdk.incubator.foreign.MemoryAddress;
+import jdk.incubator.foreign.MemorySegment;
+import jdk.incubator.foreign.ResourceScope;
+import jdk.incubator.foreign.SymbolLookup;
+
+/**
+ * A Linux UDP socket driven through the C library with the JDK 17 foreign linker
+ * ({@code jdk.incubator.foreign}): {@code sendmmsg(2)} sends a media thread's whole fan-out in
+ * one system call, {@code recvmmsg(2)} reads bursts, and nothing on either path allocates.
+ *
+ * <p>Why: on the server's packet path the JDK's {@code DatagramSocket.send} costs one system
+ * call, a copy into a temporary direct buffer and two locks per datagram. Measured on the 2-core
+ * VM with 19 loopback receivers ({@code docs/performance.md}): 5.4 us of sender CPU per
+ * datagram with the JDK socket, 3.8-4.2 us with one {@code sendmmsg} per 19 datagrams.
+ *
+ * <p>Only {@link SharedUdpPort} uses this, and only when {@link #unavailableReason()} is null:
+ * the JVM must run with {@code --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED}
+ * (the {@code ./sfu} launcher and the test runner pass both) on Linux x86-64 or arm64. Otherwise
+ * the port keeps using JDK sockets, with the same behaviour and the old cost.
+ *
+ * <p>Ownership: the reader thread owns the receive memory ({@link Receiver}); each media
+ * thread owns its {@link SendBatch}; immediate sends from other threads share one scratch area
+ * under its lock. Every use of the descriptor holds the read side of a lock whose write side
+ * {@link #close()} takes, so a descriptor number is never used after it is closed (and reused by
+ * another file).
+ */
+final class NativeUdpSocket implements AutoCloseable {
+    // Linux constants, the same on x86-64 and arm64.
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_SNDBUF = 7;
+    private static final int SO_RCVBUF = 8;
+    private static final int SO_RCVTIMEO = 20;
+    private static final int SHUT_RDWR = 2;
+    static final int MSG_TRUNC = 0x20;
+    private static final int MSG_WAITFORONE = 0x10000;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+
+    // LP64 layouts: struct mmsghdr { struct msghdr msg_hdr; unsigned msg_len; } and struct iovec.
+    static final int MMSGHDR = 64;
+    static final int MSG_NAME = 0;
+    static final int MSG_NAMELEN = 8;
+    static final int MSG_IOV = 16;
+    static final int MSG_IOVLEN = 24;
+    static final int MSG_FLAGS = 48;
+    static final int MSG_LEN = 56;
+    static final int IOVEC = 16;
+    /** Room for a sockaddr_in6 (28 bytes), rounded up. */
+    static final int SOCKADDR = 32;
+
+    /** How long a blocked receive waits before it looks at {@link #close()} again. */
+    private static final long RECEIVE_TIMEOUT_MICROS = 250_000;
+    private static final int SCRATCH_BYTES = 65_536;
+
+    /** The C functions; their class fails to initialise where the linker is not usable. */
+    static final class Calls {
+        static final MethodHandle SOCKET;
+        static final MethodHandle SETSOCKOPT;
+        static final MethodHandle BIND;
+        static final MethodHandle GETSOCKNAME;
+        static final MethodHandle SENDTO;
+        static final MethodHandle SENDMMSG;
+        static final MethodHandle RECVMMSG;
+        static final MethodHandle SHUTDOWN;
+        static final MethodHandle CLOSE;
+        static final MethodHandle ERRNO_LOCATION;
+
+        static {
+            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+            String arch = System.getProperty("os.arch", "");
+            if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("aarch64"))) {
+                throw new UnsupportedOperationException("native UDP needs Linux on x86-64 or arm64, not "
+                        + os + "/" + arch);
+            }
+            CLinker linker = CLinker.getInstance();
+            SymbolLookup libc = CLinker.systemLookup();
+            SOCKET = handle(linker, libc, "socket", int.class, new Class<?>[] {int.class, int.class, int.class});
+            SETSOCKOPT = handle(linker, libc, "setsockopt", int.class,
+                    new Class<?>[] {int.class, int.class, int.class, MemoryAddress.class, int.class});
+            BIND = handle(linker, libc, "bind", int.class, new Class<?>[] {int.class, MemoryAddress.class, int.class});
+            GETSOCKNAME = handle(linker, libc, "getsockname", int.class,
+                    new Class<?>[] {int.class, MemoryAddress.class, MemoryAddress.class});
+            SENDTO = handle(linker, libc, "sendto", long.class, new Class<?>[] {int.class, MemoryAddress.class,
+                long.class, int.class, MemoryAddress.class, int.class});
+            SENDMMSG = handle(linker, libc, "sendmmsg", int.class,
+                    new Class<?>[] {int.class, MemoryAddress.class, int.class, int.class});
+            RECVMMSG = handle(linker, libc, "recvmmsg", int.class,
+                    new Class<?>[] {int.class, MemoryAddress.class, int.class, int.class, MemoryAddress.class});
+            SHUTDOWN = handle(linker, libc, "shutdown", int.class, new Class<?>[] {int.class, int.class});
+            CLOSE = handle(linker, libc, "close", int.class, new Class<?>[] {int.class});
+            ERRNO_LOCATION = handle(linker, libc, "__errno_location", MemoryAddress.class, new Class<?>[0]);
+        }
+
+        private static MethodHandle handle(CLinker linker, SymbolLookup libc, String name, Class<?> ret,
+                                           Class<?>[] args) {
+            MemoryAddress symbol = libc.lookup(name)
+                    .orElseThrow(() -> new UnsupportedOperationException("no " + name + " in the C library"));
+            jdk.incubator.foreign.MemoryLayout[] layouts = new jdk.incubator.foreign.MemoryLayout[args.length];
+            for (int i = 0; i < args.length; i++) {
+                layouts[i] = layout(args[i]);
+            }
+            FunctionDescriptor fd = ret == void.class ? FunctionDescriptor.ofVoid(layouts)
+                    : FunctionDescriptor.of(layout(ret), layouts);
+            return linker.downcallHandle(symbol, MethodType.methodType(ret, args), fd);
+        }
+
+        private static jdk.incubator.foreign.MemoryLayout layout(Class<?> c) {
+            if (c == int.class) {
+                return CLinker.C_INT;
+            }
+            if (c == long.class) {
+                return CLinker.C_LONG;
+            }
+            return CLinker.C_POINTER;
+        }
+
+        private Calls() {
+        }
+    }
+
+    private final int family;
+    private final InetSocketAddress local;
+    private final DropCounters drops;
+    private final StampedLock lock = new StampedLock();
+    /** Guarded by {@link #lock}: -1 once closed. */
+    private int fd;
+    private volatile boolean closed;
+    /** Immediate sends (threads without a {@link SendBatch}), guarded by itself. */
+    private final Scratch scratch;
+
+    private NativeUdpSocket(int fd, int family, InetSocketAddress local, DropCounters drops) {
+        this.fd = fd;
+        this.family = family;
+        this.local = local;
+        this.drops = drops;
+        this.scratch = new Scratch();
+    }
+
+    /**
+     * Binds a UDP socket on {@code at} (an IPv4 address gets an IPv4 socket, an IPv6 one an IPv6
+     * socket) with the given receive buffer.
+     */
+    static NativeUdpSocket bind(InetSocketAddress at, int receiveBufferBytes, DropCounters drops) throws IOException {
+        if (at.isUnresolved()) {
+            throw new IOException("cannot bind to an unresolved address: " + at);
+        }
+        int family = at.getAddress() instanceof Inet6Address ? AF_INET6 : AF_INET;
+        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
+            MemorySegment tmp = MemorySegment.allocateNative(64, 8, scope);
+            ByteBuffer v = tmp.asByteBuffer().order(ByteOrder.nativeOrder());
+            int fd = (int) Calls.SOCKET.invokeExact(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw new IOException("cannot open a UDP socket: " + errnoText(errno()));
+            }
+            boolean ok = false;
+            try {
+                v.putInt(0, receiveBufferBytes);
+                // A smaller buffer than asked for is not an error (net.core.rmem_max caps it).
+                int ignored = (int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_RCVBUF, tmp.address(), 4);
+                v.putInt(0, 1 << 20);
+                ignored = (int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_SNDBUF, tmp.address(), 4);
+                v.putLong(0, RECEIVE_TIMEOUT_MICROS / 1_000_000);
+                v.putLong(8, RECEIVE_TIMEOUT_MICROS % 1_000_000);
+                if ((int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_RCVTIMEO, tmp.address(), 16) != 0) {
+                    throw new IOException("cannot set a receive timeout: " + errnoText(errno()));
+                }
+                int len = encode(v, 0, family, at.getAddress(), at.getPort());
+                if ((int) Calls.BIND.invokeExact(fd, tmp.address(), len) != 0) {
+                    int e = errno();
+                    throw new BindException("cannot bind UDP " + at + ": " + errnoText(e));
+                }
+                v.putInt(SOCKADDR, SOCKADDR);
+                if ((int) Calls.GETSOCKNAME.invokeExact(fd, tmp.address(), tmp.address().addOffset(SOCKADDR)) != 0) {
+                    throw new IOException("cannot read the bound address: " + errnoText(errno()));
+                }
+                InetSocketAddress bound = decode(v, 0);
+                ok = true;
+                return new NativeUdpSocket(fd, family, bound != null ? bound : at, drops);
+            } finally {
+                if (!ok) {
+                    int ignored = (int) Calls.CLOSE.invokeExact(fd);
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    InetSocketAddress localAddress() {
+        return local;
+    }
+
+    int family() {
+        return family;
+    }
+
+    DropCounters drops() {
+        return drops;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Sends one datagram now (threads without a batch: ICE, DTLS, timers). */
+    void sendNow(byte[] buf, int off, int len, InetSocketAddress to) throws IOException {
+        if (len > SCRATCH_BYTES) {
+            throw new IOException("datagram of " + len + " bytes is too large");
+        }
+        Scratch s = scratch;
+        synchronized (s) {
+            int nameLen = s.names.encode(s.view, 0, family, to);
+            if (nameLen < 0) {
+                throw new IOException("cannot send to " + to + " from a socket of family " + family);
+            }
+            s.view.put(SOCKADDR, buf, off, len);
+            long stamp = lock.readLock();
+            long r;
+            try {
+                if (fd < 0) {
+                    throw new IOException("socket closed");
+                }
+                r = (long) Calls.SENDTO.invokeExact(fd, s.data, (long) len, 0, s.name, nameLen);
+            } catch (IOException | RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            } finally {
+                lock.unlockRead(stamp);
+            }
+            if (r < 0) {
+                throw new IOException("sendto " + to + " failed: " + errnoText(errno()));
+            }
+        }
+    }
+
+    /**
+     * Sends {@code n} prepared messages of a batch, starting at {@code headers[0]}: one
+     * {@code sendmmsg} per call, resuming after a message the kernel refused. Refused messages
+     * (and all of them once closed) are counted as {@link DropReason#SEND_FAILED}.
+     */
+    void sendBatch(MemoryAddress[] headers, int n) {
+        long stamp = lock.readLock();
+        try {
+            if (fd < 0) {
+                drops.add(DropReason.SEND_FAILED, n);
+                return;
+            }
+            int i = 0;
+            while (i < n) {
+                int r = (int) Calls.SENDMMSG.invokeExact(fd, headers[i], n - i, 0);
+                if (r > 0) {
+                    i += r;
+                } else {
+                    // The message at i failed; sendmmsg(2) reports only that, so skip it.
+                    drops.increment(DropReason.SEND_FAILED);
+                    i++;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Receives up to {@link Receiver#slots} datagrams, waiting for the first one at most
+     * {@value #RECEIVE_TIMEOUT_MICROS} us. Returns how many, 0 on timeout or interruption, -1
+     * once closed. The reader thread only: {@link #close()} wakes it.
+     */
+    int receive(Receiver rx) {
+        if (closed) {
+            return -1;
+        }
+        rx.prepare();
+        int fdNow;
+        long stamp = lock.readLock();
+        try {
+            fdNow = fd;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        if (fdNow < 0) {
+            return -1;
+        }
+        // Not under the lock: close() shuts the socket down first, which ends this call, and
+        // waits for the reader before it releases the descriptor.
+        int r;
+        try {
+            r = (int) Calls.RECVMMSG.invokeExact(fdNow, rx.headers, rx.slots, MSG_WAITFORONE, MemoryAddress.NULL);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (r >= 0) {
+            return closed ? -1 : r;
+        }
+        if (closed) {
+            return -1;
+        }
+        int e = errno();
+        if (e != EAGAIN && e != EINTR) {
+            throw new IllegalStateException("recvmmsg failed: " + errnoText(e));
+        }
+        return 0;
+    }
+
+    /**
+     * Shuts the socket down (which wakes a blocked reader); the descriptor itself is released by
+     * {@link #release()} once the reader has left.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long stamp = lock.readLock();
+        try {
+            if (fd >= 0) {
+                int ignored = (int) Calls.SHUTDOWN.invokeExact(fd, SHUT_RDWR);
+            }
+        } catch (Throwable t) {
+            // nothing more to do: release() still closes the descriptor
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** Closes the descriptor; every later send counts as failed. */
+    void release() {
+        close();
+        long stamp = lock.writeLock();
+        try {
+            if (fd >= 0) {
+                int ignored = (int) Calls.CLOSE.invokeExact(fd);
+                fd = -1;
+            }
+        } catch (Throwable t) {
+            fd = -1;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    // ---- addresses ----
+
+    /**
+     * Writes a sockaddr for a socket of {@code family} at {@code at}: sockaddr_in (16 bytes) or
+     * sockaddr_in6 (28 bytes, IPv4 as ::ffff:a.b.c.d). Returns its length, or -1 when the
+     * address cannot be reached from that family.
+     */
+    static int encode(ByteBuffer v, int at, int family, InetAddress address, int port) {
+        byte[] a = address.getAddress();
+        for (int i = 0; i < SOCKADDR; i++) {
+            v.put(at + i, (byte) 0);
+        }
+        v.putShort(at, (short) family);
+        v.put(at + 2, (byte) (port >>> 8));
+        v.put(at + 3, (byte) port);
+        if (family == AF_INET) {
+            if (a.length != 4) {
+                return -1;
+            }
+            v.put(at + 4, a, 0, 4);
+            return 16;
+        }
+        if (a.length == 4) {
+            v.put(at + 18, (byte) 0xff);
+            v.put(at + 19, (byte) 0xff);
+            v.put(at + 20, a, 0, 4);
+        } else {
+            v.put(at + 8, a, 0, 16);
+            v.putInt(at + 24, ((Inet6Address) address).getScopeId());
+        }
+        return 28;
+    }
+
+    /** The address in a sockaddr, or null when it is of neither family. */
+    static InetSocketAddress decode(ByteBuffer v, int at) {
+        int fam = v.getShort(at) & 0xffff;
+        int port = (v.get(at + 2) & 0xff) << 8 | (v.get(at + 3) & 0xff);
+        try {
+            if (fam == AF_INET) {
+                byte[] a = new byte[4];
+                v.get(at + 4, a);
+                return new InetSocketAddress(InetAddress.getByAddress(a), port);
+            }
+            if (fam == AF_INET6) {
+                byte[] a = new byte[16];
+                v.get(at + 8, a);
+                int scope = v.getInt(at + 24);
+                InetAddress ia = InetAddress.getByAddress(a);
+                if (ia instanceof Inet6Address && scope != 0) {
+                    ia = Inet6Address.getByAddress(null, a, scope);
+                }
+                return new InetSocketAddress(ia, port);
+            }
+        } catch (UnknownHostException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /**
+     * Encoded destinations by identity: a route sends to the same {@link InetSocketAddress}
+     * object for its whole life, so after the first packet an address costs a lookup and a
+     * 32-byte copy, not an encoding (which allocates).
+     */
+    static final class NameCache {
+        private static final int SIZE = 256;
+        private final InetSocketAddress[] keys = new InetSocketAddress[SIZE];
+        private final int[] families = new int[SIZE];
+        private final int[] lengths = new int[SIZE];
+        private final byte[] encoded = new byte[SIZE * SOCKADDR];
+        private final ByteBuffer encodedView = ByteBuffer.wrap(encoded).order(ByteOrder.nativeOrder());
+
+        /** Writes the sockaddr of {@code to} at {@code at} in {@code v}; its length, or -1. */
+        int encode(ByteBuffer v, int at, int family, InetSocketAddress to) {
+            int i = System.identityHashCode(to) & (SIZE - 1);
+            if (keys[i] != to || families[i] != family) {
+                if (to.isUnresolved()) {
+                    return -1;
+                }
+                int len = NativeUdpSocket.encode(encodedView, i * SOCKADDR, family, to.getAddress(), to.getPort());
+                if (len < 0) {
+                    return -1;
+                }
+                keys[i] = to;
+                families[i] = family;
+                lengths[i] = len;
+            }
+            v.put(at, encoded, i * SOCKADDR, SOCKADDR);
+            return lengths[i];
+        }
+    }
+
+    /**
+     * Source addresses by value, so the reader hands the same {@link InetSocketAddress} object
+     * for every datagram of a peer instead of allocating one each time.
+     */
+    static final class SourceCache {
+        private static final int SIZE = 1024;
+        private final long[] k0 = new long[SIZE];
+        private final long[] k1 = new long[SIZE];
+        private final long[] k2 = new long[SIZE];
+        private final int[] k3 = new int[SIZE];
+        private final InetSocketAddress[] values = new InetSocketAddress[SIZE];
+
+        InetSocketAddress lookup(ByteBuffer v, int at) {
+            // sockaddr_in: family, port, address in the first 8 bytes. sockaddr_in6: family,
+            // port, flow info; the address in the next 16; the scope id after it.
+            long a = v.getLong(at);
+            long b = 0;
+            long c = 0;
+            int d = 0;
+            if ((a & 0xffff) == AF_INET6) {
+                b = v.getLong(at + 8);
+                c = v.getLong(at + 16);
+                d = v.getInt(at + 24);
+            }
+            long h = a * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL ^ c * 0x165667B19E3779F9L ^ d;
+            int i = (int) (h ^ (h >>> 29)) & (SIZE - 1);
+            InetSocketAddress hit = values[i];
+            if (hit != null && k0[i] == a && k1[i] == b && k2[i] == c && k3[i] == d) {
+                return hit;
+            }
+            InetSocketAddress fresh = decode(v, at);
+            if (fresh != null) {
+                k0[i] = a;
+                k1[i] = b;
+                k2[i] = c;
+                k3[i] = d;
+                values[i] = fresh;
+            }
+            return fresh;
+        }
+    }
+
+    // ---- memory ----
+
+    /** One thread's immediate-send area: a sockaddr and a datagram. */
+    private static final class Scratch {
+        final MemorySegment memory = MemorySegment.allocateNative(SOCKADDR + SCRATCH_BYTES, 16,
+                ResourceScope.newImplicitScope());
+        final ByteBuffer view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
+        final MemoryAddress name = memory.address();
+        final MemoryAddress data = memory.address().addOffset(SOCKADDR);
+        final NameCache names = new NameCache();
+    }
+
+    /** The reader thread's receive area: {@code slots} messages of {@code slotBytes} each. */
+    static final class Receiver {
+        final int slots;
+        final int slotBytes;
+        private final MemorySegment memory;
+        final ByteBuffer view;
+        final MemoryAddress headers;
+        private final int iovAt;
+        private final int nameAt;
+        private final int dataAt;
+        private final SourceCache sources = new SourceCache();
+
+        Receiver(int slots, int slotBytes) {
+            this.slots = slots;
+            this.slotBytes = slotBytes;
+            iovAt = slots * MMSGHDR;
+            nameAt = iovAt + slots * IOVEC;
+            dataAt = nameAt + slots * SOCKADDR;
+            memory = MemorySegment.allocateNative((long) dataAt + (long) slots * slotBytes, 16,
+                    ResourceScope.newImplicitScope());
+            view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
+            long base = memory.address().toRawLongValue();
+            headers = memory.address();
+            for (int i = 0; i < slots; i++) {
+                int h = i * MMSGHDR;
+                view.putLong(h + MSG_NAME, base + nameAt + (long) i * SOCKADDR);
+                view.putLong(h + MSG_IOV, base + iovAt + (long) i * IOVEC);
+                view.putLong(h + MSG_IOVLEN, 1);
+                view.putLong(iovAt + i * IOVEC, base + dataAt + (long) i * slotBytes);
+                view.putLong(iovAt + i * IOVEC + 8, slotBytes);
+            }
+        }
+
+        /** Resets what the kernel overwrites (name lengths and flags). */
+        void prepare() {
+            for (int i = 0; i < slots; i++) {
+                view.putInt(i * MMSGHDR + MSG_NAMELEN, SOCKADDR);
+                view.putInt(i * MMSGHDR + MSG_FLAGS, 0);
+            }
+        }
+
+        int length(int i) {
+            return view.getInt(i * MMSGHDR + MSG_LEN);
+        }
+
+        boolean truncated(int i) {
+            return (view.getInt(i * MMSGHDR + MSG_FLAGS) & MSG_TRUNC) != 0;
+        }
+
+        /** The sender of message {@code i}, or null when its address is of neither family. */
+        InetSocketAddress source(int i) {
+            return sources.lookup(view, nameAt + i * SOCKADDR);
+        }
+
+        /** Copies message {@code i} into {@code dst}; its length. */
+        int copy(int i, byte[] dst) {
+            int len = Math.min(length(i), dst.length);
+            view.get(dataAt + i * slotBytes, dst, 0, len);
+            return len;
+        }
+    }
+
+    // ---- errno ----
+
+    private static int errno() {
+        try {
+            MemoryAddress at = (MemoryAddress) Calls.ERRNO_LOCATION.invokeExact();
+            return at.asSegment(4, ResourceScope.globalScope()).asByteBuffer().order(ByteOrder.nativeOrder())
+                    .getInt(0);
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    private static String errnoText(int errno) {
+        return switch (errno) {
+            case 0 -> "unknown error";
+            case 1 -> "operation not permitted (EPERM)";
+            case 13 -> "permission denied (EACCES)";
+            case 22 -> "invalid argument (EINVAL)";
+            case 24 -> "too many open files (EMFILE)";
+            case 97 -> "address family not supported (EAFNOSUPPORT)";
+            case 98 -> "address already in use (EADDRINUSE)";
+            case 99 -> "address not available on this machine (EADDRNOTAVAIL)";
+            case 101 -> "network unreachable (ENETUNREACH)";
+            case 105 -> "no buffer space (ENOBUFS)";
+            default -> "errno " + errno;
+        };
+    }
+}
