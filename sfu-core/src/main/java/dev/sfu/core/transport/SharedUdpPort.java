@@ -101,7 +101,8 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
 
     private SharedUdpPort(InetSocketAddress bind, int sendSockets, DropCounters drops) throws IOException {
         this.drops = drops;
-        if (NativeIo.UNAVAILABLE == null) {
+        String whyNotNative = NativeIo.whyNot();
+        if (whyNotNative == null) {
             this.nativeSocket = NativeUdpSocket.bind(bind, receiveBufferBytes(), drops);
             this.receiver = null;
             this.senders = null;
@@ -111,6 +112,8 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
             this.nativeReader = new Thread(this::readNative, "media-port-" + localSocketAddress.getPort());
             nativeReader.setDaemon(true);
             nativeReader.start();
+            LOG.info("media port {}: native I/O (recvmmsg, and sendmmsg batches from media threads)",
+                    localSocketAddress);
             return;
         }
         this.nativeSocket = null;
@@ -140,6 +143,7 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
         this.localSocketAddress = (InetSocketAddress) receiver.getLocalSocketAddress();
         this.localAddress = new TransportAddress(localSocketAddress.getAddress(), localSocketAddress.getPort(),
                 Transport.UDP);
+        LOG.info("media port {}: JDK sockets ({})", localSocketAddress, whyNotNative);
         startReader(receiver, "media-port-" + localSocketAddress.getPort());
         if (sendSockets > 0) {
             for (int i = 0; i < senders.length; i++) {
@@ -183,28 +187,33 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
         }
     }
 
-    /** Whether the port's I/O goes through the C library, and if not, why. */
+    /** Whether the port's I/O can go through the C library, and if not, why. */
     static final class NativeIo {
-        /** Null when native I/O is used; else why not. */
+        /** Null when the foreign linker is usable here; else why not. */
         static final String UNAVAILABLE = check();
 
         private static String check() {
-            if (!Boolean.parseBoolean(System.getProperty("sfu.media.native-udp", "true"))) {
-                LOG.info("media port I/O: JDK sockets (turned off with -Dsfu.media.native-udp=false)");
-                return "turned off with -Dsfu.media.native-udp=false";
-            }
             try {
                 // By name: a class literal would link the foreign types where they do not exist.
                 Class.forName("dev.sfu.core.transport.NativeUdpSocket$Calls", true, SharedUdpPort.class.getClassLoader());
-                LOG.info("media port I/O: recvmmsg/sendmmsg through the foreign linker");
                 return null;
             } catch (Throwable t) {
                 Throwable cause = t.getCause() != null ? t.getCause() : t;
-                String why = cause.toString();
-                LOG.info("media port I/O: JDK sockets ({}); run java with --add-modules jdk.incubator.foreign "
-                        + "--enable-native-access=ALL-UNNAMED on JDK 17 for sendmmsg", why);
-                return why;
+                return cause.toString();
             }
+        }
+
+        /**
+         * Why a port opened now uses JDK sockets, or null when it uses native I/O: the linker
+         * must be usable and {@code -Dsfu.media.native-udp} not false (read at each open).
+         */
+        static String whyNot() {
+            if (!Boolean.parseBoolean(System.getProperty("sfu.media.native-udp", "true"))) {
+                return "turned off with -Dsfu.media.native-udp=false";
+            }
+            return UNAVAILABLE == null ? null : UNAVAILABLE
+                    + "; run java with --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED"
+                    + " on JDK 17 for sendmmsg";
         }
 
         private NativeIo() {

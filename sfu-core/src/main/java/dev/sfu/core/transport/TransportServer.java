@@ -93,6 +93,14 @@ public final class TransportServer implements AutoCloseable {
         return new InetSocketAddress(a.getAddress(), a.getPort());
     }
 
+    /**
+     * Whether the media port sends with {@code sendmmsg} and reads with {@code recvmmsg} through
+     * the foreign linker (see {@link NativeUdpSocket}), rather than through JDK sockets.
+     */
+    public boolean nativeIo() {
+        return portHarvesters.get(0).isNative();
+    }
+
     /** Datagrams the media port dropped before any transport got them ({@link DropReason#UNKNOWN_SOURCE}). */
     public DropCounters portDrops() {
         return portDrops;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -112,5 +116,46 @@ class MediaWorkersTest {
         MediaWorkers.Worker a3 = workers.join("room-a");
         assertNotSame(c, a3, "an emptied group is placed again, on the less loaded worker");
         workers.shutdown(1000);
+    }
+
+    @Test
+    void datagramsAMediaTaskSendsOnTheNativePortGoOutWhenTheTaskEnds() throws Exception {
+        MediaWorkers workers = new MediaWorkers("test-media", 1);
+        DropCounters drops = new DropCounters();
+        NativeUdpSocket port = NativeUdpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                1 << 20, drops);
+        try (DatagramSocket r = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            r.setSoTimeout(5_000);
+            InetSocketAddress to = (InetSocketAddress) r.getLocalSocketAddress();
+            AtomicInteger queuedAtEnd = new AtomicInteger(-1);
+            CountDownLatch ran = new CountDownLatch(1);
+            SerialLane lane = new SerialLane("sender", 16, workers, drops, (buf, off, len, from) -> { });
+            lane.post(() -> {
+                try {
+                    SendBatch batch = ((MediaWorkers.MediaThread) Thread.currentThread()).batch();
+                    for (int i = 0; i < 10; i++) {
+                        byte[] d = {(byte) i, 1, 2, 3};
+                        batch.add(port, d, 0, d.length, to);
+                    }
+                    queuedAtEnd.set(batch.pending());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    ran.countDown();
+                }
+            });
+            assertTrue(ran.await(5, TimeUnit.SECONDS));
+            DatagramPacket p = new DatagramPacket(new byte[16], 16);
+            for (int i = 0; i < 10; i++) {
+                r.receive(p);
+                assertEquals(i, p.getData()[0], "datagram " + i + " in order");
+            }
+            assertEquals(10, queuedAtEnd.get(), "all ten waited in the batch until the task ended");
+            assertEquals(0, drops.total());
+            lane.release();
+        } finally {
+            workers.shutdown(1_000);
+            port.release();
+        }
     }
 }

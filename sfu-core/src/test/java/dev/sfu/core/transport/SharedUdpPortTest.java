@@ -11,12 +11,16 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The server's shared media port: it maps a remote address to an agent only on a STUN Binding
  * Request whose USERNAME names a live agent (RFC 8445 sections 6.1.1 and 7.2.2), drops and
  * counts everything else from unknown addresses, and a flood of such datagrams does not disturb
- * a call that is already connected on the same port.
+ * a call that is already connected on the same port. The call tests run on both kinds of port
+ * I/O: native ({@code sendmmsg}/{@code recvmmsg}, what the server runs) and JDK sockets (the
+ * fallback on other JVMs).
  */
 class SharedUdpPortTest {
 
@@ -60,8 +64,33 @@ class SharedUdpPortTest {
     }
 
     @Test
-    void datagramsFromUnknownAddressesAreDroppedAndCountedWhileACallGoesOn() throws Exception {
-        try (TransportServer server = TransportServer.start(TransportConfig.loopbackEphemeral());
+    void theTestJvmRunsTheMediaPortOnNativeIo() {
+        // The test runner passes the launcher's flags; without them every transport test would
+        // silently exercise only the fallback.
+        assertNull(SharedUdpPort.NativeIo.whyNot(), "native I/O is available to the tests");
+    }
+
+    /** Starts a server whose media port uses native I/O or JDK sockets. */
+    static TransportServer startServer(boolean nativeIo) throws Exception {
+        String before = System.getProperty("sfu.media.native-udp");
+        System.setProperty("sfu.media.native-udp", Boolean.toString(nativeIo));
+        try {
+            TransportServer server = TransportServer.start(TransportConfig.loopbackEphemeral());
+            assertEquals(nativeIo, server.nativeIo(), "the port's I/O");
+            return server;
+        } finally {
+            if (before == null) {
+                System.clearProperty("sfu.media.native-udp");
+            } else {
+                System.setProperty("sfu.media.native-udp", before);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "native I/O {0}")
+    @ValueSource(booleans = {true, false})
+    void datagramsFromUnknownAddressesAreDroppedAndCountedWhileACallGoesOn(boolean nativeIo) throws Exception {
+        try (TransportServer server = startServer(nativeIo);
              TransportClient client = TransportClient.start(TransportConfig.loopbackEphemeral())) {
             TransportTestSupport.Pair p = TransportTestSupport.wire(server, client, "call", DtlsSetup.ACTPASS);
             assertTrue(p.serverEvents().awaitConnected(10_000), "server side connected");
