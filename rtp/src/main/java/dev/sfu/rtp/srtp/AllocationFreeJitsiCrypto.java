@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *       master salt and label, not on the SSRC.</li>
  * </ul>
  *
+ * <p>AES-GCM contexts get {@link NativeGcmCipher} instead where the JVM allows the foreign
+ * linker: OpenSSL's EVP calls made directly, without the JCA and JNI layers around them
+ * (docs/performance.md, "Load test").
+ *
  * <p>The swap writes the contexts' final fields by reflection, on jitsi-srtp 1.1's field names,
  * before the context is published to another thread. When any step fails (another jitsi-srtp
  * version, a security manager), the context keeps jitsi-srtp's own objects: still correct, only
@@ -60,6 +64,21 @@ final class AllocationFreeJitsiCrypto {
     private static final Field GCM_KEY;
     private static final Field CTR_KEY;
     private static volatile boolean warned;
+    /** Null when GCM contexts use {@link NativeGcmCipher}; else why not. */
+    static final String NATIVE_GCM_UNAVAILABLE = nativeGcmCheck();
+
+    private static String nativeGcmCheck() {
+        try {
+            // By name: linking NativeGcmCipher needs the foreign-linker module, absent on other JVMs.
+            Class.forName("dev.sfu.rtp.srtp.NativeGcmCipher$Calls", true, AllocationFreeJitsiCrypto.class.getClassLoader());
+            LOG.info("SRTP AES-GCM: OpenSSL EVP through the foreign linker");
+            return null;
+        } catch (Throwable t) {
+            Throwable cause = t.getCause() != null ? t.getCause() : t;
+            LOG.info("SRTP AES-GCM: jitsi-srtp's JCA cipher ({})", cause.toString());
+            return cause.toString();
+        }
+    }
 
     static {
         Field contextCipher = null;
@@ -108,7 +127,9 @@ final class AllocationFreeJitsiCrypto {
                 Cipher cipher = (Cipher) SRTP_CIPHER_CIPHER.get(srtpCipher);
                 Key key = (Key) keyField.get(srtpCipher);
                 if (cipher.getProvider() instanceof JitsiOpenSslProvider && key != null) {
-                    CONTEXT_CIPHER.set(context, new ReusedIvCipher(cipher, key, keyField == GCM_KEY));
+                    boolean gcm = keyField == GCM_KEY;
+                    CONTEXT_CIPHER.set(context, gcm && NATIVE_GCM_UNAVAILABLE == null
+                            ? nativeGcm(cipher, key) : new ReusedIvCipher(cipher, key, gcm));
                 }
             }
             if (authKey != null && CONTEXT_MAC.get(context) != null) {
@@ -122,6 +143,15 @@ final class AllocationFreeJitsiCrypto {
                 LOG.warn("cannot make jitsi-srtp's context allocation-free ({}); SRTP will allocate per packet",
                         e.toString());
             }
+        }
+    }
+
+    private static SrtpCipher nativeGcm(Cipher cipher, Key key) throws GeneralSecurityException {
+        byte[] k = key.getEncoded();
+        try {
+            return new NativeGcmCipher(cipher, k);
+        } finally {
+            Arrays.fill(k, (byte) 0);
         }
     }
 
