@@ -1,5 +1,6 @@
 package dev.sfu.rtp.srtp;
 
+import dev.sfu.rtp.ffi.Linkage;
 import java.lang.reflect.Field;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -68,16 +69,14 @@ final class AllocationFreeJitsiCrypto {
     static final String NATIVE_GCM_UNAVAILABLE = nativeGcmCheck();
 
     private static String nativeGcmCheck() {
-        try {
-            // By name: linking NativeGcmCipher needs the foreign-linker module, absent on other JVMs.
-            Class.forName("dev.sfu.rtp.srtp.NativeGcmCipher$Calls", true, AllocationFreeJitsiCrypto.class.getClassLoader());
+        String why = Linkage.whyNotUsable("dev.sfu.rtp.srtp.NativeGcmCipher$Calls",
+                AllocationFreeJitsiCrypto.class.getClassLoader());
+        if (why == null) {
             LOG.info("SRTP AES-GCM: OpenSSL EVP through the foreign linker");
-            return null;
-        } catch (Throwable t) {
-            Throwable cause = t.getCause() != null ? t.getCause() : t;
-            LOG.info("SRTP AES-GCM: jitsi-srtp's JCA cipher ({})", cause.toString());
-            return cause.toString();
+        } else {
+            LOG.info("SRTP AES-GCM: jitsi-srtp's JCA cipher ({})", why);
         }
+        return why;
     }
 
     static {

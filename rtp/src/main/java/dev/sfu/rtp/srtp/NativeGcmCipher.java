@@ -2,7 +2,6 @@ package dev.sfu.rtp.srtp;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodType;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,10 +14,7 @@ import java.util.Locale;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
-import jdk.incubator.foreign.CLinker;
-import jdk.incubator.foreign.FunctionDescriptor;
-import jdk.incubator.foreign.MemoryAddress;
-import jdk.incubator.foreign.MemoryLayout;
+import dev.sfu.rtp.ffi.Downcalls;
 import jdk.incubator.foreign.MemorySegment;
 import jdk.incubator.foreign.ResourceScope;
 import jdk.incubator.foreign.SymbolLookup;
@@ -70,31 +66,16 @@ final class NativeGcmCipher extends SrtpCipher {
             // The libcrypto jitsi-srtp already uses, so both agree on one OpenSSL.
             String lib = mappedLibcrypto();
             System.load(lib);
-            CLinker linker = CLinker.getInstance();
             SymbolLookup crypto = SymbolLookup.loaderLookup();
-            MemoryLayout p = CLinker.C_POINTER;
-            MemoryLayout i = CLinker.C_INT;
-            Class<?> a = MemoryAddress.class;
-            CTX_NEW = handle(linker, crypto, "EVP_CIPHER_CTX_new", MethodType.methodType(a), FunctionDescriptor.of(p));
-            CTX_FREE = handle(linker, crypto, "EVP_CIPHER_CTX_free", MethodType.methodType(void.class, a),
-                    FunctionDescriptor.ofVoid(p));
-            AES_128_GCM = handle(linker, crypto, "EVP_aes_128_gcm", MethodType.methodType(a), FunctionDescriptor.of(p));
-            AES_256_GCM = handle(linker, crypto, "EVP_aes_256_gcm", MethodType.methodType(a), FunctionDescriptor.of(p));
-            CIPHER_INIT = handle(linker, crypto, "EVP_CipherInit_ex",
-                    MethodType.methodType(int.class, a, a, a, a, a, int.class), FunctionDescriptor.of(i, p, p, p, p, p, i));
-            CIPHER_UPDATE = handle(linker, crypto, "EVP_CipherUpdate",
-                    MethodType.methodType(int.class, a, a, a, a, int.class), FunctionDescriptor.of(i, p, p, p, p, i));
-            CIPHER_FINAL = handle(linker, crypto, "EVP_CipherFinal_ex",
-                    MethodType.methodType(int.class, a, a, a), FunctionDescriptor.of(i, p, p, p));
-            CTX_CTRL = handle(linker, crypto, "EVP_CIPHER_CTX_ctrl",
-                    MethodType.methodType(int.class, a, int.class, int.class, a), FunctionDescriptor.of(i, p, i, i, p));
-        }
-
-        private static MethodHandle handle(CLinker linker, SymbolLookup lookup, String name, MethodType type,
-                                           FunctionDescriptor fd) {
-            MemoryAddress symbol = lookup.lookup(name)
-                    .orElseThrow(() -> new UnsupportedOperationException("no " + name + " in libcrypto"));
-            return linker.downcallHandle(symbol, type, fd);
+            Class<?> a = long.class; // a pointer, as its address (see Downcalls)
+            CTX_NEW = Downcalls.of(crypto, "EVP_CIPHER_CTX_new", a);
+            CTX_FREE = Downcalls.of(crypto, "EVP_CIPHER_CTX_free", void.class, a);
+            AES_128_GCM = Downcalls.of(crypto, "EVP_aes_128_gcm", a);
+            AES_256_GCM = Downcalls.of(crypto, "EVP_aes_256_gcm", a);
+            CIPHER_INIT = Downcalls.of(crypto, "EVP_CipherInit_ex", int.class, a, a, a, a, a, int.class);
+            CIPHER_UPDATE = Downcalls.of(crypto, "EVP_CipherUpdate", int.class, a, a, a, a, int.class);
+            CIPHER_FINAL = Downcalls.of(crypto, "EVP_CipherFinal_ex", int.class, a, a, a);
+            CTX_CTRL = Downcalls.of(crypto, "EVP_CIPHER_CTX_ctrl", int.class, a, int.class, int.class, a);
         }
 
         private static String mappedLibcrypto() {
@@ -119,27 +100,34 @@ final class NativeGcmCipher extends SrtpCipher {
         }
     }
 
+    // One thread's scratch area: IV, output length, tag, AAD, data. Every address is made once:
+    // making one per packet would allocate.
+    private static final int IV_AT = 0;
+    private static final int OUT_LENGTH_AT = 16;
+    private static final int TAG_AT = 32;
+    private static final int AAD_AT = 64;
+    private static final int DATA_AT = AAD_AT + MAX_PART + TAG;
+
     /** One thread's native copy of the packet part being processed. */
     private static final class Scratch {
-        final MemorySegment memory = MemorySegment.allocateNative(64 + 2L * (MAX_PART + TAG), 16,
+        final MemorySegment memory = MemorySegment.allocateNative(DATA_AT + MAX_PART + TAG, 16,
                 ResourceScope.newImplicitScope());
         final ByteBuffer view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
-        final MemoryAddress iv = memory.address();
-        final MemoryAddress outLength = memory.address().addOffset(16);
-        /** The tag's own place: no address is made per packet (that would allocate). */
-        final MemoryAddress tag = memory.address().addOffset(32);
-        final MemoryAddress aad = memory.address().addOffset(64);
-        final int dataAt = 64 + MAX_PART + TAG;
-        final MemoryAddress data = memory.address().addOffset(dataAt);
+        final long base = memory.address().toRawLongValue();
+        final long iv = base + IV_AT;
+        final long outLength = base + OUT_LENGTH_AT;
+        final long tag = base + TAG_AT;
+        final long aad = base + AAD_AT;
+        final long data = base + DATA_AT;
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** The EVP_CIPHER_CTX, freed by the cleaner. */
     private static final class Context implements Runnable {
-        final MemoryAddress ctx;
+        final long ctx;
 
-        Context(MemoryAddress ctx) {
+        Context(long ctx) {
             this.ctx = ctx;
         }
 
@@ -153,8 +141,7 @@ final class NativeGcmCipher extends SrtpCipher {
         }
     }
 
-    private final Context context;
-    private final MemoryAddress ctx;
+    private final long ctx;
     private boolean encrypting;
 
     /**
@@ -163,18 +150,17 @@ final class NativeGcmCipher extends SrtpCipher {
      */
     NativeGcmCipher(Cipher cipher, byte[] key) throws GeneralSecurityException {
         super(cipher);
-        MemoryAddress c;
+        long c;
         try {
-            c = (MemoryAddress) Calls.CTX_NEW.invokeExact();
+            c = (long) Calls.CTX_NEW.invokeExact();
         } catch (Throwable t) {
             throw new GeneralSecurityException("EVP_CIPHER_CTX_new failed", t);
         }
-        if (c.equals(MemoryAddress.NULL)) {
+        if (c == 0) {
             throw new GeneralSecurityException("EVP_CIPHER_CTX_new returned NULL");
         }
         this.ctx = c;
-        this.context = new Context(c);
-        CLEANER.register(this, context);
+        CLEANER.register(this, new Context(c));
         init(key, null);
     }
 
@@ -187,8 +173,8 @@ final class NativeGcmCipher extends SrtpCipher {
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
             MemorySegment k = MemorySegment.allocateNative(key.length, scope);
             k.asByteBuffer().put(key);
-            MemoryAddress evp = (MemoryAddress) type.invokeExact();
-            int ok = (int) Calls.CIPHER_INIT.invokeExact(ctx, evp, MemoryAddress.NULL, k.address(), MemoryAddress.NULL, 1);
+            long evp = (long) type.invokeExact();
+            int ok = (int) Calls.CIPHER_INIT.invokeExact(ctx, evp, 0L, k.address().toRawLongValue(), 0L, 1);
             k.fill((byte) 0);
             if (ok != 1) {
                 throw new GeneralSecurityException("EVP_CipherInit_ex (key) failed");
@@ -207,10 +193,10 @@ final class NativeGcmCipher extends SrtpCipher {
         }
         encrypting = opmode == Cipher.ENCRYPT_MODE;
         Scratch s = SCRATCH.get();
-        s.view.put(0, iv, 0, IV);
+        s.view.put(IV_AT, iv, 0, IV);
         int ok;
         try {
-            ok = (int) Calls.CIPHER_INIT.invokeExact(ctx, MemoryAddress.NULL, MemoryAddress.NULL, MemoryAddress.NULL,
+            ok = (int) Calls.CIPHER_INIT.invokeExact(ctx, 0L, 0L, 0L,
                     s.iv, encrypting ? 1 : 0);
         } catch (Throwable t) {
             throw new GeneralSecurityException(t);
@@ -226,10 +212,10 @@ final class NativeGcmCipher extends SrtpCipher {
             throw new GeneralSecurityException("AAD of " + len + " bytes");
         }
         Scratch s = SCRATCH.get();
-        s.view.put(64, data, off, len);
+        s.view.put(AAD_AT, data, off, len);
         int ok;
         try {
-            ok = (int) Calls.CIPHER_UPDATE.invokeExact(ctx, MemoryAddress.NULL, s.outLength, s.aad, len);
+            ok = (int) Calls.CIPHER_UPDATE.invokeExact(ctx, 0L, s.outLength, s.aad, len);
         } catch (Throwable t) {
             throw new GeneralSecurityException(t);
         }
@@ -247,7 +233,6 @@ final class NativeGcmCipher extends SrtpCipher {
     public int process(byte[] data, int off, int len) throws GeneralSecurityException {
         Scratch s = SCRATCH.get();
         ByteBuffer v = s.view;
-        int at = s.dataAt;
         try {
             if (encrypting) {
                 if (len > MAX_PART) {
@@ -256,22 +241,22 @@ final class NativeGcmCipher extends SrtpCipher {
                 if (data.length - off - len < TAG) {
                     throw new ShortBufferException("no room for the " + TAG + "-byte tag");
                 }
-                v.put(at, data, off, len);
+                v.put(DATA_AT, data, off, len);
                 if ((int) Calls.CIPHER_UPDATE.invokeExact(ctx, s.data, s.outLength, s.data, len) != 1
                         || (int) Calls.CIPHER_FINAL.invokeExact(ctx, s.tag, s.outLength) != 1
                         || (int) Calls.CTX_CTRL.invokeExact(ctx, EVP_CTRL_AEAD_GET_TAG, TAG, s.tag) != 1) {
                     throw new GeneralSecurityException("AES-GCM encryption failed");
                 }
-                v.get(at, data, off, len);
-                v.get(32, data, off + len, TAG);
+                v.get(DATA_AT, data, off, len);
+                v.get(TAG_AT, data, off + len, TAG);
                 return len + TAG;
             }
             if (len < TAG || len > MAX_PART + TAG) {
                 throw new AEADBadTagException("ciphertext of " + len + " bytes");
             }
             int plain = len - TAG;
-            v.put(at, data, off, plain);
-            v.put(32, data, off + plain, TAG);
+            v.put(DATA_AT, data, off, plain);
+            v.put(TAG_AT, data, off + plain, TAG);
             if ((int) Calls.CTX_CTRL.invokeExact(ctx, EVP_CTRL_AEAD_SET_TAG, TAG, s.tag) != 1
                     || (int) Calls.CIPHER_UPDATE.invokeExact(ctx, s.data, s.outLength, s.data, plain) != 1) {
                 throw new GeneralSecurityException("AES-GCM decryption failed");
@@ -279,7 +264,7 @@ final class NativeGcmCipher extends SrtpCipher {
             if ((int) Calls.CIPHER_FINAL.invokeExact(ctx, s.tag, s.outLength) != 1) {
                 throw new AEADBadTagException("tag mismatch");
             }
-            v.get(at, data, off, plain);
+            v.get(DATA_AT, data, off, plain);
             return plain;
         } catch (GeneralSecurityException | RuntimeException | Error e) {
             throw e;

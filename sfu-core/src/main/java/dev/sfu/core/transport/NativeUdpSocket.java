@@ -2,7 +2,6 @@ package dev.sfu.core.transport;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodType;
 import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -13,8 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Locale;
 import java.util.concurrent.locks.StampedLock;
+import dev.sfu.rtp.ffi.Downcalls;
 import jdk.incubator.foreign.CLinker;
-import jdk.incubator.foreign.FunctionDescriptor;
 import jdk.incubator.foreign.MemoryAddress;
 import jdk.incubator.foreign.MemorySegment;
 import jdk.incubator.foreign.ResourceScope;
@@ -93,46 +92,18 @@ final class NativeUdpSocket implements AutoCloseable {
                 throw new UnsupportedOperationException("native UDP needs Linux on x86-64 or arm64, not "
                         + os + "/" + arch);
             }
-            CLinker linker = CLinker.getInstance();
             SymbolLookup libc = CLinker.systemLookup();
-            SOCKET = handle(linker, libc, "socket", int.class, new Class<?>[] {int.class, int.class, int.class});
-            SETSOCKOPT = handle(linker, libc, "setsockopt", int.class,
-                    new Class<?>[] {int.class, int.class, int.class, MemoryAddress.class, int.class});
-            BIND = handle(linker, libc, "bind", int.class, new Class<?>[] {int.class, MemoryAddress.class, int.class});
-            GETSOCKNAME = handle(linker, libc, "getsockname", int.class,
-                    new Class<?>[] {int.class, MemoryAddress.class, MemoryAddress.class});
-            SENDTO = handle(linker, libc, "sendto", long.class, new Class<?>[] {int.class, MemoryAddress.class,
-                long.class, int.class, MemoryAddress.class, int.class});
-            SENDMMSG = handle(linker, libc, "sendmmsg", int.class,
-                    new Class<?>[] {int.class, MemoryAddress.class, int.class, int.class});
-            RECVMMSG = handle(linker, libc, "recvmmsg", int.class,
-                    new Class<?>[] {int.class, MemoryAddress.class, int.class, int.class, MemoryAddress.class});
-            SHUTDOWN = handle(linker, libc, "shutdown", int.class, new Class<?>[] {int.class, int.class});
-            CLOSE = handle(linker, libc, "close", int.class, new Class<?>[] {int.class});
-            ERRNO_LOCATION = handle(linker, libc, "__errno_location", MemoryAddress.class, new Class<?>[0]);
-        }
-
-        private static MethodHandle handle(CLinker linker, SymbolLookup libc, String name, Class<?> ret,
-                                           Class<?>[] args) {
-            MemoryAddress symbol = libc.lookup(name)
-                    .orElseThrow(() -> new UnsupportedOperationException("no " + name + " in the C library"));
-            jdk.incubator.foreign.MemoryLayout[] layouts = new jdk.incubator.foreign.MemoryLayout[args.length];
-            for (int i = 0; i < args.length; i++) {
-                layouts[i] = layout(args[i]);
-            }
-            FunctionDescriptor fd = ret == void.class ? FunctionDescriptor.ofVoid(layouts)
-                    : FunctionDescriptor.of(layout(ret), layouts);
-            return linker.downcallHandle(symbol, MethodType.methodType(ret, args), fd);
-        }
-
-        private static jdk.incubator.foreign.MemoryLayout layout(Class<?> c) {
-            if (c == int.class) {
-                return CLinker.C_INT;
-            }
-            if (c == long.class) {
-                return CLinker.C_LONG;
-            }
-            return CLinker.C_POINTER;
+            Class<?> a = long.class; // a pointer, as its address (see Downcalls)
+            SOCKET = Downcalls.of(libc, "socket", int.class, int.class, int.class, int.class);
+            SETSOCKOPT = Downcalls.of(libc, "setsockopt", int.class, int.class, int.class, int.class, a, int.class);
+            BIND = Downcalls.of(libc, "bind", int.class, int.class, a, int.class);
+            GETSOCKNAME = Downcalls.of(libc, "getsockname", int.class, int.class, a, a);
+            SENDTO = Downcalls.of(libc, "sendto", long.class, int.class, a, long.class, int.class, a, int.class);
+            SENDMMSG = Downcalls.of(libc, "sendmmsg", int.class, int.class, a, int.class, int.class);
+            RECVMMSG = Downcalls.of(libc, "recvmmsg", int.class, int.class, a, int.class, int.class, a);
+            SHUTDOWN = Downcalls.of(libc, "shutdown", int.class, int.class, int.class);
+            CLOSE = Downcalls.of(libc, "close", int.class, int.class);
+            ERRNO_LOCATION = Downcalls.of(libc, "__errno_location", a);
         }
 
         private Calls() {
@@ -169,6 +140,7 @@ final class NativeUdpSocket implements AutoCloseable {
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
             MemorySegment tmp = MemorySegment.allocateNative(64, 8, scope);
             ByteBuffer v = tmp.asByteBuffer().order(ByteOrder.nativeOrder());
+            long at0 = tmp.address().toRawLongValue();
             int fd = (int) Calls.SOCKET.invokeExact(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 throw new IOException("cannot open a UDP socket: " + errnoText(errno()));
@@ -177,21 +149,21 @@ final class NativeUdpSocket implements AutoCloseable {
             try {
                 v.putInt(0, receiveBufferBytes);
                 // A smaller buffer than asked for is not an error (net.core.rmem_max caps it).
-                int ignored = (int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_RCVBUF, tmp.address(), 4);
+                int ignored = (int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_RCVBUF, at0, 4);
                 v.putInt(0, 1 << 20);
-                ignored = (int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_SNDBUF, tmp.address(), 4);
+                ignored = (int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_SNDBUF, at0, 4);
                 v.putLong(0, RECEIVE_TIMEOUT_MICROS / 1_000_000);
                 v.putLong(8, RECEIVE_TIMEOUT_MICROS % 1_000_000);
-                if ((int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_RCVTIMEO, tmp.address(), 16) != 0) {
+                if ((int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_RCVTIMEO, at0, 16) != 0) {
                     throw new IOException("cannot set a receive timeout: " + errnoText(errno()));
                 }
                 int len = encode(v, 0, family, at.getAddress(), at.getPort());
-                if ((int) Calls.BIND.invokeExact(fd, tmp.address(), len) != 0) {
+                if ((int) Calls.BIND.invokeExact(fd, at0, len) != 0) {
                     int e = errno();
                     throw new BindException("cannot bind UDP " + at + ": " + errnoText(e));
                 }
                 v.putInt(SOCKADDR, SOCKADDR);
-                if ((int) Calls.GETSOCKNAME.invokeExact(fd, tmp.address(), tmp.address().addOffset(SOCKADDR)) != 0) {
+                if ((int) Calls.GETSOCKNAME.invokeExact(fd, at0, at0 + SOCKADDR) != 0) {
                     throw new IOException("cannot read the bound address: " + errnoText(errno()));
                 }
                 InetSocketAddress bound = decode(v, 0);
@@ -215,14 +187,6 @@ final class NativeUdpSocket implements AutoCloseable {
 
     int family() {
         return family;
-    }
-
-    DropCounters drops() {
-        return drops;
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     /** Sends one datagram now (threads without a batch: ICE, DTLS, timers). */
@@ -262,7 +226,7 @@ final class NativeUdpSocket implements AutoCloseable {
      * {@code sendmmsg} per call, resuming after a message the kernel refused. Refused messages
      * (and all of them once closed) are counted as {@link DropReason#SEND_FAILED}.
      */
-    void sendBatch(MemoryAddress[] headers, int n) {
+    void sendBatch(long[] headers, int n) {
         long stamp = lock.readLock();
         try {
             if (fd < 0) {
@@ -313,7 +277,7 @@ final class NativeUdpSocket implements AutoCloseable {
         // waits for the reader before it releases the descriptor.
         int r;
         try {
-            r = (int) Calls.RECVMMSG.invokeExact(fdNow, rx.headers, rx.slots, MSG_WAITFORONE, MemoryAddress.NULL);
+            r = (int) Calls.RECVMMSG.invokeExact(fdNow, rx.headers, rx.slots, MSG_WAITFORONE, 0L);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -511,8 +475,8 @@ final class NativeUdpSocket implements AutoCloseable {
         final MemorySegment memory = MemorySegment.allocateNative(SOCKADDR + SCRATCH_BYTES, 16,
                 ResourceScope.newImplicitScope());
         final ByteBuffer view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
-        final MemoryAddress name = memory.address();
-        final MemoryAddress data = memory.address().addOffset(SOCKADDR);
+        final long name = memory.address().toRawLongValue();
+        final long data = name + SOCKADDR;
         final NameCache names = new NameCache();
     }
 
@@ -522,7 +486,7 @@ final class NativeUdpSocket implements AutoCloseable {
         final int slotBytes;
         private final MemorySegment memory;
         final ByteBuffer view;
-        final MemoryAddress headers;
+        final long headers;
         private final int iovAt;
         private final int nameAt;
         private final int dataAt;
@@ -538,7 +502,7 @@ final class NativeUdpSocket implements AutoCloseable {
                     ResourceScope.newImplicitScope());
             view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
             long base = memory.address().toRawLongValue();
-            headers = memory.address();
+            headers = base;
             for (int i = 0; i < slots; i++) {
                 int h = i * MMSGHDR;
                 view.putLong(h + MSG_NAME, base + nameAt + (long) i * SOCKADDR);
@@ -582,8 +546,8 @@ final class NativeUdpSocket implements AutoCloseable {
 
     private static int errno() {
         try {
-            MemoryAddress at = (MemoryAddress) Calls.ERRNO_LOCATION.invokeExact();
-            return at.asSegment(4, ResourceScope.globalScope()).asByteBuffer().order(ByteOrder.nativeOrder())
+            long at = (long) Calls.ERRNO_LOCATION.invokeExact();
+            return MemoryAddress.ofLong(at).asSegment(4, ResourceScope.globalScope()).asByteBuffer().order(ByteOrder.nativeOrder())
                     .getInt(0);
         } catch (Throwable t) {
             return 0;

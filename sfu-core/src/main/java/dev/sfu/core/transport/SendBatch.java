@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jdk.incubator.foreign.MemoryAddress;
 import jdk.incubator.foreign.MemorySegment;
 import jdk.incubator.foreign.ResourceScope;
 
@@ -23,9 +22,11 @@ final class SendBatch {
     static final int SLOTS = 64;
     static final int SLOT_BYTES = 2048;
 
+    /** Held so that its implicit scope lives as long as the batch (calls get raw addresses). */
+    private final MemorySegment memory;
     private final ByteBuffer view;
     /** Where the header of each slot starts: sendmmsg resumes from any of them. */
-    private final MemoryAddress[] headers = new MemoryAddress[SLOTS];
+    private final long[] headers = new long[SLOTS];
     private final int iovAt;
     private final int nameAt;
     private final int dataAt;
@@ -37,13 +38,13 @@ final class SendBatch {
         iovAt = SLOTS * NativeUdpSocket.MMSGHDR;
         nameAt = iovAt + SLOTS * NativeUdpSocket.IOVEC;
         dataAt = nameAt + SLOTS * NativeUdpSocket.SOCKADDR;
-        MemorySegment memory = MemorySegment.allocateNative((long) dataAt + (long) SLOTS * SLOT_BYTES, 16,
+        memory = MemorySegment.allocateNative((long) dataAt + (long) SLOTS * SLOT_BYTES, 16,
                 ResourceScope.newImplicitScope());
         view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
         long base = memory.address().toRawLongValue();
         for (int i = 0; i < SLOTS; i++) {
             int h = i * NativeUdpSocket.MMSGHDR;
-            headers[i] = memory.address().addOffset(h);
+            headers[i] = base + h;
             view.putLong(h + NativeUdpSocket.MSG_NAME, base + nameAt + (long) i * NativeUdpSocket.SOCKADDR);
             view.putLong(h + NativeUdpSocket.MSG_IOV, base + iovAt + (long) i * NativeUdpSocket.IOVEC);
             view.putLong(h + NativeUdpSocket.MSG_IOVLEN, 1);

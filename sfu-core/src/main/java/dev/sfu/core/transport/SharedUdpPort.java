@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.sfu.rtp.ffi.Linkage;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
@@ -190,18 +191,8 @@ final class SharedUdpPort implements CandidateHarvester, AutoCloseable {
     /** Whether the port's I/O can go through the C library, and if not, why. */
     static final class NativeIo {
         /** Null when the foreign linker is usable here; else why not. */
-        static final String UNAVAILABLE = check();
-
-        private static String check() {
-            try {
-                // By name: a class literal would link the foreign types where they do not exist.
-                Class.forName("dev.sfu.core.transport.NativeUdpSocket$Calls", true, SharedUdpPort.class.getClassLoader());
-                return null;
-            } catch (Throwable t) {
-                Throwable cause = t.getCause() != null ? t.getCause() : t;
-                return cause.toString();
-            }
-        }
+        static final String UNAVAILABLE = Linkage.whyNotUsable("dev.sfu.core.transport.NativeUdpSocket$Calls",
+                SharedUdpPort.class.getClassLoader());
 
         /**
          * Why a port opened now uses JDK sockets, or null when it uses native I/O: the linker
