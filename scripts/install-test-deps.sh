@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: a JDK, Maven, and Debian's
-# Chromium with its driver for the browser tests. Safe to run again; installs only what is missing.
+# Chromium with its driver for the browser tests, and OpenSSL 3. Safe to run again; installs only what is missing.
 set -euo pipefail
 need=()
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
@@ -8,6 +8,10 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# OpenSSL 3's libcrypto: jitsi-srtp's native AES and the server's direct AES-GCM calls use it
+# (the tests assert the native path); the openssl package pulls the right libssl on any Debian.
+# (grep reads all of ldconfig's output: with -q it could stop early and, under pipefail, fail.)
+ldconfig -p 2>/dev/null | grep 'libcrypto\.so\.3 ' >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
