@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
     @JsonSubTypes.Type(Message.Candidate.class), @JsonSubTypes.Type(Message.ParticipantJoined.class),
     @JsonSubTypes.Type(Message.ParticipantLeft.class), @JsonSubTypes.Type(Message.TrackState.class),
     @JsonSubTypes.Type(Message.Leave.class), @JsonSubTypes.Type(Message.Ping.class),
-    @JsonSubTypes.Type(Message.Pong.class), @JsonSubTypes.Type(Message.Error.class)
+    @JsonSubTypes.Type(Message.Pong.class), @JsonSubTypes.Type(Message.Error.class),
+    @JsonSubTypes.Type(Message.VideoTiles.class), @JsonSubTypes.Type(Message.LayersNeeded.class),
+    @JsonSubTypes.Type(Message.RemoteVideo.class), @JsonSubTypes.Type(Message.DominantSpeaker.class)
 })
 public sealed interface Message {
     /** Room names: 1-64 of A-Z a-z 0-9 _ -. */
@@ -138,6 +140,81 @@ public sealed interface Message {
     /** Server: something was rejected. */
     @JsonTypeName("error")
     record Error(String code, String message) implements Message {
+    }
+
+    /** The most tiles one {@code videoTiles} message may describe. */
+    int MAX_TILES = 256;
+
+    /**
+     * Client: how each remote video is shown now, so the server forwards the simulcast layer that
+     * fits (the smallest at least as large as the tile) and pauses videos nobody can see. The
+     * list replaces the previous one; a receive m-line not listed keeps the server's default
+     * (visible, the highest layer). Clients send it debounced, when a tile is resized, hidden or
+     * shown.
+     */
+    @JsonTypeName("videoTiles")
+    record VideoTiles(List<Tile> tiles) implements Message {
+        @Override
+        public void validate() throws SignalingException {
+            if (tiles == null) {
+                throw invalid("tiles", "must be a list of {mid, width, height, visible}");
+            }
+            if (tiles.size() > MAX_TILES) {
+                throw invalid("tiles", "must list at most " + MAX_TILES + " tiles");
+            }
+            for (Tile t : tiles) {
+                if (t == null || t.mid() == null || t.mid().isEmpty() || t.mid().length() > 32) {
+                    throw invalid("tiles[].mid", "must be the mid (1 to 32 characters) of a receive m-line");
+                }
+                if (t.width() < 0 || t.width() > 16384 || t.height() < 0 || t.height() > 16384) {
+                    throw invalid("tiles[].width", "and height must be device pixels between 0 and 16384");
+                }
+            }
+        }
+    }
+
+    /**
+     * One remote video as the page shows it.
+     *
+     * @param mid     the receive m-line carrying the video
+     * @param width   rendered width in device pixels (CSS pixels times devicePixelRatio)
+     * @param height  rendered height in device pixels
+     * @param visible false when the tile is off screen or the page is hidden
+     */
+    record Tile(String mid, int width, int height, boolean visible) {
+    }
+
+    /**
+     * Server (dynacast): which simulcast encodings of the client's own track on {@code mid}
+     * somebody receives now. The client sets {@code active = false} on the others and back to
+     * true when they are listed again.
+     */
+    @JsonTypeName("layersNeeded")
+    record LayersNeeded(String mid, List<String> rids) implements Message {
+    }
+
+    /**
+     * Server: whether the remote video on the client's receive m-line {@code mid} is forwarded.
+     * A paused video shows the person's avatar, not a frozen frame.
+     *
+     * @param participantId the publisher
+     * @param paused        true while nothing is forwarded
+     * @param reason        why it is paused: "hidden" (no visible tile), "lastN" (not among
+     *                      the last N speakers); null when not paused
+     * @param rid           the simulcast layer forwarded now, null when paused or not simulcast
+     */
+    @JsonTypeName("remoteVideo")
+    record RemoteVideo(String mid, String participantId, boolean paused, String reason, String rid) implements Message {
+    }
+
+    /**
+     * Server: the room's dominant speaker changed (at most every 300 ms).
+     *
+     * @param participantId the speaker now
+     * @param recent        the most recent speakers, the current one first
+     */
+    @JsonTypeName("dominantSpeaker")
+    record DominantSpeaker(String participantId, List<String> recent) implements Message {
     }
 
     /**

@@ -19,4 +19,19 @@ public interface ParticipantEvents {
      * publish, a leave). The session renegotiates to match.
      */
     void remoteTracksChanged(java.util.List<RemoteTrack> tracks);
+
+    /** Dynacast: the simulcast encodings (rids) of this participant's track on {@code mid} that someone receives. */
+    default void layersNeeded(String mid, java.util.List<String> rids) {
+    }
+
+    /**
+     * Whether the remote video this participant receives on {@code mid} is forwarded, and which
+     * layer ({@code rid}, null when not simulcast or paused); {@code reason} says why it is paused.
+     */
+    default void remoteVideo(String mid, String publisherId, boolean paused, String reason, String rid) {
+    }
+
+    /** The room's dominant speaker changed; {@code recent} lists the latest speakers, newest first. */
+    default void dominantSpeaker(String speakerId, java.util.List<String> recent) {
+    }
 }

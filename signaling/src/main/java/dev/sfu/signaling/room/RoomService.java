@@ -37,6 +37,13 @@ public interface RoomService {
     /** The participant's mute state; the others get {@link ParticipantEvents#trackStateChanged}. */
     void trackState(String participantId, boolean audioMuted, boolean videoMuted);
 
+    /**
+     * How the participant shows each remote video now (replaces the previous list): the server
+     * forwards the simulcast layer that fits each tile and pauses videos that are not visible.
+     */
+    default void videoTiles(String participantId, List<VideoTile> tiles) {
+    }
+
     /** Removes the participant (idempotent); the room is removed when it becomes empty. */
     void leave(String participantId);
 }

@@ -16,6 +16,7 @@ import dev.sfu.signaling.room.ParticipantInfo;
 import dev.sfu.signaling.room.RemoteTrack;
 import dev.sfu.signaling.room.RoomService;
 import dev.sfu.signaling.room.Subscription;
+import dev.sfu.signaling.room.VideoTile;
 import dev.sfu.signaling.sdp.AnswerBuilder;
 import dev.sfu.signaling.sdp.LocalTransport;
 import dev.sfu.signaling.sdp.MediaDescription;
@@ -114,7 +115,7 @@ public final class ClientSession implements ParticipantEvents {
             return;
         }
         if (!(m instanceof Message.Offer || m instanceof Message.Answer || m instanceof Message.Candidate
-                || m instanceof Message.TrackState || m instanceof Message.Leave)) {
+                || m instanceof Message.TrackState || m instanceof Message.Leave || m instanceof Message.VideoTiles)) {
             throw new SignalingException(ErrorCode.UNKNOWN_TYPE, "The server sends '" + typeName(m)
                     + "' messages; clients do not.");
         }
@@ -133,6 +134,12 @@ public final class ClientSession implements ParticipantEvents {
                 throw new SignalingException(ErrorCode.INVALID_FIELD, "The field 'participantId' must be absent or your own id.");
             }
             rooms.trackState(participantId, t.audioMuted(), t.videoMuted());
+        } else if (m instanceof Message.VideoTiles v) {
+            List<VideoTile> tiles = new ArrayList<>(v.tiles().size());
+            for (Message.Tile t : v.tiles()) {
+                tiles.add(new VideoTile(t.mid(), t.width(), t.height(), t.visible()));
+            }
+            rooms.videoTiles(participantId, tiles);
         } else {
             leave();
         }
@@ -367,6 +374,35 @@ public final class ClientSession implements ParticipantEvents {
             if (participantId != null) {
                 sdp.setRemoteTracks(copy);
                 maybeOffer();
+            }
+        });
+    }
+
+    @Override
+    public void layersNeeded(String mid, List<String> rids) {
+        List<String> copy = List.copyOf(rids);
+        run(() -> {
+            if (participantId != null) {
+                out.accept(new Message.LayersNeeded(mid, copy));
+            }
+        });
+    }
+
+    @Override
+    public void remoteVideo(String mid, String publisherId, boolean paused, String reason, String rid) {
+        run(() -> {
+            if (participantId != null) {
+                out.accept(new Message.RemoteVideo(mid, publisherId, paused, reason, rid));
+            }
+        });
+    }
+
+    @Override
+    public void dominantSpeaker(String speakerId, List<String> recent) {
+        List<String> copy = List.copyOf(recent);
+        run(() -> {
+            if (participantId != null) {
+                out.accept(new Message.DominantSpeaker(speakerId, copy));
             }
         });
     }
