@@ -62,6 +62,7 @@ public final class Server implements AutoCloseable {
         TransportServer media = TransportServer.start(transportConfig(config));
         MetricRegistry metrics = new MetricRegistry();
         SfuRoomService rooms = SfuRoomService.over(media, config.maxParticipants(), metrics);
+        rooms.rooms().scheduler().configure(config.tileSizeFactor(), config.dynacast(), config.lastN());
         Operators operators = null;
         try {
             operators = Operators.start(rooms.rooms(), metrics, admin);

@@ -5,6 +5,7 @@ import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.ext.HeaderExtensions;
+import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
 import dev.sfu.rtp.util.BufferPool;
 
 import java.util.List;
@@ -12,8 +13,9 @@ import java.util.List;
 /**
  * One published track as one subscriber receives it: the subscriber-facing SSRC (and RTX SSRC)
  * the server chose, the payload type and header extension id mappings to what that subscriber
- * negotiated, the sequence/timestamp rewriting, keyframe gating, and the statistics from the
- * subscriber's receiver reports.
+ * negotiated, which simulcast layer it gets ({@link LayerSelector}, switched at keyframes), the
+ * sequence/timestamp and VP8 numbering rewriting that make every layer one continuous stream,
+ * and the statistics from the subscriber's receiver reports.
  *
  * <p>{@link #forward} runs on the publisher's executor; NACKs are answered on the subscriber's
  * executor. The SSRCs and rewriting state live in its {@link SendSlot}; signaling announces
@@ -26,7 +28,19 @@ public final class DownTrack {
     private volatile PayloadMapping mapping;
     private volatile boolean active;
     private volatile boolean closed;
-    private boolean keyframeSeen;
+    private final LayerSelector selector;
+    private final Vp8PictureRewriter pictures = new Vp8PictureRewriter();
+    private final RewriteHistory history;
+    /** The layer the last forwarded packet came from (publisher's executor). */
+    private SimulcastLayer forwardedLayer;
+    /** Spatial layer switches so far (publisher's executor writes). */
+    volatile long layerSwitches;
+    /** How the subscriber shows this video (signaling writes); null until it says. */
+    private volatile VideoConstraints constraints;
+    /** The layer the allocator would want if every layer were sent (for dynacast); -1 when paused. */
+    volatile int idealLayer;
+    /** What the subscriber was last told about this video (allocator thread only). */
+    String announcedState;
     long packetsSent;
     long octetsSent;
     /** Whole packets' bytes sent (header included), for per-track bitrates; publisher's executor writes. */
@@ -43,15 +57,20 @@ public final class DownTrack {
     volatile long lastSrMiddle;
     volatile long lastSrSentNanos;
 
-    DownTrack(MediaEndpoint subscriber, UpTrack source, SendSlot slot, PayloadMapping mapping, int cacheSize) {
+    DownTrack(MediaEndpoint subscriber, UpTrack source, SendSlot slot, PayloadMapping mapping) {
         this.subscriber = subscriber;
         this.source = source;
         this.slot = slot;
         this.mapping = mapping;
-        int n = source.cache != null ? cacheSize : 0;
+        int cacheSize = subscriber.config.cacheSize();
+        int n = source.layer(0).cache != null ? cacheSize : 0;
         this.resendSeq = new int[n];
         this.resendNanos = new long[n];
         java.util.Arrays.fill(resendSeq, -1);
+        this.history = new RewriteHistory(cacheSize);
+        int top = source.layerCount() - 1;
+        this.selector = new LayerSelector(top);
+        this.idealLayer = top;
     }
 
     public MediaEndpoint subscriber() {
@@ -128,22 +147,89 @@ public final class DownTrack {
 
     /**
      * Starts forwarding: call once the subscriber applied the description with this m-line.
-     * Video first asks the publisher for a keyframe.
+     * Video first asks the publisher for a keyframe of the target layer.
      */
     public void activate() {
         if (active || closed) {
             return;
         }
         active = true;
-        if (source.video) {
-            BufferPool pool = subscriber.pool;
-            byte[] buf = pool.acquire();
-            try {
-                source.requestKeyframe(subscriber.clock.getAsLong(), buf);
-            } finally {
-                pool.release(buf);
-            }
+        requestTargetKeyframe();
+    }
+
+    private void requestTargetKeyframe() {
+        int t = selector.target();
+        if (!source.video || t < 0) {
+            return;
         }
+        BufferPool pool = subscriber.pool;
+        byte[] buf = pool.acquire();
+        try {
+            source.layer(t).requestKeyframe(subscriber.clock.getAsLong(), buf);
+        } finally {
+            pool.release(buf);
+        }
+    }
+
+    /**
+     * Sets the layer to forward (an index into {@link UpTrack#layers()}), or
+     * {@link LayerSelector#PAUSED}. The switch happens at the next keyframe of that layer, which
+     * is requested now. Any thread.
+     */
+    public void setTargetLayer(int layer) {
+        if (layer >= source.layerCount()) {
+            layer = source.layerCount() - 1;
+        }
+        if (selector.setTarget(layer) && active && !closed && layer != selector.current()) {
+            requestTargetKeyframe();
+        }
+    }
+
+    /** The layer the allocator set, or -1 when paused. */
+    public int targetLayer() {
+        return selector.target();
+    }
+
+    /** The layer being forwarded now, or -1 (not started, paused, waiting for a keyframe). */
+    public int currentLayer() {
+        return selector.current();
+    }
+
+    /** The rid being forwarded now; null when not simulcast or nothing is forwarded. */
+    public String currentRid() {
+        int c = selector.current();
+        return c < 0 ? null : source.layer(c).rid;
+    }
+
+    public long layerSwitches() {
+        return layerSwitches;
+    }
+
+    /** True while the allocator holds this video back. */
+    public boolean isPaused() {
+        return selector.target() == LayerSelector.PAUSED;
+    }
+
+    /** Sets how the subscriber shows this video (from its videoTiles message). */
+    public void setConstraints(VideoConstraints c) {
+        constraints = c;
+    }
+
+    /** How the subscriber shows this video, or null when it never said. */
+    public VideoConstraints constraints() {
+        return constraints;
+    }
+
+    /** The highest VP8 temporal layer forwarded (-1: all); applied where the reference structure allows. */
+    public void setMaxTemporalLayer(int tid) {
+        pictures.setMaxTemporalLayer(tid);
+    }
+
+    /** Asks for a keyframe on the layer forwarded now (a subscriber's PLI or FIR). Any thread with its own buffer. */
+    boolean requestKeyframe(long now, byte[] buf) {
+        int c = selector.current();
+        int t = c >= 0 ? c : selector.target();
+        return t >= 0 && source.layer(t).requestKeyframe(now, buf);
     }
 
     void close() {
@@ -178,48 +264,75 @@ public final class DownTrack {
     }
 
     /**
-     * Rewrites one packet of the source into {@code out} and sends it (publisher's executor).
+     * Forwards one packet of the source to this subscriber (publisher's executor): chooses by
+     * layer ({@link LayerSelector}), drops temporal layers above the limit and keeps VP8
+     * numbering continuous ({@link Vp8PictureRewriter}), rewrites SSRC, payload type, extension
+     * ids, sequence number and timestamp ({@link SequenceRewriter}) into {@code out}, and sends.
      *
-     * @param src       the packet as the publisher sent it (never modified)
-     * @param h         its RTP header length
-     * @param keyframe  whether it starts a keyframe
-     * @param out       a buffer owned by the calling executor, with tail room
+     * @param p   the packet as the publisher sent it (never modified)
+     * @param out a buffer owned by the calling executor, with tail room
      */
-    void forward(byte[] src, int off, int len, int h, long srcSsrc, boolean keyframe, long now, byte[] out,
-                 ForwardingMetrics roomMetrics) {
+    void forward(IngressPacket p, byte[] out) {
+        ForwardingMetrics roomMetrics = source.publisher.roomMetrics;
         if (!active || closed) {
             roomMetrics.drop(closed ? DropReason.CLOSED : DropReason.NOT_SUBSCRIBED);
             return;
         }
         PayloadMapping m = mapping;
-        int pt = RtpPacket.payloadType(src, off);
-        int outPt = m.ptMap[pt];
+        int outPt = m.ptMap[p.payloadType];
         if (outPt < 0) {
             roomMetrics.drop(DropReason.UNSUPPORTED_CODEC);
             return;
         }
         SequenceRewriter rw = slot.rewriter;
-        if (source.video && (!keyframeSeen || rw.isNewSource(srcSsrc))) {
-            if (!keyframe) {
-                keyframeSeen = false;
-                roomMetrics.drop(DropReason.NO_KEYFRAME_YET);
-                if (now - source.lastPliNanos() > subscriber.config.keyframeRetryNanos()) {
-                    source.requestKeyframe(now, source.publisher.rtcpBuffer);
+        SimulcastLayer l = p.layer;
+        boolean newSource = false;
+        boolean vp8 = false;
+        if (source.video) {
+            boolean newStream = l.index == selector.current() && p.ssrc != rw.sourceSsrc();
+            int decision = selector.decide(l.index, p.keyframe, newStream);
+            if (decision != LayerSelector.FORWARD && decision != LayerSelector.SWITCH) {
+                roomMetrics.drop(dropReason(decision));
+                if (decision != LayerSelector.PAUSE) {
+                    retryKeyframe(p.now);
                 }
                 return;
             }
-            keyframeSeen = true;
+            if (decision == LayerSelector.SWITCH) {
+                rw.restart(alignedTimestamp(forwardedLayer, l, p.timestamp));
+                if (forwardedLayer != null && forwardedLayer != l) {
+                    layerSwitches++;
+                }
+                forwardedLayer = l;
+                newSource = true;
+            } else if (selector.target() != l.index) {
+                retryKeyframe(p.now);
+            }
+            vp8 = source.formatByPt[p.payloadType] == UpTrack.KeyframeFormat.VP8;
         }
-        System.arraycopy(src, off, out, 0, len);
+        int len = p.len;
+        int h = p.headerLength;
+        System.arraycopy(p.buf, p.off, out, 0, len);
+        if (vp8 && !pictures.process(out, h, len - h, newSource)) {
+            rw.skip(p.ssrc, p.sequence);
+            roomMetrics.drop(DropReason.TEMPORAL_LAYER_DROPPED);
+            return;
+        }
         RtpPacket.setSsrc(out, 0, (int) slot.ssrc);
         RtpPacket.setPayloadType(out, 0, outPt);
         if (!remapExtensions(out, len, m.extMap)) {
             roomMetrics.drop(DropReason.MALFORMED);
             return;
         }
-        rw.rewrite(out, 0, srcSsrc, now);
+        rw.rewrite(out, 0, p.ssrc, p.now);
+        int outSeq = RtpPacket.sequenceNumber(out, 0);
+        int vp8Fields = vp8 ? RewriteHistory.packVp8(Vp8PayloadDescriptor.pictureId(out, h, len - h),
+                Vp8PayloadDescriptor.tl0PicIdx(out, h, len - h), Vp8PayloadDescriptor.keyIndex(out, h, len - h))
+                : RewriteHistory.NO_VP8;
+        history.record(outSeq, l.index, p.sequence, RtpPacket.timestamp(out, 0), vp8Fields);
         packetsSent++;
-        octetsSent += RtpPacket.payloadLength(out, 0, len, h);
+        octetsSent += len - h;
+        long now = p.now;
         if (subscriber.transport.sendRtp(out, 0, len)) {
             roomMetrics.packetsOut.mark(1, now);
             roomMetrics.bytesOut.mark(len, now);
@@ -231,23 +344,69 @@ public final class DownTrack {
         }
     }
 
+    private static DropReason dropReason(int decision) {
+        return switch (decision) {
+            case LayerSelector.PAUSE -> DropReason.PAUSED;
+            case LayerSelector.WAIT_KEYFRAME -> DropReason.NO_KEYFRAME_YET;
+            default -> DropReason.LAYER_NOT_SELECTED;
+        };
+    }
+
+    /** Asks the target layer for a keyframe again when the last request is older than the retry time. */
+    private void retryKeyframe(long now) {
+        int t = selector.target();
+        if (t < 0 || t == selector.current()) {
+            return;
+        }
+        SimulcastLayer tl = source.layer(t);
+        if (now - tl.lastPliNanos() > subscriber.config.keyframeRetryNanos()) {
+            tl.requestKeyframe(now, source.publisher.rtcpBuffer);
+        }
+    }
+
     /**
-     * Answers one NACKed sequence number from the source's cache (subscriber's executor): as
-     * RTX (RFC 4588 section 4) when the subscriber negotiated it for the payload type, else as
-     * the original packet. Returns true when something was sent.
+     * The outgoing timestamp for the first packet of {@code to} after {@code from}, so that both
+     * layers' media times line up: each layer's last sender report maps its RTP clock to NTP
+     * time (RFC 3550 section 6.4.1), so a timestamp of {@code to} converts to {@code from}'s
+     * clock and then through the offset in use. Returns -1 (the rewriter then advances by the
+     * wall time elapsed) while either layer has not sent a report.
+     */
+    private long alignedTimestamp(SimulcastLayer from, SimulcastLayer to, long tsTo) {
+        if (from == null || !from.haveSr || !to.haveSr || !slot.rewriter.started()) {
+            return -1;
+        }
+        long ntpDiff = to.srNtp - from.srNtp;
+        long ticks = Math.round(ntpDiff * (double) source.clockRate / 4294967296.0);
+        long sinceSr = (int) (tsTo - to.srRtp);
+        long tsFrom = (from.srRtp + sinceSr + ticks) & 0xFFFFFFFFL;
+        return slot.rewriter.toOutgoingTimestamp(tsFrom);
+    }
+
+    /**
+     * Answers one NACKed sequence number (subscriber's executor) from the cache of the layer the
+     * packet came from, with the sequence number, timestamp and VP8 numbering it was sent with:
+     * as RTX (RFC 4588 section 4) when the subscriber negotiated it for the payload type, else
+     * as the original packet. Returns true when something was sent.
      */
     boolean retransmit(int outSeq, long now, byte[] out) {
-        RetransmissionCache cache = source.cache;
-        SequenceRewriter rw = slot.rewriter;
-        if (cache == null || !active || closed || !rw.started()) {
+        if (!active || closed || !slot.rewriter.started()) {
             return false;
         }
-        int srcSeq = rw.toSource(outSeq);
-        int i = srcSeq & (resendSeq.length - 1);
-        if (resendSeq[i] == srcSeq && now - resendNanos[i] < subscriber.config.resendMinIntervalNanos()) {
+        int entry = history.lookup(outSeq);
+        if (entry < 0) {
             return false;
         }
-        int len = cache.copy(srcSeq, rw.sourceSsrc(), now, out, 0);
+        SimulcastLayer l = source.layer(entry >>> 16);
+        int srcSeq = entry & 0xFFFF;
+        RetransmissionCache cache = l.cache;
+        if (cache == null) {
+            return false;
+        }
+        int i = outSeq & (resendSeq.length - 1);
+        if (resendSeq[i] == outSeq && now - resendNanos[i] < subscriber.config.resendMinIntervalNanos()) {
+            return false;
+        }
+        int len = cache.copy(srcSeq, l.ssrc, now, out, 0);
         if (len < 0) {
             return false;
         }
@@ -260,20 +419,24 @@ public final class DownTrack {
         if (outPt < 0 || !remapExtensions(out, len, m.extMap)) {
             return false;
         }
-        resendSeq[i] = srcSeq;
+        resendSeq[i] = outSeq;
         resendNanos[i] = now;
         RtpPacket.setSequenceNumber(out, 0, outSeq);
-        RtpPacket.setTimestamp(out, 0, rw.toOutgoingTimestamp(RtpPacket.timestamp(out, 0)));
+        RtpPacket.setTimestamp(out, 0, history.timestamp(outSeq));
+        int vp8 = history.vp8Fields(outSeq);
+        if (vp8 != RewriteHistory.NO_VP8) {
+            restoreVp8(out, h, len - h, vp8);
+        }
         int rtxPt = m.rtxPtBySubscriberPt[outPt];
         if (rtxPt >= 0 && slot.rtxSsrc >= 0) {
-            if (len + MediaEndpoint.RTX_OSN_LENGTH + RtpPacket.TAIL_ROOM > out.length) {
+            if (len + RtxDecoder.OSN_LENGTH + RtpPacket.TAIL_ROOM > out.length) {
                 return false;
             }
             // RFC 4588 section 4: the original sequence number leads the RTX payload.
-            System.arraycopy(out, h, out, h + MediaEndpoint.RTX_OSN_LENGTH, len - h);
+            System.arraycopy(out, h, out, h + RtxDecoder.OSN_LENGTH, len - h);
             out[h] = (byte) (outSeq >>> 8);
             out[h + 1] = (byte) outSeq;
-            len += MediaEndpoint.RTX_OSN_LENGTH;
+            len += RtxDecoder.OSN_LENGTH;
             RtpPacket.setPayloadType(out, 0, rtxPt);
             RtpPacket.setSsrc(out, 0, (int) slot.rtxSsrc);
             RtpPacket.setSequenceNumber(out, 0, slot.rtxSeq);
@@ -283,6 +446,21 @@ public final class DownTrack {
             RtpPacket.setSsrc(out, 0, (int) slot.ssrc);
         }
         return subscriber.transport.sendRtp(out, 0, len);
+    }
+
+    private static void restoreVp8(byte[] b, int off, int len, int packed) {
+        int pid = RewriteHistory.pictureId(packed);
+        int tl0 = RewriteHistory.tl0PicIdx(packed);
+        int key = RewriteHistory.keyIndex(packed);
+        if (pid >= 0) {
+            Vp8PayloadDescriptor.setPictureId(b, off, len, pid);
+        }
+        if (tl0 >= 0) {
+            Vp8PayloadDescriptor.setTl0PicIdx(b, off, len, tl0);
+        }
+        if (key >= 0) {
+            Vp8PayloadDescriptor.setKeyIndex(b, off, len, key);
+        }
     }
 
     /**

@@ -36,6 +36,17 @@ public enum DropReason {
      * or send failed); its own drop counter (layer "transport") says which.
      */
     TRANSPORT_REFUSED,
+    /**
+     * A packet of a simulcast layer this subscriber does not receive now. Expected: with three
+     * layers, two of every three packets count here for each subscriber.
+     */
+    LAYER_NOT_SELECTED,
+    /** A VP8 picture of a temporal layer above what this subscriber receives. */
+    TEMPORAL_LAYER_DROPPED,
+    /** The subscriber's video is paused (not visible, or not among the last N speakers). */
+    PAUSED,
+    /** A padding-only packet (bandwidth probe) on an SSRC the server does not know yet. */
+    PROBE_PADDING,
     /** The participant is closing. */
     CLOSED;
 

@@ -33,6 +33,7 @@ public final class ForwardingMetrics {
     private final Counter[] serverDrops;
 
     private final LongSupplier clock;
+    private final java.util.Map<String, StageCounters> stages = new java.util.LinkedHashMap<>();
 
     public ForwardingMetrics(MetricRegistry registry, String roomId) {
         this(registry, roomId, System::nanoTime);
@@ -72,6 +73,22 @@ public final class ForwardingMetrics {
         String full = MetricRegistry.name(prefix, name);
         names.add(full);
         return registry.counter(full);
+    }
+
+    /** The counters of one receive stage ({@link StageCounters}); one instance per name. */
+    public synchronized StageCounters stage(String name) {
+        StageCounters s = stages.get(name);
+        if (s == null) {
+            String p = "stage." + name;
+            s = new StageCounters(name, counter(p + ".in"), counter(p + ".out"), counter(p + ".dropped"), this);
+            stages.put(name, s);
+        }
+        return s;
+    }
+
+    /** Every stage's counters, by name. */
+    public synchronized java.util.Map<String, StageCounters> stages() {
+        return java.util.Map.copyOf(stages);
     }
 
     public void drop(DropReason reason) {

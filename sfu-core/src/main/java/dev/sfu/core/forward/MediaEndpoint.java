@@ -5,12 +5,6 @@ import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
 import dev.sfu.core.transport.MediaTransport;
-import dev.sfu.rtp.RtpPacket;
-import dev.sfu.rtp.ext.HeaderExtensions;
-import dev.sfu.rtp.rtcp.NackPacket;
-import dev.sfu.rtp.rtcp.ReceiverReport;
-import dev.sfu.rtp.rtcp.RembPacket;
-import dev.sfu.rtp.rtcp.ReportBlock;
 import dev.sfu.rtp.util.BufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +25,9 @@ import java.util.function.LongSupplier;
  * packets from its transport's serial executor and need no socket: tests and benchmarks call
  * them directly.
  *
- * <p>Threading: the per-packet path runs on this endpoint's executor and takes no lock. It owns
- * three pooled buffers: one to unwrap RTX, one to rewrite RTP for each subscriber in turn, one
- * to build RTCP. Track lists are copy-on-write arrays. {@link #close} returns the buffers to the
+ * <p>Threading: the per-packet path ({@link ReceivePipeline}) runs on this endpoint's executor
+ * and takes no lock. It owns three pooled buffers: one to unwrap RTX, one to rewrite RTP for each
+ * subscriber in turn, one to build RTCP. Track lists are copy-on-write arrays. {@link #close} returns the buffers to the
  * pool once no packet is in flight.
  */
 public final class MediaEndpoint {
@@ -41,9 +35,6 @@ public final class MediaEndpoint {
     private static final int CLOSED = 1 << 30;
     private static final UpTrack[] NO_UP = new UpTrack[0];
     private static final DownTrack[] NO_DOWN = new DownTrack[0];
-    private static final int MAX_REPORT_BLOCKS = 31;
-    /** The original sequence number that leads an RTX payload (RFC 4588 section 4). */
-    static final int RTX_OSN_LENGTH = 2;
 
     final String id;
     final String cname;
@@ -61,10 +52,9 @@ public final class MediaEndpoint {
     private final byte[] ingressBuffer;
     private final byte[] egressBuffer;
     final byte[] rtcpBuffer;
-    private final long[] rembSsrcs = new long[MAX_REPORT_BLOCKS];
-    private final int[] nackSeqs;
     private final RtcpTermination rtcpTermination = new RtcpTermination(this);
-    private long lastReportNanos;
+    private final ReceivePipeline pipeline;
+    private final ReceiverReports reports;
 
     private volatile UpTrack[] upTracks = NO_UP;
     private volatile DownTrack[] downTracks = NO_DOWN;
@@ -94,8 +84,8 @@ public final class MediaEndpoint {
         this.ingressBuffer = pool.acquire();
         this.egressBuffer = pool.acquire();
         this.rtcpBuffer = pool.acquire();
-        this.lastReportNanos = clock.getAsLong();
-        this.nackSeqs = new int[Math.max(1, config.maxNackGap())];
+        this.pipeline = new ReceivePipeline(this, ingressBuffer, egressBuffer);
+        this.reports = new ReceiverReports(this, clock.getAsLong());
         this.receiveCodecs = new List[MediaKind.values().length];
         this.receiveExtensions = new List[MediaKind.values().length];
     }
@@ -193,7 +183,7 @@ public final class MediaEndpoint {
             SendSlot slot = new SendSlot(up.kind(), newSsrc(), newSsrc(), up.clockRate, random);
             int k = up.kind().ordinal();
             PayloadMapping m = PayloadMapping.build(up.track(), receiveCodecs[k], receiveExtensions[k]);
-            d = new DownTrack(this, up, slot, m, config.cacheSize());
+            d = new DownTrack(this, up, slot, m);
             downTracks = CopyOnWrite.with(downTracks, d);
         }
         up.addDownTrack(d);
@@ -246,202 +236,12 @@ public final class MediaEndpoint {
             return;
         }
         try {
-            ingress(buf, off, len);
+            long now = clock.getAsLong();
+            pipeline.process(buf, off, len, now);
+            reports.maybeSend(now);
         } finally {
             exit();
         }
-    }
-
-    private void ingress(byte[] buf, int off, int len) {
-        long now = clock.getAsLong();
-        int h = RtpPacket.validHeaderLength(buf, off, len);
-        if (h < 0) {
-            roomMetrics.drop(DropReason.MALFORMED);
-            return;
-        }
-        // Every copy must fit a pooled buffer with room to grow into RTX and then SRTP.
-        if (len + RTX_OSN_LENGTH + RtpPacket.TAIL_ROOM > pool.bufferSize()) {
-            roomMetrics.drop(DropReason.TOO_LARGE);
-            return;
-        }
-        long ssrc = Integer.toUnsignedLong(RtpPacket.ssrc(buf, off));
-        UpTrack up = bySsrc(ssrc);
-        if (up == null) {
-            up = learn(buf, off, len, ssrc);
-            if (up == null) {
-                roomMetrics.drop(DropReason.UNKNOWN_SSRC);
-                return;
-            }
-        }
-        metrics.packetsUp.mark(1, now);
-        metrics.bytesUp.mark(len, now);
-        roomMetrics.packetsIn.mark(1, now);
-        roomMetrics.bytesIn.mark(len, now);
-        up.bytesReceived += len;
-        boolean repaired = false;
-        if (ssrc == up.rtxSsrc && ssrc != up.ssrc) {
-            // RFC 4588 section 4: restore the original packet from the RTX packet.
-            int payload = RtpPacket.payloadLength(buf, off, len, h);
-            if (payload < RTX_OSN_LENGTH) {
-                roomMetrics.drop(DropReason.RTX_PADDING);
-                return;
-            }
-            int apt = up.rtxToPrimary[RtpPacket.payloadType(buf, off)];
-            if (apt < 0 || up.ssrc < 0) {
-                roomMetrics.drop(DropReason.MALFORMED);
-                return;
-            }
-            byte[] in = ingressBuffer;
-            System.arraycopy(buf, off, in, 0, h);
-            int osn = ((buf[off + h] & 0xFF) << 8) | (buf[off + h + 1] & 0xFF);
-            System.arraycopy(buf, off + h + RTX_OSN_LENGTH, in, h, len - h - RTX_OSN_LENGTH);
-            len -= RTX_OSN_LENGTH;
-            buf = in;
-            off = 0;
-            ssrc = up.ssrc;
-            RtpPacket.setSequenceNumber(in, 0, osn);
-            RtpPacket.setSsrc(in, 0, (int) ssrc);
-            RtpPacket.setPayloadType(in, 0, apt);
-            repaired = true;
-        }
-        int seq = RtpPacket.sequenceNumber(buf, off);
-        int gap = up.stats.update(ssrc, seq, RtpPacket.timestamp(buf, off), now);
-        if (!repaired && gap > 0 && up.nackEnabled && gap <= config.maxNackGap()) {
-            for (int i = 0; i < gap; i++) {
-                nackSeqs[i] = (seq - gap + i) & 0xFFFF;
-            }
-            int n = NackPacket.write(rtcpBuffer, 0, rtcpBuffer.length - RtpPacket.TAIL_ROOM, rtcpSsrc, ssrc, nackSeqs, 0, gap);
-            if (n > 0) {
-                metrics.nacksSent.inc();
-                roomMetrics.nacksSent.inc();
-                transport.sendRtcp(rtcpBuffer, 0, n);
-            }
-        }
-        boolean keyframe = false;
-        if (up.video) {
-            UpTrack.KeyframeFormat f = up.formatByPt[RtpPacket.payloadType(buf, off)];
-            if (f != null) {
-                keyframe = f.isKeyframe(buf, off + h, RtpPacket.payloadLength(buf, off, len, h));
-                if (keyframe && now - up.lastKeyframeNanos > 1_000_000L) {
-                    up.lastKeyframeNanos = now;
-                    metrics.keyframes.inc();
-                    roomMetrics.keyframes.inc();
-                }
-            }
-        }
-        if (up.cache != null) {
-            up.cache.store(buf, off, len, seq, ssrc, now);
-        }
-        if (up.keyframePending) {
-            up.requestKeyframe(now, rtcpBuffer);
-        }
-        for (DownTrack d : up.downTrackArray()) {
-            d.forward(buf, off, len, h, ssrc, keyframe, now, egressBuffer, roomMetrics);
-        }
-        if (now - lastReportNanos >= config.receiverReportIntervalNanos()) {
-            sendReceiverReport(now);
-        }
-    }
-
-    private UpTrack bySsrc(long ssrc) {
-        for (UpTrack u : upTracks) {
-            if (u.ssrc == ssrc || u.rtxSsrc == ssrc) {
-                return u;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Finds the track of an unsignalled SSRC: by its sdes:mid header extension (RFC 8843
-     * section 15), else by payload type when only one track with an unknown SSRC can carry it.
-     * A known track arriving on a new SSRC (the publisher restarted its stream) is switched.
-     */
-    private UpTrack learn(byte[] buf, int off, int len, long ssrc) {
-        int pt = RtpPacket.payloadType(buf, off);
-        UpTrack match = null;
-        for (UpTrack u : upTracks) {
-            if (u.midExtensionId > 0) {
-                int at = HeaderExtensions.find(buf, off, len, u.midExtensionId);
-                if (at >= 0 && equalsAscii(buf, at, HeaderExtensions.dataLength(buf, off, at), u.track().mid())) {
-                    match = u;
-                    break;
-                }
-            }
-        }
-        if (match == null) {
-            for (UpTrack u : upTracks) {
-                if (u.ssrc < 0 && (u.codecByPt[pt] != null || u.rtxToPrimary[pt] >= 0)) {
-                    if (match != null) {
-                        return null; // Ambiguous.
-                    }
-                    match = u;
-                }
-            }
-        }
-        if (match == null) {
-            return null;
-        }
-        if (match.codecByPt[pt] == null && match.rtxToPrimary[pt] >= 0) {
-            match.rtxSsrc = ssrc;
-        } else if (match.codecByPt[pt] != null) {
-            LOG.debug("{}: track {} now on SSRC {} (was {})", id, match.trackId(), ssrc, match.ssrc);
-            match.ssrc = ssrc;
-        } else {
-            return null;
-        }
-        return match;
-    }
-
-    private static boolean equalsAscii(byte[] b, int at, int len, String s) {
-        if (s == null || s.length() != len) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if ((b[at + i] & 0xFF) != s.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The server's receiver report to this publisher (RFC 3550 section 6.4.2), one block per
-     * stream heard from, followed by a REMB (draft-alvestrand-rmcat-remb) when configured.
-     */
-    private void sendReceiverReport(long now) {
-        lastReportNanos = now;
-        UpTrack[] ups = upTracks;
-        int blocks = 0;
-        for (UpTrack u : ups) {
-            if (u.stats.hasData() && blocks < MAX_REPORT_BLOCKS) {
-                blocks++;
-            }
-        }
-        if (blocks == 0) {
-            return;
-        }
-        byte[] b = rtcpBuffer;
-        int room = b.length - RtpPacket.TAIL_ROOM;
-        int p = ReceiverReport.HEADER_SIZE;
-        int video = 0;
-        int written = 0;
-        for (UpTrack u : ups) {
-            if (u.stats.hasData() && written < blocks) {
-                u.stats.writeReportBlock(b, p, now);
-                p += ReportBlock.SIZE;
-                written++;
-                if (u.video) {
-                    rembSsrcs[video++] = u.stats.ssrc();
-                }
-            }
-        }
-        ReceiverReport.write(b, 0, room, rtcpSsrc, blocks);
-        if (config.rembBitrate() > 0 && video > 0) {
-            int n = RembPacket.write(b, p, room - p, rtcpSsrc, config.rembBitrate(), rembSsrcs, video);
-            p += Math.max(0, n);
-        }
-        transport.sendRtcp(b, 0, p);
     }
 
     /**
@@ -459,13 +259,19 @@ public final class MediaEndpoint {
         }
     }
 
-    UpTrack primaryBySsrc(long ssrc) {
+    /** The layer whose media SSRC this is, over every published track; null if none. */
+    SimulcastLayer layerByMediaSsrc(long ssrc) {
         for (UpTrack u : upTracks) {
-            if (u.ssrc == ssrc) {
-                return u;
+            SimulcastLayer l = u.layerByMediaSsrc(ssrc);
+            if (l != null) {
+                return l;
             }
         }
         return null;
+    }
+
+    UpTrack[] upTrackArray() {
+        return upTracks;
     }
 
     DownTrack downTrackBySsrc(long ssrc) {

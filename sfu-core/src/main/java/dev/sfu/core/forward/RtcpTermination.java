@@ -107,15 +107,17 @@ final class RtcpTermination {
      */
     private void senderReport(long now) {
         long ssrc = sr.senderSsrc();
-        UpTrack up = e.primaryBySsrc(ssrc);
-        if (up == null) {
+        SimulcastLayer layer = e.layerByMediaSsrc(ssrc);
+        if (layer == null) {
             return;
         }
         long ntp = sr.ntpTimestamp();
         long rtpTs = sr.rtpTimestamp();
-        up.stats.onSenderReport(ntp >>> 32, ntp & 0xFFFFFFFFL, now);
+        layer.stats.onSenderReport(ntp >>> 32, ntp & 0xFFFFFFFFL, now);
+        layer.onSenderReport(ntp, rtpTs);
         byte[] out = e.rtcpBuffer;
-        for (DownTrack d : up.downTrackArray()) {
+        // Only subscribers receiving this layer now get its report (the rewriter's source is its SSRC).
+        for (DownTrack d : layer.track.downTrackArray()) {
             SequenceRewriter rw = d.slot.rewriter;
             if (!d.isActive() || !rw.started() || rw.sourceSsrc() != ssrc) {
                 continue;
@@ -182,6 +184,6 @@ final class RtcpTermination {
         }
         e.metrics.plisSent.inc();
         e.roomMetrics.keyframeRequestsReceived.inc();
-        d.source().requestKeyframe(now, e.rtcpBuffer);
+        d.requestKeyframe(now, e.rtcpBuffer);
     }
 }

@@ -23,6 +23,8 @@ public final class SequenceRewriter {
     private long lastTs;
     private long lastNanos;
     private int lastSourceSeq;
+    private boolean restart;
+    private long alignedTs = -1;
 
     /**
      * @param clockRate   the RTP clock rate, used to advance the timestamp across a switch
@@ -37,7 +39,34 @@ public final class SequenceRewriter {
 
     /** True when a packet of {@code ssrc} would start a new source (first packet or a switch). */
     public boolean isNewSource(long ssrc) {
-        return !started || ssrc != sourceSsrc;
+        return !started || restart || ssrc != sourceSsrc;
+    }
+
+    /**
+     * Makes the next packet start a new source even on the same SSRC (forwarding resumes after a
+     * pause, or switches layers): it continues right after the last packet sent.
+     *
+     * @param alignedTimestamp the outgoing timestamp the next packet should carry, as aligned
+     *                         with sender reports, or -1 to advance by the wall time elapsed
+     */
+    public void restart(long alignedTimestamp) {
+        restart = true;
+        alignedTs = alignedTimestamp;
+    }
+
+    /**
+     * A packet of the current source that is not forwarded (its temporal layer is dropped): the
+     * packets after it move down by one so the subscriber sees no gap. A reordered packet older
+     * than the last one seen changes nothing.
+     */
+    public void skip(long ssrc, int seq) {
+        if (!started || restart || ssrc != sourceSsrc) {
+            return;
+        }
+        if (((seq - lastSourceSeq) & 0xFFFF) < 0x8000 && seq != lastSourceSeq) {
+            seqOffset = (seqOffset - 1) & 0xFFFF;
+            lastSourceSeq = seq;
+        }
     }
 
     /**
@@ -48,14 +77,20 @@ public final class SequenceRewriter {
     public void rewrite(byte[] b, int off, long ssrc, long nowNanos) {
         int seq = RtpPacket.sequenceNumber(b, off);
         long ts = RtpPacket.timestamp(b, off);
-        if (!started || ssrc != sourceSsrc) {
+        if (!started || restart || ssrc != sourceSsrc) {
             long advance = 1;
             if (started) {
                 long elapsed = (nowNanos - lastNanos) * clockRate / 1_000_000_000L;
                 advance = Math.max(1, elapsed);
             }
+            long firstTs = (lastTs + (started ? advance : 0)) & 0xFFFFFFFFL;
+            if (started && alignedTs >= 0 && plausible(alignedTs)) {
+                firstTs = alignedTs;
+            }
             seqOffset = ((lastSeq + 1) - seq) & 0xFFFF;
-            tsOffset = ((lastTs + (started ? advance : 0)) - ts) & 0xFFFFFFFFL;
+            tsOffset = (firstTs - ts) & 0xFFFFFFFFL;
+            restart = false;
+            alignedTs = -1;
             sourceSsrc = ssrc;
             started = true;
             lastSourceSeq = seq;
@@ -72,6 +107,12 @@ public final class SequenceRewriter {
             lastTs = outTs;
             lastNanos = nowNanos;
         }
+    }
+
+    /** An aligned timestamp is used when it moves forward from the last one by at most 5 s. */
+    private boolean plausible(long outTs) {
+        long delta = (outTs - lastTs) & 0xFFFFFFFFL;
+        return delta > 0 && delta <= 5L * clockRate;
     }
 
     /** Maps a subscriber-facing sequence number back to the current source's. */

@@ -4,31 +4,35 @@ import dev.sfu.core.room.Codec;
 import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
-import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.codec.H264Keyframes;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
-import dev.sfu.rtp.rtcp.PliPacket;
 import dev.sfu.rtp.util.BufferPool;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The server's side of one track a participant publishes: the SSRCs it arrives on (signalled or
- * learned), its reception statistics, its retransmission cache, and the copy-on-write snapshot
- * of the {@link DownTrack}s that forward it to subscribers.
+ * The server's side of one track a participant publishes: its {@link SimulcastLayer}s (one for
+ * a plain track, one per rid for simulcast), how to read its packets (codecs by payload type,
+ * RTX mapping, keyframe format, header extension ids), and the copy-on-write snapshot of the
+ * {@link DownTrack}s that forward it to subscribers.
  */
 public final class UpTrack {
     /** RFC 8843 section 15.2. */
     public static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    /** RFC 8852 section 3.1. */
+    public static final String RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    /** RFC 8852 section 3.2. */
+    public static final String REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    /** RFC 6464. */
+    public static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
     private static final DownTrack[] NONE = new DownTrack[0];
 
     final MediaEndpoint publisher;
     private volatile PublishedTrack track;
-    volatile long ssrc;
-    volatile long rtxSsrc;
+    /** The layers in the offer's order; never empty. */
+    final SimulcastLayer[] layers;
     /** Index: a publisher RTX payload type; value: the payload type it repairs, or -1. */
     final int[] rtxToPrimary = new int[128];
     /** Index: a publisher payload type; value: the codec, or null. */
@@ -36,23 +40,21 @@ public final class UpTrack {
     /** Index: a publisher payload type; value: how to spot its keyframes, or null. */
     final KeyframeFormat[] formatByPt = new KeyframeFormat[128];
     final int midExtensionId;
+    final int ridExtensionId;
+    final int repairedRidExtensionId;
+    final int audioLevelExtensionId;
     final int clockRate;
     final boolean video;
     final boolean nackEnabled;
-    final ReceiveStatistics stats;
-    final RetransmissionCache cache;
     private volatile DownTrack[] downTracks = NONE;
-    private final AtomicLong lastPliNanos;
-    volatile boolean keyframePending;
-    volatile long lastKeyframeNanos;
-    /** Bytes of the RTP packets received on this track (RTX included); the publisher's executor writes. */
-    volatile long bytesReceived;
+    /** The rids dynacast last asked the publisher to send, as a bit mask (allocator thread only). */
+    int announcedLayers = -1;
+    /** Optional observer of this track's audio levels (the room's speaker detection). */
+    volatile AudioLevelListener audioLevels;
 
     UpTrack(MediaEndpoint publisher, PublishedTrack track, BufferPool pool, ForwardingConfig config, long nowNanos) {
         this.publisher = publisher;
         this.track = track;
-        this.ssrc = track.ssrc();
-        this.rtxSsrc = track.rtxSsrc();
         this.video = track.kind() == MediaKind.VIDEO;
         Arrays.fill(rtxToPrimary, -1);
         boolean nack = false;
@@ -72,17 +74,32 @@ public final class UpTrack {
         }
         this.nackEnabled = nack;
         this.clockRate = track.codecs().isEmpty() ? 90000 : track.codecs().get(0).clockRate();
-        int mid = -1;
-        for (HeaderExtension e : track.extensions()) {
-            if (MID_URI.equals(e.uri())) {
-                mid = e.id();
+        this.midExtensionId = extensionId(track, MID_URI);
+        this.ridExtensionId = extensionId(track, RID_URI);
+        this.repairedRidExtensionId = extensionId(track, REPAIRED_RID_URI);
+        this.audioLevelExtensionId = extensionId(track, AUDIO_LEVEL_URI);
+        boolean cached = video || nack;
+        List<String> rids = track.rids();
+        if (rids.isEmpty()) {
+            layers = new SimulcastLayer[] {
+                new SimulcastLayer(this, 0, null, track.ssrc(), track.rtxSsrc(), pool, config, cached, nowNanos)};
+        } else {
+            layers = new SimulcastLayer[rids.size()];
+            for (int i = 0; i < layers.length; i++) {
+                long ssrc = i == 0 && rids.size() == 1 ? track.ssrc() : -1;
+                long rtx = i == 0 && rids.size() == 1 ? track.rtxSsrc() : -1;
+                layers[i] = new SimulcastLayer(this, i, rids.get(i), ssrc, rtx, pool, config, cached, nowNanos);
             }
         }
-        this.midExtensionId = mid;
-        this.stats = new ReceiveStatistics(clockRate);
-        this.cache = video || nack ? new RetransmissionCache(pool, config.cacheSize(), config.cacheMaxAgeNanos()) : null;
-        // Allow a first PLI at once.
-        this.lastPliNanos = new AtomicLong(nowNanos - config.pliMinIntervalNanos() - 1);
+    }
+
+    private static int extensionId(PublishedTrack track, String uri) {
+        for (HeaderExtension e : track.extensions()) {
+            if (uri.equals(e.uri())) {
+                return e.id();
+            }
+        }
+        return -1;
     }
 
     public PublishedTrack track() {
@@ -91,11 +108,13 @@ public final class UpTrack {
 
     void update(PublishedTrack t) {
         track = t;
-        if (t.ssrc() >= 0) {
-            ssrc = t.ssrc();
-        }
-        if (t.rtxSsrc() >= 0) {
-            rtxSsrc = t.rtxSsrc();
+        if (layers.length == 1 && layers[0].rid == null) {
+            if (t.ssrc() >= 0) {
+                layers[0].ssrc = t.ssrc();
+            }
+            if (t.rtxSsrc() >= 0) {
+                layers[0].rtxSsrc = t.rtxSsrc();
+            }
         }
     }
 
@@ -111,18 +130,40 @@ public final class UpTrack {
         return publisher;
     }
 
-    /** The SSRC media currently arrives on: signalled, or learned from the first packet; -1 if unknown. */
+    /** True when the track arrives as several simulcast encodings. */
+    public boolean isSimulcast() {
+        return layers.length > 1;
+    }
+
+    /** The layers in the offer's order (a single one for a plain track). */
+    public List<SimulcastLayer> layers() {
+        return List.of(layers);
+    }
+
+    SimulcastLayer layer(int index) {
+        return layers[index];
+    }
+
+    int layerCount() {
+        return layers.length;
+    }
+
+    /** The SSRC of the first layer: the track's only stream when not simulcast; -1 if unknown. */
     public long ssrc() {
-        return ssrc;
+        return layers[0].ssrc;
     }
 
     public long rtxSsrc() {
-        return rtxSsrc;
+        return layers[0].rtxSsrc;
     }
 
-    /** Bytes of the RTP packets received on this track, headers and RTX included. */
+    /** Bytes of the RTP packets received on this track, all layers, headers and RTX included. */
     public long bytesReceived() {
-        return bytesReceived;
+        long n = 0;
+        for (SimulcastLayer l : layers) {
+            n += l.bytesReceived;
+        }
+        return n;
     }
 
     /** The RTP clock rate of the track's codecs. */
@@ -130,8 +171,29 @@ public final class UpTrack {
         return clockRate;
     }
 
+    /** Reception statistics of the first layer (the whole track when not simulcast). */
     public ReceiveStatistics statistics() {
-        return stats;
+        return layers[0].stats;
+    }
+
+    /** The layer whose media or RTX SSRC this is, or null. */
+    SimulcastLayer layerBySsrc(long ssrc) {
+        for (SimulcastLayer l : layers) {
+            if (l.ssrc == ssrc || l.rtxSsrc == ssrc) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** The layer whose media SSRC this is, or null. */
+    SimulcastLayer layerByMediaSsrc(long ssrc) {
+        for (SimulcastLayer l : layers) {
+            if (l.ssrc == ssrc) {
+                return l;
+            }
+        }
+        return null;
     }
 
     /** The subscribers' DownTracks now (a snapshot; never modified). */
@@ -153,40 +215,29 @@ public final class UpTrack {
         return downTracks != old;
     }
 
-    /**
-     * Asks the publisher for a keyframe with a PLI (RFC 4585 section 6.3.1), at most once per
-     * {@code pliMinIntervalNanos}. Writes into {@code buf} (owned by the calling thread).
-     * Returns true when a PLI was sent. Safe from any thread.
-     */
+    /** Asks for a keyframe on every layer (rate-limited per layer). Safe from any thread. */
     boolean requestKeyframe(long nowNanos, byte[] buf) {
-        if (!video) {
-            return false;
+        boolean sent = false;
+        for (SimulcastLayer l : layers) {
+            sent |= l.requestKeyframe(nowNanos, buf);
         }
-        long s = ssrc;
-        if (s < 0) {
-            keyframePending = true;
-            return false;
-        }
-        long last = lastPliNanos.get();
-        if (nowNanos - last < publisher.config.pliMinIntervalNanos() || !lastPliNanos.compareAndSet(last, nowNanos)) {
-            return false;
-        }
-        keyframePending = false;
-        int n = PliPacket.write(buf, 0, buf.length - RtpPacket.TAIL_ROOM, publisher.rtcpSsrc, s);
-        publisher.metrics.plisReceived.inc();
-        publisher.roomMetrics.plisSent.inc();
-        publisher.transport.sendRtcp(buf, 0, n);
-        return true;
+        return sent;
     }
 
-    long lastPliNanos() {
-        return lastPliNanos.get();
+    /** Sets who hears this track's RFC 6464 audio levels (the room's speaker detection). */
+    public void setAudioLevelListener(AudioLevelListener l) {
+        audioLevels = l;
     }
 
     void close() {
-        if (cache != null) {
-            cache.close();
+        for (SimulcastLayer l : layers) {
+            l.close();
         }
+    }
+
+    /** Receives the audio level of every audio packet (publisher's executor; must not block or allocate). */
+    public interface AudioLevelListener {
+        void onAudioLevel(int levelMinusDbov, boolean voiceActivity, long nowNanos);
     }
 
     /**

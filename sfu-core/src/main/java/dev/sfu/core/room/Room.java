@@ -2,6 +2,8 @@ package dev.sfu.core.room;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.audio.DominantSpeakerDetector;
+import dev.sfu.core.audio.SpeakerActivity;
 import dev.sfu.core.forward.ForwardingMetrics;
 
 import java.util.ArrayList;
@@ -19,6 +21,8 @@ public final class Room {
     private final MetricRegistry registry;
     private final String participantsGauge;
     private volatile List<Participant> participants = List.of();
+    private final DominantSpeakerDetector speakers = new DominantSpeakerDetector();
+    private final java.util.Map<String, SpeakerActivity> activities = new java.util.concurrent.ConcurrentHashMap<>();
 
     Room(String id, int maxParticipants, MetricRegistry registry, java.util.function.LongSupplier clock) {
         this.id = id;
@@ -60,6 +64,21 @@ public final class Room {
         return metrics;
     }
 
+    /** The room's dominant speaker detection (RFC 6464 levels of every audio track). */
+    public DominantSpeakerDetector speakers() {
+        return speakers;
+    }
+
+    /** The room's current dominant speaker, or null before anyone spoke. */
+    public String dominantSpeaker() {
+        return speakers.dominant();
+    }
+
+    /** The speech activity of {@code participantId}, created on first use. */
+    SpeakerActivity speakerActivity(String participantId) {
+        return activities.computeIfAbsent(participantId, speakers::add);
+    }
+
     // Mutations are made by RoomManager under its lock.
     void add(Participant p) {
         List<Participant> n = new ArrayList<>(participants);
@@ -68,6 +87,10 @@ public final class Room {
     }
 
     boolean remove(Participant p) {
+        SpeakerActivity a = activities.remove(p.id());
+        if (a != null) {
+            speakers.remove(a);
+        }
         List<Participant> n = new ArrayList<>(participants);
         boolean removed = n.remove(p);
         participants = List.copyOf(n);

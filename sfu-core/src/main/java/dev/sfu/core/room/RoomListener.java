@@ -1,5 +1,8 @@
 package dev.sfu.core.room;
 
+import dev.sfu.core.forward.DownTrack;
+import dev.sfu.core.forward.UpTrack;
+
 import java.util.List;
 
 /**
@@ -34,5 +37,21 @@ public interface RoomListener {
 
     /** The last participant left and the room was removed. */
     default void roomClosed(Room room) {
+    }
+
+    /**
+     * A video {@code subscriber} receives was paused or resumed, or changed simulcast layer
+     * ({@code rid}; null when not simulcast or paused). {@code reason} says why it is paused:
+     * {@link dev.sfu.core.forward.LayerAllocator#HIDDEN} or {@link dev.sfu.core.forward.LayerAllocator#LAST_N}.
+     */
+    default void videoStateChanged(Participant subscriber, DownTrack track, boolean paused, String reason, String rid) {
+    }
+
+    /** Dynacast: {@code publisher} should send exactly these simulcast encodings of {@code track}. */
+    default void layersNeeded(Participant publisher, UpTrack track, List<String> rids) {
+    }
+
+    /** The room's dominant speaker changed; {@code recent} lists the latest speakers, newest first. */
+    default void dominantSpeakerChanged(Room room, String participantId, List<String> recent) {
     }
 }

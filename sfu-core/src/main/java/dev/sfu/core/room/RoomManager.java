@@ -41,6 +41,7 @@ public final class RoomManager {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private final TransportDropMetrics transportDrops;
+    private final RoomScheduler scheduler;
 
     /**
      * @param registry        where room and participant metrics are registered
@@ -54,6 +55,12 @@ public final class RoomManager {
         this.maxParticipants = maxParticipants;
         this.context = context;
         this.transportDrops = new TransportDropMetrics(registry);
+        this.scheduler = new RoomScheduler(this, listener, context.nanoClock());
+    }
+
+    /** Dominant speaker, layer allocation and dynacast over time ({@link RoomScheduler#start} to run). */
+    public RoomScheduler scheduler() {
+        return scheduler;
     }
 
     public RoomManager(MetricRegistry registry, RoomListener listener, int maxParticipants) {
@@ -180,6 +187,9 @@ public final class RoomManager {
                 if (up == null) {
                     continue;
                 }
+                if (t.kind() == MediaKind.AUDIO) {
+                    up.setAudioLevelListener(room.speakerActivity(p.id())::onLevel);
+                }
                 for (Participant other : room.participants()) {
                     if (other != p && other.endpoint().subscribe(up) != null) {
                         affected.add(other);
@@ -191,6 +201,7 @@ public final class RoomManager {
         for (Participant s : affected) {
             listener.receiveSetChanged(s);
         }
+        scheduler.requestAllocation(room);
     }
 
     private static void unsubscribeAll(Room room, UpTrack up, Set<Participant> affected) {
@@ -251,8 +262,9 @@ public final class RoomManager {
         }
     }
 
-    /** Removes everyone (server shutdown). */
+    /** Removes everyone (server shutdown) and stops the scheduler. */
     public void close() {
+        scheduler.close();
         List<Participant> all = new ArrayList<>();
         for (Room r : rooms.values()) {
             all.addAll(r.participants());

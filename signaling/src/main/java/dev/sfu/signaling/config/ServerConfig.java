@@ -24,10 +24,14 @@ import java.util.List;
  * @param mediaThreads       threads that forward media, 0 = one per core (a room's participants share one)
  * @param warmUpPackets      synthetic packets run through a private room at start so that the JIT compiles
  *                           the forwarding path before the first call; 0 skips it
+ * @param lastN              forward each subscriber only the video of the N most recent speakers; 0: everyone's
+ * @param tileSizeFactor     multiplies a subscriber's tile size before choosing the simulcast layer
+ * @param dynacast           ask publishers to stop the simulcast layers nobody receives
  */
 public record ServerConfig(String httpBind, int httpPort, String mediaBind, int mediaPort,
                            List<String> advertiseAddresses, int maxParticipants, int maxMessageBytes,
-                           int maxRequestBytes, Duration offerTimeout, int mediaThreads, int warmUpPackets) {
+                           int maxRequestBytes, Duration offerTimeout, int mediaThreads, int warmUpPackets,
+                           int lastN, double tileSizeFactor, boolean dynacast) {
 
     public ServerConfig {
         advertiseAddresses = List.copyOf(advertiseAddresses);
@@ -45,6 +49,12 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
         if (mediaThreads < 0 || mediaThreads > 1024) {
             throw new IllegalArgumentException("sfu.media.threads must be 0 (one per core) to 1024, not " + mediaThreads);
         }
+        if (lastN < 0) {
+            throw new IllegalArgumentException("sfu.rooms.last-n must be 0 (off) or more, not " + lastN);
+        }
+        if (!(tileSizeFactor >= 0.25 && tileSizeFactor <= 4)) {
+            throw new IllegalArgumentException("sfu.simulcast.tile-size-factor must be between 0.25 and 4, not " + tileSizeFactor);
+        }
         if (warmUpPackets < 0 || warmUpPackets > 10_000_000) {
             throw new IllegalArgumentException("sfu.media.warm-up-packets must be 0 to 10000000, not " + warmUpPackets);
         }
@@ -58,7 +68,8 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
                     c.getInt("media.port"), addresses(c), c.getInt("rooms.max-participants"),
                     (int) c.getBytes("http.max-message-bytes").longValue(),
                     (int) c.getBytes("http.max-request-bytes").longValue(), c.getDuration("signaling.offer-timeout"),
-                    c.getInt("media.threads"), c.getInt("media.warm-up-packets"));
+                    c.getInt("media.threads"), c.getInt("media.warm-up-packets"), c.getInt("rooms.last-n"),
+                    c.getDouble("simulcast.tile-size-factor"), c.getBoolean("simulcast.dynacast"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -67,13 +78,19 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
     /** Defaults for tests: 127.0.0.1, ephemeral HTTP port, the given media port, no warm-up. */
     public static ServerConfig loopback(int mediaPort) {
         return new ServerConfig("127.0.0.1", 0, "127.0.0.1", mediaPort, List.of("127.0.0.1"), 50, 65536, 65536,
-                Duration.ofSeconds(10), 0, 0);
+                Duration.ofSeconds(10), 0, 0, 0, 1.0, true);
     }
 
     /** A copy with another room size and offer timeout (tests). */
     public ServerConfig with(int maxParticipantsPerRoom, Duration timeout) {
         return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipantsPerRoom,
-                maxMessageBytes, maxRequestBytes, timeout, mediaThreads, warmUpPackets);
+                maxMessageBytes, maxRequestBytes, timeout, mediaThreads, warmUpPackets, lastN, tileSizeFactor, dynacast);
+    }
+
+    /** A copy with other forwarding choices (tests). */
+    public ServerConfig withForwarding(int lastNSpeakers, double factor, boolean dynacastOn) {
+        return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipants,
+                maxMessageBytes, maxRequestBytes, offerTimeout, mediaThreads, warmUpPackets, lastNSpeakers, factor, dynacastOn);
     }
 
     private static List<String> addresses(Config c) {

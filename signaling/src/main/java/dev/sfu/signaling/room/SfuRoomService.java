@@ -2,6 +2,8 @@ package dev.sfu.signaling.room;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.sfu.core.forward.DownTrack;
+import dev.sfu.core.forward.UpTrack;
+import dev.sfu.core.forward.VideoConstraints;
 import dev.sfu.core.room.LeaveReason;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.Participant;
@@ -73,10 +75,14 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         });
     }
 
-    /** Rooms whose participants' media goes through {@code server}. */
+    /**
+     * Rooms whose participants' media goes through {@code server}, with the room scheduler
+     * (speaker detection, layer allocation, dynacast) running.
+     */
     public static SfuRoomService over(TransportServer server, int maxParticipants, MetricRegistry registry) {
         SfuRoomService service = new SfuRoomService(maxParticipants, registry, server::createTransport);
         service.manager.trackPortDrops(server.portDrops());
+        service.manager.scheduler().start();
         return service;
     }
 
@@ -171,6 +177,25 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
             p.setMuted(MediaKind.AUDIO, audioMuted);
             p.setMuted(MediaKind.VIDEO, videoMuted);
         }
+    }
+
+    @Override
+    public void videoTiles(String participantId, List<VideoTile> tiles) {
+        Participant p = participant(participantId);
+        if (p == null) {
+            return;
+        }
+        for (DownTrack d : p.downTracks()) {
+            if (d.kind() != MediaKind.VIDEO || d.mid() == null) {
+                continue;
+            }
+            for (VideoTile t : tiles) {
+                if (t.mid().equals(d.mid())) {
+                    d.setConstraints(new VideoConstraints(t.width(), t.height(), t.visible()));
+                }
+            }
+        }
+        manager.scheduler().requestAllocation(p.room());
     }
 
     @Override
@@ -302,6 +327,42 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
                     ParticipantEvents e = o == participant ? null : eventsOf(o);
                     if (e != null) {
                         e.trackStateChanged(participant.id(), audio, video);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void videoStateChanged(Participant subscriber, DownTrack track, boolean paused, String reason, String rid) {
+            String mid = track.mid();
+            String publisher = track.streamId();
+            post(() -> {
+                ParticipantEvents e = eventsOf(subscriber);
+                if (e != null && mid != null) {
+                    e.remoteVideo(mid, publisher, paused, reason, rid);
+                }
+            });
+        }
+
+        @Override
+        public void layersNeeded(Participant publisher, UpTrack track, List<String> rids) {
+            String mid = track.track().mid();
+            post(() -> {
+                ParticipantEvents e = eventsOf(publisher);
+                if (e != null) {
+                    e.layersNeeded(mid, rids);
+                }
+            });
+        }
+
+        @Override
+        public void dominantSpeakerChanged(Room room, String participantId, List<String> recent) {
+            List<Participant> recipients = room.participants();
+            post(() -> {
+                for (Participant o : recipients) {
+                    ParticipantEvents e = eventsOf(o);
+                    if (e != null) {
+                        e.dominantSpeaker(participantId, recent);
                     }
                 }
             });

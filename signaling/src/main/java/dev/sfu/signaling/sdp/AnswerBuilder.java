@@ -17,10 +17,17 @@ import java.util.Map;
  *       re-offer) are answered with the server's direction, formats and source.</li>
  *   <li>Other sections (a recvonly transceiver the browser added itself) are answered
  *       {@code inactive}; non-RTP sections (data channels) are rejected.</li>
- *   <li>Simulcast (a=rid, a=simulcast) is declined by omission, so a browser sends one stream.</li>
+ *   <li>Simulcast (RFC 8853): a sending section with {@code a=simulcast:send} and matching
+ *       {@code a=rid:<id> send} lines is answered with the same rids as {@code recv} (at most
+ *       {@link #MAX_SIMULCAST_LAYERS}, paused ones included, the first of each alternative list),
+ *       so the browser sends each encoding on its own SSRC, named by the rtp-stream-id header
+ *       extension.</li>
  * </ul>
  */
 public final class AnswerBuilder {
+    /** The most simulcast encodings accepted per section; further ones are declined by omission. */
+    public static final int MAX_SIMULCAST_LAYERS = 3;
+
     private AnswerBuilder() {
     }
 
@@ -102,8 +109,46 @@ public final class AnswerBuilder {
             return LocalMediaSection.rejectedCopy(m, m.mid());
         }
         Direction d = Direction.answer(Direction.RECVONLY, m.direction());
+        List<String> rids = d.receives() ? simulcastRids(m) : List.of();
         return new LocalMediaSection(m.mid(), m.type(), m.protocol(), false, List.of(), d, formats,
-                CodecPolicy.chooseExtensions(m), null);
+                CodecPolicy.chooseExtensions(m), null, rids);
+    }
+
+    /**
+     * The rids of the offer's {@code a=simulcast:send} list (RFC 8853 section 5.1) that also
+     * have an {@code a=rid:<id> send} line, in the offer's order: the first of each alternative
+     * list, a leading {@code ~} (paused) removed. Empty when the section is not simulcast, when the
+     * offer lacks the rtp-stream-id extension (the SSRCs could not be told apart), or when fewer
+     * than two remain.
+     */
+    static List<String> simulcastRids(MediaDescription m) {
+        String sim = m.simulcast();
+        if (sim == null || m.extensionId(CodecPolicy.EXT_RID) <= 0) {
+            return List.of();
+        }
+        java.util.Set<String> sendRids = new java.util.HashSet<>();
+        for (Rid r : m.rids()) {
+            if ("send".equals(r.direction())) {
+                sendRids.add(r.id());
+            }
+        }
+        String[] parts = sim.trim().split("\\s+");
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i + 1 < parts.length; i += 2) {
+            if (!"send".equals(parts[i])) {
+                continue;
+            }
+            for (String alternatives : parts[i + 1].split(";")) {
+                String rid = alternatives.split(",")[0];
+                if (rid.startsWith("~")) {
+                    rid = rid.substring(1);
+                }
+                if (sendRids.contains(rid) && !out.contains(rid) && out.size() < MAX_SIMULCAST_LAYERS) {
+                    out.add(rid);
+                }
+            }
+        }
+        return out.size() >= 2 ? out : List.of();
     }
 
     /** Answers a section the server created: its formats and extensions as far as the peer keeps them. */
@@ -139,7 +184,7 @@ public final class AnswerBuilder {
         long ssrc = m.primarySsrc();
         long rtx = ssrc >= 0 ? m.rtxSsrcOf(ssrc) : -1;
         return new PublishedTrack(trackId, m.kind(), m.mid(), ssrc, rtx, toCodecs(accepted.formats()),
-                toExtensions(accepted.extensions()));
+                toExtensions(accepted.extensions()), accepted.receiveRids());
     }
 
     /** Converts formats to sfu-core codecs, folding each RTX format into its media format. */

@@ -14,14 +14,23 @@ import java.util.List;
  * @param formats    the payload formats, preferred first
  * @param extensions the header extensions
  * @param source     what the server sends on this section, null when it sends nothing
+ * @param receiveRids the simulcast encodings the server receives on this section (written as
+ *                    {@code a=rid:<id> recv} and {@code a=simulcast:recv}); empty when none
  */
 public record LocalMediaSection(String mid, String type, String protocol, boolean rejected, List<String> rawFormats,
                                 Direction direction, List<RtpFormat> formats, List<Extmap> extensions,
-                                SenderSource source) {
+                                SenderSource source, List<String> receiveRids) {
     public LocalMediaSection {
         rawFormats = List.copyOf(rawFormats);
         formats = List.copyOf(formats);
         extensions = List.copyOf(extensions);
+        receiveRids = receiveRids == null ? List.of() : List.copyOf(receiveRids);
+    }
+
+    /** A section without simulcast. */
+    public LocalMediaSection(String mid, String type, String protocol, boolean rejected, List<String> rawFormats,
+                             Direction direction, List<RtpFormat> formats, List<Extmap> extensions, SenderSource source) {
+        this(mid, type, protocol, rejected, rawFormats, direction, formats, extensions, source, List.of());
     }
 
     /** A rejected copy of a peer's section: port 0, its formats kept, nothing else. */
@@ -32,6 +41,6 @@ public record LocalMediaSection(String mid, String type, String protocol, boolea
 
     /** A copy with another direction and source. */
     public LocalMediaSection with(Direction d, SenderSource s) {
-        return new LocalMediaSection(mid, type, protocol, rejected, rawFormats, d, formats, extensions, s);
+        return new LocalMediaSection(mid, type, protocol, rejected, rawFormats, d, formats, extensions, s, receiveRids);
     }
 }

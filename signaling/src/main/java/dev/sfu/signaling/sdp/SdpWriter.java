@@ -88,6 +88,13 @@ public final class SdpWriter {
                 line(sb, "a=fmtp:" + f.payloadType() + " " + f.fmtp());
             }
         }
+        if (!s.receiveRids().isEmpty() && s.direction().receives()) {
+            // RFC 8851 section 4 and RFC 8853 section 5.1: the encodings the server receives.
+            for (String rid : s.receiveRids()) {
+                line(sb, "a=rid:" + rid + " recv");
+            }
+            line(sb, "a=simulcast:recv " + String.join(";", s.receiveRids()));
+        }
         if (src != null && s.direction().sends()) {
             if (src.rtxSsrc() >= 0) {
                 line(sb, "a=ssrc-group:FID " + src.ssrc() + " " + src.rtxSsrc());

@@ -1,0 +1,199 @@
+package dev.sfu.core.forward;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiPredicate;
+
+/**
+ * Chooses, for every subscriber of a video track, which simulcast layer it receives, and which
+ * layers the publisher must send at all (dynacast). For now without bandwidth estimation:
+ * <ul>
+ *   <li>a tile that is not visible pauses the video ({@code hidden}); a publisher outside the
+ *       subscriber's last-N speakers pauses it too ({@code lastN});</li>
+ *   <li>otherwise the <em>ideal</em> layer is the smallest whose width covers the tile's width
+ *       or whose height covers its height (both scaled by {@code tileSizeFactor}); the largest
+ *       when none does or the subscriber gave no size;</li>
+ *   <li>the layer forwarded is the ideal one when it arrives, else the largest arriving layer
+ *       below it, else the smallest arriving above it (a browser that is short of uplink, or a
+ *       layer dynacast just turned back on);</li>
+ *   <li>the publisher is asked to send the union of the ideal layers (at least the smallest).</li>
+ * </ul>
+ * Layer sizes come from each layer's keyframes; a layer not measured yet is estimated from a
+ * measured one (each rid step doubles the size, the page's 4/2/1 scaling) or, with none
+ * measured, as 1280x720 for the last rid and halving down.
+ *
+ * <p>Runs on one thread (the room scheduler); DownTracks take the targets through volatile
+ * fields and switch at the next keyframe.
+ */
+public final class LayerAllocator {
+    /** Why a video is paused, as the page shows it. */
+    public static final String HIDDEN = "hidden";
+    public static final String LAST_N = "lastN";
+
+    private final double tileSizeFactor;
+    private final boolean dynacast;
+
+    /**
+     * @param tileSizeFactor multiplies the tile size before choosing (below 1 allows a layer a
+     *                       little smaller than the tile)
+     * @param dynacast       whether to tell publishers which layers to send
+     */
+    public LayerAllocator(double tileSizeFactor, boolean dynacast) {
+        this.tileSizeFactor = tileSizeFactor;
+        this.dynacast = dynacast;
+    }
+
+    /** What the allocation decided that signaling must tell someone. */
+    public interface Listener {
+        /** The subscriber's video {@code d} was paused or resumed, or changed layer. */
+        void videoStateChanged(DownTrack d, boolean paused, String reason, String rid);
+
+        /** Dynacast: the publisher of {@code u} should send exactly these rids. */
+        void layersNeeded(UpTrack u, List<String> rids);
+    }
+
+    /**
+     * Allocates one video track.
+     *
+     * @param forwarded whether the publisher's video goes to a subscriber now (last-N):
+     *                  (publisherId, subscriberId) -> true to forward
+     */
+    public void allocate(UpTrack u, BiPredicate<String, String> forwarded, long now, Listener listener) {
+        if (!u.video) {
+            return;
+        }
+        int n = u.layerCount();
+        double[] w = new double[n];
+        double[] h = new double[n];
+        estimateSizes(u, w, h);
+        int needed = 0;
+        for (DownTrack d : u.downTrackArray()) {
+            VideoConstraints c = d.constraints();
+            String reason = null;
+            if (c != null && !c.visible()) {
+                reason = HIDDEN;
+            } else if (!forwarded.test(u.publisher.id, d.subscriber().id)) {
+                reason = LAST_N;
+            }
+            if (reason != null) {
+                d.idealLayer = LayerSelector.PAUSED;
+                d.setTargetLayer(LayerSelector.PAUSED);
+                announce(d, true, reason, null, listener);
+                continue;
+            }
+            int ideal = ideal(w, h, c);
+            d.idealLayer = ideal;
+            needed |= 1 << ideal;
+            int target = available(u, ideal, w, now);
+            d.setTargetLayer(target);
+            announce(d, false, null, u.isSimulcast() ? u.layer(target).rid : null, listener);
+        }
+        if (dynacast && u.isSimulcast()) {
+            if (needed == 0) {
+                needed = 1 << smallest(w);
+            }
+            if (needed != u.announcedLayers) {
+                u.announcedLayers = needed;
+                List<String> rids = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if ((needed & 1 << i) != 0) {
+                        rids.add(u.layer(i).rid);
+                    }
+                }
+                listener.layersNeeded(u, rids);
+            }
+        }
+    }
+
+    private static void announce(DownTrack d, boolean paused, String reason, String rid, Listener listener) {
+        String state = paused + "/" + reason + "/" + rid;
+        if (!state.equals(d.announcedState)) {
+            d.announcedState = state;
+            listener.videoStateChanged(d, paused, reason, rid);
+        }
+    }
+
+    /** Fills each layer's width and height: measured, else estimated (see the class comment). */
+    static void estimateSizes(UpTrack u, double[] w, double[] h) {
+        int n = u.layerCount();
+        int known = -1;
+        for (int i = n - 1; i >= 0; i--) {
+            if (u.layer(i).width > 0 && u.layer(i).height > 0) {
+                known = i;
+                break;
+            }
+        }
+        double kw = known >= 0 ? u.layer(known).width : 1280;
+        double kh = known >= 0 ? u.layer(known).height : 720;
+        int at = known >= 0 ? known : n - 1;
+        for (int i = 0; i < n; i++) {
+            SimulcastLayer l = u.layer(i);
+            if (l.width > 0 && l.height > 0) {
+                w[i] = l.width;
+                h[i] = l.height;
+            } else {
+                w[i] = kw * Math.pow(2, i - at);
+                h[i] = kh * Math.pow(2, i - at);
+            }
+        }
+    }
+
+    /** The smallest layer covering the tile in width or height; the largest when none does. */
+    int ideal(double[] w, double[] h, VideoConstraints c) {
+        int largest = largest(w);
+        if (c == null || (c.width() <= 0 && c.height() <= 0)) {
+            return largest;
+        }
+        double tw = c.width() * tileSizeFactor;
+        double th = c.height() * tileSizeFactor;
+        int best = -1;
+        for (int i = 0; i < w.length; i++) {
+            boolean fits = (c.width() > 0 && w[i] >= tw) || (c.height() > 0 && h[i] >= th);
+            if (fits && (best < 0 || w[i] < w[best])) {
+                best = i;
+            }
+        }
+        return best >= 0 ? best : largest;
+    }
+
+    /** The ideal layer if it arrives; else the largest arriving below it; else the smallest above. */
+    static int available(UpTrack u, int ideal, double[] w, long now) {
+        if (u.layerCount() == 1 || u.layer(ideal).isLive(now)) {
+            return ideal;
+        }
+        int below = -1;
+        int above = -1;
+        for (int i = 0; i < w.length; i++) {
+            if (i == ideal || !u.layer(i).isLive(now)) {
+                continue;
+            }
+            if (w[i] <= w[ideal] && (below < 0 || w[i] > w[below])) {
+                below = i;
+            }
+            if (w[i] > w[ideal] && (above < 0 || w[i] < w[above])) {
+                above = i;
+            }
+        }
+        return below >= 0 ? below : above >= 0 ? above : ideal;
+    }
+
+    private static int largest(double[] w) {
+        int best = 0;
+        for (int i = 1; i < w.length; i++) {
+            if (w[i] > w[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int smallest(double[] w) {
+        int best = 0;
+        for (int i = 1; i < w.length; i++) {
+            if (w[i] < w[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

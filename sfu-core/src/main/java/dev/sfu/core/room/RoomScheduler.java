@@ -1,0 +1,189 @@
+package dev.sfu.core.room;
+
+import dev.sfu.core.forward.DownTrack;
+import dev.sfu.core.forward.LayerAllocator;
+import dev.sfu.core.forward.UpTrack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.LongSupplier;
+
+/**
+ * The decisions a room takes over time rather than per packet, on one thread for all rooms:
+ * <ul>
+ *   <li>every 100 ms, the dominant speaker (its detector rate-limits changes to one per 300 ms);
+ *       a change goes to the room and re-runs the allocation when last-N is on;</li>
+ *   <li>every 200 ms, and at once when a subscriber's tile hints change, the layer allocation
+ *       ({@link LayerAllocator}) of every video track: layer per subscriber, pauses, dynacast.</li>
+ * </ul>
+ * Tests drive it by hand ({@link #tick}, {@link #allocate}) with their own clock; the server
+ * calls {@link #start}.
+ */
+public final class RoomScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomScheduler.class);
+    static final long TICK_MILLIS = 100;
+    private static final int ALLOCATE_EVERY_TICKS = 2;
+    private static final int RECENT_SPEAKERS = 10;
+
+    private final RoomManager manager;
+    private final RoomListener listener;
+    private final LongSupplier clock;
+    private volatile LayerAllocator allocator = new LayerAllocator(1.0, true);
+    private volatile int lastN;
+    private ScheduledExecutorService executor;
+    private long ticks;
+
+    RoomScheduler(RoomManager manager, RoomListener listener, LongSupplier clock) {
+        this.manager = manager;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    /**
+     * @param tileSizeFactor multiplies tile sizes before choosing a layer
+     * @param dynacast       tell publishers which simulcast layers to send
+     * @param lastN          forward only the N most recent speakers' video to each subscriber; 0: all
+     */
+    public void configure(double tileSizeFactor, boolean dynacast, int lastN) {
+        this.allocator = new LayerAllocator(tileSizeFactor, dynacast);
+        this.lastN = Math.max(0, lastN);
+    }
+
+    public int lastN() {
+        return lastN;
+    }
+
+    /** Starts the scheduler thread (idempotent). */
+    public synchronized void start() {
+        if (executor != null) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sfu-room-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::safeTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void safeTick() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("room scheduler tick failed", e);
+        }
+    }
+
+    /** One tick over every room (the scheduler thread, or a test). */
+    public void tick() {
+        long now = clock.getAsLong();
+        boolean allocate = ticks++ % ALLOCATE_EVERY_TICKS == 0;
+        for (Room room : manager.rooms()) {
+            String speaker = room.speakers().tick(now);
+            if (speaker != null) {
+                listener.dominantSpeakerChanged(room, speaker, room.speakers().recentSpeakers(RECENT_SPEAKERS));
+            }
+            if (allocate || (speaker != null && lastN > 0)) {
+                allocate(room);
+            }
+        }
+    }
+
+    /** Runs {@link #allocate} for the room on the scheduler thread, or right here when not started. */
+    public void requestAllocation(Room room) {
+        ScheduledExecutorService e;
+        synchronized (this) {
+            e = executor;
+        }
+        if (e == null) {
+            allocate(room);
+            return;
+        }
+        try {
+            e.execute(() -> {
+                try {
+                    allocate(room);
+                } catch (RuntimeException ex) {
+                    LOG.error("allocation in {} failed", room.id(), ex);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException ex) {
+            LOG.debug("allocation after close dropped");
+        }
+    }
+
+    /** Allocates every video track of the room now. */
+    public void allocate(Room room) {
+        long now = clock.getAsLong();
+        BiPredicate<String, String> forwarded = lastNFilter(room);
+        LayerAllocator a = allocator;
+        LayerAllocator.Listener events = new LayerAllocator.Listener() {
+            @Override
+            public void videoStateChanged(DownTrack d, boolean paused, String reason, String rid) {
+                Participant s = room.participant(d.subscriber().id());
+                if (s != null) {
+                    listener.videoStateChanged(s, d, paused, reason, rid);
+                }
+            }
+
+            @Override
+            public void layersNeeded(UpTrack u, List<String> rids) {
+                Participant p = room.participant(u.publisher().id());
+                if (p != null) {
+                    listener.layersNeeded(p, u, rids);
+                }
+            }
+        };
+        synchronized (room) {
+            for (Participant p : room.participants()) {
+                for (UpTrack u : p.upTracks()) {
+                    a.allocate(u, forwarded, now, events);
+                }
+            }
+        }
+    }
+
+    /**
+     * Last-N: each subscriber receives the video of the N others who spoke most recently; before
+     * enough people spoke, the earliest joiners fill the places.
+     */
+    private BiPredicate<String, String> lastNFilter(Room room) {
+        int n = lastN;
+        if (n <= 0) {
+            return (publisher, subscriber) -> true;
+        }
+        List<String> order = new ArrayList<>(room.speakers().recentSpeakers(room.size()));
+        for (Participant p : room.participants()) {
+            if (!order.contains(p.id())) {
+                order.add(p.id());
+            }
+        }
+        return (publisher, subscriber) -> {
+            int rank = 0;
+            for (String id : order) {
+                if (id.equals(subscriber)) {
+                    continue;
+                }
+                if (id.equals(publisher)) {
+                    return rank < n;
+                }
+                rank++;
+            }
+            return false;
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+    }
+}
