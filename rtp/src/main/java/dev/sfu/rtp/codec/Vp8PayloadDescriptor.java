@@ -26,7 +26,8 @@ package dev.sfu.rtp.codec;
  * followed by the start code 0x9D 0x01 0x2A and the 14-bit width and height (RFC 6386 9.1).
  *
  * <p>Readers return -1 (or false) when the window is too short for the field or the field is
- * absent. Nothing is read outside {@code (off, len)}.
+ * absent; setters then return false and write nothing. Nothing is read or written outside
+ * {@code (off, len)}, and nothing allocates or throws.
  */
 public final class Vp8PayloadDescriptor {
     private static final int X = 0x80;
@@ -151,6 +152,89 @@ public final class Vp8PayloadDescriptor {
         int h = off + d;
         return (b[h] & 0x01) == 0
                 && (b[h + 3] & 0xFF) == 0x9D && (b[h + 4] & 0xFF) == 0x01 && (b[h + 5] & 0xFF) == 0x2A;
+    }
+
+    /**
+     * The width in pixels of the key frame this packet starts (RFC 6386 section 9.1), or -1 when
+     * the packet does not start a key frame ({@link #isKeyframe}) or is truncated. The key frame
+     * header follows the descriptor, sizes little-endian:
+     *
+     * <pre>
+     * bytes 0-2  frame tag, 24 bits little-endian, from the least significant bit up:
+     *            P (1 bit, 0 = key frame) | version (3) | show_frame (1) | first partition size (19)
+     * bytes 3-5  start code 0x9d 0x01 0x2a
+     * bytes 6-7  16 bits little-endian: width (low 14 bits) | horizontal scale (top 2 bits)
+     * bytes 8-9  16 bits little-endian: height (low 14 bits) | vertical scale (top 2 bits)
+     * </pre>
+     *
+     * The scale bits (upscaling mode) are not part of the size.
+     */
+    public static int keyframeWidth(byte[] b, int off, int len) {
+        return keyframeSize(b, off, len, 6);
+    }
+
+    /** The height in pixels of the key frame this packet starts, as {@link #keyframeWidth}. */
+    public static int keyframeHeight(byte[] b, int off, int len) {
+        return keyframeSize(b, off, len, 8);
+    }
+
+    /** The 14-bit size at {@code at} bytes into the key frame header, or -1 if no key frame. */
+    private static int keyframeSize(byte[] b, int off, int len, int at) {
+        if (!isKeyframe(b, off, len)) {
+            return -1;
+        }
+        int h = off + length(b, off, len) + at;
+        return (b[h] & 0xFF) | ((b[h + 1] & 0x3F) << 8);
+    }
+
+    // ---- In-place setters: each keeps the field's width and leaves every other bit alone ----
+
+    /**
+     * Sets the picture id, keeping the field's width: {@code id} is masked to 7 or 15 bits as
+     * present (M stays as it is), so a caller may pass a running counter.
+     *
+     * @return false, changing nothing, if the picture id is absent or the descriptor truncated
+     */
+    public static boolean setPictureId(byte[] b, int off, int len, int id) {
+        int at = extensionFieldOffset(b, off, len, I);
+        if (at < 0) {
+            return false;
+        }
+        if ((b[at] & 0x80) == 0) {
+            b[at] = (byte) (id & 0x7F);
+        } else {
+            b[at] = (byte) (0x80 | ((id >>> 8) & 0x7F));
+            b[at + 1] = (byte) id;
+        }
+        return true;
+    }
+
+    /**
+     * Sets TL0PICIDX to {@code idx} modulo 256.
+     *
+     * @return false, changing nothing, if TL0PICIDX is absent or the descriptor truncated
+     */
+    public static boolean setTl0PicIdx(byte[] b, int off, int len, int idx) {
+        int at = extensionFieldOffset(b, off, len, L);
+        if (at < 0) {
+            return false;
+        }
+        b[at] = (byte) idx;
+        return true;
+    }
+
+    /**
+     * Sets KEYIDX to {@code idx} modulo 32, keeping TID and Y.
+     *
+     * @return false, changing nothing, if KEYIDX is absent (K=0) or the descriptor truncated
+     */
+    public static boolean setKeyIndex(byte[] b, int off, int len, int idx) {
+        int at = extensionFieldOffset(b, off, len, K);
+        if (at < 0) {
+            return false;
+        }
+        b[at] = (byte) ((b[at] & 0xE0) | (idx & 0x1F));
+        return true;
     }
 
     /**
