@@ -10,6 +10,11 @@
     joinError: null,     // {code, message}: answer `join` with this error instead
     peer: null,          // the loopback server's RTCPeerConnection
     publishers: 0,
+    // Accept the page's simulcast (a=rid recv + a=simulcast:recv in every SDP sent for its
+    // m-lines), as the simulcast SFU does. Off: declined, as Chromium (and the SFU before
+    // simulcast) answers, so the page sends one encoding.
+    acceptSimulcast: false,
+    simulcastRids: new Map(), // mid -> rids the page offered to send
   };
 
   class FakeSocket {
@@ -52,6 +57,28 @@
     return out;
   }
 
+  const sections = (sdp) => sdp.split(/(?=^m=)/m);
+
+  /** Remembers, per mid, the rids of the page's `a=rid:X send` lines (two or more: simulcast). */
+  function noteSimulcast(offer) {
+    for (const sec of sections(offer)) {
+      const mid = /^a=mid:(\S+)/m.exec(sec);
+      const rids = [...sec.matchAll(/^a=rid:(\S+) send/gm)].map((m) => m[1]);
+      if (mid && rids.length > 1) fake.simulcastRids.set(mid[1], rids);
+    }
+  }
+
+  /** Adds the receive side of the page's simulcast to the page's m-lines of an SDP we send it. */
+  function withSimulcast(sdp) {
+    if (!fake.acceptSimulcast) return sdp;
+    return sections(sdp).map((sec) => {
+      const mid = /^a=mid:(\S+)/m.exec(sec);
+      const rids = mid && fake.simulcastRids.get(mid[1]);
+      if (!rids || /^a=simulcast:/m.test(sec)) return sec;
+      return sec + rids.map((r) => `a=rid:${r} recv\r\n`).join('') + `a=simulcast:recv ${rids.join(';')}\r\n`;
+    }).join('');
+  }
+
   fake.socket = () => fake.sockets[fake.sockets.length - 1];
   fake.deliver = (msg) => fake.socket().deliver(msg);
   /** The server drops the connection, as a crash or a network cut would. */
@@ -76,9 +103,10 @@
             message: 'The server is offering; answer its offer, then offer again.' });
         }
         const peer = sock.peer || newPeer(sock);
+        noteSimulcast(msg.sdp);
         await peer.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
         await peer.setLocalDescription();
-        return sock.deliver({ type: 'answer', sdp: munge(peer.localDescription.sdp) });
+        return sock.deliver({ type: 'answer', sdp: withSimulcast(munge(peer.localDescription.sdp)) });
       }
       case 'answer':
         return sock.peer.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
@@ -136,7 +164,7 @@
     for (const track of stream.getTracks()) peer.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
     await peer.setLocalDescription();
     fake.streamIds.set(stream.id, id);
-    const sdp = munge(peer.localDescription.sdp);
+    const sdp = withSimulcast(munge(peer.localDescription.sdp));
     sock.deliver({ type: 'participantJoined', participant: { id, name, audioMuted: false, videoMuted: false } });
     sock.deliver({ type: 'offer', sdp });
   }

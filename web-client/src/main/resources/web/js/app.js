@@ -1,9 +1,11 @@
-// The call page: landing form, call view, controls, messages. Wires Call, LocalMedia and Grid.
+// The call page: landing form, call view, controls, messages. Wires Call, LocalMedia, Grid and
+// TileHints.
 
 import { Call } from './call.js';
 import { Grid } from './grid.js';
-import { LocalMedia, MediaAccessError, Mode } from './media.js';
+import { LocalMedia, MediaAccessError, Mode, applyQuery, videoConfig } from './media.js';
 import { isValidName, isValidRoom, randomRoomCode } from './roomcode.js';
+import { TileHints } from './tilehints.js';
 
 const NAME_KEY = 'sfu.displayName';
 const $ = (sel) => document.querySelector(sel);
@@ -13,10 +15,19 @@ const ui = {
   join: $('#join'), create: $('#create'),
   call: $('#call'), grid: $('#grid'), roomCode: $('#room-code'), shareLink: $('#share-link'),
   copyLink: $('#copy-link'),
-  mute: $('#mute'), camera: $('#camera'), share: $('#share'), leave: $('#leave'),
+  mute: $('#mute'), camera: $('#camera'), share: $('#share'), speakerView: $('#speaker-view'),
+  leave: $('#leave'),
   message: $('#message'), statusWs: $('#status-ws'), statusPc: $('#status-pc'),
 };
+/** The address's `capture` and `simulcast` knobs (kept in the address bar, left out of the share link). */
+const queryKnobs = applyQuery(videoConfig, location.search);
 const grid = new Grid(ui.grid, $('#tile-template'));
+/** Tells the server the size and visibility of each remote video tile. */
+const hints = new TileHints({
+  videos: () => (sfu.call ? sfu.call.remoteVideos().map(({ mid, participantId }) => ({ mid, el: grid.videoOf(participantId) })) : []),
+  send: (tiles) => !!sfu.call && sfu.call.send({ type: 'videoTiles', tiles }),
+});
+grid.onLayout = () => hints.schedule();
 
 /** What tests and curious users can read: the live call objects. */
 const sfu = {
@@ -27,6 +38,15 @@ const sfu = {
   get state() { return this.call ? this.call.state() : { phase: 'idle', ws: 'closed', pc: 'closed', ice: 'closed', signaling: 'closed' }; },
   remoteTracks() { return this.call ? this.call.remoteTracks() : []; },
   get counters() { return this.call ? this.call.counters : null; },
+  /** The last `layersNeeded` the server sent ({mid, rids}) on this connection, or null. */
+  get layersNeeded() { return this.call ? this.call.layersNeeded : null; },
+  /** The tiles of the last `videoTiles` sent ([{mid, width, height, visible}]), or null. */
+  get lastVideoTiles() { return hints.last; },
+  /** The last `dominantSpeaker` ({participantId, recent}), or null. */
+  get dominantSpeaker() { return this.call ? this.call.dominantSpeaker : null; },
+  /** The capture size and simulcast layers in use (media.js videoConfig after the address's knobs). */
+  config: videoConfig,
+  hints,
 };
 window.sfu = sfu;
 
@@ -98,12 +118,16 @@ function offerFallbacks(error, mode) {
 
 function enterCall({ room, name }, media) {
   sfu.media = media;
-  history.replaceState(null, '', `?room=${encodeURIComponent(room)}`);
+  const address = new URLSearchParams({ room });
+  const current = new URLSearchParams(location.search);
+  for (const knob of queryKnobs) address.set(knob, current.get(knob));
+  history.replaceState(null, '', `?${address}`);
   ui.landing.hidden = true;
   ui.call.hidden = false;
   ui.roomCode.textContent = room;
-  ui.shareLink.href = location.href;
-  ui.shareLink.textContent = location.href;
+  const link = `${location.origin}${location.pathname}?room=${encodeURIComponent(room)}`;
+  ui.shareLink.href = link;
+  ui.shareLink.textContent = link;
   grid.showLocal(media.preview, name);
   syncControls();
 
@@ -120,13 +144,24 @@ function callHandlers() {
     joined(msg) {
       hideMessage('connection');
       grid.clearRemote();
+      grid.ownId = msg.participantId;
       for (const p of msg.participants || []) grid.upsert(p);
+      // A new session on the server: it knows none of our tiles yet.
+      hints.reset();
     },
     participantJoined(p) { if (p) grid.upsert(p); },
     participantLeft(id) { grid.remove(id); },
     trackState(msg) { grid.setState(msg.participantId, msg); },
-    remoteTrack(id, kind, track) { grid.setTrack(id, kind, track); },
-    remoteGone(id, kind) { grid.removeTrack(id, kind); },
+    remoteTrack(id, kind, track) {
+      grid.setTrack(id, kind, track);
+      hints.schedule();
+    },
+    remoteGone(id, kind) {
+      grid.removeTrack(id, kind);
+      hints.schedule();
+    },
+    remoteVideo({ participantId, paused, reason, rid }) { grid.setPaused(participantId, { paused, reason, rid }); },
+    dominantSpeaker({ participantId, recent }) { grid.setSpeaker(participantId, recent); },
     disconnected({ everJoined, delayMs }) {
       grid.clearRemote();
       const seconds = Math.max(1, Math.round(delayMs / 1000));
@@ -190,14 +225,14 @@ ui.share.addEventListener('click', async () => {
   const call = sfu.call;
   if (!media || !call) return;
   if (media.sharing) {
-    await call.replaceVideoTrack(media.stopShare());
+    await backToCamera(media, call);
   } else {
     let track;
     try {
       track = await media.startShare(async (ended) => {
         // The browser's own "Stop sharing" button ends the track: go back to the camera.
         if (media.screenTrack === ended) {
-          await call.replaceVideoTrack(media.stopShare());
+          await backToCamera(media, call);
           call.sendTrackState();
           syncControls();
         }
@@ -206,10 +241,31 @@ ui.share.addEventListener('click', async () => {
       if (e.name !== 'NotAllowedError' && e.name !== 'AbortError') showMessage(`Screen sharing failed: ${e.message}`);
       return;
     }
-    await call.replaceVideoTrack(track);
+    try {
+      await call.replaceVideoTrack(track);
+    } catch (e) {
+      // The sender still carries the camera: forget the screen and say so.
+      media.stopShare();
+      showMessage(`Screen sharing failed: the browser could not send the screen (${e.message}).`, { code: 'SHARE_FAILED' });
+    }
   }
   call.sendTrackState();
   syncControls();
+});
+
+async function backToCamera(media, call) {
+  try {
+    await call.replaceVideoTrack(media.stopShare());
+  } catch (e) {
+    showMessage(`Could not switch back to the camera (${e.message}). Turn the camera off and on, or rejoin.`,
+      { code: 'SHARE_FAILED' });
+  }
+}
+
+ui.speakerView.addEventListener('click', () => {
+  const on = ui.speakerView.getAttribute('aria-pressed') !== 'true';
+  ui.speakerView.setAttribute('aria-pressed', String(on));
+  grid.setSpeakerView(on);
 });
 
 ui.leave.addEventListener('click', () => leaveCall());

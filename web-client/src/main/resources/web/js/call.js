@@ -5,6 +5,7 @@
 // The server is the impolite peer: on glare the client rolls back, answers, then offers again.
 
 import { mediaSections } from './sdp.js';
+import { VideoSender } from './sender.js';
 
 const RECONNECT_BASE_MS = 500;
 const RECONNECT_MAX_MS = 10000;
@@ -20,6 +21,7 @@ const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED']);
  *   state({ws, pc, ice, phase, attempt, delayMs})
  *   joined(msg), participantJoined(p), participantLeft(id), trackState(msg)
  *   remoteTrack(participantId, kind, track), remoteGone(participantId, kind)
+ *   remoteVideo({mid, participantId, paused, reason, rid}), dominantSpeaker({participantId, recent})
  *   disconnected({everJoined, delayMs, attempt}), error(code, message, fatal), ended(reason)
  */
 export class Call {
@@ -46,6 +48,12 @@ export class Call {
     this.videoTransceiver = null;
     /** mid -> {participantId, kind} for the receive m-lines now carrying someone. */
     this.remoteByMid = new Map();
+    /** The last `layersNeeded` from the server for this connection ({mid, rids}), or null. */
+    this.layersNeeded = null;
+    /** The last `dominantSpeaker` ({participantId, recent}), or null. */
+    this.dominantSpeaker = null;
+    /** Simulcast, dynacast and screen settings of the video transceiver's sender. */
+    this.videoSender = null;
     this.counters = { offersSent: 0, offersReceived: 0, answersSent: 0, answersReceived: 0, errors: [] };
     this.timers = new Set();
   }
@@ -62,9 +70,21 @@ export class Call {
     this.shutdown('left');
   }
 
-  /** Publishes a different video track (camera or screen) on the same sender: no renegotiation. */
+  /**
+   * Publishes a different video track (camera or screen) on the same sender: no renegotiation.
+   * Rejects when the browser refuses the track.
+   */
   async replaceVideoTrack(track) {
-    if (this.videoTransceiver) await this.videoTransceiver.sender.replaceTrack(track);
+    if (this.videoSender) await this.videoSender.replaceTrack(track, !!track && track === this.media.screenTrack);
+  }
+
+  /** The receive video m-lines now carrying someone: [{mid, participantId}], for tile hints. */
+  remoteVideos() {
+    const out = [];
+    for (const [mid, owner] of this.remoteByMid) {
+      if (owner.kind === 'video') out.push({ mid, participantId: owner.participantId });
+    }
+    return out;
   }
 
   /** Tells the others our mute state. */
@@ -164,6 +184,9 @@ export class Call {
       case 'participantJoined': return this.h.participantJoined(msg.participant);
       case 'participantLeft': return this.onParticipantLeft(msg.participantId);
       case 'trackState': return this.h.trackState(msg);
+      case 'layersNeeded': return this.onLayersNeeded(msg);
+      case 'remoteVideo': return this.onRemoteVideo(msg);
+      case 'dominantSpeaker': return this.onDominantSpeaker(msg);
       case 'pong': return undefined;
       case 'error': return this.onError(msg);
       default:
@@ -195,6 +218,11 @@ export class Call {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
     await this.flushCandidates();
     this.syncRemote();
+    if (this.videoSender) {
+      // Not awaited: signaling goes on while the encoder is reconfigured.
+      this.videoSender.afterAnswer();
+      if (this.layersNeeded) this.videoSender.applyLayersNeeded(this.layersNeeded);
+    }
     await this.afterStable();
   }
 
@@ -239,6 +267,28 @@ export class Call {
     }
   }
 
+  /** Dynacast: the server says which of our simulcast encodings somebody receives. */
+  onLayersNeeded(msg) {
+    if (typeof msg.mid !== 'string' || !Array.isArray(msg.rids)) return;
+    this.layersNeeded = { mid: msg.mid, rids: msg.rids.slice() };
+    if (this.videoSender) this.videoSender.applyLayersNeeded(this.layersNeeded);
+  }
+
+  /** Whether a remote video is forwarded; names the publisher from our m-line map when absent. */
+  onRemoteVideo(msg) {
+    const owner = this.remoteByMid.get(msg.mid);
+    const participantId = msg.participantId || (owner && owner.participantId);
+    if (!participantId) return;
+    this.h.remoteVideo({ mid: msg.mid, participantId, paused: !!msg.paused, reason: msg.reason || null,
+      rid: msg.rid || null });
+  }
+
+  onDominantSpeaker(msg) {
+    if (typeof msg.participantId !== 'string') return;
+    this.dominantSpeaker = { participantId: msg.participantId, recent: Array.isArray(msg.recent) ? msg.recent.slice() : [] };
+    this.h.dominantSpeaker(this.dominantSpeaker);
+  }
+
   onParticipantLeft(id) {
     for (const [mid, owner] of this.remoteByMid) {
       if (owner.participantId === id) this.remoteByMid.delete(mid);
@@ -279,10 +329,17 @@ export class Call {
     this.makingOffer = false;
     this.offerWanted = false;
     this.offersUnanswered = 0;
+    this.layersNeeded = null;
     // Exactly one outbound audio and one outbound video stream; a missing device leaves the
-    // sender without a track, so the SDP keeps the same shape for every participant.
+    // sender without a track, so the SDP keeps the same shape for every participant. The camera
+    // is published as simulcast layers that fit its capture size (none without a camera).
     this.audioTransceiver = pc.addTransceiver(this.media.audioTrack || 'audio', { direction: 'sendonly' });
-    this.videoTransceiver = pc.addTransceiver(this.media.videoTrack || 'video', { direction: 'sendonly' });
+    const encodings = this.media.videoEncodings();
+    const videoInit = { direction: 'sendonly' };
+    if (encodings) videoInit.sendEncodings = encodings;
+    this.videoTransceiver = pc.addTransceiver(this.media.videoTrack || 'video', videoInit);
+    this.videoSender = new VideoSender(this.videoTransceiver, encodings);
+    if (this.media.sharing) this.videoSender.setScreenMode(true);
     pc.onnegotiationneeded = () => this.enqueue(() => this.negotiate());
     pc.onicecandidate = (ev) => {
       if (pc !== this.pc || !ev.candidate || !ev.candidate.candidate) return;
@@ -369,7 +426,7 @@ export class Call {
       this.pc.close();
     }
     this.pc = null;
-    this.audioTransceiver = this.videoTransceiver = null;
+    this.audioTransceiver = this.videoTransceiver = this.videoSender = null;
     this.remoteByMid.clear();
   }
 

@@ -1,6 +1,14 @@
-// The video grid: one tile per person, columns computed from the count and the screen width.
+// The video grid: one tile per person, columns computed from the count and the screen width;
+// or the speaker view: one large tile and a strip of small ones.
 
 const NARROW = window.matchMedia('(max-width: 600px)');
+
+/** What a paused remote video says, by the server's reason (docs/signaling.md, remoteVideo). */
+const PAUSED_TEXT = {
+  hidden: 'Paused: not visible',
+  lastN: 'Paused: not a recent speaker',
+  bandwidth: 'Paused to save bandwidth',
+};
 
 export class Grid {
   constructor(container, template) {
@@ -9,6 +17,14 @@ export class Grid {
     /** participantId -> {el, stream, name, audioMuted, videoMuted} */
     this.tiles = new Map();
     this.localTile = null;
+    /** Our own participant id, so that the dominant speaker can be us. */
+    this.ownId = null;
+    /** The dominant speaker and the recent ones, newest first (participant ids). */
+    this.speakerId = null;
+    this.recent = [];
+    this.speakerView = false;
+    /** Called after every layout change (tiles added, removed, resized by a mode switch). */
+    this.onLayout = () => {};
     NARROW.addEventListener('change', () => this.layout());
     window.addEventListener('resize', () => this.layout());
   }
@@ -98,7 +114,73 @@ export class Grid {
     const tile = this.tiles.get(id);
     if (!tile) return;
     for (const t of tile.stream.getTracks()) if (t.kind === kind) tile.stream.removeTrack(t);
-    if (kind === 'video') tile.el.classList.add('no-video');
+    if (kind === 'video') {
+      tile.el.classList.add('no-video');
+      this.setPaused(id, { paused: false });
+    }
+  }
+
+  /** The `<video>` of a remote participant's tile, or null. */
+  videoOf(id) {
+    const tile = this.tiles.get(id);
+    return tile ? tile.el.querySelector('video') : null;
+  }
+
+  /**
+   * The server paused or resumed a remote video: a paused tile shows the avatar and says why,
+   * never a frozen frame. `rid` is the simulcast layer forwarded now.
+   */
+  setPaused(id, { paused, reason = null, rid = null }) {
+    const tile = this.tiles.get(id);
+    if (!tile) return;
+    const el = tile.el;
+    el.classList.toggle('paused', paused);
+    el.dataset.paused = String(paused);
+    if (rid && !paused) el.dataset.rid = rid;
+    else delete el.dataset.rid;
+    const label = el.querySelector('.paused-label');
+    label.textContent = paused ? (PAUSED_TEXT[reason] || 'Paused') : '';
+    label.hidden = !paused;
+  }
+
+  /** The room's dominant speaker (maybe us, `ownId`) and the recent ones, newest first. */
+  setSpeaker(speakerId, recent = []) {
+    this.speakerId = speakerId;
+    this.recent = recent;
+    for (const el of this.allTiles()) {
+      const speaking = speakerId !== null && this.idOf(el) === speakerId;
+      el.classList.toggle('speaking', speaking);
+      el.querySelector('.speaking-note').hidden = !speaking;
+    }
+    if (this.speakerView) this.layout();
+  }
+
+  /** Speaker view: the speaker's tile large, the others in a strip of small tiles. */
+  setSpeakerView(on) {
+    this.speakerView = on;
+    this.layout();
+  }
+
+  /**
+   * The tile the speaker view shows large: the dominant speaker unless that is us, else the most
+   * recent other speaker, else the first other participant, else ourselves.
+   */
+  featuredTile() {
+    for (const id of [this.speakerId, ...this.recent]) {
+      if (id !== null && id !== this.ownId && this.tiles.has(id)) return this.tiles.get(id).el;
+    }
+    const first = this.tiles.values().next();
+    return first.done ? this.localTile : first.value.el;
+  }
+
+  allTiles() {
+    const all = [...this.tiles.values()].map((t) => t.el);
+    if (this.localTile) all.unshift(this.localTile);
+    return all;
+  }
+
+  idOf(el) {
+    return el === this.localTile ? this.ownId : el.dataset.participant;
   }
 
   remove(id) {
@@ -112,6 +194,7 @@ export class Grid {
 
   clearRemote() {
     for (const id of [...this.tiles.keys()]) this.remove(id);
+    this.setSpeaker(null, []);
   }
 
   clearAll() {
@@ -124,7 +207,10 @@ export class Grid {
     this.layout();
   }
 
-  /** Columns: about the square root of the count; one or two columns on a phone. */
+  /**
+   * Grid view: about the square root of the count in columns; one or two columns on a phone.
+   * Speaker view: the featured tile first and full width, the others small below it (CSS).
+   */
   layout() {
     const n = Math.max(1, this.tiles.size + (this.localTile ? 1 : 0));
     let cols;
@@ -134,6 +220,10 @@ export class Grid {
     this.container.style.setProperty('--cols', cols);
     this.container.style.setProperty('--rows', rows);
     this.container.dataset.count = String(n);
+    this.container.classList.toggle('speaker-view', this.speakerView);
+    const featured = this.speakerView ? this.featuredTile() : null;
+    for (const el of this.allTiles()) el.classList.toggle('featured', el === featured);
+    this.onLayout();
   }
 
   newTile() {

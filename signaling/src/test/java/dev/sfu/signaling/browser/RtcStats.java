@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +34,14 @@ public final class RtcStats {
     /** The {@code outbound-rtp} streams of one kind ("audio" or "video"). */
     public List<Map<String, Object>> outbound(String kind) {
         return ofType("outbound-rtp").stream().filter(e -> kind.equals(e.get("kind"))).collect(Collectors.toList());
+    }
+
+    /**
+     * The m-lines ({@code mid}) the {@code outbound-rtp} streams of one kind belong to: one mid is
+     * one published track, however many simulcast encodings (one stream each) it has.
+     */
+    public Set<String> outboundMids(String kind) {
+        return outbound(kind).stream().map(e -> String.valueOf(e.get("mid"))).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The {@code inbound-rtp} streams of one kind ("audio" or "video"). */
