@@ -127,6 +127,8 @@ public final class RoomScheduler implements AutoCloseable {
             @Override
             public void videoStateChanged(DownTrack d, boolean paused, String reason, String rid) {
                 Participant s = room.participant(d.subscriber().id());
+                LOG.debug("{}: {}'s video {} ({}, layer {})", d.subscriber().id(), d.streamId(),
+                        paused ? "paused" : "forwarded", reason, rid);
                 if (s != null) {
                     listener.videoStateChanged(s, d, paused, reason, rid);
                 }
@@ -135,6 +137,7 @@ public final class RoomScheduler implements AutoCloseable {
             @Override
             public void layersNeeded(UpTrack u, List<String> rids) {
                 Participant p = room.participant(u.publisher().id());
+                LOG.debug("{}: layers needed {}", u.publisher().id(), rids);
                 if (p != null) {
                     listener.layersNeeded(p, u, rids);
                 }

@@ -59,6 +59,11 @@ public final class DrainingRoomService implements RoomService {
     }
 
     @Override
+    public void videoTiles(String participantId, List<VideoTile> tiles) {
+        rooms.videoTiles(participantId, tiles);
+    }
+
+    @Override
     public void leave(String participantId) {
         rooms.leave(participantId);
     }

@@ -41,8 +41,7 @@ public interface RoomService {
      * How the participant shows each remote video now (replaces the previous list): the server
      * forwards the simulcast layer that fits each tile and pauses videos that are not visible.
      */
-    default void videoTiles(String participantId, List<VideoTile> tiles) {
-    }
+    void videoTiles(String participantId, List<VideoTile> tiles);
 
     /** Removes the participant (idempotent); the room is removed when it becomes empty. */
     void leave(String participantId);

@@ -185,6 +185,7 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         if (p == null) {
             return;
         }
+        LOG.debug("{}: video tiles {}", participantId, tiles);
         for (DownTrack d : p.downTracks()) {
             if (d.kind() != MediaKind.VIDEO || d.mid() == null) {
                 continue;
