@@ -13,7 +13,7 @@ import java.util.Objects;
  * turns each participant's speech time into three scores, the share of time spoken over an
  * immediate, a medium and a long window (200 ms, 1 s and 3 s by default). The three time scales
  * come from Volfin and Cohen, "Dominant Speaker Identification for Multipoint
- * Videoconferencing" (Computer Speech and Language 27(4), 2013, section 3), which compares
+ * Videoconferencing" (Computer Speech and Language 27(4), 2013), which compares
  * likelihood ratios of such scores; this detector compares the shares themselves. A challenger
  * replaces the dominant speaker only when all of these hold:
  * <ol>
@@ -25,8 +25,9 @@ import java.util.Objects;
  *       the dominant's;</li>
  *   <li>the last change is at least {@link Settings#minChangeInterval()} old.</li>
  * </ol>
- * Without a dominant speaker (at the start, or after {@link #remove} took it away) conditions 3
- * and 4 do not apply, and when nobody qualifies the most recent present speaker takes over.
+ * Of several challengers that qualify, the one with the highest medium share wins. Without a
+ * dominant speaker (at the start, or after {@link #remove} took it away) conditions 3 and 4 do
+ * not apply, and when nobody qualifies the most recent present speaker takes over.
  * Nobody qualifies in silence, so silence keeps the last dominant speaker.
  *
  * <p>Threads: {@link SpeakerActivity#onLevel} runs lock-free on publishers' media threads; the
@@ -227,7 +228,7 @@ public final class DominantSpeakerDetector {
          * <ul>
          *   <li>tick 100 ms: the scheduler's period, fine enough to switch within a second;</li>
          *   <li>windows 200 ms, 1 s and 3 s: a syllable or short word, a phrase, a few sentences
-         *       (the immediate, medium and long time scales of Volfin and Cohen, section 3);</li>
+         *       (the immediate, medium and long time scales of Volfin and Cohen);</li>
          *   <li>speaking share 0.5: half of the last 200 ms was speech, so the challenger has not
          *       just stopped;</li>
          *   <li>medium minimum 0.3: 300 ms of speech in the last second, so a lone speaker takes
