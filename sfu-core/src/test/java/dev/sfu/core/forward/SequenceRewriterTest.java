@@ -73,4 +73,52 @@ class SequenceRewriterTest {
         assertEquals(11, seq(b));
         assertEquals(12, rw.lastSequence());
     }
+
+    @ParameterizedTest(name = "aligned {0} after out ts {1}: first ts {2}")
+    @CsvSource({
+            // aligned timestamp, last out ts before the switch, expected first out ts after it
+            "100, 4294967000, 100",              // forward across the 32-bit wrap: used
+            "4294967100, 4294967000, 4294967100", // forward, no wrap: used
+            "4294966000, 4294967000, 4294967090", // backwards: wall time (1 ms = 90 ticks) instead
+            "450296, 4294967000, 4294967090",     // over 5 s ahead: wall time instead
+            "-1, 4294967295, 89",                 // no sender reports: wall time, across the wrap
+    })
+    void aLayerSwitchTakesTheSenderReportAlignedTimestampWhenPlausible(long aligned, long lastOut, long expected) {
+        SequenceRewriter rw = new SequenceRewriter(90000, 65535, lastOut);
+        byte[] a = packet(500, 7000, 0xA);
+        rw.rewrite(a, 0, 0xA, 0);
+        assertEquals(lastOut, ts(a));
+        rw.restart(aligned);
+        byte[] b = packet(9000, 123456, 0xB);
+        rw.rewrite(b, 0, 0xB, MS);
+        assertEquals(0, seq(b), "sequence continues across the 16-bit wrap");
+        assertEquals(expected, ts(b));
+        byte[] c = packet(9001, 126456, 0xB);
+        rw.rewrite(c, 0, 0xB, 34 * MS);
+        assertEquals(1, seq(c));
+        assertEquals((expected + 3000) & 0xFFFFFFFFL, ts(c), "then the new source's own spacing");
+    }
+
+    @Test
+    void skippedPacketsLeaveNoGapAcrossTheSixteenBitWrap() {
+        SequenceRewriter rw = new SequenceRewriter(90000, 65534, 0);
+        // Source 65533 .. 2; 65535 and 1 belong to a dropped temporal layer.
+        int expected = 65534;
+        for (int s = 65533; s != 3; s = (s + 1) & 0xFFFF) {
+            if (s == 65535 || s == 1) {
+                rw.skip(0xA, s);
+                continue;
+            }
+            byte[] p = packet(s, 1000, 0xA);
+            rw.rewrite(p, 0, 0xA, 0);
+            assertEquals(expected, seq(p), "source " + s);
+            expected = (expected + 1) & 0xFFFF;
+        }
+        assertEquals(1, rw.lastSequence());
+        // A reordered old packet skipped late changes nothing.
+        rw.skip(0xA, 65535);
+        byte[] p = packet(3, 1000, 0xA);
+        rw.rewrite(p, 0, 0xA, 0);
+        assertEquals(2, seq(p));
+    }
 }

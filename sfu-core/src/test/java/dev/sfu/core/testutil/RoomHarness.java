@@ -1,8 +1,10 @@
 package dev.sfu.core.testutil;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.ForwardingConfig;
 import dev.sfu.core.forward.ForwardingContext;
+import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.room.Codec;
 import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.LeaveReason;
@@ -38,6 +40,8 @@ public final class RoomHarness implements RoomListener {
     public final RoomManager manager;
     public final Map<String, FakeTransport> transports = new HashMap<>();
     public final List<String> events = new ArrayList<>();
+    /** What the layer allocation told signaling: "video SUBSCRIBER paused REASON" or "video SUBSCRIBER RID", "layers PUBLISHER [rids]". */
+    public final List<String> layerEvents = new ArrayList<>();
 
     public RoomHarness(int maxParticipants) {
         this(maxParticipants, ForwardingConfig.defaults());
@@ -120,5 +124,15 @@ public final class RoomHarness implements RoomListener {
     @Override
     public void roomClosed(Room room) {
         events.add("closed " + room.id());
+    }
+
+    @Override
+    public synchronized void videoStateChanged(Participant subscriber, DownTrack track, boolean paused, String reason, String rid) {
+        layerEvents.add("video " + subscriber.id() + " " + (paused ? "paused " + reason : rid));
+    }
+
+    @Override
+    public synchronized void layersNeeded(Participant publisher, UpTrack track, List<String> rids) {
+        layerEvents.add("layers " + publisher.id() + " " + rids);
     }
 }
