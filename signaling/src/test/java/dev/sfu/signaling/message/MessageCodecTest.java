@@ -25,7 +25,11 @@ class MessageCodecTest {
                 new Message.ParticipantJoined(new Message.Participant("p2", "Bob", false, false, List.of())),
                 new Message.ParticipantLeft("p2"), new Message.TrackState("p2", true, false),
                 new Message.Leave(), new Message.Ping(), new Message.Pong(),
-                new Message.Error("BAD_JSON", "The frame is not valid JSON."));
+                new Message.Error("BAD_JSON", "The frame is not valid JSON."),
+                new Message.VideoTiles(List.of(new Message.Tile("s1", 320, 180, true))),
+                new Message.LayersNeeded("1", List.of("q", "h")),
+                new Message.RemoteVideo("s1", "p2", true, "hidden", null),
+                new Message.DominantSpeaker("p2", List.of("p2", "p3")));
         assertEquals(all.size(), MessageCodec.typeNames().size());
         for (Message m : all) {
             String json = MessageCodec.encode(m);
@@ -42,6 +46,19 @@ class MessageCodecTest {
         assertEquals("{\"type\":\"leave\"}", MessageCodec.encode(new Message.Leave()));
         assertEquals("{\"type\":\"error\",\"code\":\"ROOM_FULL\",\"message\":\"Full.\"}",
                 MessageCodec.encode(new Message.Error("ROOM_FULL", "Full.")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"type\":\"videoTiles\"}                                                           | tiles",
+        "{\"type\":\"videoTiles\",\"tiles\":[{\"width\":1,\"height\":1,\"visible\":true}]}   | tiles[].mid",
+        "{\"type\":\"videoTiles\",\"tiles\":[{\"mid\":\"1\",\"width\":-1,\"height\":1,\"visible\":true}]} | tiles[].width",
+        "{\"type\":\"videoTiles\",\"tiles\":[{\"mid\":\"1\",\"width\":1,\"height\":99999,\"visible\":true}]} | tiles[].width",
+    })
+    void videoTilesWithBadFieldsGetInvalidFieldNamingTheField(String json, String field) {
+        SignalingException e = org.junit.jupiter.api.Assertions.assertThrows(SignalingException.class, () -> MessageCodec.decode(json));
+        assertEquals(ErrorCode.INVALID_FIELD, e.code());
+        assertTrue(e.getMessage().contains("'" + field + "'"), e.getMessage());
     }
 
     @Test

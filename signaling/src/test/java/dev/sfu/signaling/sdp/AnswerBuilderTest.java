@@ -17,6 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The server's JSEP answers (RFC 8829 section 5.3) to real browser offers, parsed back. */
 class AnswerBuilderTest {
 
+    private static AnswerBuilder.Answer answerText(String sdp) throws SdpParseException {
+        return AnswerBuilder.answer(SdpParser.parse(sdp), Fixtures.SERVER, Map.of(), 42, 1);
+    }
+
     private static AnswerBuilder.Answer answer(String fixture) throws SdpParseException {
         return AnswerBuilder.answer(Fixtures.parse(fixture), Fixtures.SERVER, Map.of(), 42, 1);
     }
@@ -107,13 +111,38 @@ class AnswerBuilderTest {
     }
 
     @Test
-    void simulcastIsDeclinedByOmission() throws SdpParseException {
+    void simulcastOfferIsAnsweredWithTheSameRidsAsRecvRfc8853() throws SdpParseException {
         AnswerBuilder.Answer a = answer(Fixtures.CHROMIUM_SIMULCAST);
-        assertFalse(a.sdp().contains("a=simulcast"));
-        assertFalse(a.sdp().contains("a=rid"));
         SessionDescription sd = SdpParser.parse(a.sdp());
-        assertEquals(Direction.RECVONLY, sd.media().get(1).direction());
+        MediaDescription video = sd.media().get(1);
+        assertEquals(Direction.RECVONLY, video.direction());
+        assertEquals("recv q;h;f", video.simulcast());
+        assertEquals(List.of("q", "h", "f"), video.rids().stream().map(Rid::id).toList());
+        assertTrue(video.rids().stream().allMatch(r -> r.direction().equals("recv")));
+        // The SSRCs come from the rtp-stream-id and repaired-rtp-stream-id extensions (RFC 8852).
+        assertTrue(video.extensionId(CodecPolicy.EXT_RID) > 0 && video.extensionId(CodecPolicy.EXT_REPAIRED_RID) > 0);
         assertEquals(-1, a.tracks().get(1).ssrc());
+        assertEquals(List.of("q", "h", "f"), a.tracks().get(1).rids());
+        assertEquals(List.of(), a.tracks().get(0).rids(), "audio is not simulcast");
+        assertFalse(SdpParser.parse(a.sdp()).media().get(0).simulcast() != null);
+    }
+
+    @Test
+    void simulcastWithoutTheRidExtensionOrWithOneLayerIsDeclinedByOmission() throws SdpParseException {
+        String text = Fixtures.text(Fixtures.CHROMIUM_SIMULCAST);
+        String noRidExt = text.replaceAll("a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\\r?\\n", "");
+        AnswerBuilder.Answer a = answerText(noRidExt);
+        assertFalse(a.sdp().contains("a=simulcast"));
+        assertEquals(List.of(), a.tracks().get(1).rids());
+        String oneLayer = text.replace("a=simulcast:send q;h;f", "a=simulcast:send q");
+        assertFalse(answerText(oneLayer).sdp().contains("a=rid"));
+    }
+
+    @Test
+    void pausedAndAlternativeRidsAreReadAsTheirFirstChoice() throws SdpParseException {
+        MediaDescription m = SdpParser.parse(Fixtures.text(Fixtures.CHROMIUM_SIMULCAST).replace("a=simulcast:send q;h;f",
+                "a=simulcast:send ~q;h,f;x")).media().get(1);
+        assertEquals(List.of("q", "h"), AnswerBuilder.simulcastRids(m), "x has no a=rid line");
     }
 
     @Test
