@@ -89,6 +89,11 @@ export class Call {
     return out;
   }
 
+  /** Sends a `videoTiles` list; false while not joined (the server would refuse it) or disconnected. */
+  sendVideoTiles(tiles) {
+    return this.participantId !== null && this.send({ type: 'videoTiles', tiles });
+  }
+
   /** Tells the others our mute state. */
   sendTrackState() {
     this.send({ type: 'trackState', audioMuted: this.media.audioMuted || !this.media.hasAudio,
