@@ -257,7 +257,7 @@ async function backToCamera(media, call) {
   try {
     await call.replaceVideoTrack(media.stopShare());
   } catch (e) {
-    showMessage(`Could not switch back to the camera (${e.message}). Turn the camera off and on, or rejoin.`,
+    showMessage(`Could not switch back to the camera (${e.message}). Leave and join again to send it.`,
       { code: 'SHARE_FAILED' });
   }
 }
