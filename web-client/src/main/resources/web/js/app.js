@@ -25,7 +25,7 @@ const grid = new Grid(ui.grid, $('#tile-template'));
 /** Tells the server the size and visibility of each remote video tile. */
 const hints = new TileHints({
   videos: () => (sfu.call ? sfu.call.remoteVideos().map(({ mid, participantId }) => ({ mid, el: grid.videoOf(participantId) })) : []),
-  send: (tiles) => !!sfu.call && sfu.call.send({ type: 'videoTiles', tiles }),
+  send: (tiles) => !!sfu.call && sfu.call.sendVideoTiles(tiles),
 });
 grid.onLayout = () => hints.schedule();
 
@@ -257,7 +257,7 @@ async function backToCamera(media, call) {
   try {
     await call.replaceVideoTrack(media.stopShare());
   } catch (e) {
-    showMessage(`Could not switch back to the camera (${e.message}). Turn the camera off and on, or rejoin.`,
+    showMessage(`Could not switch back to the camera (${e.message}). Leave and join again to send it.`,
       { code: 'SHARE_FAILED' });
   }
 }

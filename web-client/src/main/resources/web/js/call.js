@@ -50,6 +50,8 @@ export class Call {
     this.remoteByMid = new Map();
     /** The last `layersNeeded` from the server for this connection ({mid, rids}), or null. */
     this.layersNeeded = null;
+    /** The rids of the last `layersNeeded` for our own video m-line, or null. */
+    this.ownLayers = null;
     /** The last `dominantSpeaker` ({participantId, recent}), or null. */
     this.dominantSpeaker = null;
     /** Simulcast, dynacast and screen settings of the video transceiver's sender. */
@@ -85,6 +87,11 @@ export class Call {
       if (owner.kind === 'video') out.push({ mid, participantId: owner.participantId });
     }
     return out;
+  }
+
+  /** Sends a `videoTiles` list; false while not joined (the server would refuse it) or disconnected. */
+  sendVideoTiles(tiles) {
+    return this.participantId !== null && this.send({ type: 'videoTiles', tiles });
   }
 
   /** Tells the others our mute state. */
@@ -218,11 +225,9 @@ export class Call {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
     await this.flushCandidates();
     this.syncRemote();
-    if (this.videoSender) {
-      // Not awaited: signaling goes on while the encoder is reconfigured.
-      this.videoSender.afterAnswer();
-      if (this.layersNeeded) this.videoSender.applyLayersNeeded(this.layersNeeded);
-    }
+    // Not awaited: signaling goes on while the encoder is reconfigured.
+    if (this.videoSender) this.videoSender.afterAnswer();
+    this.reapplyLayers();
     await this.afterStable();
   }
 
@@ -240,6 +245,7 @@ export class Call {
     this.send({ type: 'answer', sdp: this.pc.localDescription.sdp });
     this.counters.answersSent++;
     this.syncRemote();
+    this.reapplyLayers();
     await this.afterStable();
   }
 
@@ -271,7 +277,19 @@ export class Call {
   onLayersNeeded(msg) {
     if (typeof msg.mid !== 'string' || !Array.isArray(msg.rids)) return;
     this.layersNeeded = { mid: msg.mid, rids: msg.rids.slice() };
-    if (this.videoSender) this.videoSender.applyLayersNeeded(this.layersNeeded);
+    const t = this.videoTransceiver;
+    if (!t || t.mid === null || t.mid !== msg.mid) return;
+    this.ownLayers = this.layersNeeded.rids;
+    this.videoSender.applyLayersNeeded(this.ownLayers);
+  }
+
+  /**
+   * Chromium takes each encoding's `active` from the remote SDP's a=simulcast line (a rid is
+   * paused only when written `~rid`), so every remote description can switch layers back on:
+   * the last dynacast decision is applied again after each. Not awaited.
+   */
+  reapplyLayers() {
+    if (this.videoSender && this.ownLayers) this.videoSender.applyLayersNeeded(this.ownLayers);
   }
 
   /** Whether a remote video is forwarded; names the publisher from our m-line map when absent. */
@@ -330,6 +348,7 @@ export class Call {
     this.offerWanted = false;
     this.offersUnanswered = 0;
     this.layersNeeded = null;
+    this.ownLayers = null;
     // Exactly one outbound audio and one outbound video stream; a missing device leaves the
     // sender without a track, so the SDP keeps the same shape for every participant. The camera
     // is published as simulcast layers that fit its capture size (none without a camera).

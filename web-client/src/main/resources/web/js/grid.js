@@ -74,6 +74,9 @@ export class Grid {
       this.container.append(el);
       tile = { el, stream, name: '', audioMuted: false, videoMuted: false };
       this.tiles.set(id, tile);
+      // The speaker may have spoken before their tile existed.
+      el.classList.toggle('speaking', id === this.speakerId);
+      el.querySelector('.speaking-note').hidden = id !== this.speakerId;
     }
     if (name) {
       tile.name = name;

@@ -57,11 +57,10 @@ export class VideoSender {
   }
 
   /**
-   * Dynacast: keeps active only the encodings whose rid is listed, for our m-line `mid`. Ignored
-   * for another mid, before negotiation, or when the sender has no simulcast rids.
+   * Dynacast: keeps active only the encodings whose rid is in `rids`. Ignored when the sender has
+   * no simulcast rids (a single encoding, or simulcast declined by the server).
    */
-  applyLayersNeeded({ mid, rids }) {
-    if (this.transceiver.mid === null || this.transceiver.mid !== mid) return Promise.resolve(false);
+  applyLayersNeeded(rids) {
     return this.update((p) => {
       if (p.encodings.length < 2 || !p.encodings.every((e) => e.rid)) return false;
       let changed = false;

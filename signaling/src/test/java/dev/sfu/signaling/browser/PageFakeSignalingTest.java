@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +22,11 @@ import org.openqa.selenium.Dimension;
 class PageFakeSignalingTest {
     private static final Duration T = Duration.ofSeconds(10);
     private static StaticWebServer web;
-    private static String fakeSfu;
 
     @BeforeAll
     static void startWeb() throws Exception {
         BrowserSession.assumeAvailable();
         web = StaticWebServer.start();
-        try (InputStream in = PageFakeSignalingTest.class.getResourceAsStream("/browser/fake-sfu.js")) {
-            fakeSfu = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @AfterAll
@@ -49,27 +38,15 @@ class PageFakeSignalingTest {
 
     /** Opens the page with the fake SFU; {@code setup} runs after it is installed. */
     private static BrowserSession joinFake(String label, String setup) {
-        BrowserSession b = BrowserSession.start(label);
-        try {
-            b.addInitScript(fakeSfu + "\n" + setup);
-            b.open(web.baseUrl() + "?room=fake-room");
-            b.type("#name", "Me");
-            b.click("#join");
-            b.awaitJoined(T);
-            return b;
-        } catch (RuntimeException | Error e) {
-            b.close();
-            throw e;
-        }
+        return FakeSfuPage.join(web, label, "", setup, T);
     }
 
     private static long count(BrowserSession b, String type) {
-        return ((Number) b.js("return window.__fakeSfu.sentOfType(arguments[0]).length", type)).longValue();
+        return FakeSfuPage.count(b, type);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> lastSent(BrowserSession b, String type) {
-        return (Map<String, Object>) b.js("const l = window.__fakeSfu.sentOfType(arguments[0]); return l[l.length - 1];", type);
+        return FakeSfuPage.lastSent(b, type);
     }
 
     @Test
@@ -208,7 +185,7 @@ class PageFakeSignalingTest {
     @Test
     void roomFullIsShownAndThePageDoesNotRetry() {
         try (BrowserSession b = BrowserSession.start("full")) {
-            b.addInitScript(fakeSfu + "\nwindow.__fakeSfu.joinError = {code: 'ROOM_FULL', message: 'The room is full.'};");
+            b.addInitScript(FakeSfuPage.script() + "\nwindow.__fakeSfu.joinError = {code: 'ROOM_FULL', message: 'The room is full.'};");
             b.open(web.baseUrl() + "?room=crowded");
             b.type("#name", "Me");
             b.click("#join");
