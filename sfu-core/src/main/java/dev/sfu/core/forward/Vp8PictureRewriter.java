@@ -19,9 +19,11 @@ import java.util.Arrays;
  * dropped, so within a source only the offset is added; a new source starts at the last value
  * sent + 1, its first picture being a key frame (a new base layer picture and a new key index).
  * <li>Temporal layers (RFC 7741 section 4.2, T and Y; section 8 on discarding): lowering the
- * maximum takes effect at the next new picture. Raising it waits for a picture that lower
- * layers' pictures may follow: TID 0, or Y=1 with TID at most the new maximum; a new source
- * (a key frame) applies it at once.
+ * maximum takes effect at the next new picture. Raising it goes one layer at a time, at a
+ * layer sync picture (Y=1) of the next layer, which depends only on TID 0 pictures; a key frame
+ * or a new source (which starts with a key frame) applies it at once. A plain TID 0 picture is
+ * not enough: in libwebrtc's three-layer pattern a later TID 1 or 2 picture may still reference
+ * a TID 1 picture that was dropped.
  * </ul>
  *
  * <p>The first source passes through with its own numbering. Packets without PictureID are
@@ -93,7 +95,8 @@ public final class Vp8PictureRewriter {
             return true;
         }
         int tid = Vp8PayloadDescriptor.temporalLayer(b, payloadOff, payloadLen);
-        boolean sync = Vp8PayloadDescriptor.isLayerSync(b, payloadOff, payloadLen);
+        boolean sync = Vp8PayloadDescriptor.isLayerSync(b, payloadOff, payloadLen)
+                || (tid == 0 && Vp8PayloadDescriptor.isKeyframe(b, payloadOff, payloadLen));
         int picture = Vp8PayloadDescriptor.pictureId(b, payloadOff, payloadLen);
         if (picture < 0) {
             if (Vp8PayloadDescriptor.isStartOfFrame(b, payloadOff, payloadLen)) {
@@ -135,8 +138,12 @@ public final class Vp8PictureRewriter {
     private void applyRequestedMax(int tid, boolean sync) {
         if (requestedMax < currentMax) {
             currentMax = requestedMax;
-        } else if (requestedMax > currentMax && (tid == 0 || (sync && tid > 0 && tid <= requestedMax))) {
-            currentMax = requestedMax;
+        } else if (requestedMax > currentMax && sync) {
+            if (tid == 0) {
+                currentMax = requestedMax; // A key frame: nothing before it is referenced.
+            } else if (tid == currentMax + 1) {
+                currentMax = tid;
+            }
         }
     }
 

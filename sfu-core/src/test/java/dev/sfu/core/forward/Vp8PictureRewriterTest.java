@@ -203,14 +203,14 @@ class Vp8PictureRewriterTest {
 
     @ParameterizedTest(name = "max 0 -> {0} over {1}: {2}")
     @CsvSource({
-            // new max, pictures after the first TID 0 one (TID, y = layer sync), forwarded?
-            "2, 2 1 2 0 2 1 2, D D D F F F F", //   Waits for the next TID 0.
-            "2, 2 1y 2 0 2, D F F F F", //          A TID 1 layer sync picture switches up.
-            "2, 2y 1 2, F F F", //                  A TID 2 layer sync picture does too.
-            "1, 2y 1 2 0 2 1, D D D F D F", //      A layer sync above the new max does not.
-            "1, 1y 2 1, F D F",
+            // new max, pictures after the first TID 0 one (TID, y = layer sync), forwarded?, max at the end
+            "2, 2 1 2 0 2 1 2, D D D F D D D, 0", //  A plain TID 0 picture is not enough.
+            "2, 2 1y 2 0 2y 1, D F D F F F, 2", //    One layer at a time, each at its own sync picture.
+            "2, 2y 1 2, D D D, 0", //                 A TID 2 sync cannot skip layer 1.
+            "1, 2y 1 2 0 2 1, D D D F D D, 0", //     A layer sync above the new max does not switch.
+            "1, 1y 2 1, F D F, 1",
     })
-    void anUpSwitchWaitsForTid0OrALayerSyncPicture(int newMax, String tids, String decisions) {
+    void anUpSwitchGoesOneLayerAtATimeAtLayerSyncPictures(int newMax, String tids, String decisions, int finalMax) {
         Vp8PictureRewriter rw = new Vp8PictureRewriter();
         rw.setMaxTemporalLayer(0);
         assertTrue(send(rw, picture(100, 7, 0), true));
@@ -229,7 +229,7 @@ class Vp8PictureRewriterTest {
                 assertEquals(nextOut++, pictureId(b), "no gap in picture ids");
             }
         }
-        assertEquals(newMax, rw.maxTemporalLayer());
+        assertEquals(finalMax, rw.maxTemporalLayer());
     }
 
     @Test
