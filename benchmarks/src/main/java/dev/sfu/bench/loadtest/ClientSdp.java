@@ -116,7 +116,13 @@ public final class ClientSdp {
     /** The first offer; with {@code simulcast} the video section offers layers q, h and f. */
     public static String offer(long sessionId, long version, MediaTransport t, List<LocalMediaSection> own,
                                boolean simulcast) {
-        String sdp = SdpWriter.write(sessionId, version, localTransport(t, DtlsSetup.ACTPASS), own);
+        return offer(sessionId, version, localTransport(t, DtlsSetup.ACTPASS), own, simulcast);
+    }
+
+    /** The first offer with these transport parameters (a=setup as given). */
+    public static String offer(long sessionId, long version, LocalTransport transport, List<LocalMediaSection> own,
+                               boolean simulcast) {
+        String sdp = SdpWriter.write(sessionId, version, transport, own);
         return simulcast ? SimulcastSdp.sendLayers(sdp, VIDEO_MID, SimulcastSdp.Layers.all()) : sdp;
     }
 
