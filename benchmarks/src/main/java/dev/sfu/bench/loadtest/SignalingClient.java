@@ -79,6 +79,19 @@ public final class SignalingClient {
         return unknownTypes;
     }
 
+    /**
+     * Reads one server message: null for a type this build does not know (to be skipped), an
+     * error message naming the problem for anything else that does not decode.
+     */
+    static Message read(String json) {
+        try {
+            return MessageCodec.decode(json);
+        } catch (SignalingException e) {
+            return e.code() == ErrorCode.UNKNOWN_TYPE ? null : new Message.Error("CLIENT_DECODE",
+                    "the load tester could not read a server message: " + e.getMessage());
+        }
+    }
+
     private void reportClosed(int code, String reason, Throwable error) {
         if (closedReported || closedLocally) {
             return;
@@ -96,13 +109,7 @@ public final class SignalingClient {
             if (last) {
                 String json = text.toString();
                 text.setLength(0);
-                Message m;
-                try {
-                    m = MessageCodec.decode(json);
-                } catch (SignalingException e) {
-                    m = e.code() == ErrorCode.UNKNOWN_TYPE ? null : new Message.Error("CLIENT_DECODE",
-                            "the load tester could not read a server message: " + e.getMessage());
-                }
+                Message m = read(json);
                 if (m == null) {
                     unknownTypes++;
                 } else if (!closedLocally) {

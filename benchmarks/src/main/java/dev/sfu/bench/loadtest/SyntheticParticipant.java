@@ -37,10 +37,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link PublisherRtcpHandler}).
  *
  * <p>With {@code --simulcast} the offer carries three layers ({@link SimulcastSdp}); the
- * answer decides what the camera sends ({@link PublisherVideo}). With {@code --subscribe-layer} every answer to a
- * server offer is followed by a {@code videoTiles} message sizing each remote video at that
- * layer. {@code layersNeeded} drives dynacast; {@code remoteVideo} pauses are counted; other
- * server messages it does not use are ignored.
+ * answer decides what the camera sends ({@link PublisherVideo}). With {@code --subscribe-layer}
+ * every answer to a server offer is followed by a {@code videoTiles} message sizing each remote
+ * video at that layer ({@link RemoteVideoState}). {@code layersNeeded} drives dynacast;
+ * {@code remoteVideo} pauses are counted; other server messages it does not use are ignored.
  *
  * <p>A failure (server unreachable, room full, ICE/DTLS failure, the server stopping) is
  * recorded once with its reason; the participant then stops and the rest of the run goes on.
