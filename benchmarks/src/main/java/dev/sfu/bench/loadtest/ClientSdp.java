@@ -23,8 +23,10 @@ import java.util.Map;
  * The synthetic participant's side of offer/answer, built from the project's SDP classes
  * ({@link SdpWriter} writes, {@code SdpParser} reads): what a browser offers for one microphone
  * and one camera (Opus; VP8 with RTX; sdes:mid, abs-send-time and transport-cc as Chromium
- * numbers them), and the answers to the server's offers (its send sections received as
- * {@code recvonly}, or {@code inactive} for a publish-only participant).
+ * numbers them; with simulcast also rtp-stream-id and repaired-rtp-stream-id, the rid lines of
+ * {@link SimulcastSdp} and no SSRC lines for the video), and the answers to the server's offers
+ * (its send sections received as {@code recvonly}, or {@code inactive} for a publish-only
+ * participant).
  */
 public final class ClientSdp {
     public static final String PROTOCOL = "UDP/TLS/RTP/SAVPF";
@@ -33,8 +35,8 @@ public final class ClientSdp {
     public static final int RTX_PT = 97;
     public static final String AUDIO_MID = "0";
     public static final String VIDEO_MID = "1";
-    /** Chromium's ids: abs-send-time 2, transport-cc 3, mid 4. */
-    public static final HeaderExtensionIds EXTENSION_IDS = new HeaderExtensionIds(4, 2, 3);
+    /** Chromium's ids: abs-send-time 2, transport-cc 3, mid 4, rtp-stream-id 10, repaired-rtp-stream-id 11. */
+    public static final HeaderExtensionIds EXTENSION_IDS = new HeaderExtensionIds(4, 2, 3, 10, 11);
 
     private ClientSdp() {
     }
@@ -47,6 +49,14 @@ public final class ClientSdp {
         return List.of(new Extmap(EXTENSION_IDS.absSendTimeId(), null, CodecPolicy.EXT_ABS_SEND_TIME),
                 new Extmap(EXTENSION_IDS.transportCcId(), null, CodecPolicy.EXT_TRANSPORT_CC),
                 new Extmap(EXTENSION_IDS.midId(), null, CodecPolicy.EXT_MID));
+    }
+
+    /** The video section's extensions with simulcast: those of {@link #extensions()} and the two rid ones. */
+    static List<Extmap> simulcastExtensions() {
+        List<Extmap> out = new ArrayList<>(extensions());
+        out.add(new Extmap(EXTENSION_IDS.ridId(), null, CodecPolicy.EXT_RID));
+        out.add(new Extmap(EXTENSION_IDS.repairedRidId(), null, CodecPolicy.EXT_REPAIRED_RID));
+        return out;
     }
 
     static RtpFormat opus() {
@@ -65,6 +75,15 @@ public final class ClientSdp {
      * first offer has a transport to set up; the server answers it inactive).
      */
     public static List<LocalMediaSection> ownSections(Sources sources, boolean publish, boolean audioOnly) {
+        return ownSections(sources, publish, audioOnly, false);
+    }
+
+    /**
+     * The participant's own sections; with {@code simulcast} the video section also negotiates
+     * the rid extensions (its rid lines are added by {@link #offer(long, long, MediaTransport, List, boolean)}).
+     */
+    public static List<LocalMediaSection> ownSections(Sources sources, boolean publish, boolean audioOnly,
+                                                      boolean simulcast) {
         List<LocalMediaSection> out = new ArrayList<>();
         if (!publish) {
             out.add(new LocalMediaSection(AUDIO_MID, "audio", PROTOCOL, false, List.of(), Direction.RECVONLY,
@@ -77,7 +96,7 @@ public final class ClientSdp {
                         sources.cname())));
         if (!audioOnly) {
             out.add(new LocalMediaSection(VIDEO_MID, "video", PROTOCOL, false, List.of(), Direction.SENDONLY,
-                    vp8WithRtx(), extensions(),
+                    vp8WithRtx(), simulcast ? simulcastExtensions() : extensions(),
                     new SenderSource(sources.msidStream(), sources.msidStream() + "-video", sources.videoSsrc(),
                             sources.rtxSsrc(), sources.cname())));
         }
@@ -91,7 +110,20 @@ public final class ClientSdp {
 
     /** The first offer: a=setup:actpass, as a browser offers. */
     public static String offer(long sessionId, long version, MediaTransport t, List<LocalMediaSection> own) {
-        return SdpWriter.write(sessionId, version, localTransport(t, DtlsSetup.ACTPASS), own);
+        return offer(sessionId, version, t, own, false);
+    }
+
+    /** The first offer; with {@code simulcast} the video section offers layers q, h and f. */
+    public static String offer(long sessionId, long version, MediaTransport t, List<LocalMediaSection> own,
+                               boolean simulcast) {
+        return offer(sessionId, version, localTransport(t, DtlsSetup.ACTPASS), own, simulcast);
+    }
+
+    /** The first offer with these transport parameters (a=setup as given). */
+    public static String offer(long sessionId, long version, LocalTransport transport, List<LocalMediaSection> own,
+                               boolean simulcast) {
+        String sdp = SdpWriter.write(sessionId, version, transport, own);
+        return simulcast ? SimulcastSdp.sendLayers(sdp, VIDEO_MID, SimulcastSdp.Layers.all()) : sdp;
     }
 
     /** A remote stream learnt from a server offer. */
@@ -110,6 +142,17 @@ public final class ClientSdp {
      */
     public static Answer answer(SessionDescription offer, long sessionId, long version, LocalTransport transport,
                                 Map<String, LocalMediaSection> own, boolean receive) {
+        return answer(offer, sessionId, version, transport, own, receive, false);
+    }
+
+    /**
+     * Answers a server offer; with {@code simulcast} the own video section signals no SSRC and
+     * sends the layers the offer receives ({@code a=simulcast:recv} in it), as a browser
+     * keeps its negotiated simulcast.
+     */
+    public static Answer answer(SessionDescription offer, long sessionId, long version, LocalTransport transport,
+                                Map<String, LocalMediaSection> own, boolean receive, boolean simulcast) {
+        SimulcastSdp.Layers layers = SimulcastSdp.Layers.none();
         List<LocalMediaSection> sections = new ArrayList<>();
         List<RemoteStream> streams = new ArrayList<>();
         for (MediaDescription m : offer.media()) {
@@ -118,6 +161,9 @@ public final class ClientSdp {
             if (m.isRejected() || m.kind() == null) {
                 sections.add(LocalMediaSection.rejectedCopy(m, mid));
             } else if (mine != null) {
+                if (simulcast && mid.equals(VIDEO_MID)) {
+                    layers = SimulcastSdp.received(m);
+                }
                 Direction d = Direction.answer(mine.direction(), m.direction());
                 sections.add(mine.with(d, d.sends() ? mine.source() : null));
             } else {
@@ -143,7 +189,8 @@ public final class ClientSdp {
                 }
             }
         }
-        return new Answer(SdpWriter.write(sessionId, version, transport, sections), streams);
+        String sdp = SdpWriter.write(sessionId, version, transport, sections);
+        return new Answer(simulcast ? SimulcastSdp.sendLayers(sdp, VIDEO_MID, layers) : sdp, streams);
     }
 
     /** The peer's transport parameters from a description's bundle transport section. */

@@ -8,35 +8,60 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The RTP header extensions a synthetic publisher writes on one stream, as a browser does
- * (RFC 8285 one-byte form): sdes:mid (RFC 8843), abs-send-time and transport-wide sequence
- * numbers. Ids are those of the publisher's own offer; -1 leaves an element out.
+ * (RFC 8285 one-byte form): sdes:mid (RFC 8843), sdes:rtp-stream-id on a simulcast layer or
+ * sdes:repaired-rtp-stream-id on its RTX (RFC 8852), abs-send-time and transport-wide sequence
+ * numbers. Ids are those of the publisher's own offer; -1 leaves an element out, and so does an
+ * empty mid or rid.
  *
  * <pre>
- * 0xBEDE | length | mid (id, L, bytes) | abs-send-time (id, L=2, 3 bytes) | tcc (id, L=1, 2 bytes) | pad
+ * 0xBEDE | length | mid (id, L, bytes) | rid or rrid (id, L, bytes) | abs-send-time (id, L=2, 3 bytes)
+ *        | tcc (id, L=1, 2 bytes) | pad
  * </pre>
  */
-public record HeaderExtensionIds(int midId, int absSendTimeId, int transportCcId) {
-    /** The ids the load tester offers: 1 mid, 2 abs-send-time, 3 transport-cc. */
+public record HeaderExtensionIds(int midId, int absSendTimeId, int transportCcId, int ridId, int repairedRidId) {
+    /** The ids the load tester offers: 1 mid, 2 abs-send-time, 3 transport-cc, no rid. */
     public static final HeaderExtensionIds DEFAULT = new HeaderExtensionIds(1, 2, 3);
+    /** Leaves out the mid or rid element. */
+    public static final byte[] NONE = new byte[0];
+
+    /** Ids without the rid extensions (a publisher that does not offer simulcast). */
+    public HeaderExtensionIds(int midId, int absSendTimeId, int transportCcId) {
+        this(midId, absSendTimeId, transportCcId, -1, -1);
+    }
 
     /**
-     * Writes the fixed header and the extension block at {@code off}.
+     * Writes the fixed header and the extension block at {@code off}, without a rid.
      *
      * @return the header length (payload offset relative to {@code off})
      */
     public int writeHeader(byte[] b, int off, boolean marker, int payloadType, int seq, long timestamp, int ssrc,
                            byte[] mid, long nowNanos, int transportSeq) {
+        return writeHeader(b, off, marker, payloadType, seq, timestamp, ssrc, mid, NONE, false, nowNanos,
+                transportSeq);
+    }
+
+    /**
+     * Writes the fixed header and the extension block at {@code off}.
+     *
+     * @param rid      the layer's rid, or {@link #NONE}
+     * @param repaired write the rid as repaired-rtp-stream-id (an RTX packet) instead of rtp-stream-id
+     * @return the header length (payload offset relative to {@code off})
+     */
+    public int writeHeader(byte[] b, int off, boolean marker, int payloadType, int seq, long timestamp, int ssrc,
+                           byte[] mid, byte[] rid, boolean repaired, long nowNanos, int transportSeq) {
         RtpPacket.writeHeader(b, off, marker, payloadType, seq, timestamp, ssrc);
-        if (midId < 0 && absSendTimeId < 0 && transportCcId < 0) {
+        if (elementBytes(mid, rid, repaired) == 0) {
             return RtpPacket.FIXED_HEADER_LENGTH;
         }
         b[off] |= 0x10;
         int ext = off + RtpPacket.FIXED_HEADER_LENGTH;
         int at = ext + 4;
         if (midId > 0 && mid.length > 0) {
-            b[at++] = (byte) ((midId << 4) | (mid.length - 1));
-            System.arraycopy(mid, 0, b, at, mid.length);
-            at += mid.length;
+            at = writeText(b, at, midId, mid);
+        }
+        int rrid = repaired ? repairedRidId : ridId;
+        if (rrid > 0 && rid.length > 0) {
+            at = writeText(b, at, rrid, rid);
         }
         if (absSendTimeId > 0) {
             b[at++] = (byte) ((absSendTimeId << 4) | (AbsSendTimeExtension.DATA_LENGTH - 1));
@@ -59,14 +84,25 @@ public record HeaderExtensionIds(int midId, int absSendTimeId, int transportCcId
         return at - off;
     }
 
-    /** The header length {@link #writeHeader} produces for this mid. */
+    /** The header length {@link #writeHeader} produces for this mid and no rid. */
     public int headerLength(byte[] mid) {
-        if (midId < 0 && absSendTimeId < 0 && transportCcId < 0) {
-            return RtpPacket.FIXED_HEADER_LENGTH;
-        }
+        return headerLength(mid, NONE, false);
+    }
+
+    /** The header length {@link #writeHeader} produces for this mid and rid. */
+    public int headerLength(byte[] mid, byte[] rid, boolean repaired) {
+        int n = elementBytes(mid, rid, repaired);
+        return n == 0 ? RtpPacket.FIXED_HEADER_LENGTH : RtpPacket.FIXED_HEADER_LENGTH + 4 + ((n + 3) & ~3);
+    }
+
+    /** Bytes of the one-byte elements, headers included, before padding. */
+    private int elementBytes(byte[] mid, byte[] rid, boolean repaired) {
         int n = 0;
         if (midId > 0 && mid.length > 0) {
             n += 1 + mid.length;
+        }
+        if ((repaired ? repairedRidId : ridId) > 0 && rid.length > 0) {
+            n += 1 + rid.length;
         }
         if (absSendTimeId > 0) {
             n += 1 + AbsSendTimeExtension.DATA_LENGTH;
@@ -74,10 +110,16 @@ public record HeaderExtensionIds(int midId, int absSendTimeId, int transportCcId
         if (transportCcId > 0) {
             n += 1 + TransportCcExtension.DATA_LENGTH;
         }
-        return RtpPacket.FIXED_HEADER_LENGTH + 4 + ((n + 3) & ~3);
+        return n;
+    }
+
+    private static int writeText(byte[] b, int at, int id, byte[] value) {
+        b[at++] = (byte) ((id << 4) | (value.length - 1));
+        System.arraycopy(value, 0, b, at, value.length);
+        return at + value.length;
     }
 
     static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        return s == null ? NONE : s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -66,7 +66,9 @@ public final class LoadRun {
                 ps.add(new SyntheticParticipant(ctx, index++, r, room, name, pub, !pub || !o.publishOnly()));
             }
         }
-        RunAggregator agg = new RunAggregator(ps, o.rooms());
+        RunAggregator agg = new RunAggregator(ps, o.rooms(), ctx.ids(), o.subscribeLayer());
+        LayerAggregator layers = o.layerReport() ? new LayerAggregator(ps, ctx.ids()) : null;
+        LayerAggregator.Counters layerBase = null;
         live = agg;
         ServerCpuProbe cpu = new ServerCpuProbe(o.serverPid(), http, o.server());
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -107,6 +109,7 @@ public final class LoadRun {
                     steadyStart = now;
                     end = now + (long) (o.durationSeconds() * SECOND);
                     steadyBase = agg.counters(-1);
+                    layerBase = layers == null ? null : layers.counters();
                     agg.markWindowStart();
                     for (int r = 0; r < steadyBaseRooms.length; r++) {
                         steadyBaseRooms[r] = agg.counters(r);
@@ -166,6 +169,7 @@ public final class LoadRun {
             // Everyone failed before the window opened: report an empty window.
             steadyStart = stopNanos;
             steadyBase = agg.counters(-1);
+            layerBase = layers == null ? null : layers.counters();
             for (int r = 0; r < steadyBaseRooms.length; r++) {
                 steadyBaseRooms[r] = agg.counters(r);
             }
@@ -173,6 +177,7 @@ public final class LoadRun {
             steadySelfCpu = os.getProcessCpuTime();
         }
         RunAggregator.Counters steadyEnd = agg.counters(-1);
+        LayerAggregator.Counters layerEnd = layers == null ? null : layers.counters();
         delays.tick(true);
         double cpuEnd = cpu.sample();
         long selfCpuEnd = os.getProcessCpuTime();
@@ -183,7 +188,8 @@ public final class LoadRun {
         agg.drain();
         double steadySeconds = Math.max(1e-3, (stopNanos - steadyStart) / 1e9);
         RunReport report = buildReport(ps, agg, steadyBase, steadyBaseRooms, steadyEnd, steadySeconds, (steadyStart - t0) / 1e9,
-                cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, delays, timeline, t0);
+                cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, delays, timeline, t0,
+                layers == null ? null : layers.report(layerEnd.minus(layerBase), steadySeconds, o.subscribeLayer()));
         for (SyntheticParticipant p : ps) {
             p.leave();
         }
@@ -228,7 +234,7 @@ public final class LoadRun {
                                   RunAggregator.Counters[] roomBases, RunAggregator.Counters endCounters, double seconds, double rampSeconds,
                                   ServerCpuProbe cpu, double cpuStart, double cpuEnd, double selfCpuSeconds,
                                   SendScheduler[] schedulers, TesterDelays delays, List<RunReport.Sample> timeline,
-                                  long t0) {
+                                  long t0, RunReport.Simulcast simulcast) {
         RunAggregator.Counters window = endCounters.minus(base);
         List<RunReport.Group> rooms = new ArrayList<>();
         for (int r = 0; r < o.rooms(); r++) {
@@ -268,7 +274,7 @@ public final class LoadRun {
                 Verdict.overloaded(lagP99, rxMean, o.maxTesterLagMillis()), drops);
         RunReport.Verdict verdict = Verdict.evaluate(o, total, failures.size(), tester);
         return new RunReport(config(), machine(), rampSeconds, seconds, total, rooms, failures, failureCounts, server,
-                tester, timeline, verdict);
+                tester, timeline, verdict, simulcast);
     }
 
     private static RunAggregator.Counters roomWindow(RunAggregator agg, int room, RunAggregator.Counters totalWindow) {
@@ -325,6 +331,13 @@ public final class LoadRun {
         m.put("videoKbps", o.videoKbps());
         m.put("fps", o.fps());
         m.put("keyframeIntervalSeconds", o.keyframeIntervalSeconds());
+        if (o.simulcast()) {
+            m.put("simulcast", true);
+            m.put("layerKbps", o.layerKbps());
+        }
+        if (o.subscribeLayer() != null) {
+            m.put("subscribeLayer", o.subscribeLayer().rid());
+        }
         m.put("durationSeconds", o.durationSeconds());
         m.put("warmupSeconds", o.warmupSeconds());
         m.put("rampUpPerSecond", o.rampUpPerSecond());

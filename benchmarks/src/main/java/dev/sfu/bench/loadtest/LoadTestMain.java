@@ -48,8 +48,7 @@ public final class LoadTestMain {
     private static int single(LoadTestOptions o, PrintStream out) throws Exception {
         out.printf(Locale.ROOT, "Load test of %s: %d room(s) x (%d publishers%s + %d subscribers), %s, %.0f s, ramp-up "
                         + "%.1f/s%n", o.server(), o.rooms(), o.publishers(), o.publishOnly() ? " (publish only)" : "",
-                o.subscribers(), o.audioOnly() ? "audio only" : "audio + " + o.videoKbps() + " kbps VP8 at " + o.fps()
-                        + " fps", o.durationSeconds(), o.rampUpPerSecond());
+                o.subscribers(), media(o), o.durationSeconds(), o.rampUpPerSecond());
         RunReport r = new LoadRun(o, out).run();
         ReportPrinter.print(r, out);
         if (o.json() != null) {
@@ -111,6 +110,18 @@ public final class LoadTestMain {
                     last);
         }
         return worst;
+    }
+
+    private static String media(LoadTestOptions o) {
+        if (o.audioOnly()) {
+            return "audio only";
+        }
+        String video = o.simulcast()
+                ? String.format(Locale.ROOT, "simulcast VP8 q/h/f %d/%d/%d kbps (or %d kbps if declined)",
+                        o.layerKbps().get(0), o.layerKbps().get(1), o.layerKbps().get(2), o.videoKbps())
+                : o.videoKbps() + " kbps VP8";
+        return "audio + " + video + " at " + o.fps() + " fps"
+                + (o.subscribeLayer() == null ? "" : ", receivers ask for layer " + o.subscribeLayer().rid());
     }
 
     private static String stripPng(String name) {

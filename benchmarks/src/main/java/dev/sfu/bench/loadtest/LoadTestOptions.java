@@ -18,6 +18,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                               String bind, int participantsPerThread, int rxPollMicros, int maxPacketSize,
                               double connectTimeoutSeconds,
                               double warmupSeconds,
+                              boolean simulcast, List<Integer> layerKbps, SimulcastLayer subscribeLayer,
                               List<Integer> sweep, double sweepStopLossPercent, boolean quiet, boolean help) {
 
     public static final String HELP = """
@@ -51,6 +52,24 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                                          host, waking a sleeping receiver is charged to the server's sendto; polling
                                          keeps that cost off the server, as on a real network. Adds at most this
                                          much to each measured latency
+
+            Simulcast
+              --simulcast                each publisher offers its video as three simulcast layers, as Chromium
+                                         does: a=rid q, h, f and a=simulcast:send q;h;f, no video a=ssrc lines,
+                                         the rtp-stream-id (and on RTX repaired-rtp-stream-id) extension. When the
+                                         server's answer has a=simulcast:recv, each layer is sent on its own SSRC
+                                         (and RTX SSRC) at 320x180, 640x360, 1280x720 with VP8 temporal layers,
+                                         and layersNeeded messages stop and resume layers (dynacast); otherwise
+                                         the publisher falls back to one stream at --video-kbps (the report says
+                                         how many did)
+              --layer-kbps Q,H,F         bitrates of the q, h and f layers with --simulcast (default 150,500,1500)
+              --subscribe-layer q|h|f    after each answer to a server offer, every receiver sends videoTiles
+                                         sizing each remote video at that layer (q 320x180, h 640x360, f 1280x720),
+                                         as the call page does; without it nothing is sent (the server forwards
+                                         its default, the highest layer)
+              With --simulcast or --subscribe-layer the report adds, per layer, the bitrate sent and forwarded
+              (bits received while on that layer, the layer told by each key frame's width), layer switches,
+              and the server's remoteVideo pauses and layersNeeded messages.
 
             Run and report
               --duration SECONDS         measured time after the last participant started (default 30)
@@ -102,9 +121,13 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         }
     }
 
+    /** The bitrates of the q, h and f layers unless --layer-kbps says otherwise. */
+    public static final List<Integer> DEFAULT_LAYER_KBPS = List.of(150, 500, 1500);
+
     public static LoadTestOptions defaults() {
         return new LoadTestOptions(URI.create("http://127.0.0.1:8080"), 1, 2, 0, false, false, 500, 30, 5, 30, 5,
-                "loadtest", null, null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 200, 1200, 15, 5, List.of(), 1.0, false, false);
+                "loadtest", null, null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 200, 1200, 15, 5, false,
+                DEFAULT_LAYER_KBPS, null, List.of(), 1.0, false, false);
     }
 
     /** Parses the arguments after {@code loadtest}. */
@@ -136,6 +159,9 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         int maxPacket = d.maxPacketSize;
         double connectTimeout = d.connectTimeoutSeconds;
         double warmup = d.warmupSeconds;
+        boolean simulcast = false;
+        List<Integer> layerKbps = null;
+        SimulcastLayer subscribeLayer = null;
         List<Integer> sweep = new ArrayList<>();
         double sweepStop = d.sweepStopLossPercent;
         boolean quiet = false;
@@ -154,6 +180,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                 case "--publish-only" -> publishOnly = true;
                 case "--audio-only" -> audioOnly = true;
                 case "--quiet" -> quiet = true;
+                case "--simulcast" -> simulcast = true;
                 default -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -191,6 +218,8 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                         case "--max-packet-size" -> maxPacket = intIn(name, value, 200, 1400);
                         case "--connect-timeout" -> connectTimeout = doubleIn(name, value, 1, 600);
                         case "--warmup" -> warmup = doubleIn(name, value, 0, 3600);
+                        case "--layer-kbps" -> layerKbps = layerKbps(value);
+                        case "--subscribe-layer" -> subscribeLayer = layer(value);
                         case "--sweep" -> sweep = sizes(value);
                         case "--sweep-stop-loss" -> sweepStop = doubleIn(name, value, 0, 100);
                         default -> throw new UsageException("Unknown option '" + a + "' (see --help).");
@@ -201,9 +230,20 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         if (!help && sweep.isEmpty() && publishers + subscribers == 0) {
             throw new UsageException("Nothing to run: --publishers and --subscribers are both 0.");
         }
+        if (!help && simulcast && audioOnly) {
+            throw new UsageException("--simulcast sends video layers: it cannot be combined with --audio-only.");
+        }
+        if (!help && subscribeLayer != null && audioOnly) {
+            throw new UsageException("--subscribe-layer asks for a video layer: it cannot be combined with --audio-only.");
+        }
+        if (!help && layerKbps != null && !simulcast) {
+            throw new UsageException("--layer-kbps sets the bitrates of the simulcast layers: add --simulcast "
+                    + "(without it, --video-kbps sets the one video stream).");
+        }
         return new LoadTestOptions(server, rooms, publishers, subscribers, publishOnly, audioOnly, kbps, fps, keyint,
                 duration, ramp, prefix, json, plot, maxLoss, maxRunLoss, maxP99, maxFailures, maxTesterLag, pid, bind, perThread, rxPoll, maxPacket,
-                connectTimeout, warmup, List.copyOf(sweep), sweepStop, quiet, help);
+                connectTimeout, warmup, simulcast, layerKbps == null ? DEFAULT_LAYER_KBPS : layerKbps, subscribeLayer,
+                List.copyOf(sweep), sweepStop, quiet, help);
     }
 
     /** A copy with another number of publishers per room (sweeps). */
@@ -211,7 +251,13 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         return new LoadTestOptions(server, rooms, n, subscribers, publishOnly, audioOnly, videoKbps, fps,
                 keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, roomPrefix, json, plot, maxLossPercent,
                 maxRunLossPercent, maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, rxPollMicros, maxPacketSize,
-                connectTimeoutSeconds, warmupSeconds, List.of(), sweepStopLossPercent, quiet, help);
+                connectTimeoutSeconds, warmupSeconds, simulcast, layerKbps, subscribeLayer, List.of(),
+                sweepStopLossPercent, quiet, help);
+    }
+
+    /** True when the report covers simulcast layers (--simulcast or --subscribe-layer). */
+    public boolean layerReport() {
+        return simulcast || subscribeLayer != null;
     }
 
     /** The WebSocket URI of the server. */
@@ -263,6 +309,28 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         } catch (NumberFormatException e) {
             throw new UsageException(name + " needs a number, not '" + v + "'.");
         }
+    }
+
+    private static List<Integer> layerKbps(String v) throws UsageException {
+        String[] parts = v.split(",", -1);
+        if (parts.length != 3) {
+            throw new UsageException("--layer-kbps needs three bitrates in kbps, for q,h,f, such as 150,500,1500; not '"
+                    + v + "'.");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (String p : parts) {
+            out.add(intIn("--layer-kbps", p, 10, 100_000));
+        }
+        return List.copyOf(out);
+    }
+
+    private static SimulcastLayer layer(String v) throws UsageException {
+        SimulcastLayer l = SimulcastLayer.ofRid(v.strip());
+        if (l == null) {
+            throw new UsageException("--subscribe-layer must be q (320x180), h (640x360) or f (1280x720), not '"
+                    + v + "'.");
+        }
+        return l;
     }
 
     private static List<Integer> sizes(String v) throws UsageException {

@@ -3,6 +3,7 @@ package dev.sfu.bench.loadtest;
 import dev.sfu.rtp.RtpPacket;
 import org.HdrHistogram.Recorder;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntFunction;
 
@@ -13,12 +14,23 @@ import java.util.function.IntFunction;
  * microseconds. The per-packet path allocates nothing once a stream's first packet arrived.
  * Runs on the transport's serial thread; readers use the volatile counters and
  * {@link #latencyRecorder()}.
+ *
+ * <p>A remote video track arrives as one RTP stream whatever simulcast layer the server forwards;
+ * each layer has its own probe stream id ({@link StreamIds}), so loss is counted per layer and
+ * a switch back to a layer starts a new segment of it ({@link StreamReceiveStats#startSegment}).
+ * NACKs and receiver reports follow the track. With layer tracking on, a {@link LayerTracker}
+ * per video track tells the layer from the key frames' width.
  */
 public final class MediaReceiver {
     /** Latencies above this (µs) are recorded as this. */
     public static final long MAX_LATENCY_MICROS = 60_000_000L;
 
     private final AtomicReferenceArray<StreamReceiveStats> streams;
+    private final StreamIds ids;
+    /** By track id: the layer stream id received last, -1 before one (simulcast only). */
+    private final AtomicIntegerArray currentLayerStream;
+    /** By track id, or null without layer tracking. */
+    private final AtomicReferenceArray<LayerTracker> layers;
     private final IntFunction<StreamCheck> check;
     private final Recorder latency = new Recorder(MAX_LATENCY_MICROS, 3);
     private volatile long rtxMaskLow;
@@ -41,7 +53,23 @@ public final class MediaReceiver {
      * @param check       the per-stream routing check for a stream id, or null to skip it
      */
     public MediaReceiver(int streamCount, IntFunction<StreamCheck> check) {
+        this(StreamIds.SINGLE, streamCount, check, false);
+    }
+
+    /**
+     * @param ids         the run's stream numbering
+     * @param streamCount run-wide number of publisher streams (ids 0 .. count-1)
+     * @param check       the per-stream routing check for a stream id, or null to skip it
+     * @param trackLayers keep a {@link LayerTracker} per video track
+     */
+    public MediaReceiver(StreamIds ids, int streamCount, IntFunction<StreamCheck> check, boolean trackLayers) {
         this.streams = new AtomicReferenceArray<>(streamCount);
+        this.ids = ids;
+        this.currentLayerStream = new AtomicIntegerArray(ids == StreamIds.SIMULCAST ? streamCount : 0);
+        for (int i = 0; i < currentLayerStream.length(); i++) {
+            currentLayerStream.set(i, -1);
+        }
+        this.layers = trackLayers ? new AtomicReferenceArray<>(streamCount) : null;
         this.check = check;
     }
 
@@ -100,12 +128,28 @@ public final class MediaReceiver {
         } else if (!rtx && s.ssrc() != ssrc && s.ssrc() != 0) {
             s.onMisrouted();
         }
+        int track = ids.trackOf(id);
+        if (!rtx && track < currentLayerStream.length() && ids.layerOf(id) != null) {
+            int last = currentLayerStream.get(track);
+            if (last != id) {
+                s.startSegment();
+                currentLayerStream.set(track, id);
+            }
+        }
+        if (layers != null && ids.isVideo(id)) {
+            LayerTracker t = layers.get(track);
+            if (t == null) {
+                t = new LayerTracker();
+                layers.set(track, t);
+            }
+            t.onPacket(rtx ? -1 : LayerTracker.keyframeWidth(buf, off + h, end - off - h), len, id, rtx, now);
+        }
         ReceiverFeedback f = feedback;
         if (f != null) {
             if (rtx) {
-                f.onRetransmission(id, ((buf[off + h] & 0xFF) << 8) | (buf[off + h + 1] & 0xFF));
+                f.onRetransmission(track, ((buf[off + h] & 0xFF) << 8) | (buf[off + h + 1] & 0xFF));
             } else {
-                f.onOriginal(id, ssrc, RtpPacket.sequenceNumber(buf, off), now);
+                f.onOriginal(track, ssrc, RtpPacket.sequenceNumber(buf, off), now);
             }
         }
         packets++;
@@ -134,6 +178,16 @@ public final class MediaReceiver {
 
     public int streamCapacity() {
         return streams.length();
+    }
+
+    /** The layer tracker of video track {@code track}, or null (no packet yet, or no layer tracking). */
+    public LayerTracker layerTracker(int track) {
+        return layers == null ? null : layers.get(track);
+    }
+
+    /** The simulcast layer stream last received on video track {@code track}, or -1. */
+    public int currentLayerStream(int track) {
+        return track < currentLayerStream.length() ? currentLayerStream.get(track) : -1;
     }
 
     public long packets() {

@@ -75,8 +75,15 @@ public abstract class OutboundStream {
     public void service(long now, byte[] scratch) {
         if (now - lastReportNanos >= SR_INTERVAL_NANOS) {
             lastReportNanos = now;
-            sendReport(now, scratch);
+            if (reporting()) {
+                sendReport(now, scratch);
+            }
         }
+    }
+
+    /** Whether sender reports go out now; false while a stream sends nothing (a stopped layer). */
+    protected boolean reporting() {
+        return true;
     }
 
     /** A PLI or FIR from the server (transport thread). Audio ignores it. */

@@ -51,6 +51,9 @@ public final class ReportPrinter {
         out.printf(Locale.ROOT, "Video: %d key frames sent, %d key frame requests (PLI/FIR), %d NACKed packets "
                 + "resent, %d NACKs too old; receivers NACKed %d packets.%n", t.keyframesSent(), t.keyframeRequests(),
                 t.retransmissionsSent(), t.nacksMissed(), t.receiverNacks());
+        if (r.simulcast() != null) {
+            printSimulcast(r.simulcast(), out);
+        }
         out.printf(Locale.ROOT, "Join to first media (participants joining a room with media): n=%d p50 %.0f ms "
                         + "p95 %.0f ms max %.0f ms; join to connected p50 %.0f ms max %.0f ms.%n",
                 t.joinToFirstMediaMs().count(), t.joinToFirstMediaMs().p50(), t.joinToFirstMediaMs().p95(),
@@ -87,6 +90,37 @@ public final class ReportPrinter {
         } else {
             out.println("FAIL (exit " + r.verdict().exitCode() + "): " + String.join("; ", r.verdict().missed()));
         }
+    }
+
+    /** The simulcast paragraph and per-layer table (--simulcast or --subscribe-layer). */
+    static void printSimulcast(RunReport.Simulcast s, PrintStream out) {
+        if (s.publishersOffering() > 0) {
+            out.printf(Locale.ROOT, "Simulcast: %d of %d publishers offering it send layers%s", s.publishersSimulcast(),
+                    s.publishersOffering(), s.publishersFellBack() == 0 ? ".%n" : "; ");
+            if (s.publishersFellBack() > 0) {
+                out.printf(Locale.ROOT, "%d fell back to one stream at --video-kbps: the server's answer had no "
+                        + "a=simulcast:recv (it declined simulcast).%n", s.publishersFellBack());
+            }
+        } else {
+            out.println("Simulcast: not offered (no --simulcast).");
+        }
+        out.printf(Locale.ROOT, "Receivers %s.%n", s.subscribeLayer() == null
+                ? "sent no videoTiles (the server forwards its default layer)"
+                : "asked for layer " + s.subscribeLayer() + " in " + s.videoTilesSent() + " videoTiles message(s)");
+        out.printf(Locale.ROOT, "  %-8s %10s %15s %14s %14s %12s%n", "layer", "sent Mbps", "forwarded Mbps",
+                "kbps/stream", "stream-s on it", "streams now");
+        for (RunReport.Layer l : s.layers()) {
+            if (l.rid().equals("unknown") && l.forwardedMbps() == 0 && l.streamsAtEnd() == 0) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "  %-8s %10.2f %15.2f %14.0f %14.1f %12d%n", l.rid(), l.sentMbps(),
+                    l.forwardedMbps(), l.kbpsPerStream(), l.streamOnLayerSeconds(), l.streamsAtEnd());
+        }
+        out.printf(Locale.ROOT, "Layer switches seen by receivers (key frame width): %d, layer changes not at a key "
+                        + "frame: %d; remoteVideo: %d message(s), %d paused; dynacast: %d layersNeeded, %d layer "
+                        + "stop(s), %d resume(s).%n", s.layerSwitches(), s.switchesNotAtKeyframe(),
+                s.remoteVideoMessages(), s.remoteVideoPaused(), s.layersNeededMessages(), s.layerStops(),
+                s.layerResumes());
     }
 
     private static double maxTesterLag(RunReport r) {

@@ -11,9 +11,16 @@ import java.util.List;
  * histograms (each participant's interval histogram is drained once per tick into its room's,
  * the total, and the tick's own), so the progress line and the final tables read the same
  * numbers. Used by one thread (the run's).
+ *
+ * <p>A simulcast track reaches a receiver as one of its layers at a time, each layer a stream
+ * of its own: the track is never received only when none of its layers was, and the packets a
+ * layer sent after the receiver's last one count as still undelivered only for the layer the
+ * receiver is on (and not while the server says it pauses that video).
  */
 public final class RunAggregator {
     private final List<SyntheticParticipant> participants;
+    private final StreamIds ids;
+    private final SimulcastLayer subscribeLayer;
     private final int rooms;
     private final Histogram[] roomLatency;
     private final Histogram totalLatency;
@@ -28,7 +35,18 @@ public final class RunAggregator {
     }
 
     public RunAggregator(List<SyntheticParticipant> participants, int rooms) {
+        this(participants, rooms, StreamIds.SINGLE, null);
+    }
+
+    /**
+     * @param ids            the run's stream numbering
+     * @param subscribeLayer the layer receivers ask for (--subscribe-layer), or null
+     */
+    public RunAggregator(List<SyntheticParticipant> participants, int rooms, StreamIds ids,
+                         SimulcastLayer subscribeLayer) {
         this.participants = participants;
+        this.ids = ids;
+        this.subscribeLayer = subscribeLayer;
         this.rooms = rooms;
         this.roomLatency = new Histogram[rooms];
         for (int i = 0; i < rooms; i++) {
@@ -82,7 +100,7 @@ public final class RunAggregator {
             if (room >= 0 && p.roomIndex() != room) {
                 continue;
             }
-            for (OutboundStream s : outbound(p)) {
+            for (OutboundStream s : p.outbound()) {
                 po += s.packetsSent();
                 bo += s.bytesSent();
             }
@@ -102,9 +120,9 @@ public final class RunAggregator {
 
     /** Probe sequences each stream of the run has sent, by stream id. */
     private long[] probesSentByStream() {
-        long[] out = new long[2 * participants.size()];
+        long[] out = new long[ids.count(participants.size())];
         for (SyntheticParticipant p : participants) {
-            for (OutboundStream s : outbound(p)) {
+            for (OutboundStream s : p.outbound()) {
                 int id = s.info().streamId();
                 if (id >= 0 && id < out.length) {
                     out[id] = s.probesSent();
@@ -114,15 +132,54 @@ public final class RunAggregator {
         return out;
     }
 
-    static List<OutboundStream> outbound(SyntheticParticipant p) {
-        List<OutboundStream> out = new ArrayList<>(2);
-        if (p.audio() != null) {
-            out.add(p.audio());
+    /**
+     * The stream that stands for {@code os}'s track when a receiver never got it: the stream
+     * itself, or for a simulcast layer the layer the receiver should have got (--subscribe-layer,
+     * else the highest sent); null for the other layers.
+     */
+    private OutboundStream representative(SyntheticParticipant publisher, OutboundStream os) {
+        SimulcastLayer l = ids.layerOf(os.info().streamId());
+        SimulcastPublisher sp = publisher.simulcast();
+        if (l == null || sp == null) {
+            return os;
         }
-        if (p.video() != null) {
-            out.add(p.video());
+        VideoSender wanted = subscribeLayer != null ? sp.layer(subscribeLayer) : null;
+        if (wanted == null) {
+            wanted = sp.senders().get(sp.senders().size() - 1);
         }
-        return out;
+        return wanted == os ? os : null;
+    }
+
+    /** True when receiver {@code r} got any stream of the track of {@code streamId} (any layer). */
+    private boolean receivedTrack(MediaReceiver r, SyntheticParticipant publisher, int streamId) {
+        if (ids.layerOf(streamId) == null) {
+            return r.stream(streamId) != null;
+        }
+        for (VideoSender v : publisher.videoSenders()) {
+            int id = v.info().streamId();
+            if (id < r.streamCapacity() && r.stream(id) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the packets stream {@code streamId} sent after receiver {@code p}'s last one still
+     * count as undelivered: always, except for a video the server says it pauses for {@code p}
+     * and a simulcast layer the receiver is not on now.
+     */
+    private boolean awaited(SyntheticParticipant p, int streamId) {
+        if (!ids.isVideo(streamId)) {
+            return true;
+        }
+        int publisher = ids.publisherOf(streamId);
+        SyntheticParticipant pub = publisher < participants.size() ? participants.get(publisher) : null;
+        if (pub != null && pub.index() == publisher && p.remoteVideo().isPaused(pub.serverId())) {
+            return false;
+        }
+        return ids.layerOf(streamId) == null
+                || p.receiver().currentLayerStream(ids.trackOf(streamId)) == streamId;
     }
 
     /**
@@ -185,9 +242,14 @@ public final class RunAggregator {
                     if (other == p || other.roomIndex() != p.roomIndex() || other.failure() != null) {
                         continue;
                     }
-                    for (OutboundStream os : outbound(other)) {
+                    for (OutboundStream sent : other.outbound()) {
+                        OutboundStream os = representative(other, sent);
+                        if (os == null || (ids.isVideo(os.info().streamId())
+                                && p.remoteVideo().isPaused(other.serverId()))) {
+                            continue;
+                        }
                         int id = os.info().streamId();
-                        if (id >= 0 && id < r.streamCapacity() && r.stream(id) == null && probesSent[id] > 0) {
+                        if (id >= 0 && id < r.streamCapacity() && !receivedTrack(r, other, id) && probesSent[id] > 0) {
                             missingStreams++;
                             missingRun += probesSent[id];
                             missingWindow += probesSent[id] - (atWindow != null && id < atWindow.length ? atWindow[id] : 0);
@@ -205,7 +267,8 @@ public final class RunAggregator {
                 }
                 exp += s.expected();
                 lost += s.lost();
-                if (p.failure() == null && s.streamId() < probesSent.length && probesSent[s.streamId()] > 0) {
+                if (p.failure() == null && s.streamId() < probesSent.length && probesSent[s.streamId()] > 0
+                        && awaited(p, s.streamId())) {
                     // Sent after the highest sequence this receiver saw: still queued somewhere, or lost at the end.
                     undelivered += Math.max(0, probesSent[s.streamId()] - 1 - s.highest());
                 }
@@ -218,8 +281,7 @@ public final class RunAggregator {
                 jitterMax = Math.max(jitterMax, j);
                 jitterCount++;
             }
-            VideoSender v = p.video();
-            if (v != null) {
+            for (VideoSender v : p.videoSenders()) {
                 keyframes += v.keyframes();
                 keyRequests += v.keyframeRequests();
                 rtxOut += v.retransmissions();

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What all participants of one run share: the options, the HTTP client for the WebSockets, the
- * transport's client role (one certificate, one thread pool), the sending threads, and the
- * server-assigned id of each participant (to check that a stream arrives on the SSRC the
- * server announced for its publisher).
+ * transport's client role (one certificate, one thread pool), the sending threads, the
+ * numbering of the publishers' streams, and the server-assigned id of each participant (to
+ * check that a stream arrives on the SSRC the server announced for its publisher).
  */
 public final class RunContext {
     final LoadTestOptions options;
@@ -17,6 +17,7 @@ public final class RunContext {
     final TransportClient transports;
     final SendScheduler[] schedulers;
     final int participantCount;
+    final StreamIds ids;
     private final AtomicReferenceArray<String> serverIds;
 
     public RunContext(LoadTestOptions options, HttpClient http, TransportClient transports,
@@ -26,24 +27,17 @@ public final class RunContext {
         this.transports = transports;
         this.schedulers = schedulers;
         this.participantCount = participantCount;
+        this.ids = StreamIds.of(options.simulcast());
         this.serverIds = new AtomicReferenceArray<>(participantCount);
     }
 
-    /** Stream ids: participant p publishes audio as 2p and video as 2p + 1. */
-    public static int audioStreamId(int participant) {
-        return 2 * participant;
-    }
-
-    public static int videoStreamId(int participant) {
-        return 2 * participant + 1;
-    }
-
-    public static int publisherOf(int streamId) {
-        return streamId / 2;
+    /** The numbering of the publishers' streams in this run. */
+    public StreamIds ids() {
+        return ids;
     }
 
     public int streamCount() {
-        return 2 * participantCount;
+        return ids.count(participantCount);
     }
 
     void setServerId(int participant, String id) {

@@ -1,5 +1,7 @@
 package dev.sfu.bench.loadtest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Map;
 
@@ -8,12 +10,23 @@ import java.util.Map;
  * Times are milliseconds; rates, latency and CPU over the measured window (from when every
  * participant connected or failed, plus a settling second and {@code --warmup}, for {@code --duration}); loss over
  * the whole run (it counts from each stream's first packet). {@code rampSeconds} is the time
- * from the first join to the start of the window.
+ * from the first join to the start of the window. {@code simulcast} is there only with
+ * {@code --simulcast} or {@code --subscribe-layer}.
  */
 public record RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
                         double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,
                         Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
-                        List<Sample> timeline, Verdict verdict) {
+                        List<Sample> timeline, Verdict verdict,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Simulcast simulcast) {
+
+    /** A report without simulcast figures. */
+    public RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
+                     double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,
+                     Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
+                     List<Sample> timeline, Verdict verdict) {
+        this(config, machine, rampSeconds, steadySeconds, total, rooms, failures, failureCounts, server, loadTester,
+                timeline, verdict, null);
+    }
 
     /**
      * The figures of one room, or of all rooms together. {@code expected}, {@code lost} and
@@ -80,6 +93,48 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                          double mbpsIn, double mbpsOut, double lossPercent, double p50Ms, double p99Ms,
                          double serverCpuPercent, double sendLagP99Ms, double receiveQueueMeanMs,
                          double receiveQueueMaxMs) {
+    }
+
+    /**
+     * Simulcast over the measured window (all rooms).
+     *
+     * @param publishersOffering    publishers that offered simulcast (--simulcast)
+     * @param publishersSimulcast   those whose offer the server answered with a=simulcast:recv
+     * @param publishersFellBack    those it declined: they sent one stream at --video-kbps
+     * @param subscribeLayer        the layer receivers asked for with videoTiles, null without
+     *                              --subscribe-layer
+     * @param videoTilesSent        videoTiles messages sent
+     * @param layers                per layer q, h, f, then "unknown" (before a key frame, or
+     *                              another width)
+     * @param layerSwitches         changes of the received layer, told by key frame width
+     * @param switchesNotAtKeyframe changes of the layer sent (probe trailer) on a packet that did
+     *                              not start a key frame: the server switched elsewhere than at a
+     *                              key frame, or that key frame's first packet was lost
+     * @param remoteVideoMessages   remoteVideo messages received
+     * @param remoteVideoPaused     those saying paused
+     * @param layersNeededMessages  dynacast layersNeeded messages received by publishers
+     * @param layerStops            layers stopped by them
+     * @param layerResumes          layers resumed by them
+     */
+    public record Simulcast(int publishersOffering, int publishersSimulcast, int publishersFellBack,
+                            String subscribeLayer, long videoTilesSent, List<Layer> layers, long layerSwitches,
+                            long switchesNotAtKeyframe, long remoteVideoMessages, long remoteVideoPaused,
+                            long layersNeededMessages, long layerStops, long layerResumes) {
+    }
+
+    /**
+     * One simulcast layer.
+     *
+     * @param rid                   q, h, f or "unknown"
+     * @param sentMbps              sent by all publishers on this layer (RTP bytes, RTX included)
+     * @param forwardedMbps         received by all receivers while on this layer, over the window
+     * @param kbpsPerStream         a receiving stream's rate while on this layer (bits on the
+     *                              layer / time on it)
+     * @param streamOnLayerSeconds  time receiving streams spent on this layer, summed
+     * @param streamsAtEnd          receiving streams on this layer when the window closed
+     */
+    public record Layer(String rid, double sentMbps, double forwardedMbps, double kbpsPerStream,
+                        double streamOnLayerSeconds, int streamsAtEnd) {
     }
 
     /** The pass criteria and the exit code. */

@@ -1,5 +1,6 @@
 package dev.sfu.bench.loadtest;
 
+import dev.sfu.signaling.message.ErrorCode;
 import dev.sfu.signaling.message.Message;
 import dev.sfu.signaling.message.MessageCodec;
 import dev.sfu.signaling.message.SignalingException;
@@ -15,7 +16,8 @@ import java.util.concurrent.CompletionStage;
  * A synthetic participant's signaling WebSocket ({@code java.net.http}), speaking the JSON
  * messages of {@link Message} through {@link MessageCodec}. Messages arrive one at a time on
  * the client's listener thread; sends are chained so only one is outstanding, as
- * {@link WebSocket#sendText} requires.
+ * {@link WebSocket#sendText} requires. A message of a type this build does not know (a newer
+ * server) is skipped and counted, not treated as an error.
  */
 public final class SignalingClient {
     /** What the owner is told. Calls for one client are never concurrent. */
@@ -31,6 +33,7 @@ public final class SignalingClient {
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
     private volatile boolean closedLocally;
     private volatile boolean closedReported;
+    private volatile long unknownTypes;
 
     private SignalingClient(Handler handler) {
         this.handler = handler;
@@ -71,6 +74,24 @@ public final class SignalingClient {
         }
     }
 
+    /** Server messages skipped because their type is unknown to this build. */
+    public long unknownTypes() {
+        return unknownTypes;
+    }
+
+    /**
+     * Reads one server message: null for a type this build does not know (to be skipped), an
+     * error message naming the problem for anything else that does not decode.
+     */
+    static Message read(String json) {
+        try {
+            return MessageCodec.decode(json);
+        } catch (SignalingException e) {
+            return e.code() == ErrorCode.UNKNOWN_TYPE ? null : new Message.Error("CLIENT_DECODE",
+                    "the load tester could not read a server message: " + e.getMessage());
+        }
+    }
+
     private void reportClosed(int code, String reason, Throwable error) {
         if (closedReported || closedLocally) {
             return;
@@ -88,14 +109,10 @@ public final class SignalingClient {
             if (last) {
                 String json = text.toString();
                 text.setLength(0);
-                Message m;
-                try {
-                    m = MessageCodec.decode(json);
-                } catch (SignalingException e) {
-                    m = new Message.Error("CLIENT_DECODE", "the load tester could not read a server message: "
-                            + e.getMessage());
-                }
-                if (!closedLocally) {
+                Message m = read(json);
+                if (m == null) {
+                    unknownTypes++;
+                } else if (!closedLocally) {
                     handler.onMessage(m);
                 }
             }

@@ -11,7 +11,11 @@ package dev.sfu.bench.loadtest;
  *   <li>Jitter: RFC 3550 section 6.4.1, J += (|D| - J) / 16 over the transit time (receive
  *       time minus send time) of consecutive original packets, in nanoseconds.</li>
  * </ul>
- * One writer thread (the receiving transport's); readers on other threads see counters that
+ * A simulcast layer reaches a receiver in segments (the server forwards another layer in
+ * between): {@link #startSegment} makes the next packet start a new segment, so the sequences
+ * the layer sent to others meanwhile are not counted as expected.
+ *
+ * <p>One writer thread (the receiving transport's); readers on other threads see counters that
  * may be one packet old.
  */
 public final class StreamReceiveStats {
@@ -27,6 +31,8 @@ public final class StreamReceiveStats {
     private long lastTransit;
     private boolean haveTransit;
     private double jitterNanos;
+    private long priorExpected;
+    private volatile long highestSeen;
     private volatile long distinct;
     private volatile long expected;
     private volatile long duplicates;
@@ -69,9 +75,10 @@ public final class StreamReceiveStats {
             started = true;
             first = s;
             highest = s;
+            highestSeen = s;
             mark(s);
-            distinct = 1;
-            expected = 1;
+            distinct++;
+            expected = priorExpected + 1;
             jitterStep(transitNanos, retransmission);
             return true;
         }
@@ -85,9 +92,10 @@ public final class StreamReceiveStats {
                 }
             }
             highest = s;
+            highestSeen = s;
             mark(s);
             distinct++;
-            expected = highest - first + 1;
+            expected = priorExpected + highest - first + 1;
             jitterStep(transitNanos, retransmission);
             return true;
         }
@@ -106,6 +114,19 @@ public final class StreamReceiveStats {
         }
         jitterStep(transitNanos, retransmission);
         return true;
+    }
+
+    /**
+     * The receiver gets this stream again after another one (a simulcast layer switch): the next
+     * packet starts a new segment. Packets of the earlier segments arriving later are too late.
+     */
+    public void startSegment() {
+        if (!started) {
+            return;
+        }
+        priorExpected = expected;
+        started = false;
+        java.util.Arrays.fill(seen, 0);
     }
 
     /** A packet whose SSRC carried another stream before: the server mixed streams up. */
@@ -146,14 +167,14 @@ public final class StreamReceiveStats {
         return distinct;
     }
 
-    /** Sequences from the first to the highest received. */
+    /** Sequences from the first to the highest received, summed over segments. */
     public long expected() {
         return expected;
     }
 
-    /** The highest probe sequence received (meaningless before the first packet). */
+    /** The highest probe sequence received in the current segment (meaningless before the first packet). */
     public long highest() {
-        return first + expected - 1;
+        return highestSeen;
     }
 
     /** Expected minus received, never negative. */

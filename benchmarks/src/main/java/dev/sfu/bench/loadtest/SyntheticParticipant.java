@@ -7,12 +7,6 @@ import dev.sfu.core.transport.IceDtlsTransport;
 import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.RemoteParameters;
 import dev.sfu.core.transport.TransportListener;
-import dev.sfu.rtp.rtcp.FirPacket;
-import dev.sfu.rtp.rtcp.NackPacket;
-import dev.sfu.rtp.rtcp.PliPacket;
-import dev.sfu.rtp.rtcp.RtcpCompoundIterator;
-import dev.sfu.rtp.rtcp.RtcpFeedback;
-import dev.sfu.rtp.rtcp.RtcpHeader;
 import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.srtp.SrtpSession;
 import dev.sfu.signaling.message.ErrorCode;
@@ -25,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +33,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * (what a browser with a microphone and a camera offers), trickle, the server's offers answered,
  * a client-role transport (ICE controlling, DTLS client, SRTP), then media: its streams are
  * paced by a shared {@link SendScheduler}, what it receives is measured by its
- * {@link MediaReceiver}, and the server's NACK, PLI and FIR are answered.
+ * {@link MediaReceiver}, and the server's NACK, PLI and FIR are answered
+ * ({@link PublisherRtcpHandler}).
+ *
+ * <p>With {@code --simulcast} the offer carries three layers ({@link SimulcastSdp}); the
+ * answer decides what the camera sends ({@link PublisherVideo}). With {@code --subscribe-layer}
+ * every answer to a server offer is followed by a {@code videoTiles} message sizing each remote
+ * video at that layer ({@link RemoteVideoState}). {@code layersNeeded} drives dynacast;
+ * {@code remoteVideo} pauses are counted; other server messages it does not use are ignored.
  *
  * <p>A failure (server unreachable, room full, ICE/DTLS failure, the server stopping) is
  * recorded once with its reason; the participant then stops and the rest of the run goes on.
@@ -68,17 +70,16 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     private final Map<Long, String> ssrcPublishers = new ConcurrentHashMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final AtomicInteger transportSeq = new AtomicInteger();
-    private final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
-    private final NackPacket nackView = new NackPacket();
-    private final PliPacket pliView = new PliPacket();
-    private final FirPacket firView = new FirPacket();
+    private final PublisherRtcpHandler rtcp = new PublisherRtcpHandler(this::streamFor, this::onReportBlock);
+    private final RemoteVideoState remoteVideo;
     private final long sessionId;
     private volatile State state = State.NEW;
     private volatile boolean stopping;
     private volatile SignalingClient signaling;
     private volatile IceDtlsTransport transport;
     private volatile AudioSender audio;
-    private volatile VideoSender video;
+    private volatile PublisherVideo camera;
+    private volatile boolean simulcastOffered;
     private Map<String, LocalMediaSection> ownSections = Map.of();
     private long sdpVersion = 1;
     private boolean roomHadMedia;
@@ -87,7 +88,6 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     private volatile long connectedNanos;
     private volatile String serverId;
     private volatile long offersAnswered;
-    private volatile long rtcpFeedback;
 
     public SyntheticParticipant(RunContext ctx, int index, int roomIndex, String room, String name, boolean publish,
                                 boolean receive) {
@@ -100,8 +100,9 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         this.receive = receive;
         this.random = new Random(0x5F0 + index * 7919L);
         this.sessionId = 1 + (random.nextLong() & 0x3FFFFFFFFFFFFFFFL);
-        this.receiver = new MediaReceiver(ctx.streamCount(), this::checkFor);
+        this.receiver = new MediaReceiver(ctx.ids(), ctx.streamCount(), this::checkFor, ctx.options.layerReport());
         this.feedback = new ReceiverFeedback(random.nextInt() & 0xFFFFFFFFL, ctx.streamCount());
+        this.remoteVideo = new RemoteVideoState(receive ? ctx.options.subscribeLayer() : null);
     }
 
     // ---------------------------------------------------------------- life cycle
@@ -163,13 +164,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
 
     private void unschedule() {
         SendScheduler s = ctx.schedulerFor(index);
-        AudioSender a = audio;
-        VideoSender v = video;
-        if (a != null) {
-            s.remove(a);
-        }
-        if (v != null) {
-            s.remove(v);
+        for (OutboundStream o : outbound()) {
+            s.remove(o);
         }
         s.removeTicker(feedbackTicker);
     }
@@ -214,6 +210,13 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
                 }
             } else if (m instanceof Message.Error e) {
                 serverError(e);
+            } else if (m instanceof Message.LayersNeeded n) {
+                PublisherVideo v = camera;
+                if (v != null) {
+                    v.onLayersNeeded(n.mid(), n.rids());
+                }
+            } else if (m instanceof Message.RemoteVideo rv) {
+                remoteVideo.onRemoteVideo(rv);
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: handling {} failed", name, m.getClass().getSimpleName(), e);
@@ -237,7 +240,9 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         long videoSsrc = random.nextInt() & 0xFFFFFFFFL;
         long rtxSsrc = random.nextInt() & 0xFFFFFFFFL;
         ClientSdp.Sources sources = new ClientSdp.Sources(name, audioSsrc, videoSsrc, rtxSsrc, "cname-" + name);
-        List<LocalMediaSection> own = ClientSdp.ownSections(sources, publish, ctx.options.audioOnly());
+        simulcastOffered = publish && ctx.options.simulcast();
+        List<LocalMediaSection> own = ClientSdp.ownSections(sources, publish, ctx.options.audioOnly(),
+                simulcastOffered);
         Map<String, LocalMediaSection> byMid = new LinkedHashMap<>();
         for (LocalMediaSection s : own) {
             byMid.put(s.mid(), s);
@@ -246,18 +251,14 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         if (publish) {
             long start = System.nanoTime() + 5_000_000L + random.nextInt(20_000_000);
             String cname = sources.cname();
-            audio = new AudioSender(this, new OutboundStream.StreamInfo(RunContext.audioStreamId(index),
+            audio = new AudioSender(this, new OutboundStream.StreamInfo(ctx.ids().audio(index),
                     (int) audioSsrc, ClientSdp.OPUS_PT, ClientSdp.AUDIO_MID), ClientSdp.EXTENSION_IDS, cname, start,
                     random);
             if (!ctx.options.audioOnly()) {
-                LoadTestOptions o = ctx.options;
-                video = new VideoSender(this, new OutboundStream.StreamInfo(RunContext.videoStreamId(index),
-                        (int) videoSsrc, ClientSdp.VP8_PT, ClientSdp.VIDEO_MID), ClientSdp.EXTENSION_IDS, cname,
-                        start, random, o.videoKbps(), o.fps(), (long) (o.keyframeIntervalSeconds() * 1e9),
-                        o.maxPacketSize(), ClientSdp.RTX_PT, (int) rtxSsrc);
+                camera = new PublisherVideo(this, ctx.options, ctx.ids(), index, sources, start, random);
             }
         }
-        signaling.send(new Message.Offer(ClientSdp.offer(sessionId, sdpVersion++, t, own)));
+        signaling.send(new Message.Offer(ClientSdp.offer(sessionId, sdpVersion++, t, own, simulcastOffered)));
         // Trickle the host candidate as well, as a browser does (it is also in the offer).
         for (IceCandidate c : t.localCandidates()) {
             signaling.send(new Message.Candidate("candidate:" + c.toSdp(), own.get(0).mid(), 0));
@@ -274,6 +275,10 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
             fail(FailureReason.SIGNALING_ERROR, "the server's answer rejected every media section");
             return;
         }
+        PublisherVideo v = camera;
+        if (v != null) {
+            v.onAnswer(a);
+        }
         transport.setRemote(rp);
     }
 
@@ -284,7 +289,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
             return;
         }
         ClientSdp.Answer answer = ClientSdp.answer(o, sessionId, sdpVersion++,
-                ClientSdp.localTransport(t, t.localSetup(DtlsSetup.ACTPASS)), ownSections, receive);
+                ClientSdp.localTransport(t, t.localSetup(DtlsSetup.ACTPASS)), ownSections, receive, simulcastOffered);
         for (ClientSdp.RemoteStream s : answer.streams()) {
             for (int pt : s.rtxPayloadTypes()) {
                 receiver.addRtxPayloadType(pt);
@@ -295,6 +300,10 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         }
         signaling.send(new Message.Answer(answer.sdp()));
         offersAnswered++;
+        Message.VideoTiles tiles = remoteVideo.tilesFor(answer.streams());
+        if (tiles != null) {
+            signaling.send(tiles);
+        }
     }
 
     private void serverError(Message.Error e) {
@@ -334,11 +343,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         connectedNanos = System.nanoTime();
         state = State.CONNECTED;
         SendScheduler s = ctx.schedulerFor(index);
-        if (audio != null) {
-            s.add(audio);
-        }
-        if (video != null) {
-            s.add(video);
+        for (OutboundStream o : outbound()) {
+            s.add(o);
         }
         if (receive) {
             receiver.feedTo(feedback);
@@ -370,40 +376,13 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
 
     @Override
     public void onRtcp(MediaTransport t, byte[] buf, int off, int len) {
-        if (!rtcp.reset(buf, off, len)) {
-            return;
-        }
-        while (rtcp.next()) {
-            int type = rtcp.packetType();
-            int p = rtcp.packetOffset();
-            int l = rtcp.packetLength();
-            if (type == RtcpHeader.PT_RTPFB && rtcp.count() == RtcpFeedback.FMT_NACK && nackView.wrap(buf, p, l)) {
-                OutboundStream v = streamFor(nackView.mediaSsrc());
-                if (v != null) {
-                    rtcpFeedback++;
-                    nackView.forEachLost(v::nack);
-                }
-            } else if (type == RtcpHeader.PT_PSFB && rtcp.count() == RtcpFeedback.FMT_PLI && pliView.wrap(buf, p, l)) {
-                OutboundStream v = streamFor(pliView.mediaSsrc());
-                if (v != null) {
-                    rtcpFeedback++;
-                    v.requestKeyframe();
-                }
-            } else if (type == RtcpHeader.PT_PSFB && rtcp.count() == RtcpFeedback.FMT_FIR && firView.wrap(buf, p, l)) {
-                for (int i = 0; i < firView.entryCount(); i++) {
-                    OutboundStream v = streamFor(firView.entrySsrc(i));
-                    if (v != null) {
-                        rtcpFeedback++;
-                        v.requestKeyframe();
-                    }
-                }
-            }
-        }
+        rtcp.onRtcp(buf, off, len);
     }
 
     private OutboundStream streamFor(long ssrc) {
-        VideoSender v = video;
-        if (v != null && (v.info().ssrc() & 0xFFFFFFFFL) == ssrc) {
+        PublisherVideo c = camera;
+        VideoSender v = c == null ? null : c.bySsrc(ssrc);
+        if (v != null) {
             return v;
         }
         AudioSender a = audio;
@@ -411,6 +390,14 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
             return a;
         }
         return null;
+    }
+
+    /** The server reports on {@code ssrc}: a simulcast layer then stops sending mid and rid there. */
+    private void onReportBlock(long ssrc) {
+        PublisherVideo c = camera;
+        if (c != null) {
+            c.onReportBlock(ssrc);
+        }
     }
 
     @Override
@@ -449,7 +436,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     // ---------------------------------------------------------------- routing check
 
     private MediaReceiver.StreamCheck checkFor(int streamId) {
-        String publisher = ctx.serverId(RunContext.publisherOf(streamId));
+        String publisher = ctx.serverId(ctx.ids().publisherOf(streamId));
         if (publisher == null) {
             return null;
         }
@@ -477,6 +464,11 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         return name;
     }
 
+    /** The id the server gave this participant, or null before its join. */
+    public String serverId() {
+        return serverId;
+    }
+
     public boolean publishes() {
         return publish;
     }
@@ -501,8 +493,43 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         return audio;
     }
 
+    /** The single video stream (no simulcast, or the server declined it), or null. */
     public VideoSender video() {
-        return video;
+        PublisherVideo c = camera;
+        return c == null ? null : c.single();
+    }
+
+    /** The simulcast layers when the server accepted them, else null. */
+    public SimulcastPublisher simulcast() {
+        PublisherVideo c = camera;
+        return c == null ? null : c.simulcast();
+    }
+
+    /** Every stream this participant sends: audio, the single video or the layers. */
+    public List<OutboundStream> outbound() {
+        List<OutboundStream> out = new ArrayList<>(4);
+        AudioSender a = audio;
+        if (a != null) {
+            out.add(a);
+        }
+        out.addAll(videoSenders());
+        return out;
+    }
+
+    /** Every video encoding this participant sends: the single one or the layers. */
+    public List<VideoSender> videoSenders() {
+        PublisherVideo c = camera;
+        return c == null ? List.of() : c.senders();
+    }
+
+    /** True when this publisher offered simulcast (--simulcast). */
+    public boolean simulcastOffered() {
+        return simulcastOffered;
+    }
+
+    /** The videoTiles sent and the server's remoteVideo states. */
+    RemoteVideoState remoteVideo() {
+        return remoteVideo;
     }
 
     /** Whether others already published when this one joined (its join-to-first-media is meaningful). */
@@ -527,7 +554,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     }
 
     public long rtcpFeedback() {
-        return rtcpFeedback;
+        return rtcp.feedback();
     }
 
     /** Datagrams this participant's transport took from its ingress queue so far (0 before it exists). */

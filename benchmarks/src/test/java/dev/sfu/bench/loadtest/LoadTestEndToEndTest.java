@@ -22,12 +22,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A small real load test: the server runs as a child process ({@code dev.sfu.signaling.Main
  * serve} on 127.0.0.1, free ports), two synthetic publishers join one room over WebSocket, SDP,
- * ICE, DTLS and SRTP, send audio and 300 kbps video for 5 s and receive each other.
+ * ICE, DTLS and SRTP, send audio and 300 kbps video for 5 s and receive each other. A second
+ * run offers simulcast and asks for layer h: a server that declines simulcast (no
+ * a=simulcast:recv in its answer) gets one stream per publisher, and the report says so.
  * Skipped while the server's main does not yet wire signaling to the rooms and the transport
  * (no {@code dev.sfu.signaling.Server} class).
  */
@@ -48,6 +51,60 @@ class LoadTestEndToEndTest {
     @Test
     @Timeout(180)
     void twoPublishersReceiveEachOtherWithUnderOnePercentLoss() throws Exception {
+        int http = startServer();
+        Run run = run(http, "--duration", "5");
+        RunReport r = run.report();
+        String report = run.text();
+
+        assertEquals(List.of(), r.failures(), report);
+        assertEquals(2, r.total().connected(), report);
+        // Each publisher receives the other's audio (50/s) and video for about 5 s.
+        assertTrue(r.total().packetsReceived() > 2 * 5 * 50, report);
+        assertTrue(r.total().lossPercent() < 1.0, report);
+        assertTrue(r.total().latency().samples() > 0 && r.total().latency().p50() > 0, report);
+        assertEquals(0, r.total().misrouted(), report);
+        assertEquals(Verdict.OK, r.verdict().exitCode(), report);
+        assertNull(r.simulcast(), "no simulcast part without the options");
+    }
+
+    @Test
+    @Timeout(180)
+    void simulcastOfferFallsBackToOneStreamWhenTheServerDeclinesIt() throws Exception {
+        int http = startServer();
+        Run run = run(http, "--duration", "4", "--warmup", "2", "--simulcast", "--subscribe-layer", "h");
+        RunReport r = run.report();
+        String report = run.text();
+
+        assertEquals(List.of(), r.failures(), report);
+        assertEquals(2, r.total().connected(), report);
+        assertTrue(r.total().packetsReceived() > 2 * 4 * 50, report);
+        assertTrue(r.total().lossPercent() < 1.0, report);
+        assertEquals(0, r.total().misrouted(), report);
+        assertEquals(Verdict.OK, r.verdict().exitCode(), report);
+        RunReport.Simulcast s = r.simulcast();
+        if (s.publishersSimulcast() > 0) {
+            // A server that accepts simulcast: every publisher sends layers and receivers get h.
+            assertEquals(2, s.publishersSimulcast(), report);
+            assertTrue(s.layers().get(SimulcastLayer.H.ordinal()).forwardedMbps() > 0, report);
+            return;
+        }
+        assertEquals(2, s.publishersOffering(), report);
+        assertEquals(2, s.publishersFellBack(), report);
+        assertTrue(report.contains("2 fell back to one stream"), report);
+        assertTrue(s.videoTilesSent() >= 2, "each receiver asked for h: " + report);
+        // The one stream is 640x360: its key frames tell layer h.
+        RunReport.Layer h = s.layers().get(SimulcastLayer.H.ordinal());
+        assertTrue(h.forwardedMbps() > 0.3, report);
+        assertEquals(2, h.streamsAtEnd(), report);
+        assertEquals(0, s.layerSwitches(), report);
+        assertEquals(0, s.layers().get(SimulcastLayer.F.ordinal()).forwardedMbps(), report);
+    }
+
+    private record Run(RunReport report, String text) {
+    }
+
+    /** Starts the server as a child process on free ports; returns its HTTP port. */
+    private int startServer() throws Exception {
         boolean wired;
         try {
             Class.forName("dev.sfu.signaling.Server");
@@ -67,26 +124,23 @@ class LoadTestEndToEndTest {
                 "127.0.0.1"));
         server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         waitForPort(http, 90_000);
+        return http;
+    }
 
-        LoadTestOptions o = LoadTestOptions.parse("--server", "http://127.0.0.1:" + http, "--publishers", "2",
-                "--duration", "5", "--ramp-up", "10", "--video-kbps", "300", "--server-pid",
+    /** Two publishers with 300 kbps video against the server, plus {@code extra} options. */
+    private Run run(int http, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--server", "http://127.0.0.1:" + http, "--publishers", "2",
+                "--ramp-up", "10", "--video-kbps", "300", "--server-pid",
                 Long.toString(server.pid()), "--quiet", "--connect-timeout", "30",
                 // A functional check of forwarding, not a speed gate: on a busy 2-core CI machine the
                 // tester's own send lag may pass the default 20 ms without saying anything about the server.
-                "--max-tester-lag-ms", "1000");
+                "--max-tester-lag-ms", "1000"));
+        args.addAll(List.of(extra));
+        LoadTestOptions o = LoadTestOptions.parse(args.toArray(new String[0]));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         RunReport r = new LoadRun(o, new PrintStream(text, true, StandardCharsets.UTF_8)).run();
         ReportPrinter.print(r, new PrintStream(text, true, StandardCharsets.UTF_8));
-        String report = text.toString(StandardCharsets.UTF_8) + "\n--- server log ---\n" + tail(log);
-
-        assertEquals(List.of(), r.failures(), report);
-        assertEquals(2, r.total().connected(), report);
-        // Each publisher receives the other's audio (50/s) and video for about 5 s.
-        assertTrue(r.total().packetsReceived() > 2 * 5 * 50, report);
-        assertTrue(r.total().lossPercent() < 1.0, report);
-        assertTrue(r.total().latency().samples() > 0 && r.total().latency().p50() > 0, report);
-        assertEquals(0, r.total().misrouted(), report);
-        assertEquals(Verdict.OK, r.verdict().exitCode(), report);
+        return new Run(r, text.toString(StandardCharsets.UTF_8) + "\n--- server log ---\n" + tail(log));
     }
 
     private static int freeTcpPort() throws IOException {

@@ -87,6 +87,61 @@ class LoadTestOptionsTest {
     }
 
     @Test
+    void simulcastIsOffByDefaultWithChromiumLikeLayerBitrates() throws Exception {
+        LoadTestOptions o = LoadTestOptions.parse();
+        assertFalse(o.simulcast());
+        assertNull(o.subscribeLayer());
+        assertEquals(List.of(150, 500, 1500), o.layerKbps());
+        assertFalse(o.layerReport());
+    }
+
+    @Test
+    void simulcastOptionsAreRead() throws Exception {
+        LoadTestOptions o = LoadTestOptions.parse("--simulcast", "--layer-kbps", "100,300,900", "--subscribe-layer",
+                "h");
+        assertTrue(o.simulcast());
+        assertEquals(List.of(100, 300, 900), o.layerKbps());
+        assertEquals(SimulcastLayer.H, o.subscribeLayer());
+        assertTrue(o.layerReport());
+        LoadTestOptions eq = LoadTestOptions.parse("--simulcast", "--layer-kbps=200,400,800", "--subscribe-layer=F");
+        assertEquals(List.of(200, 400, 800), eq.layerKbps());
+        assertEquals(SimulcastLayer.F, eq.subscribeLayer());
+        assertEquals(List.of(200, 400, 800), eq.withPublishers(5).layerKbps(), "sweeps keep the layers");
+        assertTrue(eq.withPublishers(5).simulcast());
+        LoadTestOptions subscribeOnly = LoadTestOptions.parse("--subscribe-layer", "q");
+        assertFalse(subscribeOnly.simulcast());
+        assertTrue(subscribeOnly.layerReport(), "the layer report also works against browsers' simulcast");
+    }
+
+    private static String usageError(String... args) {
+        return assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse(args)).getMessage();
+    }
+
+    @Test
+    void badSimulcastOptionsNameTheOptionAndTheAcceptedValues() {
+        String layer = usageError("--subscribe-layer", "x");
+        assertTrue(layer.contains("--subscribe-layer") && layer.contains("q (320x180), h (640x360) or f (1280x720)")
+                && layer.contains("'x'"), layer);
+        String two = usageError("--simulcast", "--layer-kbps", "100,200");
+        assertTrue(two.contains("--layer-kbps") && two.contains("three bitrates") && two.contains("150,500,1500")
+                && two.contains("'100,200'"), two);
+        String word = usageError("--simulcast", "--layer-kbps", "100,abc,300");
+        assertTrue(word.contains("--layer-kbps") && word.contains("whole number") && word.contains("abc"), word);
+        String range = usageError("--simulcast", "--layer-kbps", "100,200,0");
+        assertTrue(range.contains("--layer-kbps") && range.contains("between 10 and 100000"), range);
+        String empty = usageError("--simulcast", "--layer-kbps", "100,,300");
+        assertTrue(empty.contains("--layer-kbps"), empty);
+        String withoutSimulcast = usageError("--layer-kbps", "100,200,300");
+        assertTrue(withoutSimulcast.contains("--layer-kbps") && withoutSimulcast.contains("--simulcast"),
+                withoutSimulcast);
+        String audio = usageError("--simulcast", "--audio-only");
+        assertTrue(audio.contains("--simulcast") && audio.contains("--audio-only"), audio);
+        String audioLayer = usageError("--subscribe-layer", "h", "--audio-only");
+        assertTrue(audioLayer.contains("--subscribe-layer") && audioLayer.contains("--audio-only"), audioLayer);
+        assertTrue(usageError("--subscribe-layer").contains("needs a value"));
+    }
+
+    @Test
     void helpPrintsUsageAndExitCodesAndExitsZero() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = LoadTestMain.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -96,7 +151,8 @@ class LoadTestOptionsTest {
         assertTrue(text.startsWith("Usage: ./sfu loadtest"));
         for (String option : List.of("--server", "--rooms", "--publishers", "--subscribers", "--publish-only",
                 "--audio-only", "--video-kbps", "--fps", "--keyframe-interval", "--duration", "--ramp-up", "--json",
-                "--plot", "--max-loss", "--max-p99-ms", "--server-pid")) {
+                "--plot", "--max-loss", "--max-p99-ms", "--server-pid", "--simulcast", "--layer-kbps",
+                "--subscribe-layer", "videoTiles", "layersNeeded", "a=simulcast:recv")) {
             assertTrue(text.contains(option), "help mentions " + option);
         }
         assertTrue(text.contains("Exit codes"));

@@ -137,4 +137,24 @@ class StreamReceiveStatsTest {
         s.onPacket(3, 10 * MS, false, 1);
         assertEquals(0.0, s.jitterNanos());
     }
+
+    @Test
+    void aNewSegmentDoesNotExpectTheSequencesSentToOthersMeanwhile() {
+        StreamReceiveStats s = new StreamReceiveStats(1, 5);
+        for (int i = 0; i < 10; i++) {
+            s.onPacket(i, MS, false, 100);
+        }
+        s.startSegment();
+        for (int i = 500; i < 510; i++) {
+            s.onPacket(i, MS, false, 100);
+        }
+        assertEquals(20, s.expected());
+        assertEquals(20, s.received());
+        assertEquals(0, s.lost());
+        assertEquals(509, s.highest());
+        assertFalse(s.onPacket(5, MS, true, 100), "a late RTX of the earlier segment");
+        assertEquals(1, s.tooLate());
+        s.onPacket(512, MS, false, 100);
+        assertEquals(2, s.lost(), "loss inside a segment still counts: 510 and 511");
+    }
 }

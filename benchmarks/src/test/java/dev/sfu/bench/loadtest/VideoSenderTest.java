@@ -154,6 +154,22 @@ class VideoSenderTest {
     }
 
     @Test
+    void aSingleStreamSendsNoRidAndKeepsItsMidAfterReportBlocks() {
+        VideoSender v = sender(500, 30, 97);
+        assertFalse(v.isLayer());
+        v.onReportBlock(0x11223344L);
+        v.onDue(0, scratch);
+        byte[] b = sink.rtp.get(0);
+        assertEquals("1", SdesMidExtension.read(b, 0, b.length, ClientSdp.EXTENSION_IDS.midId()));
+        assertTrue(HeaderExtensions.find(b, 0, b.length, ClientSdp.EXTENSION_IDS.ridId()) < 0);
+        RtpPacket p = parse(sink.rtp).get(0);
+        assertEquals(4, Vp8PayloadDescriptor.length(p.buffer(), p.payloadOffset(), p.payloadLength()),
+                "no temporal layer fields without simulcast");
+        assertEquals(-1, Vp8PayloadDescriptor.temporalLayer(p.buffer(), p.payloadOffset(), p.payloadLength()));
+        assertEquals(640, LayerTracker.keyframeWidth(p.buffer(), p.payloadOffset(), p.payloadLength()));
+    }
+
+    @Test
     void audioSendsOpusSizedPayloadsEvery20Ms() {
         AudioSender a = new AudioSender(sink, new OutboundStream.StreamInfo(4, 0x0A0B0C0D, 111, "0"),
                 ClientSdp.EXTENSION_IDS, "c", 0, new Random(3));
