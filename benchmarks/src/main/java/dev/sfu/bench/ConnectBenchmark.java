@@ -1,6 +1,5 @@
 package dev.sfu.bench;
 
-import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.DtlsSetup;
 import dev.sfu.core.transport.IceDtlsTransport;
 import dev.sfu.core.transport.MediaTransport;
@@ -147,7 +146,8 @@ public final class ConnectBenchmark {
         static Conn open(TransportServer server, TransportClient client, String id) throws Exception {
             CountDownLatch firstPacket = new CountDownLatch(1);
             CountDownLatch clientUp = new CountDownLatch(1);
-            MediaTransport st = server.createTransport(id, new Events(firstPacket, null));
+            MediaTransport st = server.createTransport(id);
+            st.bind(new Events(firstPacket, null));
             IceDtlsTransport ct = client.createTransport("c-" + id, new Events(null, clientUp));
             st.setRemote(new RemoteParameters(ct.localIceUfrag(), ct.localIcePwd(), List.of(client.fingerprint()),
                     DtlsSetup.ACTPASS, ct.localCandidates()));
@@ -183,25 +183,21 @@ public final class ConnectBenchmark {
 
     private record Events(CountDownLatch firstRtp, CountDownLatch connected) implements TransportListener {
         @Override
-        public void onConnected(MediaTransport transport, SrtpProfile profile) {
+        public void onConnected(SrtpProfile profile) {
             if (connected != null) {
                 connected.countDown();
             }
         }
 
         @Override
-        public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
+        public void onRtp(byte[] buf, int off, int len) {
             if (firstRtp != null) {
                 firstRtp.countDown();
             }
         }
 
         @Override
-        public void onRtcp(MediaTransport transport, byte[] buf, int off, int len) {
-        }
-
-        @Override
-        public void onClosed(MediaTransport transport, CloseReason reason, String detail) {
+        public void onRtcp(byte[] buf, int off, int len) {
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sfu.bench;
 
+import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.NoIceTransport;
 import dev.sfu.rtp.srtp.SrtpSession;
@@ -64,6 +65,9 @@ final class LoopbackSrtpTransport extends NoIceTransport {
 
     @Override
     public void close() {
+        if (!closed(CloseReason.LOCAL_CLOSE, "closed locally")) {
+            return;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

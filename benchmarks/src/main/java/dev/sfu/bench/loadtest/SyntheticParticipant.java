@@ -4,7 +4,6 @@ import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.DtlsSetup;
 import dev.sfu.core.transport.IceCandidate;
 import dev.sfu.core.transport.IceDtlsTransport;
-import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.RemoteParameters;
 import dev.sfu.core.transport.TransportListener;
 import dev.sfu.rtp.srtp.SrtpProfile;
@@ -235,6 +234,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         }
         state = State.JOINED;
         IceDtlsTransport t = (IceDtlsTransport) ctx.transports.createTransport(name, this);
+        t.addCloseHandler(this::transportClosed);
         transport = t;
         long audioSsrc = random.nextInt() & 0xFFFFFFFFL;
         long videoSsrc = random.nextInt() & 0xFFFFFFFFL;
@@ -336,7 +336,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     // ---------------------------------------------------------------- transport
 
     @Override
-    public void onConnected(MediaTransport t, SrtpProfile profile) {
+    public void onConnected(SrtpProfile profile) {
         if (stopping) {
             return;
         }
@@ -366,7 +366,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     }
 
     @Override
-    public void onRtp(MediaTransport t, byte[] buf, int off, int len) {
+    public void onRtp(byte[] buf, int off, int len) {
         if (receive) {
             receiver.onRtp(buf, off, len, System.nanoTime());
         } else {
@@ -375,7 +375,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     }
 
     @Override
-    public void onRtcp(MediaTransport t, byte[] buf, int off, int len) {
+    public void onRtcp(byte[] buf, int off, int len) {
         rtcp.onRtcp(buf, off, len);
     }
 
@@ -400,8 +400,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         }
     }
 
-    @Override
-    public void onClosed(MediaTransport t, CloseReason reason, String detail) {
+    /** The transport's close handler. */
+    private void transportClosed(CloseReason reason, String detail) {
         if (reason == CloseReason.LOCAL_CLOSE) {
             return;
         }

@@ -5,6 +5,8 @@ import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
 import dev.sfu.core.transport.MediaTransport;
+import dev.sfu.core.transport.TransportListener;
+import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.util.BufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,16 +23,17 @@ import java.util.function.LongSupplier;
 
 /**
  * The media side of one participant: what it publishes ({@link UpTrack}s), what it receives
- * ({@link DownTrack}s), and its packet path. {@link #onRtp} and {@link #onRtcp} take decrypted
- * packets from its transport's serial executor and need no socket: tests and benchmarks call
- * them directly.
+ * ({@link DownTrack}s), and its packet path. It is its transport's {@link TransportListener}
+ * (bound by the room when the participant joins): {@link #onRtp} and {@link #onRtcp} take
+ * decrypted packets straight from the transport's serial executor, and need no socket: tests and
+ * benchmarks call them directly.
  *
  * <p>Threading: the per-packet path ({@link ReceivePipeline}) runs on this endpoint's executor
  * and takes no lock. It owns three pooled buffers: one to unwrap RTX, one to rewrite RTP for each
  * subscriber in turn, one to build RTCP. Track lists are copy-on-write arrays. {@link #close} returns the buffers to the
  * pool once no packet is in flight.
  */
-public final class MediaEndpoint {
+public final class MediaEndpoint implements TransportListener {
     private static final Logger LOG = LoggerFactory.getLogger(MediaEndpoint.class);
     private static final int CLOSED = 1 << 30;
     private static final UpTrack[] NO_UP = new UpTrack[0];
@@ -229,7 +232,14 @@ public final class MediaEndpoint {
 
     // ---------------------------------------------------------------- packet path
 
+    /** DTLS keyed SRTP: the participant's media may flow (logged only; sending never waits for it). */
+    @Override
+    public void onConnected(SrtpProfile profile) {
+        LOG.info("{}: media connected ({})", id, profile);
+    }
+
     /** One decrypted RTP packet from this participant (its transport's executor). */
+    @Override
     public void onRtp(byte[] buf, int off, int len) {
         if (!enter()) {
             roomMetrics.drop(DropReason.CLOSED);
@@ -248,6 +258,7 @@ public final class MediaEndpoint {
      * One decrypted (compound) RTCP packet from this participant, as publisher (sender reports)
      * and as subscriber (receiver reports, NACK, PLI, FIR). Nothing is forwarded raw.
      */
+    @Override
     public void onRtcp(byte[] buf, int off, int len) {
         if (!enter()) {
             return;

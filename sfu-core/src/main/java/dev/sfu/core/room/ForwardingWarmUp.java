@@ -2,6 +2,7 @@ package dev.sfu.core.room;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.sfu.core.forward.ForwardingContext;
+import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.NoIceTransport;
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
@@ -108,11 +109,11 @@ public final class ForwardingWarmUp {
                 int srtp = publisherSide.encryptRtp(buf, 0, len);
                 int plain = serverSide.decryptRtp(buf, 0, srtp);
                 if (plain > 0) {
-                    publisher.onRtp(pubTransport, buf, 0, plain);
+                    publisher.endpoint().onRtp(buf, 0, plain);
                 }
                 if (n % 50 == 49) {
                     int sr = SenderReport.write(buf, 0, buf.length, VIDEO_SSRC, System.nanoTime(), seq * 3000L, n, n * 1000L, 0);
-                    publisher.onRtcp(pubTransport, buf, 0, sr);
+                    publisher.endpoint().onRtcp(buf, 0, sr);
                     for (int i = 0; i < subscribers.size(); i++) {
                         Participant s = subscribers.get(i);
                         long target = s.downTracks().isEmpty() ? VIDEO_SSRC : s.downTracks().get(0).ssrc();
@@ -125,7 +126,7 @@ public final class ForwardingWarmUp {
                         if (n % 500 == 499) {
                             at += PliPacket.write(buf, at, buf.length - at, 0x22220000L + i, target);
                         }
-                        s.onRtcp(s.transport(), buf, 0, at);
+                        s.endpoint().onRtcp(buf, 0, at);
                     }
                 }
             }
@@ -207,7 +208,9 @@ public final class ForwardingWarmUp {
 
         @Override
         public void close() {
-            srtp.close();
+            if (closed(CloseReason.LOCAL_CLOSE, "closed locally")) {
+                srtp.close();
+            }
         }
     }
 }

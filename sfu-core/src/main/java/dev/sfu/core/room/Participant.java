@@ -5,8 +5,6 @@ import dev.sfu.core.forward.MediaEndpoint;
 import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.MediaTransport;
-import dev.sfu.core.transport.TransportListener;
-import dev.sfu.rtp.srtp.SrtpProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,11 +12,12 @@ import java.util.List;
 
 /**
  * One person in a room: its id and display name, its {@link MediaTransport}, the tracks it
- * publishes, the DownTracks it receives, and its mute state. It is its transport's
- * {@link TransportListener}: decrypted packets go to its {@link MediaEndpoint}, and a closed
- * transport (consent expiry, DTLS failure) makes it leave.
+ * publishes, the DownTracks it receives, and its mute state. It is not on the packet path: the
+ * room binds its {@link MediaEndpoint} as the transport's listener, so decrypted packets go
+ * there directly, and registers {@link #transportClosed} as a close handler, so a transport that
+ * ends (consent expiry, DTLS failure) makes it leave.
  */
-public final class Participant implements TransportListener {
+public final class Participant {
     private static final Logger LOG = LoggerFactory.getLogger(Participant.class);
 
     private final String id;
@@ -31,13 +30,12 @@ public final class Participant implements TransportListener {
     private volatile boolean videoMuted;
     private volatile List<PublishedTrack> published = List.of();
 
-    Participant(String id, String displayName, Room room, RoomManager manager,
-                java.util.function.Function<TransportListener, MediaTransport> transportFactory) {
+    Participant(String id, String displayName, Room room, RoomManager manager, MediaTransport transport) {
         this.id = id;
         this.displayName = displayName;
         this.room = room;
         this.manager = manager;
-        this.transport = transportFactory.apply(this);
+        this.transport = transport;
         this.endpoint = new MediaEndpoint(id, "sfu-" + id, transport, manager.context(), room.metrics(),
                 new dev.sfu.core.forward.EndpointMetrics(manager.registry(), room.id(), id, manager.context().nanoClock()));
     }
@@ -134,32 +132,9 @@ public final class Participant implements TransportListener {
         manager.leave(this, reason);
     }
 
-    // ---------------------------------------------------------------- TransportListener
-
-    @Override
-    public void onConnected(MediaTransport t, SrtpProfile profile) {
-        LOG.info("{} in {}: media connected ({})", id, room.id(), profile);
-    }
-
-    @Override
-    public void onRtp(MediaTransport t, byte[] buf, int off, int len) {
-        MediaEndpoint e = endpoint;
-        if (e != null) {
-            e.onRtp(buf, off, len);
-        }
-    }
-
-    @Override
-    public void onRtcp(MediaTransport t, byte[] buf, int off, int len) {
-        MediaEndpoint e = endpoint;
-        if (e != null) {
-            e.onRtcp(buf, off, len);
-        }
-    }
-
-    @Override
-    public void onClosed(MediaTransport t, CloseReason reason, String detail) {
-        LOG.info("{} in {}: transport closed ({}: {}); drops {}", id, room.id(), reason, detail, t.dropCounts());
+    /** The transport's close handler (registered by the room on join): leaves the room. */
+    void transportClosed(CloseReason reason, String detail) {
+        LOG.info("{} in {}: transport closed ({}: {}); drops {}", id, room.id(), reason, detail, transport.dropCounts());
         manager.leave(this, LeaveReason.TRANSPORT_CLOSED);
     }
 

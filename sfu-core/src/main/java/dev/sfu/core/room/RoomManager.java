@@ -8,7 +8,6 @@ import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.metrics.TransportDropMetrics;
 import dev.sfu.core.transport.DropCounters;
 import dev.sfu.core.transport.MediaTransport;
-import dev.sfu.core.transport.TransportListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,15 +101,18 @@ public final class RoomManager {
 
     /**
      * Joins {@code roomId}, creating it if needed. The transport is created by
-     * {@code transportFactory}, which receives the new participant as its listener (only when
-     * the room has space). The participant immediately gets inactive DownTracks for every track
-     * already published in the room ({@link RoomListener#receiveSetChanged} is raised if any).
+     * {@code transportFactory} from the participant id (only when the room has space); the
+     * participant's {@link MediaEndpoint} is then bound as its listener, so media goes from the
+     * transport to the endpoint directly, and its end makes the participant leave (a close
+     * handler, registered once the join is complete). The participant immediately gets inactive
+     * DownTracks for every track already published in the room
+     * ({@link RoomListener#receiveSetChanged} is raised if any).
      *
      * @throws RoomFullException    when the room holds {@link #maxParticipants()} already
      * @throws IllegalStateException when the id is already in the room
      */
     public Participant join(String roomId, String participantId, String displayName,
-                            Function<TransportListener, MediaTransport> transportFactory) throws RoomFullException {
+                            Function<String, MediaTransport> transportFactory) throws RoomFullException {
         Participant p;
         Room room;
         boolean receives;
@@ -127,15 +129,7 @@ public final class RoomManager {
             if (room.size() >= maxParticipants) {
                 throw new RoomFullException(roomId, maxParticipants);
             }
-            try {
-                p = new Participant(participantId, displayName, room, this, transportFactory);
-            } catch (RuntimeException ex) {
-                if (room.size() == 0) {
-                    rooms.remove(roomId);
-                    room.unregisterMetrics();
-                }
-                throw ex;
-            }
+            p = create(room, participantId, displayName, transportFactory);
             for (Participant other : room.participants()) {
                 for (UpTrack up : other.endpoint().upTracks()) {
                     p.endpoint().subscribe(up);
@@ -152,16 +146,43 @@ public final class RoomManager {
         if (receives) {
             listener.receiveSetChanged(p);
         }
+        // Last, so that a transport already ended makes the participant leave after it joined.
+        p.transport().addCloseHandler(p::transportClosed);
         return p;
     }
 
     /**
-     * Joins with an existing transport; the caller routes that transport's listener calls to
-     * the returned participant (it is a {@link TransportListener}).
+     * Joins with an existing transport, which must have no listener bound yet: the participant's
+     * endpoint is bound to it.
      */
     public Participant join(String roomId, String participantId, String displayName, MediaTransport transport)
             throws RoomFullException {
-        return join(roomId, participantId, displayName, l -> transport);
+        return join(roomId, participantId, displayName, id -> transport);
+    }
+
+    /** Under the lock: the transport, the participant over it, and the endpoint bound to it. */
+    private Participant create(Room room, String participantId, String displayName,
+                               Function<String, MediaTransport> transportFactory) {
+        MediaTransport transport = null;
+        Participant p = null;
+        try {
+            transport = transportFactory.apply(participantId);
+            p = new Participant(participantId, displayName, room, this, transport);
+            transport.bind(p.endpoint());
+            return p;
+        } catch (RuntimeException ex) {
+            if (p != null) {
+                p.endpoint().close();
+            }
+            if (transport != null) {
+                transport.close();
+            }
+            if (room.size() == 0) {
+                rooms.remove(room.id());
+                room.unregisterMetrics();
+            }
+            throw ex;
+        }
     }
 
     void publish(Participant p, List<PublishedTrack> tracks) {

@@ -18,6 +18,11 @@ public enum DropReason {
     MALFORMED,
     /** Media arrived or was to be sent before DTLS keyed SRTP, or after close. */
     NOT_CONNECTED,
+    /**
+     * Decrypted media arrived before a listener was bound to the transport
+     * ({@link MediaTransport#bind}); the server binds before ICE starts, so this stays 0.
+     */
+    NOT_BOUND,
     /** Encryption of an outgoing packet failed (no tail room, too many SSRCs, cipher failure). */
     ENCRYPT_FAILED,
     /** The socket refused an outgoing datagram. */

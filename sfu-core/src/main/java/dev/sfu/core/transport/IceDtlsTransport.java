@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.bouncycastle.tls.DTLSTransport;
 import org.ice4j.util.Buffer;
 import org.slf4j.Logger;
@@ -29,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * addresses ({@link PeerRoutes}; anything else is dropped and counted), queued on this
  * transport's {@link SerialLane} and processed by its serial task: RFC 7983 demux
  * ({@link dev.sfu.rtp.PacketDemux}), DTLS records to bctls ({@link DtlsHandshake} drives the
- * handshake), SRTP/SRTCP decrypted in place and passed to the listener. One task at a time, so
- * the listener, the DTLS state and the decrypt contexts have one writer.
+ * handshake), SRTP/SRTCP decrypted in place and passed straight to the bound
+ * {@link TransportListener} (the participant's {@code MediaEndpoint} on the server). One task at
+ * a time, so the listener, the DTLS state and the decrypt contexts have one writer.
+ *
+ * <p>Close: the close handlers ({@link #addCloseHandler}) run on the serial task after teardown.
  *
  * <p>Egress: {@link #sendRtp}/{@link #sendRtcp} encrypt in place and send on the selected pair
  * from the caller's thread; a small per-direction lock guards the encrypt context and the
@@ -52,7 +56,9 @@ public final class IceDtlsTransport implements MediaTransport {
     private static final int EARLY_MEDIA_LIMIT = 16;
 
     private final String id;
-    private final TransportListener listener;
+    /** Set once by {@link #bind}; read by the serial task for every packet. */
+    private volatile TransportListener listener;
+    private final CloseHandlers closeHandlers;
     private final TransportRuntime rt;
     private final boolean serverSide;
     private final DropCounters drops = new DropCounters();
@@ -78,6 +84,8 @@ public final class IceDtlsTransport implements MediaTransport {
     private volatile boolean connected;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long iceConnectedNanos;
+    /** Serial-task owned: the listener was told {@code onConnected}. */
+    private boolean connectAnnounced;
     /** Owned by the serial task once the handshake completed. */
     private DTLSTransport dtls;
     /** Serial-task owned: media that arrived between the peer's and our end of the handshake. */
@@ -93,10 +101,10 @@ public final class IceDtlsTransport implements MediaTransport {
     private record HeldDatagram(byte[] data, InetSocketAddress from) {
     }
 
-    private IceDtlsTransport(String id, TransportListener listener, TransportRuntime rt, boolean serverSide,
-                             IceLinkFactory factory) throws IOException {
+    private IceDtlsTransport(String id, TransportRuntime rt, boolean serverSide, IceLinkFactory factory)
+            throws IOException {
         this.id = Objects.requireNonNull(id, "id");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        this.closeHandlers = new CloseHandlers(id);
         this.rt = rt;
         this.serverSide = serverSide;
         this.lane = new SerialLane(id, rt.config.ingressQueueCapacity(), rt.workers, drops, this::handlePacket);
@@ -112,9 +120,10 @@ public final class IceDtlsTransport implements MediaTransport {
         IceChannel create(IceLink.Events events) throws IOException;
     }
 
-    static IceDtlsTransport create(String id, TransportListener listener, TransportRuntime rt, boolean serverSide,
-                                   IceLinkFactory factory) throws IOException {
-        return new IceDtlsTransport(id, listener, rt, serverSide, factory);
+    /** A transport with no listener bound yet ({@link #bind}). */
+    static IceDtlsTransport create(String id, TransportRuntime rt, boolean serverSide, IceLinkFactory factory)
+            throws IOException {
+        return new IceDtlsTransport(id, rt, serverSide, factory);
     }
 
     // ---- MediaTransport ----
@@ -186,6 +195,24 @@ public final class IceDtlsTransport implements MediaTransport {
     @Override
     public boolean isConnected() {
         return connected;
+    }
+
+    @Override
+    public void bind(TransportListener l) {
+        Objects.requireNonNull(l, "listener");
+        synchronized (this) {
+            if (listener != null) {
+                throw new IllegalStateException(id + ": a listener is already bound");
+            }
+            listener = l;
+        }
+        // Connected already (not in practice: ICE starts after binding): tell it on the serial task.
+        lane.post(this::announceConnected);
+    }
+
+    @Override
+    public void addCloseHandler(BiConsumer<CloseReason, String> handler) {
+        closeHandlers.add(handler);
     }
 
     @Override
@@ -300,7 +327,7 @@ public final class IceDtlsTransport implements MediaTransport {
 
     /**
      * Stops answering and sending without a DTLS close_notify, as a crashed or vanished peer
-     * would (tests, load tester). The listener is told {@link CloseReason#LOCAL_CLOSE}.
+     * would (tests, load tester). The close handlers are told {@link CloseReason#LOCAL_CLOSE}.
      */
     public void simulateCrash() {
         closeWith(CloseReason.LOCAL_CLOSE, "simulated crash", false);
@@ -401,11 +428,16 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         lastHeardNanos = System.nanoTime();
         routes.follow(from);
+        TransportListener l = listener;
+        if (l == null) {
+            drops.increment(DropReason.NOT_BOUND);
+            return;
+        }
         try {
             if (rtcp) {
-                listener.onRtcp(this, buf, off, n);
+                l.onRtcp(buf, off, n);
             } else {
-                listener.onRtp(this, buf, off, n);
+                l.onRtp(buf, off, n);
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: listener failed", id, e);
@@ -499,16 +531,26 @@ public final class IceDtlsTransport implements MediaTransport {
         connected = true;
         lastHeardNanos = System.nanoTime();
         LOG.debug("{}: DTLS-SRTP up as DTLS {}, {}", id, client ? "client" : "server", p);
-        try {
-            listener.onConnected(this, p);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: listener failed", id, e);
-        }
+        announceConnected();
         byte[] early;
         while ((early = earlyMedia.poll()) != null) {
             handlePacket(early, 0, early.length, null);
         }
         pumpDtls();
+    }
+
+    /** On the serial task: tells the bound listener once that SRTP is keyed. */
+    private void announceConnected() {
+        TransportListener l = listener;
+        if (connectAnnounced || l == null || !connected || closed.get()) {
+            return;
+        }
+        connectAnnounced = true;
+        try {
+            l.onConnected(profile);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: listener failed", id, e);
+        }
     }
 
     private boolean sendDtls(byte[] buf, int off, int len) {
@@ -601,11 +643,7 @@ public final class IceDtlsTransport implements MediaTransport {
         } else {
             LOG.info("{}: closed, {}: {}", id, reason, detail);
         }
-        try {
-            listener.onClosed(this, reason, detail);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: listener failed", id, e);
-        }
+        closeHandlers.fire(reason, detail);
     }
 
     // ---- adapters ----

@@ -1,11 +1,17 @@
 package dev.sfu.core.transport;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The secure pipe to one peer: ICE, DTLS and SRTP/SRTCP over it. The server creates one per
  * participant from {@link TransportServer#createTransport}; the client role (tests, load
  * tester) from {@link TransportClient#createTransport}.
+ *
+ * <p>Media and the end of the transport go separate ways: decrypted packets to the one
+ * {@link TransportListener} given to {@link #bind} (on the server, the participant's
+ * {@code MediaEndpoint}), the end to every handler given to {@link #addCloseHandler} (the
+ * server's registry, the room, signaling), so nothing sits between decryption and forwarding.
  */
 public interface MediaTransport extends AutoCloseable {
     /** Stable id (the participant id for server transports). */
@@ -35,6 +41,23 @@ public interface MediaTransport extends AutoCloseable {
     void addRemoteCandidate(IceCandidate candidate);
 
     boolean isConnected();
+
+    /**
+     * Sets where decrypted media goes; once per transport. Media that arrives before is dropped
+     * and counted ({@link DropReason#NOT_BOUND}); a server transport is bound when its participant
+     * joins, before the client's offer starts ICE, so in practice none does.
+     *
+     * @throws IllegalStateException when a listener is already bound
+     */
+    void bind(TransportListener listener);
+
+    /**
+     * Adds a handler of this transport's end, for any {@link CloseReason} (a local close too),
+     * with a detail sentence. Handlers are called once, in the order added, after the transport
+     * stopped (on its serial executor for {@link IceDtlsTransport}); one added after the end is
+     * called at once, on the caller's thread. A handler that throws does not stop the others.
+     */
+    void addCloseHandler(BiConsumer<CloseReason, String> handler);
 
     /**
      * Encrypts in place and sends one RTP packet. The buffer must have room for the SRTP tag
@@ -67,7 +90,7 @@ public interface MediaTransport extends AutoCloseable {
     default void retireSendingSsrc(long ssrc) {
     }
 
-    /** Closes with {@link CloseReason#LOCAL_CLOSE}; idempotent. */
+    /** Closes with {@link CloseReason#LOCAL_CLOSE} (the close handlers hear it); idempotent. */
     @Override
     void close();
 }

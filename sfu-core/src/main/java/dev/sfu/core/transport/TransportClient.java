@@ -46,17 +46,23 @@ public final class TransportClient implements AutoCloseable {
         return runtime.identity.fingerprint();
     }
 
-    /** Creates one client transport; its local candidate is bound on return. */
+    /**
+     * Creates one client transport with {@code listener} bound ({@link MediaTransport#bind}); its
+     * local candidate is bound on return. Its end goes to {@link MediaTransport#addCloseHandler}.
+     */
     public IceDtlsTransport createTransport(String id, TransportListener listener) {
         if (closed) {
             throw new IllegalStateException("transport client closed");
         }
+        IceDtlsTransport t;
         try {
-            return IceDtlsTransport.create(id, listener, runtime, false,
+            t = IceDtlsTransport.create(id, runtime, false,
                     events -> IceLink.client(runtime.config.bindAddress(), poller, events));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create client transport " + id, e);
         }
+        t.bind(listener);
+        return t;
     }
 
     /** Stops the shared threads; close the transports first. */

@@ -117,24 +117,26 @@ public final class TransportServer implements AutoCloseable {
 
     /**
      * Creates the transport of one participant (ICE controlled, DTLS server for an actpass or
-     * active peer). Its local ufrag, password and candidates are ready on return.
+     * active peer). Its local ufrag, password and candidates are ready on return. Bind its media
+     * listener ({@link MediaTransport#bind}) before passing its parameters to the peer; it leaves
+     * this server's registry by itself when it closes (a close handler).
      */
-    public MediaTransport createTransport(String id, TransportListener listener) {
+    public MediaTransport createTransport(String id) {
         if (closed) {
             throw new IllegalStateException("transport server closed");
         }
-        TransportListener forgetting = new ForgettingListener(listener);
+        IceDtlsTransport t;
         try {
-            IceDtlsTransport t = IceDtlsTransport.create(id, forgetting, runtime, true,
-                    events -> IceLink.server(id, harvesters, events));
-            IceDtlsTransport previous = transports.put(id, t);
-            if (previous != null) {
-                previous.close();
-            }
-            return t;
+            t = IceDtlsTransport.create(id, runtime, true, events -> IceLink.server(id, harvesters, events));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create transport " + id, e);
         }
+        IceDtlsTransport previous = transports.put(id, t);
+        t.addCloseHandler((reason, detail) -> transports.remove(id, t));
+        if (previous != null) {
+            previous.close();
+        }
+        return t;
     }
 
     /** The live transport with this id, or null. */
@@ -160,36 +162,6 @@ public final class TransportServer implements AutoCloseable {
         runtime.shutdown();
         for (SharedUdpPort h : portHarvesters) {
             h.close();
-        }
-    }
-
-    /** Removes a transport from the registry when it closes, then tells the caller's listener. */
-    private final class ForgettingListener implements TransportListener {
-        private final TransportListener delegate;
-
-        ForgettingListener(TransportListener delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void onConnected(MediaTransport transport, dev.sfu.rtp.srtp.SrtpProfile profile) {
-            delegate.onConnected(transport, profile);
-        }
-
-        @Override
-        public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
-            delegate.onRtp(transport, buf, off, len);
-        }
-
-        @Override
-        public void onRtcp(MediaTransport transport, byte[] buf, int off, int len) {
-            delegate.onRtcp(transport, buf, off, len);
-        }
-
-        @Override
-        public void onClosed(MediaTransport transport, CloseReason reason, String detail) {
-            transports.remove(transport.id(), transport);
-            delegate.onClosed(transport, reason, detail);
         }
     }
 }

@@ -78,8 +78,8 @@ class DownTrackRewriteTest {
         byte[] opus = hex(OPUS_HEX);
         byte[] key = hex(VP8_KEYFRAME_HEX);
         byte[] opusCopy = opus.clone();
-        a.onRtp(a.transport(), opus, 0, opus.length);
-        a.onRtp(a.transport(), key, 0, key.length);
+        a.endpoint().onRtp(opus, 0, opus.length);
+        a.endpoint().onRtp(key, 0, key.length);
         assertArrayEquals(opusCopy, opus, "the publisher's buffer is never modified");
 
         FakeTransport tb = h.transport("b");
@@ -113,7 +113,7 @@ class DownTrackRewriteTest {
         a.publish(List.of(new PublishedTrack("v", MediaKind.VIDEO, "1", -1, -1, vp8Codecs(), extensions())));
         b.activateDownTracks();
         byte[] key = hex(VP8_KEYFRAME_HEX);
-        a.onRtp(a.transport(), key, 0, key.length);
+        a.endpoint().onRtp(key, 0, key.length);
         assertEquals(0x22222222L, a.upTracks().get(0).ssrc(), "learned from mid \"1\"");
         FakeTransport tb = h.transport("b");
         assertEquals(1, tb.rtp.size());
@@ -123,12 +123,12 @@ class DownTrackRewriteTest {
         h.advance(200 * MS);
         byte[] delta = rtp(VP8, 5000, 777777, 0x33333333L, new int[] {4}, vp8(false, true));
         delta[17] = '1'; // mid "1" (the builder writes the id as the data byte).
-        a.onRtp(a.transport(), delta, 0, delta.length);
+        a.endpoint().onRtp(delta, 0, delta.length);
         assertEquals(0x33333333L, a.upTracks().get(0).ssrc());
         assertEquals(1, tb.rtp.size(), "video waits for a keyframe of the new source");
         byte[] key2 = rtp(VP8, 5001, 780777, 0x33333333L, new int[] {4}, vp8(true, true));
         key2[17] = '1';
-        a.onRtp(a.transport(), key2, 0, key2.length);
+        a.endpoint().onRtp(key2, 0, key2.length);
         assertEquals(2, tb.rtp.size());
         byte[] out = tb.rtp.get(1);
         assertEquals(down(b, MediaKind.VIDEO).ssrc(), ssrc(out), "same subscriber SSRC");
@@ -159,7 +159,7 @@ class DownTrackRewriteTest {
         assertNotEquals(oldAudio, down(b, MediaKind.AUDIO).ssrc());
         next.activate();
         byte[] key3 = rtp(VP8, 40000, 99, RoomHarness.videoSsrc(3), new int[0], vp8(true, true));
-        c.onRtp(c.transport(), key3, 0, key3.length);
+        c.endpoint().onRtp(key3, 0, key3.length);
         List<byte[]> sent = h.transport("b").rtp;
         assertEquals(next.ssrc(), ssrc(sent.get(sent.size() - 1)));
     }
@@ -172,11 +172,11 @@ class DownTrackRewriteTest {
         b.activateDownTracks();
         long v = RoomHarness.videoSsrc(1);
         byte[] key = rtp(VP8, 9, 1000, v, new int[0], vp8(true, true));
-        a.onRtp(a.transport(), key, 0, key.length);
+        a.endpoint().onRtp(key, 0, key.length);
         byte[] p10 = rtp(VP8, 10, 1000, v, new int[0], vp8(false, false));
-        a.onRtp(a.transport(), p10, 0, p10.length);
+        a.endpoint().onRtp(p10, 0, p10.length);
         byte[] p12 = rtp(VP8, 12, 1000, v, new int[0], vp8(false, false));
-        a.onRtp(a.transport(), p12, 0, p12.length);
+        a.endpoint().onRtp(p12, 0, p12.length);
         // The server NACKs 11 to the publisher (RFC 4585: PID 11, BLP 0).
         List<byte[]> nacks = h.transport("a").rtcp(205, 1);
         assertEquals(1, nacks.size());
@@ -187,9 +187,9 @@ class DownTrackRewriteTest {
         rtxPayload[1] = 11;
         System.arraycopy(payload, 0, rtxPayload, 2, payload.length);
         byte[] rtx = rtp(RoomHarness.VP8_RTX, 500, 1000, RoomHarness.rtxSsrc(1), new int[0], rtxPayload);
-        a.onRtp(a.transport(), rtx, 0, rtx.length);
+        a.endpoint().onRtp(rtx, 0, rtx.length);
         byte[] padding = rtp(RoomHarness.VP8_RTX, 501, 1000, RoomHarness.rtxSsrc(1), new int[0], new byte[0]);
-        a.onRtp(a.transport(), padding, 0, padding.length);
+        a.endpoint().onRtp(padding, 0, padding.length);
         FakeTransport tb = h.transport("b");
         assertEquals(4, tb.rtp.size());
         byte[] restored = tb.rtp.get(3);

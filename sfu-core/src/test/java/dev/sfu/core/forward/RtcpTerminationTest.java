@@ -65,7 +65,7 @@ class RtcpTerminationTest {
                 continue;
             }
             byte[] p = rtp(VP8, seq & 0xFFFF, 90L * 33 * (seq - first), videoSsrc(1), new int[0], vp8(seq == first, true));
-            a.onRtp(a.transport(), p, 0, p.length);
+            a.endpoint().onRtp(p, 0, p.length);
             h.advance(MS);
         }
     }
@@ -95,7 +95,7 @@ class RtcpTerminationTest {
         tb.clear();
         // NACK out seq and out seq + 2 (BLP bit 1).
         byte[] n = nack(video(withRtx).ssrc(), outSeq, 0b10);
-        withRtx.onRtcp(tb, n, 0, n.length);
+        withRtx.endpoint().onRtcp(n, 0, n.length);
         assertEquals(2, tb.rtp.size());
         byte[] rtx = tb.rtp.get(0);
         assertEquals(RoomHarness.VP8_RTX, pt(rtx));
@@ -107,16 +107,16 @@ class RtcpTerminationTest {
         assertEquals(2, h.manager.room("r").metrics().retransmissions.getCount());
 
         // The same packet again within 100 ms is not resent; after that it is.
-        withRtx.onRtcp(tb, n, 0, n.length);
+        withRtx.endpoint().onRtcp(n, 0, n.length);
         assertEquals(2, tb.rtp.size());
         h.advance(150 * MS);
-        withRtx.onRtcp(tb, n, 0, n.length);
+        withRtx.endpoint().onRtcp(n, 0, n.length);
         assertEquals(4, tb.rtp.size());
 
         byte[] plain105 = tc.rtp.get(5);
         tc.clear();
         byte[] nc = nack(video(plain).ssrc(), seq(plain105), 0);
-        plain.onRtcp(tc, nc, 0, nc.length);
+        plain.endpoint().onRtcp(nc, 0, nc.length);
         assertEquals(1, tc.rtp.size());
         assertArrayEquals(plain105, tc.rtp.get(0), "resent exactly as first sent");
     }
@@ -128,7 +128,7 @@ class RtcpTerminationTest {
         h.advance(2000 * MS);
         h.transport("b").clear();
         byte[] n = nack(video(withRtx).ssrc(), outSeq, 0);
-        withRtx.onRtcp(h.transport("b"), n, 0, n.length);
+        withRtx.endpoint().onRtcp(n, 0, n.length);
         assertEquals(0, h.transport("b").rtp.size());
     }
 
@@ -139,7 +139,7 @@ class RtcpTerminationTest {
         long offset = (ts(tb.rtp.get(0)) - 0) & 0xFFFFFFFFL; // The first packet had source ts 0.
         // SR: sender videoSsrc(1), NTP 0xE1234567.89ABCDEF, RTP ts 297000, 10 packets, 1000 octets.
         byte[] sr = hex("80c80006" + "00002001" + "e1234567" + "89abcdef" + "00048828" + "0000000a" + "000003e8");
-        a.onRtcp(a.transport(), sr, 0, sr.length);
+        a.endpoint().onRtcp(sr, 0, sr.length);
         List<byte[]> srs = tb.rtcp(200, -1);
         assertEquals(1, srs.size());
         byte[] out = srs.get(0);
@@ -166,7 +166,7 @@ class RtcpTerminationTest {
         put32(rr, 20, 45); // jitter
         put32(rr, 24, 0x456789ABL); // LSR
         put32(rr, 28, 65536 * 30 / 1000); // DLSR 30 ms
-        withRtx.onRtcp(tb, rr, 0, rr.length);
+        withRtx.endpoint().onRtcp(rr, 0, rr.length);
         DownTrack d = video(withRtx);
         assertEquals(25, d.fractionLost());
         assertEquals(3, d.cumulativeLost());
@@ -220,7 +220,7 @@ class RtcpTerminationTest {
         System.arraycopy(hex("81cd0002" + "00004444" + "00000000"), 0, compound, 8, 12);
         System.arraycopy(n, 0, compound, 20, n.length);
         for (byte[] b : List.of(badVersion, overrun, sdesFirst, compound)) {
-            withRtx.onRtcp(tb, b, 0, b.length);
+            withRtx.endpoint().onRtcp(b, 0, b.length);
         }
         var m = h.manager.room("r").metrics();
         assertEquals(1, m.drops(DropReason.RTCP_BAD_VERSION));

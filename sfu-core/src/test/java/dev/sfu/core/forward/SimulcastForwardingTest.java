@@ -292,7 +292,7 @@ class SimulcastForwardingTest {
     private void senderReport(long ssrc, long ms, long rtp) {
         byte[] sr = new byte[64];
         int n = SenderReport.write(sr, 0, 64, ssrc, ntp(ms), rtp, 10, 1000, 0);
-        a.onRtcp(a.transport(), sr, 0, n);
+        a.endpoint().onRtcp(sr, 0, n);
     }
 
     /**
@@ -378,7 +378,7 @@ class SimulcastForwardingTest {
             byte[] afterSwitch = t.rtp.get(6);
             t.clear();
             byte[] n = nack(d.ssrc(), seq(beforeSwitch), seq(afterSwitch));
-            p.onRtcp(t, n, 0, n.length);
+            p.endpoint().onRtcp(n, 0, n.length);
             assertEquals(2, t.rtp.size(), p.id());
             byte[][] originals = {beforeSwitch, afterSwitch};
             for (int i = 0; i < 2; i++) {

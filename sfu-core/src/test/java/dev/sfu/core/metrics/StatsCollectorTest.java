@@ -37,11 +37,11 @@ class StatsCollectorTest {
             int seq = seq0 + i;
             if (i % 2 == 0) {
                 byte[] a = rtp(OPUS, seq, seq * 960L, audioSsrc(n), new int[] {1, 4}, OPUS_PAYLOAD);
-                p.onRtp(p.transport(), a, 0, a.length);
+                p.endpoint().onRtp(a, 0, a.length);
                 bytes += a.length;
             }
             byte[] v = rtp(VP8, seq, seq * 3000L, videoSsrc(n), new int[] {2, 3, 4}, vp8(true, true));
-            p.onRtp(p.transport(), v, 0, v.length);
+            p.endpoint().onRtp(v, 0, v.length);
             bytes += v.length;
             h.advance(10 * MS);
         }

@@ -46,7 +46,7 @@ class ConcurrentLeaveTest {
                     byte[] nack = new byte[16];
                     for (int seq = 0; seq < 3000; seq++) {
                         byte[] pkt = rtp(VP8, seq, seq * 3000L, videoSsrc(n), new int[0], vp8(seq % 100 == 0, true));
-                        p.onRtp(p.transport(), pkt, 0, pkt.length);
+                        p.endpoint().onRtp(pkt, 0, pkt.length);
                         for (DownTrack d : p.downTracks()) {
                             nack[0] = (byte) 0x81;
                             nack[1] = (byte) 205;
@@ -55,7 +55,7 @@ class ConcurrentLeaveTest {
                             nack[12] = (byte) (seq >>> 8);
                             nack[13] = (byte) seq;
                             nack[15] = (byte) 0xFF;
-                            p.onRtcp(p.transport(), nack, 0, nack.length);
+                            p.endpoint().onRtcp(nack, 0, nack.length);
                         }
                     }
                 } catch (Throwable e) {

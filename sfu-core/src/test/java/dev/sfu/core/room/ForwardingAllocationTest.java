@@ -71,8 +71,8 @@ class ForwardingAllocationTest {
             video[3] = (byte) seq;
             audio[2] = (byte) (seq >>> 8);
             audio[3] = (byte) seq;
-            p.onRtp(p.transport(), video, 0, video.length);
-            p.onRtp(p.transport(), audio, 0, audio.length);
+            p.endpoint().onRtp(video, 0, video.length);
+            p.endpoint().onRtp(audio, 0, audio.length);
             h.advance(1_000_000L);
         }
     }

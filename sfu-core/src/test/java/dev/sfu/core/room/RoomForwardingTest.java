@@ -24,6 +24,7 @@ import static dev.sfu.core.testutil.RtpFixtures.vp8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,9 +40,9 @@ class RoomForwardingTest {
 
     private void sendAv(Participant p, int n, int seq) {
         byte[] a = rtp(OPUS, seq, seq * 960L, audioSsrc(n), new int[] {1, 4}, OPUS_PAYLOAD);
-        p.onRtp(p.transport(), a, 0, a.length);
+        p.endpoint().onRtp(a, 0, a.length);
         byte[] v = rtp(VP8, seq, seq * 3000L, videoSsrc(n), new int[] {2, 3, 4}, vp8(true, true));
-        p.onRtp(p.transport(), v, 0, v.length);
+        p.endpoint().onRtp(v, 0, v.length);
     }
 
     private static Set<Long> ssrcs(List<byte[]> packets) {
@@ -134,7 +135,7 @@ class RoomForwardingTest {
         FakeTransport tb = h.transport("b");
         // Not yet activated: nothing is forwarded and no PLI is sent.
         byte[] delta = rtp(VP8, 1, 3000, videoSsrc(1), new int[0], vp8(false, true));
-        a.onRtp(ta, delta, 0, delta.length);
+        a.endpoint().onRtp(delta, 0, delta.length);
         assertEquals(0, tb.rtp.size());
         assertEquals(1, h.manager.room("r").metrics().drops(DropReason.NOT_SUBSCRIBED));
         b.activateDownTracks();
@@ -143,23 +144,23 @@ class RoomForwardingTest {
         assertEquals(videoSsrc(1), dev.sfu.core.testutil.RtpFixtures.u32(pli, 8), "PLI names the publisher's SSRC");
         // A delta frame is held back.
         delta = rtp(VP8, 2, 6000, videoSsrc(1), new int[0], vp8(false, true));
-        a.onRtp(ta, delta, 0, delta.length);
+        a.endpoint().onRtp(delta, 0, delta.length);
         assertEquals(0, tb.rtp.size());
         assertEquals(1, h.manager.room("r").metrics().drops(DropReason.NO_KEYFRAME_YET));
         // The subscriber's own PLI within 300 ms is absorbed by the rate limit.
         DownTrack video = b.downTracks().stream().filter(x -> x.kind() == MediaKind.VIDEO).findFirst().orElseThrow();
         byte[] subPli = pli(video.ssrc());
         h.advance(100 * MS);
-        b.onRtcp(tb, subPli, 0, subPli.length);
+        b.endpoint().onRtcp(subPli, 0, subPli.length);
         assertEquals(1, ta.rtcp(206, 1).size());
         h.advance(250 * MS);
-        b.onRtcp(tb, subPli, 0, subPli.length);
+        b.endpoint().onRtcp(subPli, 0, subPli.length);
         assertEquals(2, ta.rtcp(206, 1).size(), "after 300 ms a PLI goes upstream again");
         // The keyframe passes, and so does everything after it.
         byte[] key = rtp(VP8, 3, 9000, videoSsrc(1), new int[0], vp8(true, true));
-        a.onRtp(ta, key, 0, key.length);
+        a.endpoint().onRtp(key, 0, key.length);
         byte[] cont = rtp(VP8, 4, 9000, videoSsrc(1), new int[0], vp8(false, false));
-        a.onRtp(ta, cont, 0, cont.length);
+        a.endpoint().onRtp(cont, 0, cont.length);
         assertEquals(2, tb.rtp.size());
         assertEquals(video.ssrc(), ssrc(tb.rtp.get(0)));
         assertEquals(1, h.manager.room("r").metrics().keyframes.getCount());
@@ -181,7 +182,7 @@ class RoomForwardingTest {
         dev.sfu.core.testutil.RtpFixtures.put32(fir, 4, 0x5555);
         dev.sfu.core.testutil.RtpFixtures.put32(fir, 12, video.ssrc());
         fir[16] = 1;
-        b.onRtcp(h.transport("b"), fir, 0, fir.length);
+        b.endpoint().onRtcp(fir, 0, fir.length);
         assertEquals(2, h.transport("a").rtcp(206, 1).size());
     }
 
@@ -232,10 +233,29 @@ class RoomForwardingTest {
         Participant a = h.join("r", "a");
         h.join("r", "b");
         publishAv(a, 1);
-        a.onClosed(a.transport(), dev.sfu.core.transport.CloseReason.CONSENT_EXPIRED, "consent expired");
+        h.transport("a").end(dev.sfu.core.transport.CloseReason.CONSENT_EXPIRED, "consent expired");
         assertTrue(h.events.contains("left r a TRANSPORT_CLOSED"));
         assertEquals(1, h.manager.room("r").size());
         assertEquals(0, h.manager.room("r").participant("b").downTracks().size());
+    }
+
+    @Test
+    void theEndpointIsTheTransportsListener() throws Exception {
+        Participant a = h.join("r", "a");
+        // One hop from decryption to forwarding: nothing sits between the transport and the endpoint.
+        assertSame(a.endpoint(), h.transport("a").boundListener());
+        FakeTransport bound = h.transport("a");
+        assertThrows(IllegalStateException.class, () -> bound.bind(a.endpoint()), "bound once");
+    }
+
+    @Test
+    void aTransportEndedBeforeTheJoinCompletedMakesTheParticipantLeaveAfterJoining() throws Exception {
+        FakeTransport t = new FakeTransport("a");
+        t.end(dev.sfu.core.transport.CloseReason.ICE_FAILED, "gone");
+        Participant a = h.manager.join("r", "a", "name-a", t);
+        assertEquals(List.of("joined r a", "left r a TRANSPORT_CLOSED", "closed r"), h.events);
+        assertNull(h.manager.room("r"));
+        assertTrue(a.endpoint().isClosed());
     }
 
     @Test
@@ -254,13 +274,13 @@ class RoomForwardingTest {
         Participant a = h.join("r", "a");
         publishAv(a, 1);
         byte[] unknown = rtp(OPUS, 1, 0, 0x9999, new int[0], OPUS_PAYLOAD);
-        a.onRtp(a.transport(), unknown, 0, unknown.length);
+        a.endpoint().onRtp(unknown, 0, unknown.length);
         byte[] garbage = {1, 2, 3};
-        a.onRtp(a.transport(), garbage, 0, garbage.length);
-        a.onRtcp(a.transport(), garbage, 0, garbage.length);
+        a.endpoint().onRtp(garbage, 0, garbage.length);
+        a.endpoint().onRtcp(garbage, 0, garbage.length);
         byte[] truncatedExt = rtp(OPUS, 1, 0, audioSsrc(1), new int[] {1}, OPUS_PAYLOAD);
         truncatedExt[15] = 9; // Extension length beyond the packet.
-        a.onRtp(a.transport(), truncatedExt, 0, truncatedExt.length);
+        a.endpoint().onRtp(truncatedExt, 0, truncatedExt.length);
         Room r = h.manager.room("r");
         assertEquals(1, r.metrics().drops(DropReason.UNKNOWN_SSRC));
         assertEquals(2, r.metrics().drops(DropReason.MALFORMED));
@@ -273,9 +293,9 @@ class RoomForwardingTest {
         publishAv(a, 1);
         // 1498 bytes + 2 (RTX OSN) + 32 (SRTP tail room) = 1532, one pooled buffer: accepted.
         byte[] fits = rtp(OPUS, 1, 0, audioSsrc(1), new int[0], new byte[1498 - 12]);
-        a.onRtp(a.transport(), fits, 0, fits.length);
+        a.endpoint().onRtp(fits, 0, fits.length);
         byte[] tooLarge = rtp(OPUS, 2, 960, audioSsrc(1), new int[0], new byte[1499 - 12]);
-        a.onRtp(a.transport(), tooLarge, 0, tooLarge.length);
+        a.endpoint().onRtp(tooLarge, 0, tooLarge.length);
         Room r = h.manager.room("r");
         assertEquals(1, r.metrics().drops(DropReason.TOO_LARGE));
         assertEquals(1, r.metrics().packetsIn.getCount());

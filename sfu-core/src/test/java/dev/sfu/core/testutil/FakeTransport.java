@@ -1,7 +1,7 @@
 package dev.sfu.core.testutil;
 
+import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.NoIceTransport;
-import dev.sfu.core.transport.TransportListener;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +10,7 @@ import java.util.List;
 /**
  * A transport without sockets or encryption: it records a copy of every packet "sent" (the
  * plaintext the SRTP layer would encrypt) and checks the caller left tail room for the tag.
+ * {@link #end} ends it as the network would; its close handlers hear every end.
  */
 public class FakeTransport extends NoIceTransport {
     /** Bytes the real transport needs after the packet for the SRTP/SRTCP trailer. */
@@ -19,7 +20,6 @@ public class FakeTransport extends NoIceTransport {
     public final List<byte[]> rtcp = new ArrayList<>();
     /** SSRCs the forwarding layer said it will never send on again ({@link #retireSendingSsrc}). */
     public final List<Long> retiredSsrcs = new ArrayList<>();
-    public TransportListener listener;
     public boolean closed;
     public boolean refuse;
 
@@ -77,13 +77,19 @@ public class FakeTransport extends NoIceTransport {
         rtcp.clear();
     }
 
+    /** What the room bound as this transport's listener (the participant's endpoint), or null. */
+    public dev.sfu.core.transport.TransportListener boundListener() {
+        return listener();
+    }
+
+    /** Ends the transport by itself (consent expiry, DTLS failure ...): the close handlers hear it once. */
+    public void end(CloseReason reason, String detail) {
+        closed = true;
+        closed(reason, detail);
+    }
+
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            if (listener != null) {
-                listener.onClosed(this, dev.sfu.core.transport.CloseReason.LOCAL_CLOSE, "closed");
-            }
-        }
+        end(CloseReason.LOCAL_CLOSE, "closed");
     }
 }

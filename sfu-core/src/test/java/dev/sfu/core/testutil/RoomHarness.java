@@ -52,10 +52,9 @@ public final class RoomHarness implements RoomListener {
     }
 
     public Participant join(String room, String id) throws RoomFullException {
-        return manager.join(room, id, "name-" + id, l -> {
-            FakeTransport t = new FakeTransport(id);
-            t.listener = l;
-            transports.put(id, t);
+        return manager.join(room, id, "name-" + id, participantId -> {
+            FakeTransport t = new FakeTransport(participantId);
+            transports.put(participantId, t);
             return t;
         });
     }

@@ -56,7 +56,7 @@ public final class SimulcastPublisher {
 
     /** Delivers a packet as the publisher's transport would, decrypted. */
     public void deliver(byte[] packet) {
-        participant.onRtp(participant.transport(), packet, 0, packet.length);
+        participant.endpoint().onRtp(packet, 0, packet.length);
     }
 
     /**

@@ -38,7 +38,7 @@ class AdvertisedAddressTest {
     @Test
     void advertisedAddressIsAServerReflexiveCandidateOnTheBoundPort() {
         RecordingListener events = new RecordingListener();
-        MediaTransport t = server.createTransport("advertised-candidates", events);
+        MediaTransport t = events.listenTo(server.createTransport("advertised-candidates"));
         try {
             int port = server.localAddress().getPort();
             List<IceCandidate> candidates = t.localCandidates();
@@ -65,8 +65,8 @@ class AdvertisedAddressTest {
     void clientGivenOnlyTheBoundAddressConnectsAndCarriesMedia() throws Exception {
         RecordingListener se = new RecordingListener();
         RecordingListener ce = new RecordingListener();
-        MediaTransport st = server.createTransport("advertised-connect", se);
-        IceDtlsTransport ct = client.createTransport("client-advertised-connect", ce);
+        MediaTransport st = se.listenTo(server.createTransport("advertised-connect"));
+        IceDtlsTransport ct = ce.hearCloseOf(client.createTransport("client-advertised-connect", ce));
         try {
             List<IceCandidate> loopbackOnly = st.localCandidates().stream()
                     .filter(c -> c.address().equals("127.0.0.1")).toList();

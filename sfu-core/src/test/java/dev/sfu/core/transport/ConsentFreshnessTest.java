@@ -50,7 +50,7 @@ class ConsentFreshnessTest {
     @Test
     void aTransportWaitingForItsRemoteParametersIsNotDeclaredFailed() throws Exception {
         RecordingListener events = new RecordingListener();
-        MediaTransport t = server.createTransport("waiting", events);
+        MediaTransport t = events.listenTo(server.createTransport("waiting"));
         try {
             assertFalse(events.awaitClosed(TIMEOUT.toMillis() + 1_500), "closed: " + events.closeReason);
         } finally {

@@ -46,10 +46,10 @@ class DtlsAnsweredOnThePeersPairTest {
         try (DatagramSocket serverSocket = new DatagramSocket(0, LOOPBACK);
              DatagramSocket selectedPair = new DatagramSocket(0, LOOPBACK);
              DatagramSocket dtlsPair = new DatagramSocket(0, LOOPBACK)) {
-            IceDtlsTransport t = IceDtlsTransport.create("pair", events, rt, true, e -> {
+            IceDtlsTransport t = events.listenTo(IceDtlsTransport.create("pair", rt, true, e -> {
                 ice.events = e;
                 return ice;
-            });
+            }));
             try {
                 t.setRemote(new RemoteParameters("peerufrag", "peerpassword0123456789", List.of(peerIdentity.fingerprint()),
                         DtlsSetup.ACTPASS, List.of()));

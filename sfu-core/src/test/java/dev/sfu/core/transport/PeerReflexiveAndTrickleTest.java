@@ -32,8 +32,8 @@ class PeerReflexiveAndTrickleTest {
     private static TransportTestSupport.Pair wireWithoutCandidatesForTheServer(String id) {
         RecordingListener se = new RecordingListener();
         RecordingListener ce = new RecordingListener();
-        MediaTransport st = server.createTransport(id, se);
-        IceDtlsTransport ct = client.createTransport("client-" + id, ce);
+        MediaTransport st = se.listenTo(server.createTransport(id));
+        IceDtlsTransport ct = ce.hearCloseOf(client.createTransport("client-" + id, ce));
         st.setRemote(new RemoteParameters(ct.localIceUfrag(), ct.localIcePwd(), List.of(client.fingerprint()),
                 DtlsSetup.ACTPASS, List.of()));
         ct.setRemote(new RemoteParameters(st.localIceUfrag(), st.localIcePwd(), List.of(st.localFingerprint()),

@@ -7,7 +7,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** Records what a transport reports, for tests. */
+/**
+ * Records what a transport reports, for tests: media and connection as its listener, its end as
+ * one of its close handlers ({@link #listenTo}, {@link #hearCloseOf}).
+ */
 final class RecordingListener implements TransportListener {
     final CountDownLatch connected = new CountDownLatch(1);
     final CountDownLatch closed = new CountDownLatch(1);
@@ -18,8 +21,20 @@ final class RecordingListener implements TransportListener {
     volatile String closeDetail;
     volatile long closedAtNanos;
 
+    /** Binds this recorder as {@code t}'s listener and adds it as a close handler. */
+    <T extends MediaTransport> T listenTo(T t) {
+        t.bind(this);
+        return hearCloseOf(t);
+    }
+
+    /** Adds this recorder as a close handler of {@code t} (bound already). */
+    <T extends MediaTransport> T hearCloseOf(T t) {
+        t.addCloseHandler(this::onClosed);
+        return t;
+    }
+
     @Override
-    public void onConnected(MediaTransport transport, SrtpProfile p) {
+    public void onConnected(SrtpProfile p) {
         profile = p;
         connected.countDown();
     }
@@ -29,7 +44,7 @@ final class RecordingListener implements TransportListener {
     final CountDownLatch stalling = new CountDownLatch(1);
 
     @Override
-    public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
+    public void onRtp(byte[] buf, int off, int len) {
         rtp.add(Arrays.copyOfRange(buf, off, off + len));
         long stall = stallNextRtpMillis;
         if (stall > 0) {
@@ -44,12 +59,11 @@ final class RecordingListener implements TransportListener {
     }
 
     @Override
-    public void onRtcp(MediaTransport transport, byte[] buf, int off, int len) {
+    public void onRtcp(byte[] buf, int off, int len) {
         rtcp.add(Arrays.copyOfRange(buf, off, off + len));
     }
 
-    @Override
-    public void onClosed(MediaTransport transport, CloseReason reason, String detail) {
+    void onClosed(CloseReason reason, String detail) {
         closeReason = reason;
         closeDetail = detail;
         closedAtNanos = System.nanoTime();

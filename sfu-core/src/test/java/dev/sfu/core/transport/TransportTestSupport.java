@@ -25,8 +25,8 @@ final class TransportTestSupport {
                      Fingerprint fingerprintSeenByServer) {
         RecordingListener se = new RecordingListener();
         RecordingListener ce = new RecordingListener();
-        MediaTransport st = server.createTransport(id, se);
-        IceDtlsTransport ct = client.createTransport("client-" + id, ce);
+        MediaTransport st = se.listenTo(server.createTransport(id));
+        IceDtlsTransport ct = ce.hearCloseOf(client.createTransport("client-" + id, ce));
         st.setRemote(new RemoteParameters(ct.localIceUfrag(), ct.localIcePwd(), List.of(fingerprintSeenByServer),
                 clientSetup, ct.localCandidates()));
         DtlsSetup answer = st.localSetup(clientSetup);

@@ -65,9 +65,9 @@ class UnvalidatedSourceTest {
     @Test
     void dtlsAndRtpFromAnUnvalidatedAddressAreDroppedAndCountedBeforeAndAfterIce() throws Exception {
         RecordingListener se = new RecordingListener();
-        IceDtlsTransport st = (IceDtlsTransport) server.createTransport("victim", se);
+        IceDtlsTransport st = (IceDtlsTransport) se.listenTo(server.createTransport("victim"));
         RecordingListener ce = new RecordingListener();
-        IceDtlsTransport ct = client.createTransport("client-victim", ce);
+        IceDtlsTransport ct = ce.hearCloseOf(client.createTransport("client-victim", ce));
         st.setRemote(new RemoteParameters(ct.localIceUfrag(), ct.localIcePwd(), List.of(client.fingerprint()),
                 DtlsSetup.ACTPASS, ct.localCandidates()));
         InetSocketAddress port = server.localAddress();

@@ -13,9 +13,7 @@ import dev.sfu.core.room.RoomListener;
 import dev.sfu.core.room.RoomManager;
 import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.MediaTransport;
-import dev.sfu.core.transport.TransportListener;
 import dev.sfu.core.transport.TransportServer;
-import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.signaling.message.ErrorCode;
 import dev.sfu.signaling.message.SignalingException;
 import dev.sfu.signaling.session.TransportFactory;
@@ -31,15 +29,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The production room layer: signaling's {@link RoomService} and {@link TransportFactory} on top
  * of sfu-core's {@link RoomManager}, so that every call signaling makes reaches the packet path.
  * <ul>
  *   <li>{@code join} joins the RoomManager; the participant's media transport is created at once
- *       (through {@link TransportServer#createTransport}) with the {@link Participant} as its
- *       listener, and handed to signaling by {@link #create} on the client's first offer.</li>
+ *       (through {@link TransportServer#createTransport}), its media bound to the participant's
+ *       endpoint by the RoomManager, and handed to signaling by {@link #create} on the client's
+ *       first offer, where signaling's close callback becomes one of its close handlers.</li>
  *   <li>{@code publish} sets the participant's published tracks; the others get DownTracks.</li>
  *   <li>{@code subscribed} binds each DownTrack to what the subscriber's answer accepted (mid,
  *       payload types, extension ids) and starts it; video asks its publisher for a keyframe.</li>
@@ -53,7 +52,7 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     private static final char[] ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
     private final RoomManager manager;
-    private final BiFunction<String, TransportListener, MediaTransport> transports;
+    private final Function<String, MediaTransport> transports;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final ExecutorService events;
     private final SecureRandom random = new SecureRandom();
@@ -61,11 +60,10 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     /**
      * @param maxParticipants per room
      * @param registry        where room and participant metrics go
-     * @param transports      creates a participant's transport from its id and listener, for
-     *                        example {@code transportServer::createTransport}
+     * @param transports      creates a participant's transport from its id, with no listener
+     *                        bound, for example {@code transportServer::createTransport}
      */
-    public SfuRoomService(int maxParticipants, MetricRegistry registry,
-                          BiFunction<String, TransportListener, MediaTransport> transports) {
+    public SfuRoomService(int maxParticipants, MetricRegistry registry, Function<String, MediaTransport> transports) {
         this.transports = transports;
         this.manager = new RoomManager(registry, new Events(), maxParticipants);
         this.events = Executors.newSingleThreadExecutor(r -> {
@@ -106,10 +104,7 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         members.put(id, m);
         Participant p;
         try {
-            p = manager.join(room, id, name, listener -> {
-                m.media = listener;
-                return transports.apply(id, m);
-            });
+            p = manager.join(room, id, name, transports);
         } catch (RoomFullException e) {
             members.remove(id);
             throw new SignalingException(ErrorCode.ROOM_FULL, "The room '" + room + "' is full ("
@@ -210,8 +205,9 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     // ---------------------------------------------------------------- TransportFactory
 
     /**
-     * Hands signaling the transport made at join, and registers {@code onClosed} for a transport
-     * that ends by itself (consent expiry, DTLS failure).
+     * Hands signaling the transport made at join, and adds {@code onClosed} to its close handlers
+     * for a transport that ends by itself (consent expiry, DTLS failure); a local close is not
+     * reported. A transport that already ended reports at once.
      *
      * @throws IllegalStateException when the participant is not in a room
      */
@@ -221,8 +217,13 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         if (m == null || m.participant == null) {
             throw new IllegalStateException("participant " + participantId + " is not in a room");
         }
-        m.register(onClosed);
-        return m.participant.transport();
+        MediaTransport t = m.participant.transport();
+        t.addCloseHandler((reason, detail) -> {
+            if (reason != CloseReason.LOCAL_CLOSE) {
+                onClosed.accept(reason, detail);
+            }
+        });
+        return t;
     }
 
     /** Removes everyone (closing their transports) and stops the event thread. */
@@ -380,68 +381,15 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         }
     }
 
-    /**
-     * One participant's signaling side: its events, and the listener of its transport, which
-     * passes media to the {@link Participant} and also tells signaling when the transport ends.
-     */
-    private static final class Member implements TransportListener {
+    /** One participant's signaling side: its events, and its participant once joined. */
+    private static final class Member {
         final String id;
         final ParticipantEvents events;
         volatile Participant participant;
-        volatile TransportListener media;
-        private BiConsumer<CloseReason, String> onClosed;
-        private CloseReason closedReason;
-        private String closedDetail;
 
         Member(String id, ParticipantEvents events) {
             this.id = id;
             this.events = events;
-        }
-
-        /** Registers signaling's callback; a transport that already ended reports at once. */
-        void register(BiConsumer<CloseReason, String> callback) {
-            CloseReason r;
-            String d;
-            synchronized (this) {
-                onClosed = callback;
-                r = closedReason;
-                d = closedDetail;
-            }
-            if (r != null) {
-                callback.accept(r, d);
-            }
-        }
-
-        @Override
-        public void onConnected(MediaTransport transport, SrtpProfile profile) {
-            media.onConnected(transport, profile);
-        }
-
-        @Override
-        public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
-            media.onRtp(transport, buf, off, len);
-        }
-
-        @Override
-        public void onRtcp(MediaTransport transport, byte[] buf, int off, int len) {
-            media.onRtcp(transport, buf, off, len);
-        }
-
-        @Override
-        public void onClosed(MediaTransport transport, CloseReason reason, String detail) {
-            media.onClosed(transport, reason, detail);
-            if (reason == CloseReason.LOCAL_CLOSE) {
-                return;
-            }
-            BiConsumer<CloseReason, String> callback;
-            synchronized (this) {
-                closedReason = reason;
-                closedDetail = detail;
-                callback = onClosed;
-            }
-            if (callback != null) {
-                callback.accept(reason, detail);
-            }
         }
     }
 }

@@ -52,7 +52,7 @@ class ConcurrentScrapeTest {
                         Participant b = s.rooms.join(room, "b" + i);
                         for (int k = 0; k < 20; k++) {
                             byte[] p = SyntheticRooms.packet(k, k * 3000L, 0x5000 + i, 300);
-                            a.onRtp(a.transport(), p, 0, p.length);
+                            a.endpoint().onRtp(p, 0, p.length);
                         }
                         s.rooms.leave(a);
                         s.rooms.leave(b);

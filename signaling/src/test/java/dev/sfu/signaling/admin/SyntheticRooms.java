@@ -9,18 +9,15 @@ import dev.sfu.core.room.PublishedTrack;
 import dev.sfu.core.room.RoomFullException;
 import dev.sfu.core.room.RoomListener;
 import dev.sfu.core.room.RoomManager;
-import dev.sfu.core.transport.DtlsSetup;
-import dev.sfu.core.transport.Fingerprint;
-import dev.sfu.core.transport.IceCandidate;
-import dev.sfu.core.transport.MediaTransport;
-import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.core.transport.CloseReason;
+import dev.sfu.core.transport.NoIceTransport;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Real sfu-core rooms on the real clock, whose participants have transports without sockets:
- * a publisher's RTP enters the true forwarding path ({@code Participant.onRtp}) and what the
+ * a publisher's RTP enters the true forwarding path ({@code MediaEndpoint.onRtp}) and what the
  * server "sends" is counted and discarded. Traffic of a known bitrate comes from {@link Pump}.
  */
 final class SyntheticRooms implements AutoCloseable {
@@ -29,23 +26,12 @@ final class SyntheticRooms implements AutoCloseable {
     final RoomManager manager = new RoomManager(registry, new RoomListener() { }, 50);
 
     /** A connected transport that accepts every packet and keeps nothing. */
-    static final class NullTransport implements MediaTransport {
-        private final String id;
+    static final class NullTransport extends NoIceTransport {
         final AtomicLong sent = new AtomicLong();
 
         NullTransport(String id) {
-            this.id = id;
+            super(id);
         }
-
-        @Override public String id() { return id; }
-        @Override public String localIceUfrag() { return "ufrag"; }
-        @Override public String localIcePwd() { return "pwd"; }
-        @Override public List<IceCandidate> localCandidates() { return List.of(); }
-        @Override public Fingerprint localFingerprint() { return new Fingerprint("sha-256", "00"); }
-        @Override public DtlsSetup localSetup(DtlsSetup remote) { return DtlsSetup.PASSIVE; }
-        @Override public void setRemote(RemoteParameters remote) { }
-        @Override public void addRemoteCandidate(IceCandidate candidate) { }
-        @Override public boolean isConnected() { return true; }
 
         @Override
         public boolean sendRtp(byte[] buf, int off, int len) {
@@ -53,12 +39,19 @@ final class SyntheticRooms implements AutoCloseable {
             return true;
         }
 
-        @Override public boolean sendRtcp(byte[] buf, int off, int len) { return true; }
-        @Override public void close() { }
+        @Override
+        public boolean sendRtcp(byte[] buf, int off, int len) {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            closed(CloseReason.LOCAL_CLOSE, "closed");
+        }
     }
 
     Participant join(String room, String id) throws RoomFullException {
-        Participant p = manager.join(room, id, Character.toUpperCase(id.charAt(0)) + id.substring(1), l -> new NullTransport(id));
+        Participant p = manager.join(room, id, Character.toUpperCase(id.charAt(0)) + id.substring(1), NullTransport::new);
         p.activateDownTracks();
         return p;
     }
@@ -115,7 +108,7 @@ final class SyntheticRooms implements AutoCloseable {
                     long due = (long) ((now - start) / 1e9 * packetsPerSecond);
                     while (packets.get() < due) {
                         byte[] b = packet(seq & 0xFFFF, seq * 3000L, ssrc, packetSize);
-                        publisher.onRtp(publisher.transport(), b, 0, b.length);
+                        publisher.endpoint().onRtp(b, 0, b.length);
                         seq++;
                         packets.incrementAndGet();
                     }

@@ -1,6 +1,5 @@
 package dev.sfu.signaling.admin;
 
-import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.DtlsSetup;
 import dev.sfu.core.transport.IceDtlsTransport;
 import dev.sfu.core.transport.MediaTransport;
@@ -9,7 +8,6 @@ import dev.sfu.core.transport.TransportClient;
 import dev.sfu.core.transport.TransportConfig;
 import dev.sfu.core.transport.TransportListener;
 import dev.sfu.rtp.RtpPacket;
-import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.signaling.Server;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.room.JoinResult;
@@ -139,19 +137,11 @@ class TransportDropsMetricsTest {
 
     private static final class NoMedia implements TransportListener {
         @Override
-        public void onConnected(MediaTransport transport, SrtpProfile profile) {
+        public void onRtp(byte[] buf, int off, int len) {
         }
 
         @Override
-        public void onRtp(MediaTransport transport, byte[] buf, int off, int len) {
-        }
-
-        @Override
-        public void onRtcp(MediaTransport transport, byte[] buf, int off, int len) {
-        }
-
-        @Override
-        public void onClosed(MediaTransport transport, CloseReason reason, String detail) {
+        public void onRtcp(byte[] buf, int off, int len) {
         }
     }
 }

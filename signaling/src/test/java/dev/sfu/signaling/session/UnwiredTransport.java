@@ -1,5 +1,6 @@
 package dev.sfu.signaling.session;
 
+import dev.sfu.core.transport.CloseHandlers;
 import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.DtlsSetup;
 import dev.sfu.core.transport.Fingerprint;
@@ -12,7 +13,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * A transport that signals real-looking parameters (random ICE credentials, a host candidate on
@@ -31,6 +33,7 @@ public final class UnwiredTransport implements MediaTransport {
     private final List<IceCandidate> remoteCandidates = new ArrayList<>();
     private volatile boolean closed;
     private volatile TransportListener listener;
+    private final CloseHandlers closeHandlers;
 
     public UnwiredTransport(String id, String ufrag, String pwd, List<IceCandidate> candidates, Fingerprint fingerprint) {
         this.id = id;
@@ -38,14 +41,15 @@ public final class UnwiredTransport implements MediaTransport {
         this.pwd = pwd;
         this.candidates = List.copyOf(candidates);
         this.fingerprint = fingerprint;
+        this.closeHandlers = new CloseHandlers(id);
     }
 
     /**
      * Makes transports for {@code SfuRoomService}: random credentials and one host candidate per
-     * address on {@code port}; the listener is kept so tests can end a transport ({@link #end}).
+     * address on {@code port}.
      */
-    public static BiFunction<String, TransportListener, MediaTransport> maker(List<String> addresses, int port) {
-        return (participantId, listener) -> {
+    public static Function<String, MediaTransport> maker(List<String> addresses, int port) {
+        return participantId -> {
             List<IceCandidate> c = new ArrayList<>();
             int n = 1;
             for (String a : addresses) {
@@ -54,18 +58,32 @@ public final class UnwiredTransport implements MediaTransport {
             byte[] fp = new byte[32];
             RANDOM.nextBytes(fp);
             String hex = HexFormat.ofDelimiter(":").withUpperCase().formatHex(fp);
-            UnwiredTransport t = new UnwiredTransport(participantId, random(8), random(24), c, new Fingerprint("sha-256", hex));
-            t.listener = listener;
-            return t;
+            return new UnwiredTransport(participantId, random(8), random(24), c, new Fingerprint("sha-256", hex));
         };
     }
 
-    /** Ends the transport as if ICE consent expired: the listener hears it once. */
+    /** Ends the transport by itself (as if ICE consent expired): the close handlers hear it once. */
     public void end(CloseReason reason, String detail) {
-        if (!closed) {
-            closed = true;
-            listener.onClosed(this, reason, detail);
+        closed = true;
+        closeHandlers.fire(reason, detail);
+    }
+
+    @Override
+    public synchronized void bind(TransportListener l) {
+        if (listener != null) {
+            throw new IllegalStateException(id + ": a listener is already bound");
         }
+        listener = java.util.Objects.requireNonNull(l, "listener");
+    }
+
+    /** The bound listener (the participant's endpoint), or null (tests). */
+    public TransportListener listener() {
+        return listener;
+    }
+
+    @Override
+    public void addCloseHandler(BiConsumer<CloseReason, String> handler) {
+        closeHandlers.add(handler);
     }
 
     private static String random(int n) {
@@ -147,11 +165,6 @@ public final class UnwiredTransport implements MediaTransport {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            if (listener != null) {
-                listener.onClosed(this, CloseReason.LOCAL_CLOSE, "closed");
-            }
-        }
+        end(CloseReason.LOCAL_CLOSE, "closed");
     }
 }
