@@ -173,8 +173,7 @@ class StatsCollectorTest {
         h.manager.scheduler().allocate(h.manager.room("r"));
         stats.collect();
         long[] bytes = sendQAndH(q, mid, true);
-        RoomStats r = stats.collect();
-        r = r.room("r");
+        RoomStats r = stats.collect().room("r");
 
         TrackStats up = track(r, "a", "up");
         assertNull(up.forwarding());
