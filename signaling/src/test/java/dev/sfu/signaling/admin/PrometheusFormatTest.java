@@ -78,7 +78,7 @@ class PrometheusFormatTest {
         Map<String, PrometheusParser.Family> f = PrometheusParser.parse(PrometheusFormat.write(snapshot(), true));
         assertEquals(1_264_000, value(f, "sfu_room_bitrate_bits_per_second", Map.of("room", "abc", "direction", "in")));
         assertEquals(1_200_000, value(f, "sfu_room_bitrate_bits_per_second", Map.of("room", "abc", "direction", "out")));
-        assertEquals(2, value(f, "sfu_room_participants", Map.of("room", "abc")));
+        assertEquals(3, value(f, "sfu_room_participants", Map.of("room", "abc")));
         assertEquals(12, value(f, "sfu_room_drops_total", Map.of("room", "abc", "reason", "NO_KEYFRAME_YET")));
         for (String name : new String[] {"sfu_room_participants", "sfu_room_tracks", "sfu_room_bitrate_bits_per_second",
                 "sfu_room_packets_total", "sfu_room_keyframes_total"}) {
