@@ -1,6 +1,7 @@
 // Operator dashboard: one EventSource on /api/stream pushes a snapshot per second; the page
 // keeps five minutes of per-room bitrate for two Chart.js line charts, a room table sorted by
-// bitrate, and (after a click) that room's participants.
+// bitrate, and (after a click) that room's participants: under each one, the simulcast layers it
+// publishes with their bitrates and the layer it receives of each video.
 
 const HISTORY = 300;          // points kept per room: five minutes at one per second
 const MAX_SERIES = 8;         // rooms drawn in the charts: the busiest ones
@@ -136,25 +137,101 @@ function drawRooms(rooms) {
   $('#rooms-empty').hidden = rooms.length > 0;
 }
 
+function span(text, cls) {
+  const el = document.createElement('span');
+  el.textContent = text;
+  if (cls) el.className = cls;
+  return el;
+}
+
+function size(l) {
+  return l.width > 0 ? ` ${l.width}×${l.height}` : '';
+}
+
+// "q 150 kbit/s 320×180 · h 480 kbit/s 640×360 · f off": what a publisher's video arrives as.
+function layersLine(track) {
+  const out = [];
+  for (const l of track.layers) {
+    if (out.length) out.push(document.createTextNode(' · '));
+    const name = l.rid ?? 'video';
+    const el = span(l.live ? `${name} ${formatBitrate(l.bitrate)}${size(l)}` : `${name} off`, 'layer' + (l.live ? '' : ' off'));
+    el.dataset.rid = l.rid ?? '';
+    out.push(el);
+  }
+  return out;
+}
+
+// "alice h · 2 switches", or "alice paused (hidden)": what a subscriber gets of one video.
+function receivedLine(track) {
+  const f = track.forwarding;
+  const el = span('', 'recv');
+  el.dataset.publisher = track.publisherId;
+  el.dataset.rid = f.rid ?? '';
+  el.append(span(track.publisherId, 'who'), document.createTextNode(' '));
+  if (f.paused) {
+    el.append(span('paused' + (f.pauseReason ? ` (${f.pauseReason})` : ''), 'badge paused'));
+  } else {
+    const layer = f.rid ?? (f.layer >= 0 ? 'video' : 'waiting');
+    const pending = f.targetRid && f.targetRid !== f.rid ? ` → ${f.targetRid}` : '';
+    const temporal = f.maxTemporalLayer < 3 ? ` T≤${f.maxTemporalLayer}` : '';
+    el.append(span(layer + pending + temporal, 'rid'));
+  }
+  el.append(document.createTextNode(` · ${f.switches} switch${f.switches === 1 ? '' : 'es'}`));
+  return el;
+}
+
+// The line under a participant: the layers it publishes and the videos it receives.
+function mediaRow(p) {
+  const ups = p.tracks.filter((t) => t.direction === 'up' && t.layers.length > 0);
+  const downs = p.tracks.filter((t) => t.direction === 'down' && t.forwarding);
+  if (!ups.length && !downs.length) return null;
+  const tr = document.createElement('tr');
+  tr.className = 'media';
+  tr.dataset.mediaOf = p.id;
+  const td = document.createElement('td');
+  td.colSpan = 8;
+  if (ups.length) {
+    const line = span('', 'publishes');
+    line.append(span('Sends', 'what'));
+    for (const t of ups) line.append(...layersLine(t));
+    td.append(line);
+  }
+  if (downs.length) {
+    const line = span('', 'receives');
+    line.append(span('Gets', 'what'));
+    downs.forEach((t, i) => {
+      if (i) line.append(document.createTextNode(' · '));
+      line.append(receivedLine(t));
+    });
+    td.append(line);
+  }
+  tr.append(td);
+  return tr;
+}
+
 function drawDetail(room) {
   const panel = $('#room-detail');
   if (!state.selected) { panel.hidden = true; return; }
   panel.hidden = false;
   $('#detail-name').textContent = state.selected;
   $('#detail-gone').hidden = room !== null; // undefined: loading, null: the room is gone
-  const rows = (room?.participants ?? []).map((p) => {
+  const rows = (room?.participants ?? []).flatMap((p) => {
     const tr = document.createElement('tr');
     tr.dataset.participant = p.id;
     tr.dataset.bitrateUp = p.bitrateUp;
     tr.dataset.bitrateDown = p.bitrateDown;
+    const speaking = p.id === room.dominantSpeaker;
+    if (speaking) tr.classList.add('speaker');
     const name = cell(p.displayName ? `${p.displayName} (${p.id})` : p.id);
+    if (speaking) name.append(span('speaking', 'badge speaking'));
     tr.append(name, cell(p.connectionState, 'state-' + p.connectionState),
       cell(formatBitrate(p.bitrateUp), 'num up'), cell(formatBitrate(p.bitrateDown), 'num down'),
       cell(percent(p.lossUp), 'num' + (p.lossUp > 0.05 ? ' bad' : '')),
       cell(percent(p.lossDown), 'num' + (p.lossDown > 0.05 ? ' bad' : '')),
       cell(p.rttMillis < 0 ? '–' : p.rttMillis.toFixed(0) + ' ms', 'num' + (p.rttMillis > 300 ? ' bad' : '')),
       cell(p.jitterMillis.toFixed(1) + ' ms', 'num'));
-    return tr;
+    const media = mediaRow(p);
+    return media ? [tr, media] : [tr];
   });
   $('#participants tbody').replaceChildren(...rows);
 }

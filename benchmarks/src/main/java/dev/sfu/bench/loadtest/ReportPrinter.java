@@ -96,7 +96,7 @@ public final class ReportPrinter {
     static void printSimulcast(RunReport.Simulcast s, PrintStream out) {
         if (s.publishersOffering() > 0) {
             out.printf(Locale.ROOT, "Simulcast: %d of %d publishers offering it send layers%s", s.publishersSimulcast(),
-                    s.publishersOffering(), s.publishersFellBack() == 0 ? ".%n" : "; ");
+                    s.publishersOffering(), s.publishersFellBack() == 0 ? "." + System.lineSeparator() : "; ");
             if (s.publishersFellBack() > 0) {
                 out.printf(Locale.ROOT, "%d fell back to one stream at --video-kbps: the server's answer had no "
                         + "a=simulcast:recv (it declined simulcast).%n", s.publishersFellBack());

@@ -39,6 +39,8 @@ public final class DownTrack {
     private volatile VideoConstraints constraints;
     /** The layer the allocator would want if every layer were sent (for dynacast); -1 when paused. */
     volatile int idealLayer;
+    /** Why the allocator paused this video ({@link LayerAllocator#HIDDEN}, {@link LayerAllocator#LAST_N}); null when it did not. */
+    volatile String pauseReason;
     /** What the subscriber was last told about this video (allocator thread only). */
     String announcedState;
     long packetsSent;
@@ -210,6 +212,20 @@ public final class DownTrack {
         return selector.target() == LayerSelector.PAUSED;
     }
 
+    /**
+     * Why the allocator paused this video: {@link LayerAllocator#HIDDEN} or
+     * {@link LayerAllocator#LAST_N}; null when the allocator did not pause it.
+     */
+    public String pauseReason() {
+        return pauseReason;
+    }
+
+    /** The rid of the layer the allocator set; null when paused or not simulcast. */
+    public String targetRid() {
+        int t = selector.target();
+        return t < 0 ? null : source.layer(t).rid;
+    }
+
     /** Sets how the subscriber shows this video (from its videoTiles message). */
     public void setConstraints(VideoConstraints c) {
         constraints = c;
@@ -223,6 +239,14 @@ public final class DownTrack {
     /** The highest VP8 temporal layer forwarded (-1: all); applied where the reference structure allows. */
     public void setMaxTemporalLayer(int tid) {
         pictures.setMaxTemporalLayer(tid);
+    }
+
+    /**
+     * The highest VP8 temporal layer forwarded now, 0 to 2, or 3 when every layer is. Written
+     * by the publisher's executor; another thread may read a value one packet old (statistics).
+     */
+    public int maxTemporalLayer() {
+        return pictures.maxTemporalLayer();
     }
 
     /** Asks for a keyframe on the layer forwarded now (a subscriber's PLI or FIR). Any thread with its own buffer. */

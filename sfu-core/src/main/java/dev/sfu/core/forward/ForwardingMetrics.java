@@ -86,9 +86,9 @@ public final class ForwardingMetrics {
         return s;
     }
 
-    /** Every stage's counters, by name. */
+    /** Every stage's counters, by name, in the order the stages were created (the pipeline's order). */
     public synchronized java.util.Map<String, StageCounters> stages() {
-        return java.util.Map.copyOf(stages);
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stages));
     }
 
     public void drop(DropReason reason) {

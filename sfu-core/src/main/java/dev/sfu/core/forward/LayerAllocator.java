@@ -75,6 +75,7 @@ public final class LayerAllocator {
             } else if (!forwarded.test(u.publisher.id, d.subscriber().id)) {
                 reason = LAST_N;
             }
+            d.pauseReason = reason;
             if (reason != null) {
                 d.idealLayer = LayerSelector.PAUSED;
                 d.setTargetLayer(LayerSelector.PAUSED);

@@ -23,14 +23,30 @@ import java.util.Map;
  * @param plisSent         keyframe requests (PLI) sent to publishers
  * @param keyframes        keyframes received from publishers
  * @param drops            packets this room dropped, by reason (only reasons seen)
+ * @param stages           the receive path's stages, in pipeline order, with their packet counts
+ * @param dominantSpeaker  id of the participant speaking most now, or null before anyone spoke
  * @param participants     the participants, in join order
  */
 public record RoomStats(String id, int participantCount, int trackCount, long bitrateIn, long bitrateOut,
                         long packetRateIn, long packetRateOut, long packetsIn, long packetsOut, long bytesIn,
                         long bytesOut, long nacksReceived, long retransmissions, long plisSent, long keyframes,
-                        Map<String, Long> drops, List<ParticipantStats> participants) {
+                        Map<String, Long> drops, List<Stage> stages, String dominantSpeaker,
+                        List<ParticipantStats> participants) {
     public RoomStats {
         drops = Map.copyOf(drops);
+        stages = List.copyOf(stages);
         participants = List.copyOf(participants);
+    }
+
+    /**
+     * Packets through one stage of the room's receive path since the room was created (registry
+     * counters {@code room.<id>.stage.<name>.in|out|dropped}).
+     *
+     * @param name    the stage: {@code resolve}, {@code rtx}, {@code nack}, {@code keyframe}, {@code fanout}
+     * @param in      packets that entered it
+     * @param out     packets it passed on
+     * @param dropped packets it dropped (each also counted under its reason in {@link #drops()})
+     */
+    public record Stage(String name, long in, long out, long dropped) {
     }
 }

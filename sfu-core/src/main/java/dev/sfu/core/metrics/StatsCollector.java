@@ -8,7 +8,10 @@ import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.DropReason;
 import dev.sfu.core.forward.EndpointMetrics;
 import dev.sfu.core.forward.ForwardingMetrics;
+import dev.sfu.core.forward.SimulcastLayer;
+import dev.sfu.core.forward.StageCounters;
 import dev.sfu.core.forward.UpTrack;
+import dev.sfu.core.forward.VideoConstraints;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.Participant;
 import dev.sfu.core.room.Room;
@@ -37,7 +40,7 @@ public final class StatsCollector {
     private final ServerMetrics server;
     private final LongSupplier nanoClock;
     private final LongSupplier wallMillis;
-    /** Byte counts of every track at the previous collection, for per-track bitrates. */
+    /** Byte counts of every track and layer at the previous collection, for their bitrates. */
     private Map<Object, long[]> previous = new IdentityHashMap<>();
     private volatile StatsSnapshot latest;
 
@@ -139,10 +142,14 @@ public final class StatsCollector {
                 drops.put(reason.name(), n);
             }
         }
+        List<RoomStats.Stage> stages = new ArrayList<>();
+        for (StageCounters c : m.stages().values()) {
+            stages.add(new RoomStats.Stage(c.name(), c.inCount(), c.outCount(), c.droppedCount()));
+        }
         return new RoomStats(room.id(), ps.size(), tracks, m.bytesIn.lastSecond() * 8, m.bytesOut.lastSecond() * 8,
                 m.packetsIn.lastSecond(), m.packetsOut.lastSecond(), m.packetsIn.getCount(), m.packetsOut.getCount(),
                 m.bytesIn.getCount(), m.bytesOut.getCount(), m.nacksReceived.getCount(), m.retransmissions.getCount(),
-                m.plisSent.getCount(), m.keyframes.getCount(), drops, ps);
+                m.plisSent.getCount(), m.keyframes.getCount(), drops, stages, room.dominantSpeaker(), ps);
     }
 
     private ParticipantStats participant(Participant p, long now, Map<Object, long[]> seen) {
@@ -155,7 +162,7 @@ public final class StatsCollector {
             lossUp = Math.max(lossUp, loss);
             tracks.add(new TrackStats(up.trackId(), kind(up.kind()), "up", p.id(), up.ssrc(), st.hasData(),
                     bitrate(up, up.bytesReceived(), now, seen), st.received(), Math.max(0, st.cumulativeLost()), loss,
-                    millis(st.jitter(), up.clockRate()), -1));
+                    millis(st.jitter(), up.clockRate()), -1, layers(up, now, seen), null));
         }
         double lossDown = 0;
         double jitter = 0;
@@ -173,7 +180,7 @@ public final class StatsCollector {
             }
             tracks.add(new TrackStats(d.trackId(), kind(d.kind()), "down", d.source().publisher().id(), d.ssrc(),
                     d.isActive(), bitrate(d, d.bytesSent(), now, seen), d.packetsSent(), Math.max(0, d.cumulativeLost()),
-                    loss, j, rtt));
+                    loss, j, rtt, List.of(), forwarding(d)));
         }
         String state = p.transport().isConnected() ? "connected" : "connecting";
         return new ParticipantStats(p.id(), p.displayName(), state, p.isMuted(MediaKind.AUDIO), p.isMuted(MediaKind.VIDEO),
@@ -182,7 +189,32 @@ public final class StatsCollector {
                 m.nacksSent.getCount(), m.plisReceived.getCount(), m.plisSent.getCount(), m.keyframes.getCount(), tracks);
     }
 
-    /** Bits/s of one track since the previous collection (0 the first time it is seen). */
+    /** The layers of a published video with their bitrates; empty for audio. */
+    private List<TrackStats.Layer> layers(UpTrack up, long now, Map<Object, long[]> seen) {
+        if (up.kind() != MediaKind.VIDEO) {
+            return List.of();
+        }
+        List<TrackStats.Layer> out = new ArrayList<>();
+        for (SimulcastLayer l : up.layers()) {
+            out.add(new TrackStats.Layer(l.rid(), l.ssrc(), l.width(), l.height(),
+                    bitrate(l, l.bytesReceived(), now, seen), l.isLive(now)));
+        }
+        return out;
+    }
+
+    /** Which layer a subscriber gets of a video, and its tile; null for audio. */
+    private static TrackStats.Forwarding forwarding(DownTrack d) {
+        if (d.kind() != MediaKind.VIDEO) {
+            return null;
+        }
+        VideoConstraints c = d.constraints();
+        boolean paused = d.isPaused();
+        return new TrackStats.Forwarding(d.currentRid(), d.currentLayer(), d.targetRid(), d.targetLayer(),
+                d.maxTemporalLayer(), d.layerSwitches(), paused, paused ? d.pauseReason() : null,
+                c == null ? -1 : c.width(), c == null ? -1 : c.height(), c == null || c.visible());
+    }
+
+    /** Bits/s of one track or layer since the previous collection (0 the first time it is seen). */
     private long bitrate(Object track, long bytes, long now, Map<Object, long[]> seen) {
         seen.put(track, new long[] {bytes, now});
         long[] before = previous.get(track);

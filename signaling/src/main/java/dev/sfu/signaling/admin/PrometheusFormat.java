@@ -5,6 +5,7 @@ import dev.sfu.core.metrics.ProcessStats;
 import dev.sfu.core.metrics.RoomStats;
 import dev.sfu.core.metrics.ServerMetrics;
 import dev.sfu.core.metrics.StatsSnapshot;
+import dev.sfu.core.metrics.TrackStats;
 import dev.sfu.core.metrics.TransportDropMetrics;
 
 import java.util.Map;
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
  * sfu_room_bitrate_bits_per_second{room="abc",direction="in"} 804000
  * </pre>
  * Per-room series carry a {@code room} label, per-participant series {@code room} and
- * {@code participant}. Label values escape backslash, double quote and newline; help texts
+ * {@code participant}; per-track series add {@code track} (and, for a received track, the
+ * {@code publisher}), per-layer series the layer's {@code rid}. Label values escape backslash, double quote and newline; help texts
  * escape backslash and newline.
  */
 public final class PrometheusFormat {
@@ -40,6 +42,7 @@ public final class PrometheusFormat {
         f.server(s, ready);
         f.rooms(s);
         f.participants(s);
+        f.layers(s);
         return f.out.toString();
     }
 
@@ -117,6 +120,14 @@ public final class PrometheusFormat {
                 sample(e.getValue(), "room", r.id(), "reason", e.getKey());
             }
         }));
+        counter("sfu_stage_packets_total", "Packets through each stage of a room's receive path; in: entered, out: passed on, dropped: dropped by it.",
+                () -> each(s, r -> {
+                    for (RoomStats.Stage st : r.stages()) {
+                        sample(st.in(), "room", r.id(), "stage", st.name(), "direction", "in");
+                        sample(st.out(), "room", r.id(), "stage", st.name(), "direction", "out");
+                        sample(st.dropped(), "room", r.id(), "stage", st.name(), "direction", "dropped");
+                    }
+                }));
     }
 
     private void participants(StatsSnapshot s) {
@@ -159,8 +170,44 @@ public final class PrometheusFormat {
                 () -> eachP(s, (r, p) -> sample(p.keyframes(), "room", r.id(), "participant", p.id())));
     }
 
+    /** Simulcast: the layers each publisher sends, and which one each subscriber gets. */
+    private void layers(StatsSnapshot s) {
+        gauge("sfu_layer_bitrate_bits_per_second", "Bits per second received on each layer of a published video (rid empty for a plain track), about the last second.",
+                () -> eachT(s, "up", (r, p, t) -> {
+                    for (TrackStats.Layer l : t.layers()) {
+                        sample(l.bitrate(), "room", r.id(), "participant", p.id(), "track", t.trackId(), "rid", rid(l.rid()));
+                    }
+                }));
+        gauge("sfu_layer_live", "1 while the publisher sends a layer of its video, else 0.",
+                () -> eachT(s, "up", (r, p, t) -> {
+                    for (TrackStats.Layer l : t.layers()) {
+                        sample(l.live() ? 1 : 0, "room", r.id(), "participant", p.id(), "track", t.trackId(), "rid", rid(l.rid()));
+                    }
+                }));
+        gauge("sfu_down_spatial_layer", "Index of the layer a subscriber receives of a video, in the publisher's rid order (-1: none).",
+                () -> eachT(s, "down", (r, p, t) -> down(r, p, t, t.forwarding().layer())));
+        gauge("sfu_down_temporal_layer_max", "Highest VP8 temporal layer a subscriber receives of a video, 0-2 (3: all).",
+                () -> eachT(s, "down", (r, p, t) -> down(r, p, t, t.forwarding().maxTemporalLayer())));
+        counter("sfu_down_layer_switches_total", "Spatial layer switches of a video a subscriber receives.",
+                () -> eachT(s, "down", (r, p, t) -> down(r, p, t, t.forwarding().switches())));
+        gauge("sfu_down_paused", "1 while a video is paused for a subscriber (tile hidden, or publisher not among its last-N), else 0.",
+                () -> eachT(s, "down", (r, p, t) -> down(r, p, t, t.forwarding().paused() ? 1 : 0)));
+    }
+
+    private void down(RoomStats r, ParticipantStats p, TrackStats t, double value) {
+        sample(value, "room", r.id(), "participant", p.id(), "publisher", t.publisherId(), "track", t.trackId());
+    }
+
+    private static String rid(String rid) {
+        return rid == null ? "" : rid;
+    }
+
     private interface RoomAndParticipant {
         void accept(RoomStats r, ParticipantStats p);
+    }
+
+    private interface RoomParticipantTrack {
+        void accept(RoomStats r, ParticipantStats p, TrackStats t);
     }
 
     private static void each(StatsSnapshot s, Consumer<RoomStats> c) {
@@ -175,6 +222,17 @@ public final class PrometheusFormat {
                 c.accept(r, p);
             }
         }
+    }
+
+    /** Every video track of this direction that carries layer figures ({@code up}: layers, {@code down}: forwarding). */
+    private static void eachT(StatsSnapshot s, String direction, RoomParticipantTrack c) {
+        eachP(s, (r, p) -> {
+            for (TrackStats t : p.tracks()) {
+                if (t.direction().equals(direction) && (t.forwarding() != null || !t.layers().isEmpty())) {
+                    c.accept(r, p, t);
+                }
+            }
+        });
     }
 
     private String family;

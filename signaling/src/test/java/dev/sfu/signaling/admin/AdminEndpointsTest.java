@@ -77,6 +77,67 @@ class AdminEndpointsTest {
     }
 
     @Test
+    void oneRoomShowsSimulcastLayersWhatEachSubscriberGetsStagesAndTheSpeaker() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        Participant a = s.rooms.join("alpha", "a");
+        SyntheticRooms.publishSimulcast(a);
+        Participant b = s.rooms.join("alpha", "b");
+        SyntheticRooms.Layer q = new SyntheticRooms.Layer("q", 0x5000, 320, 180);
+        SyntheticRooms.Layer h = new SyntheticRooms.Layer("h", 0x5001, 640, 360);
+        for (int i = 0; i < 10; i++) {
+            if (i == 5) {
+                // q and h arrive, f does not: b, which never sent a tile size, gets the largest arriving.
+                s.rooms.manager.scheduler().allocate(s.rooms.manager.room("alpha"));
+            }
+            for (SyntheticRooms.Layer l : new SyntheticRooms.Layer[] {q, h}) {
+                byte[] p = SyntheticRooms.simulcastPacket(i, i * 3000L, l, 500);
+                a.endpoint().onRtp(p, 0, p.length);
+            }
+        }
+        s.collect();
+        JsonNode room = JSON.readTree(s.get("/api/rooms/alpha").body());
+        assertTrue(room.has("dominantSpeaker") && room.get("dominantSpeaker").isNull(), "nobody spoke: " + room);
+        JsonNode resolve = room.get("stages").get(0);
+        assertEquals("resolve", resolve.get("name").asText());
+        assertEquals(20, resolve.get("in").asInt());
+        assertTrue(resolve.has("out") && resolve.has("dropped"), resolve.toString());
+
+        JsonNode up = room.get("participants").get(0).get("tracks").get(0);
+        assertEquals("up", up.get("direction").asText());
+        JsonNode layers = up.get("layers");
+        assertEquals(3, layers.size());
+        assertEquals("q", layers.get(0).get("rid").asText());
+        assertEquals(0x5000, layers.get(0).get("ssrc").asLong());
+        assertEquals(320, layers.get(0).get("width").asInt());
+        assertEquals(180, layers.get(0).get("height").asInt());
+        assertTrue(layers.get(0).get("live").asBoolean());
+        assertTrue(layers.get(0).has("bitrate"));
+        assertEquals("f", layers.get(2).get("rid").asText());
+        assertFalse(layers.get(2).get("live").asBoolean(), "f was never sent");
+
+        JsonNode down = room.get("participants").get(1).get("tracks").get(0);
+        assertEquals("down", down.get("direction").asText());
+        assertTrue(down.get("layers").isEmpty());
+        JsonNode f = down.get("forwarding");
+        assertEquals("h", f.get("rid").asText(), "no tile size: the largest layer that arrives: " + f);
+        assertEquals(1, f.get("layer").asInt());
+        assertEquals("h", f.get("targetRid").asText());
+        assertEquals(3, f.get("maxTemporalLayer").asInt());
+        assertEquals(0, f.get("switches").asInt());
+        assertFalse(f.get("paused").asBoolean());
+        assertTrue(f.get("pauseReason").isNull());
+        assertEquals(-1, f.get("tileWidth").asInt(), "b never said its tile size");
+        assertTrue(f.get("tileVisible").asBoolean());
+        assertTrue(b.downTracks().get(0).isActive());
+
+        String metrics = s.get("/metrics").body();
+        assertTrue(metrics.contains("sfu_layer_bitrate_bits_per_second{room=\"alpha\",participant=\"a\",track=\"v-a\",rid=\"q\"} "), metrics);
+        assertTrue(metrics.contains("sfu_down_paused{room=\"alpha\",participant=\"b\",publisher=\"a\",track=\"v-a\"} 0\n"));
+        assertTrue(metrics.contains("sfu_stage_packets_total{room=\"alpha\",stage=\"resolve\",direction=\"in\"} 20\n"));
+        PrometheusParser.parse(metrics);
+    }
+
+    @Test
     void unknownRoomIs404WithAJsonError() throws Exception {
         s = new AdminServer(AdminConfig.open());
         HttpResponse<String> r = s.get("/api/rooms/nope");

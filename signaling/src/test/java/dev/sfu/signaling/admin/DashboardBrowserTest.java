@@ -3,6 +3,7 @@ package dev.sfu.signaling.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sfu.core.forward.VideoConstraints;
 import dev.sfu.core.room.Participant;
 import dev.sfu.signaling.browser.BrowserSession;
 import dev.sfu.signaling.browser.Waits;
@@ -15,11 +16,15 @@ import org.junit.jupiter.api.Test;
  * {@code /dashboard} in headless Chromium while rooms carry traffic of a known bitrate: synthetic
  * publishers push RTP through the real forwarding path (sfu-core rooms, transports without
  * sockets). The page must show each room's bitrate within 20 % of what is sent, sort rooms by
- * bitrate, draw the charts, and open a room to its participants. Saves docs/images/dashboard.png.
+ * bitrate, draw the charts, and open a room to its participants, with the simulcast layers a
+ * publisher sends and the layer each subscriber gets. Saves docs/images/dashboard.png.
  */
 class DashboardBrowserTest {
     private static final long STANDUP_BPS = 1_200_000;
-    private static final long DESIGN_BPS = 300_000;
+    /** design-review: carol sends q at 100 kbit/s and h at 200 kbit/s, not f; dave gets h, erin's tile is hidden. */
+    private static final long DESIGN_Q_BPS = 100_000;
+    private static final long DESIGN_H_BPS = 200_000;
+    private static final long DESIGN_BPS = DESIGN_Q_BPS + DESIGN_H_BPS;
 
     /** Parses what a table cell shows ("1.20 Mbit/s", "300 kbit/s") back into bits/s. */
     static double shownBitrate(String text) {
@@ -45,12 +50,17 @@ class DashboardBrowserTest {
             SyntheticRooms.publishVideo(alice, 0x1111);
             s.rooms.join("standup", "bob");
             Participant carol = s.rooms.join("design-review", "carol");
-            SyntheticRooms.publishVideo(carol, 0x2222);
-            s.rooms.join("design-review", "dave");
-            s.rooms.join("design-review", "erin");
+            SyntheticRooms.publishSimulcast(carol);
+            Participant dave = s.rooms.join("design-review", "dave");
+            dave.downTracks().get(0).setConstraints(new VideoConstraints(640, 360, true));
+            Participant erin = s.rooms.join("design-review", "erin");
+            erin.downTracks().get(0).setConstraints(new VideoConstraints(320, 180, false));
             s.rooms.join("lobby", "frank");
+            s.rooms.manager.scheduler().start(); // Layer allocation, as on a server.
+            List<SyntheticRooms.Layer> layers = List.of(new SyntheticRooms.Layer("q", 0x2222, 320, 180),
+                    new SyntheticRooms.Layer("h", 0x2223, 640, 360));
             try (SyntheticRooms.Pump p1 = new SyntheticRooms.Pump(alice, 0x1111, STANDUP_BPS, 1100);
-                 SyntheticRooms.Pump p2 = new SyntheticRooms.Pump(carol, 0x2222, DESIGN_BPS, 800);
+                 SyntheticRooms.Pump p2 = new SyntheticRooms.Pump(carol, layers, new long[] {DESIGN_Q_BPS, DESIGN_H_BPS}, 800);
                  BrowserSession b = BrowserSession.start("dashboard", "--window-size=1440,900")) {
                 b.driver().get(s.base() + "/dashboard");
                 String row = "#rooms tbody tr[data-room=\"standup\"]";
@@ -59,9 +69,9 @@ class DashboardBrowserTest {
                 // The table is redrawn every second: read it in one script, not element by element.
                 double out = shownBitrate((String) b.js("return document.querySelector(arguments[0]).textContent;", row + " td.out"));
                 assertTrue(within20(out, STANDUP_BPS), "one subscriber receives it all: " + out);
-                Waits.until(Duration.ofSeconds(10), "design-review at 300 kbit/s in, 600 out",
+                Waits.until(Duration.ofSeconds(10), "design-review at 300 kbit/s in, 200 out (dave gets h, erin nothing)",
                         () -> b.element("#rooms tbody tr[data-room=\"design-review\"] td.out").getText(),
-                        t -> within20(shownBitrate(t), 2 * DESIGN_BPS) && within20(shownBitrate(
+                        t -> within20(shownBitrate(t), DESIGN_H_BPS) && within20(shownBitrate(
                                 b.element("#rooms tbody tr[data-room=\"design-review\"] td.in").getText()), DESIGN_BPS));
                 long exact = Long.parseLong((String) b.js("return document.querySelector(arguments[0]).dataset.bitrateIn;", row));
                 assertTrue(within20(exact, STANDUP_BPS), "data-bitrate-in " + exact);
@@ -85,6 +95,23 @@ class DashboardBrowserTest {
                         t -> within20(shownBitrate(t), STANDUP_BPS));
                 assertEquals("connected", b.js("return document.querySelector("
                         + "'#participants tbody tr[data-participant=\"bob\"] td:nth-child(2)').textContent;"));
+
+                // The simulcast room: carol's layers with their bitrates, what dave and erin get.
+                b.js("document.querySelector('#rooms tbody tr[data-room=\"design-review\"]').click();");
+                String carolQ = "#participants tr[data-media-of=\"carol\"] .layer[data-rid=\"q\"]";
+                Waits.until(Duration.ofSeconds(10), "carol's q layer near 100 kbit/s, 320x180",
+                        () -> b.element(carolQ).getText(),
+                        t -> t.startsWith("q ") && t.endsWith("320×180")
+                                && within20(shownBitrate(t.substring(2, t.lastIndexOf(' '))), DESIGN_Q_BPS));
+                assertEquals(List.of("q", "h", "f"), b.js("return [...document.querySelectorAll("
+                        + "'#participants tr[data-media-of=\"carol\"] .layer')].map(e => e.dataset.rid);"));
+                assertEquals("f off", b.js("return document.querySelector("
+                        + "'#participants tr[data-media-of=\"carol\"] .layer[data-rid=\"f\"]').textContent;"));
+                Waits.until(Duration.ofSeconds(5), "dave receives h",
+                        () -> b.js("return document.querySelector('#participants tr[data-media-of=\"dave\"] .recv').dataset.rid;"),
+                        "h"::equals);
+                assertEquals("paused (hidden)", b.js("return document.querySelector("
+                        + "'#participants tr[data-media-of=\"erin\"] .recv .badge.paused').textContent;"));
                 // Let the charts gather a few more seconds before the picture.
                 Waits.sleep(Duration.ofSeconds(6));
                 b.screenshot(BrowserSession.docsScreenshot("dashboard.png"));

@@ -25,7 +25,7 @@ class SseHubTest {
     private final SseHub hub = new SseHub(new ObjectMapper());
 
     private static StatsSnapshot snapshot(long t, long bitrateIn) {
-        RoomStats r = new RoomStats("abc", 1, 1, bitrateIn, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), List.of());
+        RoomStats r = new RoomStats("abc", 1, 1, bitrateIn, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), List.of(), null, List.of());
         return new StatsSnapshot(t, 1, 1, 1, bitrateIn, 0, 0, 0, Map.of(),
                 new ProcessStats(0, 0, 1, 0, 0, 0, List.of()), List.of(r));
     }

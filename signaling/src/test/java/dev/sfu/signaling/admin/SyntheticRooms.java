@@ -2,6 +2,7 @@ package dev.sfu.signaling.admin;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.sfu.core.room.Codec;
+import dev.sfu.core.room.HeaderExtension;
 import dev.sfu.core.room.LeaveReason;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.Participant;
@@ -11,7 +12,10 @@ import dev.sfu.core.room.RoomListener;
 import dev.sfu.core.room.RoomManager;
 import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.NoIceTransport;
+import dev.sfu.rtp.ext.RtpStreamIdExtension;
+import dev.sfu.rtp.ext.SdesMidExtension;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SyntheticRooms implements AutoCloseable {
     static final int VP8 = 96;
+    /** Header extension ids of the simulcast track: sdes:mid (RFC 8843) and rtp-stream-id (RFC 8852). */
+    static final int MID_ID = 4;
+    static final int RID_ID = 10;
+    /** The mid of every synthetic video track. */
+    static final String MID = "0";
     final MetricRegistry registry = new MetricRegistry();
     final RoomManager manager = new RoomManager(registry, new RoomListener() { }, 50);
 
@@ -56,17 +65,62 @@ final class SyntheticRooms implements AutoCloseable {
         return p;
     }
 
+    private static Codec vp8() {
+        return new Codec(VP8, "VP8", 90000, 1, "", List.of("nack", "nack pli"), -1);
+    }
+
     /** Publishes one VP8 video track with SSRC {@code ssrc}. */
     static void publishVideo(Participant p, long ssrc) {
-        Codec vp8 = new Codec(VP8, "VP8", 90000, 1, "", List.of("nack", "nack pli"), -1);
-        p.publish(List.of(new PublishedTrack("v-" + p.id(), MediaKind.VIDEO, "0", ssrc, -1, List.of(vp8), List.of())));
+        p.publish(List.of(new PublishedTrack("v-" + p.id(), MediaKind.VIDEO, MID, ssrc, -1, List.of(vp8()), List.of())));
     }
 
     /**
-     * One VP8 RTP packet of {@code size} bytes (12-byte header, then a VP8 keyframe start, then
-     * filler), so every packet may start decoding and is forwarded at once.
+     * Publishes one VP8 video track as three simulcast encodings, rids q, h and f (RFC 8853), with
+     * no SSRCs: as a browser's offer, the server learns them from the packets' mid and rid
+     * ({@link #simulcastPacket}).
      */
+    static void publishSimulcast(Participant p) {
+        List<HeaderExtension> ext = List.of(new HeaderExtension(MID_ID, SdesMidExtension.URI),
+                new HeaderExtension(RID_ID, RtpStreamIdExtension.URI));
+        p.publish(List.of(new PublishedTrack("v-" + p.id(), MediaKind.VIDEO, MID, -1, -1, List.of(vp8()), ext,
+                List.of("q", "h", "f"))));
+    }
+
+    /** One layer of a simulcast track: a {@link #simulcastPacket} of {@code size} bytes on {@code ssrc}. */
+    record Layer(String rid, long ssrc, int width, int height) {
+    }
+
+    /**
+     * A {@link #packet} of one simulcast layer: its keyframe says {@code width} x {@code height},
+     * and its one-byte header extensions carry the track's mid and the layer's rid. The packet is
+     * {@code size} bytes in all.
+     */
+    static byte[] simulcastPacket(int seq, long ts, Layer l, int size) {
+        byte[] b = withMidAndRid(packet(seq, ts, l.ssrc(), size, l.width(), l.height()), l.rid());
+        int extensions = b.length - size;
+        return withMidAndRid(packet(seq, ts, l.ssrc(), size - extensions, l.width(), l.height()), l.rid());
+    }
+
+    private static byte[] withMidAndRid(byte[] p, String rid) {
+        byte[] b = Arrays.copyOf(p, p.length + 32);
+        int len = SdesMidExtension.add(b, 0, p.length, MID_ID, MID);
+        len = RtpStreamIdExtension.add(b, 0, len, RID_ID, rid);
+        if (len < 0) {
+            throw new AssertionError("the extensions did not fit");
+        }
+        return Arrays.copyOf(b, len);
+    }
+
+    /** {@link #packet(int, long, long, int, int, int)} of a 640x480 keyframe. */
     static byte[] packet(int seq, long ts, long ssrc, int size) {
+        return packet(seq, ts, ssrc, size, 640, 480);
+    }
+
+    /**
+     * One VP8 RTP packet of {@code size} bytes (12-byte header, then a VP8 keyframe start that
+     * says width x height, then filler), so every packet may start decoding and is forwarded at once.
+     */
+    static byte[] packet(int seq, long ts, long ssrc, int size, int width, int height) {
         byte[] b = new byte[size];
         b[0] = (byte) 0x80;                 // V=2
         b[1] = (byte) VP8;                  // M=0, PT=96
@@ -80,7 +134,9 @@ final class SyntheticRooms implements AutoCloseable {
         b[9] = (byte) (ssrc >>> 16);
         b[10] = (byte) (ssrc >>> 8);
         b[11] = (byte) ssrc;
-        byte[] vp8 = {0x10, 0x50, 0x04, 0x00, (byte) 0x9d, 0x01, 0x2a, (byte) 0x80, 0x02, (byte) 0xe0, 0x01};
+        // Descriptor S=1 PID=0; frame tag (keyframe); start code; width and height, 14 bits little-endian (RFC 6386 9.1).
+        byte[] vp8 = {0x10, 0x50, 0x04, 0x00, (byte) 0x9d, 0x01, 0x2a,
+            (byte) width, (byte) (width >>> 8), (byte) height, (byte) (height >>> 8)};
         System.arraycopy(vp8, 0, b, 12, vp8.length);
         return b;
     }
@@ -96,21 +152,38 @@ final class SyntheticRooms implements AutoCloseable {
         private volatile boolean running = true;
 
         Pump(Participant publisher, long ssrc, long bitsPerSecond, int packetSize) {
-            double packetsPerSecond = bitsPerSecond / 8.0 / packetSize;
+            this(publisher, List.of(new Layer(null, ssrc, 640, 480)), new long[] {bitsPerSecond}, packetSize);
+        }
+
+        /**
+         * Sends each layer at its bitrate, all from one thread (a publisher's packets enter the
+         * server one at a time, as from its transport); a layer with rid null is a plain track.
+         */
+        Pump(Participant publisher, List<Layer> layers, long[] bitsPerSecond, int packetSize) {
+            int n = layers.size();
+            double[] packetsPerSecond = new double[n];
+            for (int i = 0; i < n; i++) {
+                packetsPerSecond[i] = bitsPerSecond[i] / 8.0 / packetSize;
+            }
             thread = new Thread(() -> {
                 long start = System.nanoTime();
                 long last = start;
-                int seq = 0;
+                long[] sent = new long[n];
                 while (running) {
                     long now = System.nanoTime();
                     maxGapNanos = Math.max(maxGapNanos, now - last);
                     last = now;
-                    long due = (long) ((now - start) / 1e9 * packetsPerSecond);
-                    while (packets.get() < due) {
-                        byte[] b = packet(seq & 0xFFFF, seq * 3000L, ssrc, packetSize);
-                        publisher.endpoint().onRtp(b, 0, b.length);
-                        seq++;
-                        packets.incrementAndGet();
+                    for (int i = 0; i < n; i++) {
+                        Layer l = layers.get(i);
+                        long due = (long) ((now - start) / 1e9 * packetsPerSecond[i]);
+                        while (sent[i] < due) {
+                            int seq = (int) sent[i];
+                            byte[] b = l.rid() == null ? packet(seq & 0xFFFF, seq * 3000L, l.ssrc(), packetSize)
+                                    : simulcastPacket(seq & 0xFFFF, seq * 3000L, l, packetSize);
+                            publisher.endpoint().onRtp(b, 0, b.length);
+                            sent[i]++;
+                            packets.incrementAndGet();
+                        }
                     }
                     try {
                         Thread.sleep(2);
