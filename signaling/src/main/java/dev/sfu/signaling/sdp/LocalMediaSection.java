@@ -15,7 +15,8 @@ import java.util.List;
  * @param extensions the header extensions
  * @param source     what the server sends on this section, null when it sends nothing
  * @param receiveRids the simulcast encodings the server receives on this section (written as
- *                    {@code a=rid:<id> recv} and {@code a=simulcast:recv}); empty when none
+ *                    {@code a=rid:<id> recv} and {@code a=simulcast:recv}; a leading {@code ~}
+ *                    writes the encoding paused in the simulcast line); empty when none
  */
 public record LocalMediaSection(String mid, String type, String protocol, boolean rejected, List<String> rawFormats,
                                 Direction direction, List<RtpFormat> formats, List<Extmap> extensions,
@@ -37,6 +38,16 @@ public record LocalMediaSection(String mid, String type, String protocol, boolea
     public static LocalMediaSection rejectedCopy(MediaDescription m, String mid) {
         return new LocalMediaSection(mid, m.type(), m.protocol(), true,
                 m.formats().isEmpty() ? List.of("0") : m.formats(), Direction.INACTIVE, List.of(), List.of(), null);
+    }
+
+    /** A copy whose simulcast encodings not in {@code active} are written paused ({@code ~rid}). */
+    public LocalMediaSection withActiveRids(List<String> active) {
+        List<String> rids = new java.util.ArrayList<>();
+        for (String r : receiveRids) {
+            String id = r.startsWith("~") ? r.substring(1) : r;
+            rids.add(active.contains(id) ? id : "~" + id);
+        }
+        return new LocalMediaSection(mid, type, protocol, rejected, rawFormats, direction, formats, extensions, source, rids);
     }
 
     /** A copy with another direction and source. */

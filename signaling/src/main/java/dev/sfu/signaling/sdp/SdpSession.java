@@ -44,6 +44,8 @@ public final class SdpSession {
     private final Map<MediaKind, List<RtpFormat>> peerFormats = new HashMap<>();
     private final Map<String, Integer> peerExtensionIds = new HashMap<>();
     private List<Slot> pending;
+    /** Dynacast: the client's own rids that someone receives, by mid (the others are offered paused). */
+    private final Map<String, List<String>> activeRids = new HashMap<>();
     private int nextServerMid;
 
     /** One media section and its negotiation state. */
@@ -84,6 +86,15 @@ public final class SdpSession {
 
     public SdpSession(String participantId) {
         this.participantId = participantId;
+    }
+
+    /**
+     * Dynacast told the client to send only {@code rids} on its section {@code mid}: the server's
+     * offers list the others as paused ({@code ~rid}, RFC 8853 section 5.1), since Chromium
+     * switches back on every encoding a description lists plainly.
+     */
+    public void setActiveRids(String mid, List<String> rids) {
+        activeRids.put(mid, List.copyOf(rids));
     }
 
     /** True while a server offer awaits the client's answer. */
@@ -250,7 +261,8 @@ public final class SdpSession {
         List<LocalMediaSection> sections = new ArrayList<>();
         for (Slot s : slots) {
             if (!s.serverOwned) {
-                s.offered = s.committed;
+                List<String> active = activeRids.get(s.mid);
+                s.offered = active == null ? s.committed : s.committed.withActiveRids(active);
             } else if (s.desiredTrack != null) {
                 s.offered = new LocalMediaSection(s.mid, s.kind.sdpName(), PROTOCOL, false, List.of(), Direction.SENDONLY,
                         mapFormats(s.desiredTrack), mapExtensions(s.desiredTrack), s.desiredSource);

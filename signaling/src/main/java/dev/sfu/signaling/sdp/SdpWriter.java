@@ -91,7 +91,7 @@ public final class SdpWriter {
         if (!s.receiveRids().isEmpty() && s.direction().receives()) {
             // RFC 8851 section 4 and RFC 8853 section 5.1: the encodings the server receives.
             for (String rid : s.receiveRids()) {
-                line(sb, "a=rid:" + rid + " recv");
+                line(sb, "a=rid:" + (rid.startsWith("~") ? rid.substring(1) : rid) + " recv");
             }
             line(sb, "a=simulcast:recv " + String.join(";", s.receiveRids()));
         }

@@ -383,6 +383,7 @@ public final class ClientSession implements ParticipantEvents {
         List<String> copy = List.copyOf(rids);
         run(() -> {
             if (participantId != null) {
+                sdp.setActiveRids(mid, copy);
                 out.accept(new Message.LayersNeeded(mid, copy));
             }
         });

@@ -131,6 +131,20 @@ class SdpSessionTest {
     }
 
     @Test
+    void reOffersKeepTheClientsSimulcastLayersAndListThoseDynacastTurnedOffAsPausedRfc8853() throws SdpParseException {
+        SdpSession s = new SdpSession("me");
+        s.answerOffer(Fixtures.parse(Fixtures.CHROMIUM_SIMULCAST), Fixtures.SERVER);
+        s.setRemoteTracks(tracksOf("bob"));
+        MediaDescription own = SdpParser.parse(s.createOffer(Fixtures.SERVER)).media().get(1);
+        assertEquals("recv q;h;f", own.simulcast(), "every layer on while dynacast said nothing");
+        s.rollbackOffer();
+        s.setActiveRids("1", List.of("h"));
+        own = SdpParser.parse(s.createOffer(Fixtures.SERVER)).media().get(1);
+        assertEquals("recv ~q;h;~f", own.simulcast());
+        assertEquals(List.of("q", "h", "f"), own.rids().stream().map(Rid::id).toList(), "a=rid lines keep the plain ids");
+    }
+
+    @Test
     void departedTracksGoInactiveAndSectionsAreRecycledOverTenCycles() throws SdpParseException {
         SdpSession s = new SdpSession("me");
         s.answerOffer(Fixtures.parse(Fixtures.CHROMIUM_SIMULCAST), Fixtures.SERVER);
