@@ -130,6 +130,6 @@ public final class LoadTestMain {
 
     private static String title(LoadTestOptions o) {
         return String.format(Locale.ROOT, "%d room(s) x %d publishers + %d subscribers, %s", o.rooms(), o.publishers(),
-                o.subscribers(), o.audioOnly() ? "audio only" : "audio + " + o.videoKbps() + " kbps video");
+                o.subscribers(), media(o));
     }
 }
