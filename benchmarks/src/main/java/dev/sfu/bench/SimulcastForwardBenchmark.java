@@ -225,7 +225,7 @@ public class SimulcastForwardBenchmark {
         if (n < 0) {
             return n;
         }
-        publisher.onRtp(publisher.transport(), buf, 0, n);
+        publisher.endpoint().onRtp(buf, 0, n);
         return n;
     }
 
