@@ -44,6 +44,8 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
               --help                    print this help
 
             Any setting can also be given as a system property, e.g. JAVA_OPTS=-Dsfu.rooms.max-participants=8.
+            Simulcast and speakers: -Dsfu.rooms.last-n=N (video of the N latest speakers only; env SFU_LAST_N),
+            -Dsfu.simulcast.dynacast=false, -Dsfu.simulcast.tile-size-factor=F (see docs/operations.md).
             The page is served at http://HOST:PORT/ and the signaling WebSocket at ws://HOST:PORT/ws.
             """;
 
