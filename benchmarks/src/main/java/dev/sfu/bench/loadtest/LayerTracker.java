@@ -34,21 +34,9 @@ public final class LayerTracker {
     private volatile long switchesNotAtKeyframe;
 
     /**
-     * The width in the VP8 payload header if this payload starts a key frame (S=1, PID=0, P=0,
-     * start code 9d 01 2a), else -1.
-     */
-    public static int keyframeWidth(byte[] b, int off, int len) {
-        if (!Vp8PayloadDescriptor.isKeyframe(b, off, len)) {
-            return -1;
-        }
-        int h = off + Vp8PayloadDescriptor.length(b, off, len);
-        return ((b[h + 6] & 0xFF) | ((b[h + 7] & 0xFF) << 8)) & 0x3FFF;
-    }
-
-    /**
      * One packet of the track.
      *
-     * @param keyframeWidth {@link #keyframeWidth} of an original packet, -1 otherwise (and for RTX)
+     * @param keyframeWidth {@link Vp8PayloadDescriptor#keyframeWidth} of an original packet, -1 otherwise (and for RTX)
      * @param length        the packet's length
      * @param streamId      the stream id of its probe trailer
      * @param retransmission true for RTX: counted, but says nothing about the layer

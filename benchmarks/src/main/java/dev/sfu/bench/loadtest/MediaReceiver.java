@@ -1,5 +1,7 @@
 package dev.sfu.bench.loadtest;
 
+import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
+
 import dev.sfu.rtp.RtpPacket;
 import org.HdrHistogram.Recorder;
 
@@ -142,7 +144,7 @@ public final class MediaReceiver {
                 t = new LayerTracker();
                 layers.set(track, t);
             }
-            t.onPacket(rtx ? -1 : LayerTracker.keyframeWidth(buf, off + h, end - off - h), len, id, rtx, now);
+            t.onPacket(rtx ? -1 : Vp8PayloadDescriptor.keyframeWidth(buf, off + h, end - off - h), len, id, rtx, now);
         }
         ReceiverFeedback f = feedback;
         if (f != null) {

@@ -80,7 +80,7 @@ class SimulcastPublisherTest {
             int po = key.payloadOffset();
             int pl = key.payloadLength();
             assertTrue(Vp8PayloadDescriptor.isKeyframe(b, po, pl), l.rid() + " starts with a key frame");
-            assertEquals(l.width(), LayerTracker.keyframeWidth(b, po, pl));
+            assertEquals(l.width(), Vp8PayloadDescriptor.keyframeWidth(b, po, pl));
             // RFC 6386 section 9.1: 9d 01 2a, then 14-bit little-endian width and height (scale 0).
             int h = po + Vp8PayloadDescriptor.length(b, po, pl);
             assertEquals(0x9D, b[h + 3] & 0xFF);

@@ -162,10 +162,10 @@ class SimulcastReceiveTest {
         byte[] b = new byte[40];
         int n = Vp8PayloadDescriptor.writeStartOfFrame(b, 0, 5);
         Vp8PayloadDescriptor.writePayloadHeader(b, n, true, 0, 1280, 720);
-        assertEquals(1280, LayerTracker.keyframeWidth(b, 0, b.length));
+        assertEquals(1280, Vp8PayloadDescriptor.keyframeWidth(b, 0, b.length));
         Vp8PayloadDescriptor.writePayloadHeader(b, n, false, 0, 0, 0);
-        assertEquals(-1, LayerTracker.keyframeWidth(b, 0, b.length), "a delta frame");
-        assertEquals(-1, LayerTracker.keyframeWidth(b, 0, 8), "truncated");
+        assertEquals(-1, Vp8PayloadDescriptor.keyframeWidth(b, 0, b.length), "a delta frame");
+        assertEquals(-1, Vp8PayloadDescriptor.keyframeWidth(b, 0, 8), "truncated");
         assertEquals(List.of(SimulcastLayer.Q, SimulcastLayer.H, SimulcastLayer.F),
                 List.of(SimulcastLayer.ofWidth(320), SimulcastLayer.ofWidth(640), SimulcastLayer.ofWidth(1280)));
         assertNull(SimulcastLayer.ofWidth(800));

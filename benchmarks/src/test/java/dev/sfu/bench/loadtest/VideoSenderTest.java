@@ -166,7 +166,7 @@ class VideoSenderTest {
         assertEquals(4, Vp8PayloadDescriptor.length(p.buffer(), p.payloadOffset(), p.payloadLength()),
                 "no temporal layer fields without simulcast");
         assertEquals(-1, Vp8PayloadDescriptor.temporalLayer(p.buffer(), p.payloadOffset(), p.payloadLength()));
-        assertEquals(640, LayerTracker.keyframeWidth(p.buffer(), p.payloadOffset(), p.payloadLength()));
+        assertEquals(640, Vp8PayloadDescriptor.keyframeWidth(p.buffer(), p.payloadOffset(), p.payloadLength()));
     }
 
     @Test

@@ -37,12 +37,11 @@ public final class DownTrack {
     volatile long layerSwitches;
     /** How the subscriber shows this video (signaling writes); null until it says. */
     private volatile VideoConstraints constraints;
-    /** The layer the allocator would want if every layer were sent (for dynacast); -1 when paused. */
-    volatile int idealLayer;
     /** Why the allocator paused this video ({@link LayerAllocator#HIDDEN}, {@link LayerAllocator#LAST_N}); null when it did not. */
     volatile String pauseReason;
-    /** What the subscriber was last told about this video (allocator thread only). */
-    String announcedState;
+    /** What the subscriber was last told about this video: target layer and pause reason (allocator thread only). */
+    int announcedTarget = Integer.MIN_VALUE;
+    String announcedReason;
     long packetsSent;
     long octetsSent;
     /** Whole packets' bytes sent (header included), for per-track bitrates; publisher's executor writes. */
@@ -72,7 +71,6 @@ public final class DownTrack {
         this.history = new RewriteHistory(cacheSize);
         int top = source.layerCount() - 1;
         this.selector = new LayerSelector(top);
-        this.idealLayer = top;
     }
 
     public MediaEndpoint subscriber() {
@@ -350,12 +348,10 @@ public final class DownTrack {
         }
         rw.rewrite(out, 0, p.ssrc, p.now);
         int outSeq = RtpPacket.sequenceNumber(out, 0);
-        int vp8Fields = vp8 ? RewriteHistory.packVp8(Vp8PayloadDescriptor.pictureId(out, h, len - h),
-                Vp8PayloadDescriptor.tl0PicIdx(out, h, len - h), Vp8PayloadDescriptor.keyIndex(out, h, len - h))
-                : RewriteHistory.NO_VP8;
-        history.record(outSeq, l.index, p.sequence, RtpPacket.timestamp(out, 0), vp8Fields);
+        history.record(outSeq, l.index, p.sequence, RtpPacket.timestamp(out, 0),
+                vp8 ? pictures.writtenFields() : RewriteHistory.NO_VP8);
         packetsSent++;
-        octetsSent += len - h;
+        octetsSent += p.payloadLength();
         long now = p.now;
         if (subscriber.transport.sendRtp(out, 0, len)) {
             roomMetrics.packetsOut.mark(1, now);

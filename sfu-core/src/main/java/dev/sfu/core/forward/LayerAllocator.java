@@ -77,17 +77,15 @@ public final class LayerAllocator {
             }
             d.pauseReason = reason;
             if (reason != null) {
-                d.idealLayer = LayerSelector.PAUSED;
                 d.setTargetLayer(LayerSelector.PAUSED);
-                announce(d, true, reason, null, listener);
+                announce(d, LayerSelector.PAUSED, reason, listener);
                 continue;
             }
             int ideal = ideal(w, h, c);
-            d.idealLayer = ideal;
             needed |= 1 << ideal;
             int target = available(u, ideal, w, now);
             d.setTargetLayer(target);
-            announce(d, false, null, u.isSimulcast() ? u.layer(target).rid : null, listener);
+            announce(d, target, null, listener);
         }
         if (dynacast && u.isSimulcast()) {
             if (needed == 0) {
@@ -106,12 +104,16 @@ public final class LayerAllocator {
         }
     }
 
-    private static void announce(DownTrack d, boolean paused, String reason, String rid, Listener listener) {
-        String state = paused + "/" + reason + "/" + rid;
-        if (!state.equals(d.announcedState)) {
-            d.announcedState = state;
-            listener.videoStateChanged(d, paused, reason, rid);
+    /** Tells the listener when the target ({@link LayerSelector#PAUSED} with its reason) changed. */
+    private static void announce(DownTrack d, int target, String reason, Listener listener) {
+        if (target == d.announcedTarget && reason == d.announcedReason) {
+            return;
         }
+        d.announcedTarget = target;
+        d.announcedReason = reason;
+        boolean paused = target == LayerSelector.PAUSED;
+        UpTrack u = d.source();
+        listener.videoStateChanged(d, paused, reason, paused || !u.isSimulcast() ? null : u.layer(target).rid);
     }
 
     /** Fills each layer's width and height: measured, else estimated (see the class comment). */

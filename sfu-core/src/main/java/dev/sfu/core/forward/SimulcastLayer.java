@@ -34,7 +34,6 @@ public final class SimulcastLayer {
     volatile boolean keyframePending;
     volatile long lastKeyframeNanos;
     volatile long lastPacketNanos;
-    private volatile boolean everReceived;
     /** Bytes of the RTP packets received on this layer (RTX included). */
     volatile long bytesReceived;
     /** Resolution from the last keyframe (VP8), or -1 while unknown. */
@@ -56,6 +55,8 @@ public final class SimulcastLayer {
         this.cache = cached ? new RetransmissionCache(pool, config.cacheSize(), config.cacheMaxAgeNanos()) : null;
         // Allow a first PLI at once.
         this.lastPliNanos = new AtomicLong(nowNanos - config.pliMinIntervalNanos() - 1);
+        // Not live until a packet arrives.
+        this.lastPacketNanos = nowNanos - LIVE_NANOS;
     }
 
     public String rid() {
@@ -94,16 +95,13 @@ public final class SimulcastLayer {
 
     /** True while packets arrive on this layer (the publisher sends it). */
     public boolean isLive(long nowNanos) {
-        return everReceived && nowNanos - lastPacketNanos < LIVE_NANOS;
+        return nowNanos - lastPacketNanos < LIVE_NANOS;
     }
 
     /** Marks a packet's arrival (publisher's executor). */
     void received(int bytes, long nowNanos) {
         bytesReceived += bytes;
         lastPacketNanos = nowNanos;
-        if (!everReceived) {
-            everReceived = true;
-        }
     }
 
     /** Records a sender report of this layer (RFC 3550 section 6.4.1). */

@@ -215,15 +215,6 @@ public final class UpTrack {
         return downTracks != old;
     }
 
-    /** Asks for a keyframe on every layer (rate-limited per layer). Safe from any thread. */
-    boolean requestKeyframe(long nowNanos, byte[] buf) {
-        boolean sent = false;
-        for (SimulcastLayer l : layers) {
-            sent |= l.requestKeyframe(nowNanos, buf);
-        }
-        return sent;
-    }
-
     /** Sets who hears this track's RFC 6464 audio levels (the room's speaker detection). */
     public void setAudioLevelListener(AudioLevelListener l) {
         audioLevels = l;

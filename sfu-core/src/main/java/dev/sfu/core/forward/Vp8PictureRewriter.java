@@ -41,6 +41,8 @@ public final class Vp8PictureRewriter {
     private int requestedMax = ALL_LAYERS;
     private int currentMax = ALL_LAYERS;
     private boolean started;
+    /** The fields the last forwarded packet was given, packed by {@link RewriteHistory#packVp8}. */
+    private int writtenFields = RewriteHistory.packVp8(-1, -1, -1);
 
     /** A picture of the current source was seen; {@link #lastSource} is valid. */
     private boolean sourcePictureSeen;
@@ -92,12 +94,14 @@ public final class Vp8PictureRewriter {
             startSource();
         }
         if (Vp8PayloadDescriptor.length(b, payloadOff, payloadLen) < 0) {
+            writtenFields = RewriteHistory.packVp8(-1, -1, -1);
             return true;
         }
         int tid = Vp8PayloadDescriptor.temporalLayer(b, payloadOff, payloadLen);
         boolean sync = Vp8PayloadDescriptor.isLayerSync(b, payloadOff, payloadLen)
                 || (tid == 0 && Vp8PayloadDescriptor.isKeyframe(b, payloadOff, payloadLen));
         int picture = Vp8PayloadDescriptor.pictureId(b, payloadOff, payloadLen);
+        int outPicture = -1;
         if (picture < 0) {
             if (Vp8PayloadDescriptor.isStartOfFrame(b, payloadOff, payloadLen)) {
                 applyRequestedMax(tid, sync);
@@ -117,11 +121,22 @@ public final class Vp8PictureRewriter {
             if (!ringForward[slot]) {
                 return false;
             }
-            Vp8PayloadDescriptor.setPictureId(b, payloadOff, payloadLen, ringOut[slot]);
+            outPicture = ringOut[slot];
+            Vp8PayloadDescriptor.setPictureId(b, payloadOff, payloadLen, outPicture);
         }
-        rewriteTl0PicIdx(b, payloadOff, payloadLen, tid);
-        rewriteKeyIndex(b, payloadOff, payloadLen);
+        int tl0 = rewriteTl0PicIdx(b, payloadOff, payloadLen, tid);
+        int key = rewriteKeyIndex(b, payloadOff, payloadLen);
+        writtenFields = RewriteHistory.packVp8(outPicture, tl0, key);
         return true;
+    }
+
+    /**
+     * The picture id, TL0PICIDX and KEYIDX the last packet {@link #process} forwarded carries
+     * (packed by {@link RewriteHistory#packVp8}; absent fields as -1), so the caller can remember
+     * them without reading the descriptor again.
+     */
+    int writtenFields() {
+        return writtenFields;
     }
 
     /** A new source: the numbering of everything continues after what was sent before. */
@@ -203,10 +218,11 @@ public final class Vp8PictureRewriter {
         return slot;
     }
 
-    private void rewriteTl0PicIdx(byte[] b, int off, int len, int tid) {
+    /** Rewrites TL0PICIDX; returns the value written, or -1 when the packet has none. */
+    private int rewriteTl0PicIdx(byte[] b, int off, int len, int tid) {
         int tl0 = Vp8PayloadDescriptor.tl0PicIdx(b, off, len);
         if (tl0 < 0) {
-            return;
+            return -1;
         }
         if (!tl0Mapped) {
             // A new source's key frame is a new base layer picture; a higher layer picture
@@ -220,12 +236,14 @@ public final class Vp8PictureRewriter {
             lastTl0 = out;
         }
         tl0Sent = true;
+        return out;
     }
 
-    private void rewriteKeyIndex(byte[] b, int off, int len) {
+    /** Rewrites KEYIDX; returns the value written, or -1 when the packet has none. */
+    private int rewriteKeyIndex(byte[] b, int off, int len) {
         int key = Vp8PayloadDescriptor.keyIndex(b, off, len);
         if (key < 0) {
-            return;
+            return -1;
         }
         if (!keyMapped) {
             keyOffset = keySent ? lastKey + 1 - key : 0;
@@ -237,5 +255,6 @@ public final class Vp8PictureRewriter {
             lastKey = out;
         }
         keySent = true;
+        return out;
     }
 }

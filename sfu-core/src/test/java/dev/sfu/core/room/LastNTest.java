@@ -4,8 +4,10 @@ import static dev.sfu.core.testutil.RoomHarness.MS;
 import static dev.sfu.core.testutil.RoomHarness.OPUS;
 import static dev.sfu.core.testutil.RoomHarness.audioSsrc;
 import static dev.sfu.core.testutil.RoomHarness.publishAv;
+import static dev.sfu.core.testutil.RoomHarness.videoSsrc;
 import static dev.sfu.core.testutil.RtpFixtures.OPUS_PAYLOAD;
 import static dev.sfu.core.testutil.RtpFixtures.rtp;
+import static dev.sfu.core.testutil.RtpFixtures.u32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,8 +44,12 @@ class LastNTest {
         h.manager.scheduler().allocate(room);
         assertEquals(Map.of("a", "b", "b", "a", "c", "a"), forwardedVideo(room), "nobody spoke: the earliest joiner other than oneself");
 
+        h.advance(1000 * MS); // Past the PLI rate limit of the activation's requests.
+        h.transport("c").rtcp.clear();
         speak(c, 3);
         assertEquals("c", room.dominantSpeaker());
+        assertTrue(h.transport("c").rtcp(206, 1).stream().anyMatch(pli -> u32(pli, 8) == videoSsrc(3)),
+                "c entering the last N of a and b starts with a keyframe: a PLI on c's video");
         assertEquals(Map.of("a", "c", "b", "c", "c", "a"), forwardedVideo(room), "c spoke: everyone else now gets c");
         for (Participant p : room.participants()) {
             for (DownTrack d : p.downTracks()) {
