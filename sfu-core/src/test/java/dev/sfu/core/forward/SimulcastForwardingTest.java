@@ -352,6 +352,30 @@ class SimulcastForwardingTest {
     }
 
     @Test
+    void receiverReportsCarryABlockForEveryLayerRfc3550Section6Point4Point2() throws Exception {
+        start();
+        publishAndActivate();
+        // Two packets each: RFC 3550 A.1 validates a source after two in sequence.
+        for (SimulcastPublisher.Layer l : List.of(q, mid, f)) {
+            l.send(true);
+            l.send(false);
+        }
+        h.transport("a").rtcp.clear();
+        h.advance(1100 * MS);
+        q.send(false);
+        List<byte[]> rrs = h.transport("a").rtcp(201, -1);
+        assertEquals(1, rrs.size(), "one receiver report once the interval passed");
+        byte[] rr = rrs.get(0);
+        assertEquals(3, rr[0] & 0x1F, "three report blocks");
+        java.util.Set<Long> reported = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            reported.add(u32(rr, 8 + 24 * i));
+        }
+        assertEquals(java.util.Set.of(q.ssrc, mid.ssrc, f.ssrc), reported,
+                "every layer's SSRC is acknowledged, so the browser can stop sending MID and RID on it");
+    }
+
+    @Test
     void nacksBeforeAndAfterASwitchAreAnsweredWithTheNumberingTheSubscriberSaw() throws Exception {
         start();
         Participant c = h.join("r", "c");
