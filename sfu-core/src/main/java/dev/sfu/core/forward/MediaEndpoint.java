@@ -109,6 +109,24 @@ public final class MediaEndpoint implements TransportListener {
         return rtcpSsrc;
     }
 
+    // ---------------------------------------------------------------- downlink estimate (issue 13 API)
+
+    /**
+     * The estimated bitrate of this participant's downlink, bits/s, from its transport-cc
+     * feedback; -1 while unknown (no transport-cc negotiated, or congestion control off).
+     * Any thread.
+     */
+    public long estimatedDownlinkBps() {
+        return -1;
+    }
+
+    /**
+     * What the allocation would send this participant if its downlink allowed, bits/s, so the
+     * estimator can probe for more. Any thread.
+     */
+    public void setDesiredDownlinkBps(long bps) {
+    }
+
     public List<UpTrack> upTracks() {
         return List.of(upTracks);
     }
