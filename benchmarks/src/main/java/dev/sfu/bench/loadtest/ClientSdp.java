@@ -4,6 +4,7 @@ import dev.sfu.core.transport.DtlsSetup;
 import dev.sfu.core.transport.IceCandidate;
 import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.rtp.ext.TransportCcExtension;
 import dev.sfu.signaling.sdp.CodecPolicy;
 import dev.sfu.signaling.sdp.Direction;
 import dev.sfu.signaling.sdp.Extmap;
@@ -191,6 +192,32 @@ public final class ClientSdp {
         }
         String sdp = SdpWriter.write(sessionId, version, transport, sections);
         return new Answer(simulcast ? SimulcastSdp.sendLayers(sdp, VIDEO_MID, layers) : sdp, streams);
+    }
+
+    /**
+     * The id of the transport-wide sequence number extension ({@link TransportCcExtension#URI})
+     * on what the server sends this participant, or -1. A browser sends transport-cc feedback
+     * for a received stream only when both the extension and {@code a=rtcp-fb ... transport-cc}
+     * are negotiated for it; so does the load tester. Sections of the participant's own
+     * ({@code own}) and sections the server does not send on are not considered.
+     */
+    public static int transportCcId(SessionDescription offer, Map<String, LocalMediaSection> own) {
+        for (MediaDescription m : offer.media()) {
+            if (m.isRejected() || m.kind() == null || (m.mid() != null && own.containsKey(m.mid()))
+                    || !m.direction().sends()) {
+                continue;
+            }
+            boolean feedback = false;
+            for (RtpFormat f : m.rtpFormats()) {
+                feedback |= f.rtcpFeedback().contains("transport-cc");
+            }
+            for (Extmap e : m.extensions()) {
+                if (feedback && TransportCcExtension.URI.equals(e.uri())) {
+                    return e.id();
+                }
+            }
+        }
+        return -1;
     }
 
     /** The peer's transport parameters from a description's bundle transport section. */

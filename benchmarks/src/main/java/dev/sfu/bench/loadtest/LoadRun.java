@@ -69,6 +69,9 @@ public final class LoadRun {
         RunAggregator agg = new RunAggregator(ps, o.rooms(), ctx.ids(), o.subscribeLayer());
         LayerAggregator layers = o.layerReport() ? new LayerAggregator(ps, ctx.ids()) : null;
         LayerAggregator.Counters layerBase = null;
+        CappedSubscribers capped = o.capped() ? new CappedSubscribers(ps, ctx.ids(), o) : null;
+        DownlinkEstimateProbe estimates = capped == null ? null : new DownlinkEstimateProbe(http, o.server(),
+                capped.rooms());
         live = agg;
         ServerCpuProbe cpu = new ServerCpuProbe(o.serverPid(), http, o.server());
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -111,6 +114,9 @@ public final class LoadRun {
                     steadyBase = agg.counters(-1);
                     layerBase = layers == null ? null : layers.counters();
                     agg.markWindowStart();
+                    if (capped != null) {
+                        capped.markWindowStart();
+                    }
                     for (int r = 0; r < steadyBaseRooms.length; r++) {
                         steadyBaseRooms[r] = agg.counters(r);
                     }
@@ -139,6 +145,9 @@ public final class LoadRun {
                 Histogram tick = agg.drain();
                 TesterDelays.Tick own = delays.tick(steadyBase != null && now < end);
                 double cpuNow = cpu.sample();
+                if (estimates != null && steadyBase != null && now < end) {
+                    estimates.sample();
+                }
                 double dt = (now - prevTickNanos) / 1e9;
                 RunReport.Sample s = sample((now - t0) / 1e9, ps, c.minus(prev), dt, tick,
                         (cpuNow - prevCpu) / dt * 100, own);
@@ -178,6 +187,9 @@ public final class LoadRun {
         }
         RunAggregator.Counters steadyEnd = agg.counters(-1);
         LayerAggregator.Counters layerEnd = layers == null ? null : layers.counters();
+        if (capped != null) {
+            capped.markWindowEnd();
+        }
         delays.tick(true);
         double cpuEnd = cpu.sample();
         long selfCpuEnd = os.getProcessCpuTime();
@@ -189,7 +201,8 @@ public final class LoadRun {
         double steadySeconds = Math.max(1e-3, (stopNanos - steadyStart) / 1e9);
         RunReport report = buildReport(ps, agg, steadyBase, steadyBaseRooms, steadyEnd, steadySeconds, (steadyStart - t0) / 1e9,
                 cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, delays, timeline, t0,
-                layers == null ? null : layers.report(layerEnd.minus(layerBase), steadySeconds, o.subscribeLayer()));
+                layers == null ? null : layers.report(layerEnd.minus(layerBase), steadySeconds, o.subscribeLayer()),
+                capped == null ? null : capped.report(steadySeconds, estimates));
         for (SyntheticParticipant p : ps) {
             p.leave();
         }
@@ -234,7 +247,7 @@ public final class LoadRun {
                                   RunAggregator.Counters[] roomBases, RunAggregator.Counters endCounters, double seconds, double rampSeconds,
                                   ServerCpuProbe cpu, double cpuStart, double cpuEnd, double selfCpuSeconds,
                                   SendScheduler[] schedulers, TesterDelays delays, List<RunReport.Sample> timeline,
-                                  long t0, RunReport.Simulcast simulcast) {
+                                  long t0, RunReport.Simulcast simulcast, RunReport.Capped capped) {
         RunAggregator.Counters window = endCounters.minus(base);
         List<RunReport.Group> rooms = new ArrayList<>();
         for (int r = 0; r < o.rooms(); r++) {
@@ -272,9 +285,9 @@ public final class LoadRun {
         RunReport.LoadTester tester = new RunReport.LoadTester(selfCpuSeconds / seconds * 100, schedulers.length,
                 delays.windowSendLagMs(50), lagP99, maxLag / 1e6, skips, rxMean, delays.windowReceiveQueueMaxMs(),
                 Verdict.overloaded(lagP99, rxMean, o.maxTesterLagMillis()), drops);
-        RunReport.Verdict verdict = Verdict.evaluate(o, total, failures.size(), tester);
+        RunReport.Verdict verdict = Verdict.evaluate(o, total, failures.size(), tester, capped);
         return new RunReport(config(), machine(), rampSeconds, seconds, total, rooms, failures, failureCounts, server,
-                tester, timeline, verdict, simulcast);
+                tester, timeline, verdict, simulcast, capped);
     }
 
     private static RunAggregator.Counters roomWindow(RunAggregator agg, int room, RunAggregator.Counters totalWindow) {
@@ -337,6 +350,11 @@ public final class LoadRun {
         }
         if (o.subscribeLayer() != null) {
             m.put("subscribeLayer", o.subscribeLayer().rid());
+        }
+        if (o.capped()) {
+            m.put("subscriberKbps", o.subscriberKbps());
+            m.put("subscriberQueueMs", o.subscriberQueueMs());
+            m.put("maxCappedLossPercent", o.maxCappedLossPercent());
         }
         m.put("durationSeconds", o.durationSeconds());
         m.put("warmupSeconds", o.warmupSeconds());

@@ -54,6 +54,9 @@ public final class ReportPrinter {
         if (r.simulcast() != null) {
             printSimulcast(r.simulcast(), out);
         }
+        if (r.capped() != null) {
+            printCapped(r.capped(), maxCappedLoss(r), out);
+        }
         out.printf(Locale.ROOT, "Join to first media (participants joining a room with media): n=%d p50 %.0f ms "
                         + "p95 %.0f ms max %.0f ms; join to connected p50 %.0f ms max %.0f ms.%n",
                 t.joinToFirstMediaMs().count(), t.joinToFirstMediaMs().p50(), t.joinToFirstMediaMs().p95(),
@@ -123,6 +126,40 @@ public final class ReportPrinter {
                 s.layerResumes());
     }
 
+    /** The capped subscribers' table and the target line (--subscriber-kbps). */
+    static void printCapped(RunReport.Capped c, Double maxCappedLoss, PrintStream out) {
+        out.printf(Locale.ROOT, "Capped subscribers: downlink %d kbit/s, queue %.0f ms; %d of %d negotiated "
+                        + "transport-cc; server estimate: %s.%n", c.capKbps(), c.queueMs(), c.transportCcSubscribers(),
+                c.subscribers().size(), c.estimateSource());
+        out.printf(Locale.ROOT, "  %-12s %-10s %8s %8s %5s %-16s %5s %9s %6s %8s %8s %7s %7s %5s%n", "subscriber", "room",
+                "est kbps", "mean", "tcc", "layers (time)", "now", "goodput", "% cap", "loss %", "bn drops", "drop %",
+                "queue", "sw");
+        for (RunReport.CappedSubscriber s : c.subscribers()) {
+            out.printf(Locale.ROOT, "  %-12s %-10s %8s %8s %5s %-16s %5s %9.0f %6.0f %8.2f %8d %7.2f %7.1f %5d%n",
+                    abbreviate(s.name(), 12), abbreviate(s.room(), 10), kbps(s.estimateKbps()),
+                    kbps(s.estimateMeanKbps()), s.transportCc() ? s.feedbackSent() + "" : "no", s.layers(),
+                    s.layerAtEnd(), s.goodputKbps(), s.goodputPercentOfCap(), s.lossPercent(), s.bottleneckDrops(),
+                    s.dropPercent(), s.maxQueueMs(), s.layerSwitches());
+        }
+        out.printf(Locale.ROOT, "  (est: the server's downlink estimate, last and mean; tcc: transport-cc feedback "
+                + "messages sent, 'no' when not negotiated; goodput: kbit/s of RTP received through the cap; loss: "
+                + "never received after NACK/RTX; bn drops: datagrams the cap dropped; queue: longest wait in it, ms; "
+                + "sw: layer switches.)%n");
+        out.printf(Locale.ROOT, "Capped totals: %d bottleneck drops (%.2f%% of what reached the caps), mean goodput "
+                + "%.0f kbit/s (%.0f%% of the cap), %d layer switches.%n", c.bottleneckDrops(), c.dropPercent(),
+                c.goodputKbps(), 100 * c.goodputKbps() / Math.max(1, c.capKbps()), c.layerSwitches());
+        out.println(CappedSubscribers.targetLine(c, maxCappedLoss));
+    }
+
+    private static String kbps(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static Double maxCappedLoss(RunReport r) {
+        Object v = r.config().get("maxCappedLossPercent");
+        return v instanceof Number n ? n.doubleValue() : null;
+    }
+
     private static double maxTesterLag(RunReport r) {
         Object v = r.config().get("maxTesterLagMs");
         return v instanceof Number n ? n.doubleValue() : Double.NaN;
@@ -137,6 +174,10 @@ public final class ReportPrinter {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 14 ? s : s.substring(0, 13) + "~";
+        return abbreviate(s, 14);
+    }
+
+    private static String abbreviate(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 1) + "~";
     }
 }

@@ -17,7 +17,17 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                         double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,
                         Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
                         List<Sample> timeline, Verdict verdict,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) Simulcast simulcast) {
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Simulcast simulcast,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Capped capped) {
+
+    /** A report without capped subscribers. */
+    public RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
+                     double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,
+                     Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
+                     List<Sample> timeline, Verdict verdict, Simulcast simulcast) {
+        this(config, machine, rampSeconds, steadySeconds, total, rooms, failures, failureCounts, server, loadTester,
+                timeline, verdict, simulcast, null);
+    }
 
     /** A report without simulcast figures. */
     public RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
@@ -25,7 +35,7 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                      Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
                      List<Sample> timeline, Verdict verdict) {
         this(config, machine, rampSeconds, steadySeconds, total, rooms, failures, failureCounts, server, loadTester,
-                timeline, verdict, null);
+                timeline, verdict, null, null);
     }
 
     /**
@@ -135,6 +145,56 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
      */
     public record Layer(String rid, double sentMbps, double forwardedMbps, double kbpsPerStream,
                         double streamOnLayerSeconds, int streamsAtEnd) {
+    }
+
+    /**
+     * The receive-only subscribers behind a capped downlink ({@code --subscriber-kbps}), over the
+     * measured window.
+     *
+     * @param capKbps              the cap, kbit/s on the wire (IP and UDP headers included)
+     * @param queueMs              the cap's queue bound
+     * @param estimateSource       where the estimates come from, or why there are none
+     * @param subscribers          one row per capped subscriber
+     * @param lossPercent          loss of all capped subscribers together (probe sequences never
+     *                             received, after NACK and RTX; bottleneck drops included)
+     * @param worstLossPercent     the highest loss of one capped subscriber
+     * @param uncappedLossPercent  loss of every other receiver together, to show they are unaffected
+     * @param bottleneckDrops      datagrams the caps dropped (the server sent more than they carry)
+     * @param dropPercent          those drops, percent of the datagrams that reached the caps
+     * @param goodputKbps          mean RTP bitrate a capped subscriber received
+     * @param layerSwitches        received layer changes of all capped subscribers
+     * @param transportCcSubscribers capped subscribers whose server offer negotiated transport-cc
+     */
+    public record Capped(int capKbps, double queueMs, String estimateSource, List<CappedSubscriber> subscribers,
+                         double lossPercent, double worstLossPercent, double uncappedLossPercent,
+                         long bottleneckDrops, double dropPercent, double goodputKbps, long layerSwitches,
+                         int transportCcSubscribers) {
+    }
+
+    /**
+     * One capped subscriber over the measured window.
+     *
+     * @param estimateKbps     the server's last downlink estimate for it, null when unknown
+     * @param estimateMeanKbps the mean of the estimates read once a second, null when unknown
+     * @param transportCc      the server's offer negotiated transport-cc (feedback was sent)
+     * @param feedbackSent     transport-cc feedback messages sent in the window
+     * @param layers           time share of each received simulcast layer, e.g. "q 20% h 80%";
+     *                         "-" without layer tracking (no --simulcast or --subscribe-layer)
+     * @param layerAtEnd       the layer received last (rid), "-" when unknown
+     * @param goodputKbps      RTP bitrate received (after the cap, RTX included)
+     * @param goodputPercentOfCap that bitrate, percent of the cap
+     * @param expected         probe sequences expected
+     * @param lost             those never received
+     * @param bottleneckDrops  datagrams its cap dropped
+     * @param dropPercent      percent of the datagrams that reached its cap
+     * @param maxQueueMs       the longest wait in its cap's queue (since it connected)
+     * @param layerSwitches    received layer changes
+     */
+    public record CappedSubscriber(String name, String room, Double estimateKbps, Double estimateMeanKbps,
+                                   boolean transportCc, long feedbackSent, String layers, String layerAtEnd,
+                                   double goodputKbps, double goodputPercentOfCap, long expected, long lost,
+                                   double lossPercent, long bottleneckDrops, double dropPercent, double maxQueueMs,
+                                   long layerSwitches) {
     }
 
     /** The pass criteria and the exit code. */

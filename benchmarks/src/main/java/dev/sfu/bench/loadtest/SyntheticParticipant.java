@@ -6,6 +6,9 @@ import dev.sfu.core.transport.IceCandidate;
 import dev.sfu.core.transport.IceDtlsTransport;
 import dev.sfu.core.transport.RemoteParameters;
 import dev.sfu.core.transport.TransportListener;
+import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.ext.TransportCcExtension;
+import dev.sfu.rtp.rtcp.ReceiverReport;
 import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.srtp.SrtpSession;
 import dev.sfu.signaling.message.ErrorCode;
@@ -66,6 +69,15 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     /** The receiver's NACKs and reports (RFC 4585, RFC 3550), sent from this participant's send thread. */
     private final ReceiverFeedback feedback;
     private final SendScheduler.Ticker feedbackTicker = this::sendFeedback;
+    /** The SSRC this participant's receiver RTCP is sent from. */
+    private final long rtcpSsrc;
+    /** Transport-wide congestion control feedback, when the server negotiates it. */
+    private final TransportCcReceiver transportCc;
+    /** The capped downlink of a receive-only subscriber (--subscriber-kbps), else null. */
+    private final DownlinkBottleneck bottleneck;
+    /** Bytes on the wire around a decrypted RTP / RTCP packet: IP, UDP and the SRTP(C) trailer. */
+    private volatile int rtpOverhead = DownlinkBottleneck.IP_UDP_OVERHEAD;
+    private volatile int rtcpOverhead = DownlinkBottleneck.IP_UDP_OVERHEAD;
     private final Map<Long, String> ssrcPublishers = new ConcurrentHashMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final AtomicInteger transportSeq = new AtomicInteger();
@@ -100,7 +112,11 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         this.random = new Random(0x5F0 + index * 7919L);
         this.sessionId = 1 + (random.nextLong() & 0x3FFFFFFFFFFFFFFFL);
         this.receiver = new MediaReceiver(ctx.ids(), ctx.streamCount(), this::checkFor, ctx.options.layerReport());
-        this.feedback = new ReceiverFeedback(random.nextInt() & 0xFFFFFFFFL, ctx.streamCount());
+        this.rtcpSsrc = random.nextInt() & 0xFFFFFFFFL;
+        this.feedback = new ReceiverFeedback(rtcpSsrc, ctx.streamCount());
+        this.transportCc = new TransportCcReceiver(rtcpSsrc);
+        this.bottleneck = !publish && receive && ctx.options.capped()
+                ? new DownlinkBottleneck(ctx.options.subscriberKbps(), ctx.options.subscriberQueueMs()) : null;
         this.remoteVideo = new RemoteVideoState(receive ? ctx.options.subscribeLayer() : null);
     }
 
@@ -288,6 +304,9 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         if (o == null || t == null) {
             return;
         }
+        if (receive) {
+            transportCc.negotiate(ClientSdp.transportCcId(o, ownSections));
+        }
         ClientSdp.Answer answer = ClientSdp.answer(o, sessionId, sdpVersion++,
                 ClientSdp.localTransport(t, t.localSetup(DtlsSetup.ACTPASS)), ownSections, receive, simulcastOffered);
         for (ClientSdp.RemoteStream s : answer.streams()) {
@@ -341,6 +360,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
             return;
         }
         connectedNanos = System.nanoTime();
+        rtpOverhead = DownlinkBottleneck.IP_UDP_OVERHEAD + profile.rtpTagLength();
+        rtcpOverhead = DownlinkBottleneck.IP_UDP_OVERHEAD + profile.rtcpTrailerLength();
         state = State.CONNECTED;
         SendScheduler s = ctx.schedulerFor(index);
         for (OutboundStream o : outbound()) {
@@ -352,12 +373,34 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         }
     }
 
-    /** On the send thread: the receiver RTCP due now, if any. */
+    /**
+     * On the send thread: the receiver RTCP due now, if any; transport-cc feedback joins the
+     * same compound, after an empty receiver report when nothing else is due (RFC 3550 section
+     * 6.1: a compound starts with SR or RR).
+     */
     private void sendFeedback(long now, byte[] scratch) {
-        int n = feedback.tick(now, scratch, scratch.length - SrtpSession.MAX_RTCP_TRAILER);
+        int room = scratch.length - SrtpSession.MAX_RTCP_TRAILER;
+        int n = feedback.tick(now, scratch, room);
+        if (transportCc.enabled()) {
+            int at = n > 0 ? n : ReceiverReport.write(scratch, 0, room, rtcpSsrc, 0);
+            int t = at > 0 ? transportCc.tick(now, scratch, at, room - at) : 0;
+            if (t > 0) {
+                n = at + t;
+            }
+        }
         if (n > 0) {
             sendRtcp(scratch, 0, n);
         }
+    }
+
+    /** The capped downlink of this receive-only subscriber, or null (uncapped). */
+    public DownlinkBottleneck bottleneck() {
+        return bottleneck;
+    }
+
+    /** This participant's transport-cc feedback (sends nothing unless the server negotiated it). */
+    TransportCcReceiver transportCc() {
+        return transportCc;
     }
 
     /** NACKed sequence numbers this participant's receiver sent (each retry counted). */
@@ -365,17 +408,43 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         return feedback.nacksSent();
     }
 
+    /**
+     * A decrypted RTP packet. Behind a capped downlink it first crosses the
+     * {@link DownlinkBottleneck}, which drops it or tells when it arrives; that time is what the
+     * transport-cc feedback and the receiver measure.
+     */
     @Override
     public void onRtp(byte[] buf, int off, int len) {
-        if (receive) {
-            receiver.onRtp(buf, off, len, System.nanoTime());
-        } else {
+        if (!receive) {
             receiver.onForeign();
+            return;
         }
+        long now = System.nanoTime();
+        DownlinkBottleneck b = bottleneck;
+        if (b != null) {
+            now = b.admit(len + rtpOverhead, now);
+            if (now == DownlinkBottleneck.DROPPED) {
+                return;
+            }
+        }
+        int id = transportCc.extensionId();
+        if (id > 0) {
+            int seq = TransportCcExtension.read(buf, off, len, id);
+            if (seq >= 0) {
+                transportCc.onPacket(seq, now, RtpPacket.ssrc(buf, off));
+            } else {
+                transportCc.onPacketWithoutExtension();
+            }
+        }
+        receiver.onRtp(buf, off, len, now);
     }
 
     @Override
     public void onRtcp(byte[] buf, int off, int len) {
+        DownlinkBottleneck b = bottleneck;
+        if (b != null && b.admit(len + rtcpOverhead, System.nanoTime()) == DownlinkBottleneck.DROPPED) {
+            return;
+        }
         rtcp.onRtcp(buf, off, len);
     }
 

@@ -31,6 +31,15 @@ public final class Verdict {
      */
     public static RunReport.Verdict evaluate(LoadTestOptions o, RunReport.Group total, int failures,
                                              RunReport.LoadTester tester) {
+        return evaluate(o, total, failures, tester, null);
+    }
+
+    /**
+     * As {@link #evaluate(LoadTestOptions, RunReport.Group, int, RunReport.LoadTester)}, and
+     * {@code --max-capped-loss} against the worst capped subscriber ({@code capped} may be null).
+     */
+    public static RunReport.Verdict evaluate(LoadTestOptions o, RunReport.Group total, int failures,
+                                             RunReport.LoadTester tester, RunReport.Capped capped) {
         List<String> missed = new ArrayList<>();
         int code = OK;
         if (total.connected() == 0 || total.packetsReceived() == 0) {
@@ -45,6 +54,12 @@ public final class Verdict {
         if (o.maxRunLossPercent() != null && total.runLossPercent() > o.maxRunLossPercent()) {
             missed.add(String.format(Locale.ROOT, "loss over the whole run %.3f%% > --max-run-loss %.3f%%",
                     total.runLossPercent(), o.maxRunLossPercent()));
+            code = code == OK ? LOSS : code;
+        }
+        if (o.maxCappedLossPercent() != null && capped != null
+                && capped.worstLossPercent() > o.maxCappedLossPercent()) {
+            missed.add(String.format(Locale.ROOT, "capped subscriber loss %.3f%% (worst) > --max-capped-loss %.3f%%",
+                    capped.worstLossPercent(), o.maxCappedLossPercent()));
             code = code == OK ? LOSS : code;
         }
         if (o.maxP99Millis() != null && total.latency().p99() > o.maxP99Millis()) {
