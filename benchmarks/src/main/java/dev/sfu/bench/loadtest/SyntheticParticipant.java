@@ -376,7 +376,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     /**
      * On the send thread: the receiver RTCP due now, if any; transport-cc feedback joins the
      * same compound, after an empty receiver report when nothing else is due (RFC 3550 section
-     * 6.1: a compound starts with SR or RR).
+     * 6.1: a compound starts with SR or RR); feedback too long for one message follows in
+     * datagrams of its own.
      */
     private void sendFeedback(long now, byte[] scratch) {
         int room = scratch.length - SrtpSession.MAX_RTCP_TRAILER;
@@ -390,6 +391,14 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         }
         if (n > 0) {
             sendRtcp(scratch, 0, n);
+        }
+        while (transportCc.hasMore()) {
+            int at = ReceiverReport.write(scratch, 0, room, rtcpSsrc, 0);
+            int t = at > 0 ? transportCc.tick(now, scratch, at, room - at) : 0;
+            if (t <= 0) {
+                break;
+            }
+            sendRtcp(scratch, 0, at + t);
         }
     }
 

@@ -47,6 +47,10 @@ final class TransportCcReceiver {
     private long mediaSsrc;
     private int feedbackCount;
     private long nextSend;
+    /** The newest sequence the feedback due covers, -1 when all of it is written. */
+    private long pendingEnd = -1;
+    /** The time of the feedback being written: packets arrived by then are received. */
+    private long reportTime;
     private long packets;
     private long late;
     private long messages;
@@ -112,57 +116,67 @@ final class TransportCcReceiver {
     }
 
     /**
-     * Writes the transport-cc feedback due at {@code now} into {@code buf} at {@code off}: one or
-     * more messages covering the sequence numbers from the previous feedback to the newest
-     * packet arrived by {@code now}. Returns the bytes written, 0 when nothing is due (not
-     * negotiated, not time yet, or nothing new arrived).
+     * Writes the transport-cc feedback message due at {@code now} into {@code buf} at
+     * {@code off}: it covers the sequence numbers from the previous feedback to the newest
+     * packet arrived by {@code now}, or as many of them as fit in {@code room}; then
+     * {@link #hasMore()} says that the rest is due at once, in another datagram (one message
+     * per compound, as RTCP padding belongs on a compound's last packet, RFC 3550 section 6.4.1).
+     * Returns the bytes written, 0 when nothing is due (not negotiated, not time yet, or nothing
+     * new arrived).
      */
     synchronized int tick(long now, byte[] buf, int off, int room) {
-        if (extensionId <= 0 || highest < 0 || now < nextSend) {
+        if (extensionId <= 0 || highest < 0) {
             return 0;
         }
-        nextSend = now + INTERVAL_NANOS;
-        long end = -1;
-        for (long s = nextBase; s <= highest; s++) {
-            long a = arrivals[(int) (s & (WINDOW - 1))];
-            if (a != EMPTY && a <= now) {
-                end = s;
+        if (pendingEnd < nextBase) {
+            if (now < nextSend) {
+                return 0;
             }
+            nextSend = now + INTERVAL_NANOS;
+            pendingEnd = -1;
+            for (long s = nextBase; s <= highest; s++) {
+                long a = arrivals[(int) (s & (WINDOW - 1))];
+                if (a != EMPTY && a <= now) {
+                    pendingEnd = s;
+                }
+            }
+            if (pendingEnd < 0) {
+                return 0;
+            }
+            reportTime = now;
         }
-        if (end < 0) {
-            return 0;
-        }
-        int at = off;
         long base = nextBase;
-        while (base <= end) {
-            int count = (int) Math.min(end - base + 1, MAX_PER_MESSAGE);
-            while (count > 1 && TransportCcFeedback.maxLength(count) > off + room - at) {
+        int count = (int) Math.min(pendingEnd - base + 1, MAX_PER_MESSAGE);
+        while (count > 1 && TransportCcFeedback.maxLength(count) > room) {
+            count /= 2;
+        }
+        int len = -1;
+        while (len < 0 && count >= 1) {
+            for (int i = 0; i < count; i++) {
+                long a = arrivals[(int) ((base + i) & (WINDOW - 1))];
+                received[i] = a != EMPTY && a <= reportTime;
+                arrivalUs[i] = received[i] ? Math.floorDiv(a - epochNanos, 1000) : 0;
+            }
+            len = TransportCcFeedback.write(buf, off, room, ownSsrc, mediaSsrc, (int) (base & 0xFFFF),
+                    feedbackCount & 0xFF, received, arrivalUs, count);
+            if (len < 0) {
+                // Too big for the room, or a delta beyond 16 bits (a pause of 8 s): fewer packets.
                 count /= 2;
             }
-            int len = -1;
-            while (len < 0 && count >= 1) {
-                for (int i = 0; i < count; i++) {
-                    long a = arrivals[(int) ((base + i) & (WINDOW - 1))];
-                    received[i] = a != EMPTY && a <= now;
-                    arrivalUs[i] = received[i] ? Math.floorDiv(a - epochNanos, 1000) : 0;
-                }
-                len = TransportCcFeedback.write(buf, at, off + room - at, ownSsrc, mediaSsrc, (int) (base & 0xFFFF),
-                        feedbackCount & 0xFF, received, arrivalUs, count);
-                if (len < 0) {
-                    // Too big for the room, or a delta beyond 16 bits (a pause of 8 s): fewer packets.
-                    count /= 2;
-                }
-            }
-            if (len < 0) {
-                break;
-            }
-            at += len;
-            feedbackCount++;
-            messages++;
-            base += count;
         }
-        nextBase = base;
-        return at - off;
+        if (len < 0) {
+            pendingEnd = -1;
+            return 0;
+        }
+        feedbackCount++;
+        messages++;
+        nextBase = base + count;
+        return len;
+    }
+
+    /** True when the feedback due is not all written: call {@link #tick} again now. */
+    synchronized boolean hasMore() {
+        return pendingEnd >= nextBase;
     }
 
     /** RTP packets noted (those carrying the extension). */

@@ -152,7 +152,8 @@ class LoadTestOptionsTest {
         for (String option : List.of("--server", "--rooms", "--publishers", "--subscribers", "--publish-only",
                 "--audio-only", "--video-kbps", "--fps", "--keyframe-interval", "--duration", "--ramp-up", "--json",
                 "--plot", "--max-loss", "--max-p99-ms", "--server-pid", "--simulcast", "--layer-kbps",
-                "--subscribe-layer", "videoTiles", "layersNeeded", "a=simulcast:recv")) {
+                "--subscribe-layer", "videoTiles", "layersNeeded", "a=simulcast:recv", "--subscriber-kbps",
+                "--subscriber-queue-ms", "--max-capped-loss", "transport-cc", "downlinkEstimateBps")) {
             assertTrue(text.contains(option), "help mentions " + option);
         }
         assertTrue(text.contains("Exit codes"));
@@ -165,5 +166,45 @@ class LoadTestOptionsTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(Verdict.USAGE, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--rooms"));
+    }
+
+    @Test
+    void subscriberCapIsOffByDefault() throws Exception {
+        LoadTestOptions o = LoadTestOptions.parse();
+        assertEquals(0, o.subscriberKbps());
+        assertFalse(o.capped());
+        assertEquals(50.0, o.subscriberQueueMs());
+        assertNull(o.maxCappedLossPercent());
+    }
+
+    @Test
+    void subscriberCapOptionsAreReadAndKeptBySweeps() throws Exception {
+        LoadTestOptions o = LoadTestOptions.parse("--subscribers", "10", "--subscriber-kbps", "600",
+                "--subscriber-queue-ms=80", "--max-capped-loss", "2");
+        assertTrue(o.capped());
+        assertEquals(600, o.subscriberKbps());
+        assertEquals(80.0, o.subscriberQueueMs());
+        assertEquals(2.0, o.maxCappedLossPercent());
+        LoadTestOptions swept = o.withPublishers(7);
+        assertEquals(600, swept.subscriberKbps());
+        assertEquals(80.0, swept.subscriberQueueMs());
+        assertEquals(2.0, swept.maxCappedLossPercent());
+    }
+
+    @Test
+    void subscriberCapOptionsNeedSubscribersAndACap() {
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class,
+                () -> LoadTestOptions.parse("--subscriber-kbps", "600")).getMessage().contains("--subscribers"));
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class,
+                () -> LoadTestOptions.parse("--subscribers", "2", "--subscriber-queue-ms", "50")).getMessage()
+                .contains("--subscriber-kbps"));
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class,
+                () -> LoadTestOptions.parse("--subscribers", "2", "--max-capped-loss", "2")).getMessage()
+                .contains("--subscriber-kbps"));
+        assertThrows(LoadTestOptions.UsageException.class,
+                () -> LoadTestOptions.parse("--subscribers", "2", "--subscriber-kbps", "0"));
+        assertThrows(LoadTestOptions.UsageException.class,
+                () -> LoadTestOptions.parse("--subscribers", "2", "--subscriber-kbps", "600", "--subscriber-queue-ms",
+                        "-5"));
     }
 }

@@ -101,4 +101,28 @@ class VerdictTest {
     void noLimitsGivenMeansOnlyConnectivityAndFailuresCount() throws Exception {
         assertEquals(Verdict.OK, Verdict.evaluate(options(), total(2, 100, 50, 900), 0).exitCode());
     }
+
+    private static RunReport.Capped capped(double worst) {
+        return new RunReport.Capped(600, 50, "none", List.of(), worst / 2, worst, 0, 10, 1, 550, 0, 2);
+    }
+
+    @Test
+    void maxCappedLossGatesTheWorstCappedSubscriberWithExit4() throws Exception {
+        LoadTestOptions o = options("--subscribers", "2", "--subscriber-kbps", "600", "--max-capped-loss", "2");
+        assertEquals(Verdict.OK, Verdict.evaluate(o, total(2, 100, 0, 1), 0, null, capped(1.9)).exitCode());
+        RunReport.Verdict v = Verdict.evaluate(o, total(2, 100, 0, 1), 0, null, capped(2.5));
+        assertEquals(Verdict.LOSS, v.exitCode());
+        assertTrue(v.missed().get(0).contains("--max-capped-loss"), v.missed().toString());
+        LoadTestOptions ungated = options("--subscribers", "2", "--subscriber-kbps", "600");
+        assertEquals(Verdict.OK, Verdict.evaluate(ungated, total(2, 100, 0, 1), 0, null, capped(40)).exitCode(),
+                "reported, not enforced, without --max-capped-loss");
+    }
+
+    @Test
+    void targetLineSaysWhetherCappedSubscribersLoseUnderTwoPercent() {
+        assertTrue(CappedSubscribers.targetLine(capped(1.5), null).contains("MET"));
+        String missed = CappedSubscribers.targetLine(capped(44), null);
+        assertTrue(missed.contains("MISSED") && missed.contains("worst loss 44.00%"), missed);
+        assertTrue(CappedSubscribers.targetLine(capped(3), 5.0).contains("MET"));
+    }
 }
