@@ -175,7 +175,7 @@ final class CappedSubscribers {
             if (sb.length() > 0) {
                 sb.append(' ');
             }
-            sb.append(i < LayerTracker.UNKNOWN ? SimulcastLayer.values()[i].rid() : "?").append(' ').append(pct)
+            sb.append(i < LayerTracker.UNKNOWN ? SimulcastLayer.values()[i].rid() : "unknown").append(' ').append(pct)
                     .append('%');
         }
         return sb.length() == 0 ? "-" : sb.toString();

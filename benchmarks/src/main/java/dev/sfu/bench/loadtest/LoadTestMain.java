@@ -46,9 +46,11 @@ public final class LoadTestMain {
     }
 
     private static int single(LoadTestOptions o, PrintStream out) throws Exception {
-        out.printf(Locale.ROOT, "Load test of %s: %d room(s) x (%d publishers%s + %d subscribers), %s, %.0f s, ramp-up "
+        out.printf(Locale.ROOT, "Load test of %s: %d room(s) x (%d publishers%s + %d subscribers%s), %s, %.0f s, ramp-up "
                         + "%.1f/s%n", o.server(), o.rooms(), o.publishers(), o.publishOnly() ? " (publish only)" : "",
-                o.subscribers(), media(o), o.durationSeconds(), o.rampUpPerSecond());
+                o.subscribers(), o.capped() ? String.format(Locale.ROOT, " capped at %d kbit/s, %.0f ms queue",
+                        o.subscriberKbps(), o.subscriberQueueMs()) : "", media(o), o.durationSeconds(),
+                o.rampUpPerSecond());
         RunReport r = new LoadRun(o, out).run();
         ReportPrinter.print(r, out);
         if (o.json() != null) {
