@@ -287,7 +287,33 @@ public final class LoadRun {
                 Verdict.overloaded(lagP99, rxMean, o.maxTesterLagMillis()), drops);
         RunReport.Verdict verdict = Verdict.evaluate(o, total, failures.size(), tester, capped);
         return new RunReport(config(), machine(), rampSeconds, seconds, total, rooms, failures, failureCounts, server,
-                tester, timeline, verdict, simulcast, capped);
+                tester, timeline, verdict, simulcast, capped, transportCc(ps));
+    }
+
+    /** The receivers' transport-cc feedback, or null when no receiver negotiated it. */
+    private static RunReport.TransportCc transportCc(List<SyntheticParticipant> ps) {
+        int on = 0;
+        int receivers = 0;
+        long messages = 0;
+        long packets = 0;
+        long without = 0;
+        long late = 0;
+        for (SyntheticParticipant p : ps) {
+            if (!p.receives()) {
+                continue;
+            }
+            receivers++;
+            TransportCcReceiver t = p.transportCc();
+            if (t.enabled()) {
+                on++;
+            }
+            messages += t.messages();
+            packets += t.packets();
+            without += t.missingExtension();
+            late += t.late();
+        }
+        return on == 0 && messages == 0 ? null : new RunReport.TransportCc(on, receivers, messages, packets, without,
+                late);
     }
 
     private static RunAggregator.Counters roomWindow(RunAggregator agg, int room, RunAggregator.Counters totalWindow) {

@@ -54,6 +54,16 @@ public final class ReportPrinter {
         if (r.simulcast() != null) {
             printSimulcast(r.simulcast(), out);
         }
+        if (r.transportCc() != null) {
+            RunReport.TransportCc tcc = r.transportCc();
+            out.printf(Locale.ROOT, "Transport-cc feedback: negotiated by the server with %d of %d receivers; %d "
+                            + "messages sent reporting %d packets; %d packets arrived without the extension, %d after "
+                            + "their sequence number was reported.%n", tcc.receivers(), tcc.of(), tcc.messages(),
+                    tcc.packets(), tcc.withoutExtension(), tcc.late());
+        } else {
+            out.println("Transport-cc feedback: not sent (the server's offers did not negotiate the transport-wide "
+                    + "sequence number extension with a=rtcp-fb transport-cc).");
+        }
         if (r.capped() != null) {
             printCapped(r.capped(), maxCappedLoss(r), out);
         }

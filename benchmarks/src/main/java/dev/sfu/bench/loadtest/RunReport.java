@@ -18,7 +18,17 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                         Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
                         List<Sample> timeline, Verdict verdict,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Simulcast simulcast,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) Capped capped) {
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Capped capped,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) TransportCc transportCc) {
+
+    /** A report without transport-cc figures. */
+    public RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
+                     double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,
+                     Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
+                     List<Sample> timeline, Verdict verdict, Simulcast simulcast, Capped capped) {
+        this(config, machine, rampSeconds, steadySeconds, total, rooms, failures, failureCounts, server, loadTester,
+                timeline, verdict, simulcast, capped, null);
+    }
 
     /** A report without capped subscribers. */
     public RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
@@ -26,7 +36,7 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                      Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
                      List<Sample> timeline, Verdict verdict, Simulcast simulcast) {
         this(config, machine, rampSeconds, steadySeconds, total, rooms, failures, failureCounts, server, loadTester,
-                timeline, verdict, simulcast, null);
+                timeline, verdict, simulcast, null, null);
     }
 
     /** A report without simulcast figures. */
@@ -195,6 +205,21 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                                    double goodputKbps, double goodputPercentOfCap, long expected, long lost,
                                    double lossPercent, long bottleneckDrops, double dropPercent, double maxQueueMs,
                                    long layerSwitches) {
+    }
+
+    /**
+     * The receivers' transport-cc feedback over the whole run; present when the server
+     * negotiated it with at least one receiver.
+     *
+     * @param receivers          receivers whose server offer negotiated it
+     * @param of                 receivers in all
+     * @param messages           feedback messages sent
+     * @param packets            RTP packets that carried the transport-wide sequence number
+     * @param withoutExtension   RTP packets that arrived without it although it was negotiated
+     * @param late               packets that arrived after their sequence number was reported
+     */
+    public record TransportCc(int receivers, int of, long messages, long packets, long withoutExtension,
+                              long late) {
     }
 
     /** The pass criteria and the exit code. */

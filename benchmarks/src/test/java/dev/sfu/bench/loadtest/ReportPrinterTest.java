@@ -107,4 +107,16 @@ class ReportPrinterTest {
         ReportPrinter.writeJson(r, p);
         return p;
     }
+
+    @Test
+    void transportCcFeedbackIsSummedOrSaidToBeOff() {
+        RunReport base = report(null);
+        assertTrue(text(base).contains("Transport-cc feedback: not sent"), text(base));
+        RunReport r = new RunReport(base.config(), base.machine(), 1, 10, base.total(), List.of(), List.of(),
+                Map.of(), base.server(), base.loadTester(), List.of(), base.verdict(), null, null,
+                new RunReport.TransportCc(2, 3, 300, 9000, 4, 1));
+        String t = text(r);
+        assertTrue(t.contains("negotiated by the server with 2 of 3 receivers; 300 messages sent reporting 9000 "
+                + "packets; 4 packets arrived without the extension, 1 after"), t);
+    }
 }
