@@ -6,8 +6,6 @@ import dev.sfu.core.transport.IceCandidate;
 import dev.sfu.core.transport.IceDtlsTransport;
 import dev.sfu.core.transport.RemoteParameters;
 import dev.sfu.core.transport.TransportListener;
-import dev.sfu.rtp.RtpPacket;
-import dev.sfu.rtp.ext.TransportCcExtension;
 import dev.sfu.rtp.rtcp.ReceiverReport;
 import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.srtp.SrtpSession;
@@ -75,6 +73,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     private final TransportCcReceiver transportCc;
     /** The capped downlink of a receive-only subscriber (--subscriber-kbps), else null. */
     private final DownlinkBottleneck bottleneck;
+    /** What a received RTP packet goes through: the cap, transport-cc, the receiver. */
+    private final DownlinkReceivePath downlink;
     /** Bytes on the wire around a decrypted RTP / RTCP packet: IP, UDP and the SRTP(C) trailer. */
     private volatile int rtpOverhead = DownlinkBottleneck.IP_UDP_OVERHEAD;
     private volatile int rtcpOverhead = DownlinkBottleneck.IP_UDP_OVERHEAD;
@@ -117,6 +117,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         this.transportCc = new TransportCcReceiver(rtcpSsrc);
         this.bottleneck = !publish && receive && ctx.options.capped()
                 ? new DownlinkBottleneck(ctx.options.subscriberKbps(), ctx.options.subscriberQueueMs()) : null;
+        this.downlink = new DownlinkReceivePath(bottleneck, transportCc, receiver);
         this.remoteVideo = new RemoteVideoState(receive ? ctx.options.subscribeLayer() : null);
     }
 
@@ -417,44 +418,21 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         return feedback.nacksSent();
     }
 
-    /**
-     * A decrypted RTP packet. Behind a capped downlink it first crosses the
-     * {@link DownlinkBottleneck}, which drops it or tells when it arrives; that time is what the
-     * transport-cc feedback and the receiver measure.
-     */
+    /** A decrypted RTP packet: through the capped link, if any, to transport-cc and the receiver. */
     @Override
     public void onRtp(byte[] buf, int off, int len) {
-        if (!receive) {
+        if (receive) {
+            downlink.onRtp(buf, off, len, rtpOverhead, System.nanoTime());
+        } else {
             receiver.onForeign();
-            return;
         }
-        long now = System.nanoTime();
-        DownlinkBottleneck b = bottleneck;
-        if (b != null) {
-            now = b.admit(len + rtpOverhead, now);
-            if (now == DownlinkBottleneck.DROPPED) {
-                return;
-            }
-        }
-        int id = transportCc.extensionId();
-        if (id > 0) {
-            int seq = TransportCcExtension.read(buf, off, len, id);
-            if (seq >= 0) {
-                transportCc.onPacket(seq, now, RtpPacket.ssrc(buf, off));
-            } else {
-                transportCc.onPacketWithoutExtension();
-            }
-        }
-        receiver.onRtp(buf, off, len, now);
     }
 
     @Override
     public void onRtcp(byte[] buf, int off, int len) {
-        DownlinkBottleneck b = bottleneck;
-        if (b != null && b.admit(len + rtcpOverhead, System.nanoTime()) == DownlinkBottleneck.DROPPED) {
-            return;
+        if (downlink.admitRtcp(len + rtcpOverhead, System.nanoTime())) {
+            rtcp.onRtcp(buf, off, len);
         }
-        rtcp.onRtcp(buf, off, len);
     }
 
     private OutboundStream streamFor(long ssrc) {
