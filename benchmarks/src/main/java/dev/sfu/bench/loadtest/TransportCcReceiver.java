@@ -2,6 +2,8 @@ package dev.sfu.bench.loadtest;
 
 import dev.sfu.rtp.rtcp.TransportCcFeedback;
 
+import java.util.Arrays;
+
 /**
  * The receive side of transport-wide congestion control for one synthetic participant, as a
  * browser runs it (draft-holmer-rmcat-transport-wide-cc-extensions-01): every RTP packet the
@@ -18,7 +20,7 @@ import dev.sfu.rtp.rtcp.TransportCcFeedback;
  * packets that have arrived by its own time, and stops at the newest of them. Sequence numbers
  * are unwrapped to 64 bits; arrivals live in a ring of {@link #WINDOW} slots, so a packet
  * older than the last feedback or further back than the ring is counted late and not
- * reported (libwebrtc's proxy also reports each sequence once in its normal mode).
+ * reported again (rare on a FIFO link; the server's estimator keeps it as lost).
  *
  * <p>Packets are noted on the transport's serial thread and {@link #tick} runs on the send
  * thread; both are synchronized. Nothing is allocated per packet or per feedback.
@@ -59,7 +61,7 @@ final class TransportCcReceiver {
     /** @param ownSsrc the SSRC this participant sends RTCP from */
     TransportCcReceiver(long ownSsrc) {
         this.ownSsrc = ownSsrc;
-        java.util.Arrays.fill(arrivals, EMPTY);
+        Arrays.fill(arrivals, EMPTY);
     }
 
     /**
