@@ -20,10 +20,12 @@ import java.util.List;
  *       step does not fit stops climbing; one whose lowest step does not fit is paused
  *       ({@link LayerAllocator#BANDWIDTH}).</li>
  *   <li>Hysteresis: when what is allocated now costs more than the estimate, every video drops
- *       at once to what fits (never above where it was). An upgrade is the allocation computed
- *       for the estimate less a margin ({@link AllocationConfig#upgradeMargin}, at least
- *       {@link AllocationConfig#upgradeMarginMinBps}); it is applied only once that allocation
- *       has been above the current one continuously for {@link AllocationConfig#upgradeHoldNanos},
+ *       at once to what fits (the climb from nothing; never above where it was). An upgrade is
+ *       the climb from where the videos stand under the estimate less a margin
+ *       ({@link AllocationConfig#upgradeMargin}, at least
+ *       {@link AllocationConfig#upgradeMarginMinBps}), so it only adds steps; it is applied
+ *       only once that climb has found a step continuously for
+ *       {@link AllocationConfig#upgradeHoldNanos},
  *       and while the subscriber's videos changed layer fewer than
  *       {@link AllocationConfig#maxSwitchesPerMinute} times in the last minute. A video that is
  *       new to the allocation (just subscribed, or back from hidden/lastN) is placed at once.</li>
@@ -158,10 +160,9 @@ public final class BandwidthAllocator {
     private void decide(List<Video> videos, int[] next, long estimateBps, double audio, long now, SubscriberAllocation state) {
         int n = videos.size();
         double budget = estimateBps - audio;
-        int[] fits = climb(videos, budget);
+        int[] fits = climb(videos, budget, null);
         // An upgrade must leave the margin free: estimate >= (audio + videos) * (1 + margin), and >= that + the minimum.
         double covered = Math.min(estimateBps / (1 + config.upgradeMargin()), estimateBps - config.upgradeMarginMinBps());
-        int[] upgrade = climb(videos, covered - audio);
         double cost = 0;
         for (int i = 0; i < n; i++) {
             Video v = videos.get(i);
@@ -175,6 +176,8 @@ public final class BandwidthAllocator {
             state.upgradeSince = SubscriberAllocation.NO_UPGRADE;
             return;
         }
+        // Upgrades only add steps to where the videos stand: never one paused to raise another.
+        int[] upgrade = climb(videos, covered - audio, next);
         boolean better = false;
         for (int i = 0; i < n; i++) {
             better |= upgrade[i] > next[i];
@@ -194,16 +197,20 @@ public final class BandwidthAllocator {
     }
 
     /**
-     * The round-robin climb: in priority order, each video takes its next step while that fits
-     * in what is left; one that cannot stops. Returns each video's step (-1: not even the lowest).
+     * The round-robin climb: from the steps {@code from} (null: all paused), in priority order,
+     * each video takes its next step while that fits in what is left of {@code budget}; one
+     * that cannot stops climbing. Returns each video's step (-1: not even the lowest).
      */
-    static int[] climb(List<Video> videos, double budget) {
+    private static int[] climb(List<Video> videos, double budget, int[] from) {
         int n = videos.size();
         int[] step = new int[n];
         boolean[] stopped = new boolean[n];
-        java.util.Arrays.fill(step, -1);
         double left = budget;
-        boolean moved = true;
+        for (int i = 0; i < n; i++) {
+            step[i] = from == null ? -1 : from[i];
+            left -= videos.get(i).ladder.cost(step[i]);
+        }
+        boolean moved = left >= 0;
         while (moved) {
             moved = false;
             for (int i = 0; i < n; i++) {
