@@ -47,9 +47,13 @@ class BandwidthAllocatorTest {
 
         @Override
         public void layersNeeded(UpTrack u, List<String> rids) {
+            needed.put(u.publisher().id(), rids);
         }
     };
+    private final Map<String, List<String>> needed = new LinkedHashMap<>();
     private final Map<String, List<SimulcastPublisher.Layer>> video = new LinkedHashMap<>();
+    /** Which of q, h, f the publishers send (dynacast off for a layer: false). */
+    private final boolean[] sending = {true, true, true};
     private Participant s;
     private long estimate = -1;
     private String speaker;
@@ -96,6 +100,9 @@ class BandwidthAllocatorTest {
                     h.manager.room("r").participant(e.getKey()).endpoint().onRtp(audio, 0, audio.length);
                 }
                 for (int i = 0; i < 3; i++) {
+                    if (!sending[i]) {
+                        continue;
+                    }
                     int filler = tid == 0 ? FILLER[i] * 8 / 5 : FILLER[i] * 4 / 5;
                     e.getValue().get(i).send(frame == 0, tid, filler);
                 }
@@ -325,5 +332,32 @@ class BandwidthAllocatorTest {
         }
         assertEquals(steady, step("a") + step("b") + step("c"));
         assertEquals(switches, s.endpoint().allocation().switches(), "no switch in 20 s");
+    }
+
+    @Test
+    void aLayerThatDoesNotArriveIsPricedFromAMeasuredOneByLibwebrtcsTable() {
+        double measuredH = ladder("a").cost(5);
+        double f = ladder("a").cost(8);
+        sending[1] = false;
+        run(1600 * MS);
+        StepLadder l = ladder("a");
+        assertEquals(9, l.size, "h keeps its steps, with the track's temporal structure");
+        // libwebrtc kSimulcastFormats targets: 640x360 500 kbit/s, 1280x720 2500 kbit/s.
+        assertEquals(f * 500 / 2500, l.cost(5), 1.0);
+        assertEquals(0.4 * l.cost(5), l.cost(3), 1.0, "libwebrtc's 3-layer split: TID 0 40 %");
+        assertEquals(0.6 * l.cost(5), l.cost(4), 1.0, "TIDs 0-1 60 %");
+        assertTrue(Math.abs(l.cost(5) - measuredH) > 1000, "estimated, not the old measurement: " + measuredH);
+        sending[1] = true;
+        run(800 * MS);
+        assertEquals(measuredH, ladder("a").cost(5), measuredH * 0.02, "measured again once it arrives");
+    }
+
+    @Test
+    void dynacastKeepsTheLayerTheBandwidthAllocationChoseAndTheTileLayer() {
+        estimate = audioBps() + 3 * Math.round(ladder("a").cost(5)) + 10_000;
+        run(400 * MS);
+        String rid = videoOf("a").targetRid();
+        assertFalse("f".equals(rid), "the estimate does not carry f for everyone: " + step("a"));
+        assertTrue(needed.get("a").contains(rid) && needed.get("a").contains("f"), needed.toString());
     }
 }
