@@ -28,7 +28,8 @@ import java.util.List;
  *       {@link AllocationConfig#upgradeHoldNanos},
  *       and while the subscriber's videos changed layer fewer than
  *       {@link AllocationConfig#maxSwitchesPerMinute} times in the last minute. A video that is
- *       new to the allocation (just subscribed, or back from hidden/lastN) is placed at once.</li>
+ *       new to the allocation (just subscribed, back from hidden/lastN, or whose tile now needs
+ *       another layer) is placed at once: the user asked for it, the estimate did not flap.</li>
  *   <li>The subscriber's estimator is told the cost of every video at its ceiling plus audio
  *       ({@link MediaEndpoint#setDesiredDownlinkBps}), so it can probe for that much.</li>
  * </ol>

@@ -109,7 +109,12 @@ public final class LayerAllocator {
             if (reason != null) {
                 continue;
             }
-            a.ideal = ideal(w, h, c);
+            int ideal = ideal(w, h, c);
+            if (ideal != a.ideal) {
+                // The tile changed: place the video afresh rather than wait out the upgrade hold.
+                a.fresh = true;
+                a.ideal = ideal;
+            }
             a.ceiling = available(u, a.ideal, w, now);
             a.area = c != null && c.width() > 0 && c.height() > 0
                     ? (double) c.width() * c.height() : w[a.ceiling] * h[a.ceiling];

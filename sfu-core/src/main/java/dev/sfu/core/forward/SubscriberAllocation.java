@@ -64,7 +64,11 @@ public final class SubscriberAllocation {
         return pausedHidden + pausedLastN + pausedBandwidth;
     }
 
-    /** Layer changes (spatial, temporal, pause, resume) the allocation made for this subscriber's videos, in total. */
+    /**
+     * Layer changes (spatial, temporal, pause, resume) the bandwidth allocation made for this
+     * subscriber's videos, in total; a video placed afresh (new, shown again, tile resized) does
+     * not count.
+     */
     public long switches() {
         return switches;
     }

@@ -15,7 +15,7 @@ final class VideoAllocation {
     /** Why the per-track pass paused the video (hidden, lastN), or null. */
     String reason;
     /** The layer that covers the tile (dynacast keeps it on). */
-    int ideal;
+    int ideal = -1;
     /** The highest layer this subscriber may get: the ideal one, or the live one standing in. */
     int ceiling;
     /** The tile's area in pixels (the ceiling layer's when the subscriber gave no size): priority. */
@@ -26,7 +26,10 @@ final class VideoAllocation {
     int temporal = ALL_TEMPORAL;
     /** The paused-for-bandwidth flag of {@link #layer}. */
     boolean bandwidthPaused;
-    /** True until the bandwidth pass placed the video (new, or back from hidden/lastN): placed without waiting. */
+    /**
+     * True until the bandwidth pass placed the video (new, back from hidden/lastN, or its tile
+     * needs another layer): placed at once at what the estimate allows, without the upgrade hold.
+     */
     boolean fresh = true;
     /** The temporal limit last given to the DownTrack. */
     int appliedTemporal = ALL_TEMPORAL;

@@ -263,6 +263,10 @@ class BandwidthAllocatorTest {
         assertEquals("q/*", step("a"));
         assertEquals(3, ladder("a").size, "q's temporal steps only");
         assertEquals("f/*", step("b"));
+        // The tile grows (speaker view): the video follows at the next allocation, no hold.
+        videoOf("a").setConstraints(new VideoConstraints(1280, 720, true));
+        run(200 * MS);
+        assertEquals("f/*", step("a"));
     }
 
     @Test
