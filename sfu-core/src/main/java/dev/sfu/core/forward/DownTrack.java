@@ -37,8 +37,10 @@ public final class DownTrack {
     volatile long layerSwitches;
     /** How the subscriber shows this video (signaling writes); null until it says. */
     private volatile VideoConstraints constraints;
-    /** Why the allocator paused this video ({@link LayerAllocator#HIDDEN}, {@link LayerAllocator#LAST_N}); null when it did not. */
+    /** Why the allocator paused this video ({@link LayerAllocator#HIDDEN}, {@link LayerAllocator#LAST_N}, {@link LayerAllocator#BANDWIDTH}); null when it did not. */
     volatile String pauseReason;
+    /** The allocation's working state for this video (allocator thread only). */
+    final VideoAllocation allocation = new VideoAllocation();
     /** What the subscriber was last told about this video: target layer and pause reason (allocator thread only). */
     int announcedTarget = Integer.MIN_VALUE;
     String announcedReason;
@@ -211,8 +213,9 @@ public final class DownTrack {
     }
 
     /**
-     * Why the allocator paused this video: {@link LayerAllocator#HIDDEN} or
-     * {@link LayerAllocator#LAST_N}; null when the allocator did not pause it.
+     * Why the allocator paused this video: {@link LayerAllocator#HIDDEN},
+     * {@link LayerAllocator#LAST_N} or {@link LayerAllocator#BANDWIDTH}; null when the
+     * allocator did not pause it.
      */
     public String pauseReason() {
         return pauseReason;

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.function.BiPredicate;
 
 /**
- * Chooses, for every subscriber of a video track, which simulcast layer it receives, and which
- * layers the publisher must send at all (dynacast). For now without bandwidth estimation:
+ * Chooses, for every subscriber of a video track, which simulcast layer it may receive at most
+ * (the ceiling the bandwidth allocation, {@link BandwidthAllocator}, then works under), and
+ * which layers the publisher must send at all (dynacast):
  * <ul>
  *   <li>a tile that is not visible pauses the video ({@code hidden}); a publisher outside the
  *       subscriber's last-N speakers pauses it too ({@code lastN});</li>
@@ -29,6 +30,8 @@ public final class LayerAllocator {
     /** Why a video is paused, as the page shows it. */
     public static final String HIDDEN = "hidden";
     public static final String LAST_N = "lastN";
+    /** Even the video's lowest layer does not fit the subscriber's downlink ({@link BandwidthAllocator}). */
+    public static final String BANDWIDTH = "bandwidth";
 
     private final double tileSizeFactor;
     private final boolean dynacast;
@@ -53,7 +56,8 @@ public final class LayerAllocator {
     }
 
     /**
-     * Allocates one video track.
+     * Allocates one video track with no bandwidth limit: {@link #decide}, every subscriber at
+     * its ceiling with all temporal layers, {@link #apply}.
      *
      * @param forwarded whether the publisher's video goes to a subscriber now (last-N):
      *                  (publisherId, subscriberId) -> true to forward
@@ -62,11 +66,36 @@ public final class LayerAllocator {
         if (!u.video) {
             return;
         }
+        decide(u, forwarded, now);
+        for (DownTrack d : u.downTrackArray()) {
+            VideoAllocation a = d.allocation;
+            if (a.reason == null) {
+                a.layer = a.ceiling;
+                a.temporal = VideoAllocation.ALL_TEMPORAL;
+            }
+        }
+        apply(u, listener);
+    }
+
+    /**
+     * The per-track pass: samples the track's layer bitrates, then for every subscriber of a
+     * video track its pause reason (hidden, lastN), its ideal layer and its ceiling (the ideal
+     * layer when it arrives, else the live layer standing in for it). Nothing is applied yet:
+     * the bandwidth allocation ({@link BandwidthAllocator}) places each video under its
+     * ceiling, then {@link #apply}.
+     */
+    public void decide(UpTrack u, BiPredicate<String, String> forwarded, long now) {
+        for (int i = 0; i < u.layerCount(); i++) {
+            SimulcastLayer l = u.layer(i);
+            l.bitrate.sample(l, now);
+        }
+        if (!u.video) {
+            return;
+        }
         int n = u.layerCount();
         double[] w = new double[n];
         double[] h = new double[n];
         estimateSizes(u, w, h);
-        int needed = 0;
         for (DownTrack d : u.downTrackArray()) {
             VideoConstraints c = d.constraints();
             String reason = null;
@@ -75,20 +104,58 @@ public final class LayerAllocator {
             } else if (!forwarded.test(u.publisher.id, d.subscriber().id)) {
                 reason = LAST_N;
             }
-            d.pauseReason = reason;
+            VideoAllocation a = d.allocation;
+            a.reason = reason;
             if (reason != null) {
-                d.setTargetLayer(LayerSelector.PAUSED);
-                announce(d, LayerSelector.PAUSED, reason, listener);
                 continue;
             }
             int ideal = ideal(w, h, c);
-            needed |= 1 << ideal;
-            int target = available(u, ideal, w, now);
-            d.setTargetLayer(target);
-            announce(d, target, null, listener);
+            if (ideal != a.ideal) {
+                // The tile changed: place the video afresh rather than wait out the upgrade hold.
+                a.fresh = true;
+                a.ideal = ideal;
+            }
+            a.ceiling = available(u, a.ideal, w, now);
+            a.area = c != null && c.width() > 0 && c.height() > 0
+                    ? (double) c.width() * c.height() : w[a.ceiling] * h[a.ceiling];
+        }
+    }
+
+    /**
+     * Hands each subscriber's decision to its DownTrack (target layer, temporal limit, pause
+     * reason), tells the listener what changed, and, with dynacast, asks the publisher for the
+     * layers someone needs: every ideal layer (so an upgrade finds it arriving) and every layer
+     * the bandwidth allocation chose below it.
+     */
+    public void apply(UpTrack u, Listener listener) {
+        if (!u.video) {
+            return;
+        }
+        int n = u.layerCount();
+        int needed = 0;
+        for (DownTrack d : u.downTrackArray()) {
+            VideoAllocation a = d.allocation;
+            d.pauseReason = a.reason;
+            if (a.reason != null) {
+                d.setTargetLayer(LayerSelector.PAUSED);
+                announce(d, LayerSelector.PAUSED, a.reason, listener);
+                continue;
+            }
+            needed |= 1 << a.ideal;
+            if (a.layer != a.ceiling) {
+                needed |= 1 << a.layer;
+            }
+            if (a.temporal != a.appliedTemporal) {
+                d.setMaxTemporalLayer(a.temporal);
+                a.appliedTemporal = a.temporal;
+            }
+            d.setTargetLayer(a.layer);
+            announce(d, a.layer, null, listener);
         }
         if (dynacast && u.isSimulcast()) {
             if (needed == 0) {
+                double[] w = new double[n];
+                estimateSizes(u, w, new double[n]);
                 needed = 1 << smallest(w);
             }
             if (needed != u.announcedLayers) {

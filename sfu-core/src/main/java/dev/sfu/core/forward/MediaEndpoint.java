@@ -67,6 +67,8 @@ public final class MediaEndpoint implements TransportListener {
     private final List<Codec>[] receiveCodecs;
     private final List<HeaderExtension>[] receiveExtensions;
 
+    private final SubscriberAllocation allocation = new SubscriberAllocation();
+
     private final AtomicInteger state = new AtomicInteger();
     private final AtomicBoolean released = new AtomicBoolean();
 
@@ -125,6 +127,11 @@ public final class MediaEndpoint implements TransportListener {
      * estimator can probe for more. Any thread.
      */
     public void setDesiredDownlinkBps(long bps) {
+    }
+
+    /** This participant's bandwidth allocation as a subscriber: allocated against estimate, paused videos, switches. */
+    public SubscriberAllocation allocation() {
+        return allocation;
     }
 
     public List<UpTrack> upTracks() {

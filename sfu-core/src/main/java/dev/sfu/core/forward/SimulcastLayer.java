@@ -36,6 +36,14 @@ public final class SimulcastLayer {
     volatile long lastPacketNanos;
     /** Bytes of the RTP packets received on this layer (RTX included). */
     volatile long bytesReceived;
+    /**
+     * Bytes of the VP8 packets received on this layer by temporal layer id (TID, RFC 7741
+     * section 4.2), for the allocation's per-temporal-layer costs. Publisher's executor writes;
+     * the scheduler reads it as statistics (a value may be a packet old).
+     */
+    final long[] temporalBytes = new long[LayerBitrate.MAX_TEMPORAL_LAYERS];
+    /** The smoothed bitrate the allocation samples from the counters (scheduler thread). */
+    final LayerBitrate bitrate = new LayerBitrate();
     /** Resolution from the last keyframe (VP8), or -1 while unknown. */
     volatile int width = -1;
     volatile int height = -1;
@@ -102,6 +110,13 @@ public final class SimulcastLayer {
     void received(int bytes, long nowNanos) {
         bytesReceived += bytes;
         lastPacketNanos = nowNanos;
+    }
+
+    /** Counts a VP8 packet's bytes under its temporal layer id (publisher's executor); a packet without TID is not counted. */
+    void receivedTemporal(int tid, int bytes) {
+        if (tid >= 0 && tid < temporalBytes.length) {
+            temporalBytes[tid] += bytes;
+        }
     }
 
     /** Records a sender report of this layer (RFC 3550 section 6.4.1). */

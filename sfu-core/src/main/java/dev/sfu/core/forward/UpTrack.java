@@ -49,6 +49,8 @@ public final class UpTrack {
     private volatile DownTrack[] downTracks = NONE;
     /** The rids dynacast last asked the publisher to send, as a bit mask (allocator thread only). */
     int announcedLayers = -1;
+    /** True while the track carries a shared screen (the bandwidth allocation serves it first). */
+    private volatile boolean screenShare;
     /** Optional observer of this track's audio levels (the room's speaker detection). */
     volatile AudioLevelListener audioLevels;
 
@@ -128,6 +130,20 @@ public final class UpTrack {
 
     public MediaEndpoint publisher() {
         return publisher;
+    }
+
+    /**
+     * Marks the track as a shared screen, which the bandwidth allocation serves before cameras
+     * ({@link BandwidthAllocator}). Signaling sets it when the publisher says so; the page
+     * switches to a screen with replaceTrack on the camera's sender, so neither the SDP nor the
+     * packets tell.
+     */
+    public void setScreenShare(boolean screen) {
+        screenShare = screen;
+    }
+
+    public boolean isScreenShare() {
+        return screenShare;
     }
 
     /** True when the track arrives as several simulcast encodings. */

@@ -53,8 +53,10 @@ public record TrackStats(String trackId, String kind, String direction, String p
      * @param maxTemporalLayer highest VP8 temporal layer forwarded, 0-2; 3 when all are
      * @param switches         spatial layer switches so far
      * @param paused           true while the allocator holds the video back
-     * @param pauseReason      {@code hidden} (the tile cannot be seen) or {@code lastN} (the publisher
-     *                         is not among the subscriber's last-N speakers); null when not paused
+     * @param pauseReason      {@code hidden} (the tile cannot be seen), {@code lastN} (the publisher
+     *                         is not among the subscriber's last-N speakers) or {@code bandwidth}
+     *                         (the subscriber's downlink cannot carry its lowest layer); null when
+     *                         not paused
      * @param tileWidth        width of the subscriber's tile in device pixels; -1 when it never said
      * @param tileHeight       height of the tile; -1 when it never said
      * @param tileVisible      false when the subscriber said the tile is off screen or hidden

@@ -1,7 +1,10 @@
 package dev.sfu.core.room;
 
+import dev.sfu.core.forward.AllocationConfig;
+import dev.sfu.core.forward.BandwidthAllocator;
 import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.LayerAllocator;
+import dev.sfu.core.forward.MediaEndpoint;
 import dev.sfu.core.forward.UpTrack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,14 +16,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The decisions a room takes over time rather than per packet, on one thread for all rooms:
  * <ul>
  *   <li>every 100 ms, the dominant speaker (its detector rate-limits changes to one per 300 ms);
  *       a change goes to the room and re-runs the allocation when last-N is on;</li>
- *   <li>every 200 ms, and at once when a subscriber's tile hints change, the layer allocation
- *       ({@link LayerAllocator}) of every video track: layer per subscriber, pauses, dynacast.</li>
+ *   <li>every 200 ms, and at once when a subscriber's tile hints change, the layer allocation:
+ *       per video track the ceiling of each subscriber and its pauses ({@link LayerAllocator}),
+ *       then per subscriber the spread of its downlink estimate over its videos
+ *       ({@link BandwidthAllocator}), then the result applied to the DownTracks, with
+ *       dynacast.</li>
  * </ul>
  * Tests drive it by hand ({@link #tick}, {@link #allocate}) with their own clock; the server
  * calls {@link #start}.
@@ -35,6 +42,8 @@ public final class RoomScheduler implements AutoCloseable {
     private final RoomListener listener;
     private final LongSupplier clock;
     private volatile LayerAllocator allocator = new LayerAllocator(1.0, true);
+    private volatile BandwidthAllocator bandwidth = new BandwidthAllocator(AllocationConfig.defaults());
+    private volatile ToLongFunction<MediaEndpoint> downlinkEstimate = MediaEndpoint::estimatedDownlinkBps;
     private volatile int lastN;
     private ScheduledExecutorService executor;
     private long ticks;
@@ -53,6 +62,19 @@ public final class RoomScheduler implements AutoCloseable {
     public void configure(double tileSizeFactor, boolean dynacast, int lastN) {
         this.allocator = new LayerAllocator(tileSizeFactor, dynacast);
         this.lastN = Math.max(0, lastN);
+    }
+
+    /** Sets the hysteresis of the bandwidth allocation per subscriber. */
+    public void configureAllocation(AllocationConfig config) {
+        this.bandwidth = new BandwidthAllocator(config);
+    }
+
+    /**
+     * Where the allocation reads each subscriber's downlink estimate (bits/s, -1 unknown);
+     * {@link MediaEndpoint#estimatedDownlinkBps} unless a test sets its own.
+     */
+    void useDownlinkEstimate(ToLongFunction<MediaEndpoint> estimate) {
+        this.downlinkEstimate = estimate;
     }
 
     public int lastN() {
@@ -143,10 +165,22 @@ public final class RoomScheduler implements AutoCloseable {
                 }
             }
         };
+        BandwidthAllocator b = bandwidth;
+        ToLongFunction<MediaEndpoint> estimate = downlinkEstimate;
         synchronized (room) {
-            for (Participant p : room.participants()) {
+            List<Participant> participants = room.participants();
+            for (Participant p : participants) {
                 for (UpTrack u : p.upTracks()) {
-                    a.allocate(u, forwarded, now, events);
+                    a.decide(u, forwarded, now);
+                }
+            }
+            String speaker = room.dominantSpeaker();
+            for (Participant p : participants) {
+                b.allocate(p.endpoint(), estimate.applyAsLong(p.endpoint()), speaker, now);
+            }
+            for (Participant p : participants) {
+                for (UpTrack u : p.upTracks()) {
+                    a.apply(u, events);
                 }
             }
         }

@@ -136,6 +136,11 @@ public final class SimulcastPublisher {
 
         /** Builds the next frame (one packet) without sending it; advances the numbering, 3000 ticks a frame. */
         public byte[] frame(boolean keyframe, int tid) {
+            return frame(keyframe, tid, 0);
+        }
+
+        /** Like {@link #frame(boolean, int)}, with {@code filler} more bytes of VP8 data, to set a bitrate. */
+        public byte[] frame(boolean keyframe, int tid, int filler) {
             if (tid == 0) {
                 tl0 = (tl0 + 1) & 0xFF;
             }
@@ -143,6 +148,9 @@ public final class SimulcastPublisher {
                 keyIdx = (keyIdx + 1) & 0x1F;
             }
             byte[] payload = vp8Payload(keyframe, pictureId, tl0, tid, keyIdx, width, height);
+            if (filler > 0) {
+                payload = Arrays.copyOf(payload, payload.length + filler);
+            }
             byte[] p = packet(RoomHarness.VP8, true, seq, ts, ssrc, announce ? MID_VALUE : null, announce ? rid : null, null,
                     payload, 0);
             seq = (seq + 1) & 0xFFFF;
@@ -157,7 +165,12 @@ public final class SimulcastPublisher {
         }
 
         public byte[] send(boolean keyframe, int tid) {
-            byte[] p = frame(keyframe, tid);
+            return send(keyframe, tid, 0);
+        }
+
+        /** Sends the next frame with {@code filler} more bytes of VP8 data (see {@link #frame(boolean, int, int)}). */
+        public byte[] send(boolean keyframe, int tid, int filler) {
+            byte[] p = frame(keyframe, tid, filler);
             deliver(p);
             return p;
         }

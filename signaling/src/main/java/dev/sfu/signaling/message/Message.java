@@ -200,7 +200,8 @@ public sealed interface Message {
      * @param participantId the publisher
      * @param paused        true while nothing is forwarded
      * @param reason        why it is paused: "hidden" (no visible tile), "lastN" (not among
-     *                      the last N speakers); null when not paused
+     *                      the last N speakers), "bandwidth" (the subscriber's downlink cannot
+     *                      carry even its lowest layer); null when not paused
      * @param rid           the simulcast layer forwarded now, null when paused or not simulcast
      */
     @JsonTypeName("remoteVideo")

@@ -1,0 +1,239 @@
+package dev.sfu.core.forward;
+
+import dev.sfu.core.room.MediaKind;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Spreads one subscriber's downlink estimate over the videos it receives, after the per-track
+ * pass ({@link LayerAllocator#decide}) has set each video's pause reason and ceiling (the tile's
+ * layer). Issue 13 section 2:
+ * <ol>
+ *   <li>Audio first: the measured bitrate of every audio track it receives is reserved and never
+ *       cut.</li>
+ *   <li>The videos, in priority order: screen shares, the room's active speaker, then larger
+ *       tiles before smaller ones (ties by publisher id, so the order is stable), climb their
+ *       {@link StepLadder} round-robin, one step (spatial layer or temporal layer) per video per
+ *       round, so every video gets its lowest step before any gets a second. A video whose next
+ *       step does not fit stops climbing; one whose lowest step does not fit is paused
+ *       ({@link LayerAllocator#BANDWIDTH}).</li>
+ *   <li>Hysteresis: when what is allocated now costs more than the estimate, every video drops
+ *       at once to what fits (the climb from nothing; never above where it was). An upgrade is
+ *       the climb from where the videos stand under the estimate less a margin
+ *       ({@link AllocationConfig#upgradeMargin}, at least
+ *       {@link AllocationConfig#upgradeMarginMinBps}), so it only adds steps; it is applied
+ *       only once that climb has found a step continuously for
+ *       {@link AllocationConfig#upgradeHoldNanos},
+ *       and while the subscriber's videos changed layer fewer than
+ *       {@link AllocationConfig#maxSwitchesPerMinute} times in the last minute. A video that is
+ *       new to the allocation (just subscribed, back from hidden/lastN, or whose tile now needs
+ *       another layer) is placed at once: the user asked for it, the estimate did not flap.</li>
+ *   <li>The subscriber's estimator is told the cost of every video at its ceiling plus audio
+ *       ({@link MediaEndpoint#setDesiredDownlinkBps}), so it can probe for that much.</li>
+ * </ol>
+ * With no estimate (-1) every video gets its ceiling with all temporal layers: the allocation
+ * of the simulcast issue, unchanged. Room scheduler thread only.
+ */
+public final class BandwidthAllocator {
+    private final AllocationConfig config;
+
+    public BandwidthAllocator(AllocationConfig config) {
+        this.config = config;
+    }
+
+    public AllocationConfig config() {
+        return config;
+    }
+
+    /** One video in this run: its DownTrack, its steps, and where it stands. */
+    private static final class Video {
+        final DownTrack d;
+        final VideoAllocation a;
+        final StepLadder ladder;
+        final double[] w;
+        final boolean screen;
+        final boolean speaker;
+        int current;
+
+        Video(DownTrack d, StepLadder ladder, double[] w, boolean speaker) {
+            this.d = d;
+            this.a = d.allocation;
+            this.ladder = ladder;
+            this.w = w;
+            this.screen = d.source().isScreenShare();
+            this.speaker = speaker;
+        }
+    }
+
+    private static final Comparator<Video> PRIORITY = Comparator
+            .comparing((Video v) -> !v.screen)
+            .thenComparing(v -> !v.speaker)
+            .thenComparing(v -> -v.a.area)
+            .thenComparing(v -> v.d.streamId());
+
+    /**
+     * Allocates {@code subscriber}'s downlink.
+     *
+     * @param estimateBps the downlink estimate, bits/s; -1: unknown, no limit
+     * @param speakerId   the room's active speaker, or null
+     */
+    public void allocate(MediaEndpoint subscriber, long estimateBps, String speakerId, long now) {
+        SubscriberAllocation state = subscriber.allocation();
+        double audio = 0;
+        int hidden = 0;
+        int lastN = 0;
+        List<Video> videos = new ArrayList<>();
+        for (DownTrack d : subscriber.downTracks()) {
+            UpTrack u = d.source();
+            if (d.kind() == MediaKind.AUDIO) {
+                LayerBitrate r = u.layer(0).bitrate;
+                audio += r.measured() ? r.bps() : 0;
+                continue;
+            }
+            if (!u.video) {
+                continue;
+            }
+            VideoAllocation a = d.allocation;
+            if (a.reason != null) {
+                a.fresh = true;
+                a.bandwidthPaused = false;
+                if (LayerAllocator.HIDDEN.equals(a.reason)) {
+                    hidden++;
+                } else {
+                    lastN++;
+                }
+                continue;
+            }
+            int n = u.layerCount();
+            double[] w = new double[n];
+            double[] h = new double[n];
+            LayerAllocator.estimateSizes(u, w, h);
+            StepLadder ladder = StepLadder.build(u, a.ceiling, w, h);
+            videos.add(new Video(d, ladder, w, u.publisher.id.equals(speakerId)));
+        }
+        videos.sort(PRIORITY);
+        double desired = audio;
+        for (Video v : videos) {
+            desired += v.ladder.cost(v.ladder.top());
+            v.current = v.a.fresh ? -2 : v.a.bandwidthPaused ? -1 : v.ladder.indexOf(v.w[v.a.layer], v.a.temporal);
+        }
+        int[] next = new int[videos.size()];
+        if (estimateBps < 0) {
+            for (int i = 0; i < next.length; i++) {
+                next[i] = videos.get(i).ladder.top();
+            }
+            state.upgradeSince = SubscriberAllocation.NO_UPGRADE;
+        } else {
+            decide(videos, next, estimateBps, audio, now, state);
+        }
+        int switches = 0;
+        int paused = 0;
+        double allocated = audio;
+        for (int i = 0; i < next.length; i++) {
+            Video v = videos.get(i);
+            int step = next[i];
+            allocated += v.ladder.cost(step);
+            if (v.current != -2 && step != v.current) {
+                switches++;
+            }
+            VideoAllocation a = v.a;
+            a.fresh = false;
+            if (step < 0) {
+                paused++;
+                a.bandwidthPaused = true;
+                a.reason = LayerAllocator.BANDWIDTH;
+                a.layer = LayerSelector.PAUSED;
+                a.temporal = VideoAllocation.ALL_TEMPORAL;
+            } else {
+                a.bandwidthPaused = false;
+                a.layer = v.ladder.layer[step];
+                a.temporal = v.ladder.temporal[step];
+            }
+        }
+        state.countSwitches(switches, now);
+        state.publish(Math.round(allocated), estimateBps, Math.round(desired), hidden, lastN, paused);
+        subscriber.setDesiredDownlinkBps(Math.round(desired));
+    }
+
+    /** Chooses every video's step under the estimate, audio reserved, with the hysteresis of the class comment. */
+    private void decide(List<Video> videos, int[] next, long estimateBps, double audio, long now, SubscriberAllocation state) {
+        int n = videos.size();
+        double budget = estimateBps - audio;
+        int[] fits = climb(videos, budget, null);
+        // An upgrade must leave the margin free: estimate >= (audio + videos) * (1 + margin), and >= that + the minimum.
+        double covered = Math.min(estimateBps / (1 + config.upgradeMargin()), estimateBps - config.upgradeMarginMinBps());
+        double cost = 0;
+        for (int i = 0; i < n; i++) {
+            Video v = videos.get(i);
+            next[i] = v.current == -2 ? fits[i] : v.current;
+            cost += v.ladder.cost(next[i]);
+        }
+        if (cost > budget) {
+            for (int i = 0; i < n; i++) {
+                next[i] = Math.min(next[i], fits[i]);
+            }
+            state.upgradeSince = SubscriberAllocation.NO_UPGRADE;
+            return;
+        }
+        // Upgrades only add steps to where the videos stand: never one paused to raise another.
+        int[] upgrade = climb(videos, covered - audio, next);
+        boolean better = false;
+        for (int i = 0; i < n; i++) {
+            better |= upgrade[i] > next[i];
+        }
+        if (!better) {
+            state.upgradeSince = SubscriberAllocation.NO_UPGRADE;
+            return;
+        }
+        if (state.upgradeSince == SubscriberAllocation.NO_UPGRADE) {
+            state.upgradeSince = now;
+        }
+        if (now - state.upgradeSince >= config.upgradeHoldNanos()
+                && state.switchesPerMinute() < config.maxSwitchesPerMinute()) {
+            System.arraycopy(upgrade, 0, next, 0, n);
+            state.upgradeSince = SubscriberAllocation.NO_UPGRADE;
+        }
+    }
+
+    /**
+     * The round-robin climb: from the steps {@code from} (null: all paused), in priority order,
+     * each video takes its next step while that fits in what is left of {@code budget}; one
+     * that cannot stops climbing. Returns each video's step (-1: not even the lowest).
+     */
+    private static int[] climb(List<Video> videos, double budget, int[] from) {
+        int n = videos.size();
+        int[] step = new int[n];
+        boolean[] stopped = new boolean[n];
+        double left = budget;
+        for (int i = 0; i < n; i++) {
+            step[i] = from == null ? -1 : from[i];
+            left -= videos.get(i).ladder.cost(step[i]);
+        }
+        boolean moved = left >= 0;
+        while (moved) {
+            moved = false;
+            for (int i = 0; i < n; i++) {
+                if (stopped[i]) {
+                    continue;
+                }
+                StepLadder l = videos.get(i).ladder;
+                int s = step[i] + 1;
+                if (s > l.top()) {
+                    stopped[i] = true;
+                    continue;
+                }
+                double delta = l.cost(s) - l.cost(step[i]);
+                if (delta > left) {
+                    stopped[i] = true;
+                    continue;
+                }
+                step[i] = s;
+                left -= delta;
+                moved = true;
+            }
+        }
+        return step;
+    }
+}
