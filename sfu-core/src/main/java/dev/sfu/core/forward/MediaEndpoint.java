@@ -58,6 +58,8 @@ public final class MediaEndpoint implements TransportListener {
     private final RtcpTermination rtcpTermination = new RtcpTermination(this);
     private final ReceivePipeline pipeline;
     private final ReceiverReports reports;
+    /** Every RTP packet to this participant leaves through it (stamping, pacing, probes). */
+    final SubscriberEgress egress;
 
     private volatile UpTrack[] upTracks = NO_UP;
     private volatile DownTrack[] downTracks = NO_DOWN;
@@ -89,6 +91,7 @@ public final class MediaEndpoint implements TransportListener {
         this.rtcpBuffer = pool.acquire();
         this.pipeline = new ReceivePipeline(this, ingressBuffer, egressBuffer);
         this.reports = new ReceiverReports(this, clock.getAsLong());
+        this.egress = new SubscriberEgress(this, transport, context, roomMetrics);
         this.receiveCodecs = new List[MediaKind.values().length];
         this.receiveExtensions = new List[MediaKind.values().length];
     }
@@ -117,7 +120,7 @@ public final class MediaEndpoint implements TransportListener {
      * Any thread.
      */
     public long estimatedDownlinkBps() {
-        return -1;
+        return egress.estimatedBps();
     }
 
     /**
@@ -125,6 +128,12 @@ public final class MediaEndpoint implements TransportListener {
      * estimator can probe for more. Any thread.
      */
     public void setDesiredDownlinkBps(long bps) {
+        egress.setDesiredBitrate(bps);
+    }
+
+    /** This participant's egress: its pacer and stamping counters (metrics, tests). */
+    public SubscriberEgress egress() {
+        return egress;
     }
 
     public List<UpTrack> upTracks() {
@@ -181,6 +190,7 @@ public final class MediaEndpoint implements TransportListener {
             receiveCodecs[kind.ordinal()] = codecs == null ? null : List.copyOf(codecs);
             receiveExtensions[kind.ordinal()] = extensions == null ? null : List.copyOf(extensions);
         }
+        egress.setNegotiatedExtensions(kind, extensions);
         for (DownTrack d : downTracks) {
             if (d.kind() == kind) {
                 d.setMapping(PayloadMapping.build(d.source().track(), codecs, extensions));
@@ -312,6 +322,10 @@ public final class MediaEndpoint implements TransportListener {
         return null;
     }
 
+    DownTrack[] downTrackArray() {
+        return downTracks;
+    }
+
     byte[] egressBuffer() {
         return egressBuffer;
     }
@@ -354,6 +368,7 @@ public final class MediaEndpoint implements TransportListener {
             return;
         }
         metrics.unregister();
+        egress.close();
         if (s == 0) {
             releaseBuffers();
         }
