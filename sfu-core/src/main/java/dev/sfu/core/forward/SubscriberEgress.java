@@ -388,12 +388,7 @@ public final class SubscriberEgress {
             if (c < 0) {
                 return;
             }
-            probeCluster = c;
-            probeRateBps = estimator.probeRateBps();
-            probeBytesLeft = estimator.probeBytes();
-            probeCredit = 1;
-            probeLast = now;
-            probeClusters++;
+            beginProbe(c, estimator.probeRateBps(), estimator.probeBytes(), now);
         } else {
             probeCredit += probeRateBps / 8.0 / NANOS_PER_SECOND * Math.min(now - probeLast, MAX_ELAPSED_NANOS);
             probeLast = now;
@@ -424,6 +419,26 @@ public final class SubscriberEgress {
         }
         if (probeBytesLeft <= 0) {
             probeCluster = -1;
+        }
+    }
+
+    /** Starts a cluster: its first packet goes at once, the rest at {@code rateBps}; under the lock. */
+    private void beginProbe(int cluster, long rateBps, int bytes, long now) {
+        probeCluster = cluster;
+        probeRateBps = rateBps;
+        probeBytesLeft = bytes;
+        probeCredit = 1;
+        probeLast = now;
+        probeClusters++;
+    }
+
+    /**
+     * Starts a probe cluster as if the estimator had asked for it; the next ticks send it
+     * (tests, which cannot make the estimator probe on cue).
+     */
+    void startProbe(int cluster, long rateBps, int bytes, long now) {
+        synchronized (lock) {
+            beginProbe(cluster, rateBps, bytes, now);
         }
     }
 
