@@ -277,9 +277,9 @@ public final class SubscriberEgress {
     /**
      * Writes {@code seq} into the packet's element {@code id}, adding the element when absent.
      * Returns the packet's new length, or -1 when it is malformed or has no room left for the
-     * element and the SRTP tail.
+     * element and the SRTP tail. Public for its benchmark.
      */
-    static int stamp(byte[] b, int len, int id, int seq) {
+    public static int stamp(byte[] b, int len, int id, int seq) {
         int pos = HeaderExtensions.find(b, 0, len, id);
         if (pos >= 0) {
             if (HeaderExtensions.dataLength(b, 0, pos) != TransportCcExtension.DATA_LENGTH) {
