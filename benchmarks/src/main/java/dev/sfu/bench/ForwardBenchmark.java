@@ -113,7 +113,7 @@ public class ForwardBenchmark {
         if (transports.get(1).sent == 0) {
             throw new IllegalStateException("the set-up forwards nothing");
         }
-        if (congestionControl != (subs.get(0).endpoint().egress().packetsSentDirect() > 0)) {
+        if (congestionControl != (subs.get(0).endpoint().egress().stats().packetsSentDirect() > 0)) {
             throw new IllegalStateException("congestion control is not what the parameter says");
         }
     }

@@ -498,90 +498,13 @@ public final class SubscriberEgress {
 
     // ---------------------------------------------------------------- counters (any thread)
 
-    /** Packets that waited in the pacer queue (copied), so far. */
-    public long packetsQueued() {
+    /** This egress's counters, read together under its lock (metrics, API, tests). */
+    public EgressStats stats() {
         synchronized (lock) {
-            return packetsQueued;
-        }
-    }
-
-    public long bytesQueued() {
-        synchronized (lock) {
-            return bytesQueued;
-        }
-    }
-
-    /** Packets sent at once from the caller's buffer while congestion control was on. */
-    public long packetsSentDirect() {
-        synchronized (lock) {
-            return packetsDirect;
-        }
-    }
-
-    public long bytesSentDirect() {
-        synchronized (lock) {
-            return bytesDirect;
-        }
-    }
-
-    /** Queued packets the pacer thread sent. */
-    public long packetsSentPaced() {
-        synchronized (lock) {
-            return packetsPaced;
-        }
-    }
-
-    public long bytesSentPaced() {
-        synchronized (lock) {
-            return bytesPaced;
-        }
-    }
-
-    /** Probe clusters started. */
-    public long probeClusters() {
-        synchronized (lock) {
-            return probeClusters;
-        }
-    }
-
-    /** Padding packets sent for probes. */
-    public long probePackets() {
-        synchronized (lock) {
-            return probePackets;
-        }
-    }
-
-    public long probeBytes() {
-        synchronized (lock) {
-            return probeBytes;
-        }
-    }
-
-    /** Probe clusters abandoned because the subscriber has no active video track with RTX. */
-    public long probesWithoutRtx() {
-        synchronized (lock) {
-            return probesWithoutRtx;
-        }
-    }
-
-    /** Transport-cc feedback messages given to the estimator. */
-    public long feedbacks() {
-        synchronized (lock) {
-            return feedbacks;
-        }
-    }
-
-    /** Packets sent without a sequence number (no room for the element, or a malformed extension block). */
-    public long unstamped() {
-        synchronized (lock) {
-            return unstamped;
-        }
-    }
-
-    /** Packets waiting in the pacer queue now. */
-    public int queueLength() {
-        synchronized (lock) {
-            return queue.size();
+            return new EgressStats(active, queue.size(), packetsQueued, bytesQueued, packetsDirect, bytesDirect,
+                    packetsPaced, bytesPaced, drops[DropReason.PACER_QUEUE_FULL.ordinal()],
+                    drops[DropReason.PACER_EXPIRED.ordinal()], drops[DropReason.TRANSPORT_REFUSED.ordinal()],
+                    probeClusters, probePackets, probeBytes, probesWithoutRtx, feedbacks, unstamped);
         }
     }
 
@@ -599,7 +522,7 @@ public final class SubscriberEgress {
         }
     }
 
-    /** The estimator, for code that holds the lock through this egress (tests read it after the fact). */
+    /** The estimator; read it only where no other thread sends (tests). */
     SendSideBandwidthEstimator estimator() {
         return estimator;
     }

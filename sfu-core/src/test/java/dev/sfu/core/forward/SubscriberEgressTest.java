@@ -262,7 +262,7 @@ class SubscriberEgressTest {
         FakeTransport tb = h.transport("b");
         int packetSize = tb.rtp.get(0).length;
         assertTrue(tb.rtp.size() <= 2, "only the burst allowance leaves at once: " + tb.rtp.size());
-        assertEquals(30 - tb.rtp.size(), egress(b).queueLength());
+        assertEquals(30 - tb.rtp.size(), egress(b).stats().queueLength());
         long elapsedMs = 0;
         while (tb.rtp.size() < 30 && elapsedMs < 1000) {
             tick(5 * MS);
@@ -275,8 +275,8 @@ class SubscriberEgressTest {
         double ideal = (30.0 * packetSize - burst) / bytesPerMs;
         assertTrue(elapsedMs >= ideal - 5 && elapsedMs <= ideal + 10,
                 "drained in " + elapsedMs + " ms, the pacing rate needs " + ideal);
-        assertEquals(30 - egress(b).packetsSentDirect(), egress(b).packetsSentPaced());
-        assertEquals(egress(b).packetsQueued(), egress(b).packetsSentPaced());
+        assertEquals(30 - egress(b).stats().packetsSentDirect(), egress(b).stats().packetsSentPaced());
+        assertEquals(egress(b).stats().packetsQueued(), egress(b).stats().packetsSentPaced());
     }
 
     @Test
@@ -285,11 +285,12 @@ class SubscriberEgressTest {
         for (int i = 0; i < 30; i++) {
             sendVideo(i == 0, 1100);
         }
-        long direct = egress(b).packetsSentDirect();
-        assertEquals(10, egress(b).queueLength());
+        long direct = egress(b).stats().packetsSentDirect();
+        assertEquals(10, egress(b).stats().queueLength());
         assertEquals(30 - direct - 10, egress(b).drops(DropReason.PACER_QUEUE_FULL));
         assertEquals(30 - direct - 10, h.manager.room("r").metrics().drops(DropReason.PACER_QUEUE_FULL));
-        for (int i = 0; i < 100 && egress(b).queueLength() > 0; i++) {
+        assertEquals(30 - direct - 10, egress(b).stats().droppedQueueFull());
+        for (int i = 0; i < 100 && egress(b).stats().queueLength() > 0; i++) {
             tick(5 * MS);
         }
         assertEquals(direct + 10, h.transport("b").rtp.size());
@@ -302,10 +303,10 @@ class SubscriberEgressTest {
             sendVideo(i == 0, 1100);
         }
         int sent = h.transport("b").rtp.size();
-        int queued = egress(b).queueLength();
+        int queued = egress(b).stats().queueLength();
         assertEquals(30, sent + queued);
         tick(150 * MS);
-        assertEquals(0, egress(b).queueLength());
+        assertEquals(0, egress(b).stats().queueLength());
         assertEquals(sent, h.transport("b").rtp.size());
         assertEquals(queued, egress(b).drops(DropReason.PACER_EXPIRED));
         assertEquals(queued, h.manager.room("r").metrics().drops(DropReason.PACER_EXPIRED));
@@ -339,7 +340,7 @@ class SubscriberEgressTest {
         int len = TransportCcFeedback.write(fb, 0, fb.length - 32, 0x4444, video(b).ssrc(), base, 0, received, arrivals, 5);
         assertTrue(len > 0);
         b.endpoint().onRtcp(fb, 0, len);
-        assertEquals(1, egress(b).feedbacks());
+        assertEquals(1, egress(b).stats().feedbacks());
         long estimate = b.endpoint().estimatedDownlinkBps();
         assertTrue(estimate > 0);
         assertEquals(egress(b).estimator().targetBitrateBps(), estimate);
@@ -348,7 +349,7 @@ class SubscriberEgressTest {
         long malformed = h.manager.room("r").metrics().drops(DropReason.MALFORMED);
         fb[14] = 0x10;
         b.endpoint().onRtcp(fb, 0, len);
-        assertEquals(1, egress(b).feedbacks());
+        assertEquals(1, egress(b).stats().feedbacks());
         assertEquals(malformed + 1, h.manager.room("r").metrics().drops(DropReason.MALFORMED));
     }
 
@@ -370,12 +371,14 @@ class SubscriberEgressTest {
         egress(b).startProbe(3, 1_000_000, 2000, h.now.get());
         tick(0);
         assertEquals(1, tb.rtp.size(), "the first packet at once, the rest at the probe rate");
-        for (int i = 0; i < 20 && egress(b).probePackets() * 275 < 2000; i++) {
+        for (int i = 0; i < 20 && egress(b).stats().probePackets() * 275 < 2000; i++) {
             tick(5 * MS);
         }
         int count = tb.rtp.size();
         assertTrue(count * 275 >= 2000 && (count - 1) * 275 < 2000, count + " packets for 2000 bytes");
-        assertEquals(count, egress(b).probePackets());
+        assertEquals(count, egress(b).stats().probePackets());
+        assertEquals(1, egress(b).stats().probeClusters());
+        assertEquals(tb.rtp.stream().mapToLong(p -> p.length).sum(), egress(b).stats().probeBytes());
         RtpPacket v = new RtpPacket();
         int firstRtxSeq = seq(tb.rtp.get(0));
         for (int i = 0; i < count; i++) {
@@ -408,7 +411,7 @@ class SubscriberEgressTest {
         tick(5 * MS);
         tick(5 * MS);
         assertEquals(0, tc.rtp.size());
-        assertEquals(1, egress(c).probesWithoutRtx());
+        assertEquals(1, egress(c).stats().probesWithoutRtx());
     }
 
     @Test
@@ -461,7 +464,7 @@ class SubscriberEgressTest {
                 }
             }
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (egress(b).queueLength() > 0 && System.nanoTime() < deadline) {
+            while (egress(b).stats().queueLength() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
         } finally {
@@ -470,7 +473,7 @@ class SubscriberEgressTest {
             nacks.join();
         }
         h.manager.pacer().close();
-        assertEquals(0, egress(b).queueLength());
+        assertEquals(0, egress(b).stats().queueLength());
         List<byte[]> sent;
         synchronized (tb) {
             sent = new ArrayList<>(tb.rtp);
@@ -478,7 +481,7 @@ class SubscriberEgressTest {
         assertEquals(0, egress(b).drops(DropReason.PACER_EXPIRED) + egress(b).drops(DropReason.PACER_QUEUE_FULL),
                 "about 220 ms of video at 7.5 Mbit/s fits the queue's bounds");
         assertTrue(sent.size() >= 220, "media, audio and retransmissions: " + sent.size());
-        assertTrue(egress(b).packetsSentPaced() > 0, "the pacer thread sent some");
+        assertTrue(egress(b).stats().packetsSentPaced() > 0, "the pacer thread sent some");
         int first = transportSeq(sent.get(0));
         for (int i = 0; i < sent.size(); i++) {
             assertEquals((first + i) & 0xFFFF, transportSeq(sent.get(i)), "the transport got them in stamp order");
