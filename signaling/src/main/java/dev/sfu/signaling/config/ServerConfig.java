@@ -109,10 +109,14 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
     /** The {@code sfu.congestion-control} block; the record checks the values. */
     private static CongestionControlConfig congestionControl(Config cc) {
         long kbps = 1000L;
-        return new CongestionControlConfig(cc.getBoolean("enabled"), cc.getLong("initial-kbps") * kbps,
-                cc.getLong("min-kbps") * kbps, cc.getLong("max-kbps") * kbps, cc.getDouble("pacing-factor"),
-                cc.getDuration("pacer-burst").toNanos(), cc.getInt("pacer-queue-packets"),
-                cc.getDuration("pacer-max-delay").toNanos());
+        try {
+            return new CongestionControlConfig(cc.getBoolean("enabled"), cc.getLong("initial-kbps") * kbps,
+                    cc.getLong("min-kbps") * kbps, cc.getLong("max-kbps") * kbps, cc.getDouble("pacing-factor"),
+                    cc.getDuration("pacer-burst").toNanos(), cc.getInt("pacer-queue-packets"),
+                    cc.getDuration("pacer-max-delay").toNanos());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sfu.congestion-control: " + e.getMessage(), e);
+        }
     }
 
     private static List<String> addresses(Config c) {
