@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  * benchmarks call them directly.
  *
  * <p>Threading: the per-packet path ({@link ReceivePipeline}) runs on this endpoint's executor
- * and takes no lock. It owns three pooled buffers: one to unwrap RTX, one to rewrite RTP for each
+ * and takes no lock but, for a subscriber with congestion control on, that subscriber's
+ * {@link SubscriberEgress} lock around the send. It owns three pooled buffers: one to unwrap RTX, one to rewrite RTP for each
  * subscriber in turn, one to build RTCP. Track lists are copy-on-write arrays. {@link #close} returns the buffers to the
  * pool once no packet is in flight.
  */
