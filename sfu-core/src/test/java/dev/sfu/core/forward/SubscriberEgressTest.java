@@ -251,6 +251,23 @@ class SubscriberEgressTest {
     }
 
     @Test
+    void renegotiatingWithoutTransportCcSendsWhatWaitsAndStopsPacing() throws Exception {
+        start(CongestionControlConfig.defaults());
+        for (int i = 0; i < 30; i++) {
+            sendVideo(i == 0, 1100);
+        }
+        assertTrue(egress(b).stats().queueLength() > 0);
+        negotiate(b, false, true);
+        assertFalse(egress(b).isActive());
+        assertEquals(0, egress(b).stats().queueLength());
+        assertEquals(30, h.transport("b").rtp.size(), "what waited went out at once");
+        assertEquals(0, h.manager.pacer().registered());
+        sendVideo(false, 1100);
+        byte[] last = h.transport("b").rtp.get(30);
+        assertEquals(-1, transportSeq(last), "no longer stamped");
+    }
+
+    @Test
     void aKeyframeBurstOf30PacketsLeavesAtThePacingRateNotAtOnce() throws Exception {
         CongestionControlConfig cc = CongestionControlConfig.defaults();
         start(cc);
