@@ -1,6 +1,7 @@
 package dev.sfu.bench;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.cc.CongestionControlConfig;
 import dev.sfu.core.forward.ForwardingContext;
 import dev.sfu.core.room.Codec;
 import dev.sfu.core.room.HeaderExtension;
@@ -58,6 +59,15 @@ public class ForwardBenchmark {
     @Param({"1", "10", "50"})
     public int subscribers;
 
+    /**
+     * Congestion control (issue 13): on, every subscriber's packets get a transport-wide
+     * sequence number, are recorded by its estimator and pass its pacer's fast path (the
+     * estimate is set far above what one thread can forward, so nothing waits); off, they go
+     * straight to the transport as before. Subscribers negotiate transport-cc either way.
+     */
+    @Param({"false", "true"})
+    public boolean congestionControl;
+
     private ForwardFixture fx;
     private RoomManager rooms;
     private Participant publisher;
@@ -69,8 +79,11 @@ public class ForwardBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         fx = new ForwardFixture();
+        long unlimited = 100_000_000_000L;
+        CongestionControlConfig cc = CongestionControlConfig.defaults().withBitrates(unlimited, 100_000L, unlimited)
+                .withEnabled(congestionControl);
         rooms = new RoomManager(new MetricRegistry(), new RoomListener() { }, subscribers + 1,
-                ForwardingContext.defaults());
+                ForwardingContext.defaults(cc));
         LoopbackSrtpTransport pubTransport = new LoopbackSrtpTransport("pub", fx.serverForPublisher, fx.sinkAddress);
         transports.add(pubTransport);
         publisher = rooms.join("bench", "pub", "publisher", pubTransport);
@@ -90,6 +103,7 @@ public class ForwardBenchmark {
         publisher.publish(List.of(new PublishedTrack("video", MediaKind.VIDEO, "1", ForwardFixture.SSRC & 0xFFFFFFFFL,
                 0x0BADCAFEL, List.of(vp8), ext)));
         for (Participant s : subs) {
+            s.setReceiveCapabilities(MediaKind.VIDEO, List.of(vp8), ext);
             s.activateDownTracks();
         }
         // The first packet is a key frame so every subscriber starts forwarding.
@@ -98,6 +112,9 @@ public class ForwardBenchmark {
         forward(len);
         if (transports.get(1).sent == 0) {
             throw new IllegalStateException("the set-up forwards nothing");
+        }
+        if (congestionControl != (subs.get(0).endpoint().egress().stats().packetsSentDirect() > 0)) {
+            throw new IllegalStateException("congestion control is not what the parameter says");
         }
     }
 

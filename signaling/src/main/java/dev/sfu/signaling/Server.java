@@ -61,7 +61,7 @@ public final class Server implements AutoCloseable {
         }
         TransportServer media = TransportServer.start(transportConfig(config));
         MetricRegistry metrics = new MetricRegistry();
-        SfuRoomService rooms = SfuRoomService.over(media, config.maxParticipants(), metrics);
+        SfuRoomService rooms = SfuRoomService.over(media, config.maxParticipants(), metrics, config.congestionControl());
         rooms.rooms().scheduler().configure(config.tileSizeFactor(), config.dynacast(), config.lastN());
         Operators operators = null;
         try {

@@ -136,6 +136,7 @@ public final class DownTrack {
      */
     public void setNegotiated(List<Codec> codecs, List<HeaderExtension> extensions) {
         mapping = PayloadMapping.build(source.track(), codecs, extensions);
+        subscriber.egress.setNegotiatedExtensions(kind(), extensions);
     }
 
     void setMapping(PayloadMapping m) {
@@ -356,14 +357,13 @@ public final class DownTrack {
         packetsSent++;
         octetsSent += p.payloadLength();
         long now = p.now;
-        if (subscriber.transport.sendRtp(out, 0, len)) {
+        // Sent now or queued by the pacer; the egress counts what it drops.
+        if (subscriber.egress.sendMedia(source.kind(), out, len, now)) {
             roomMetrics.packetsOut.mark(1, now);
             roomMetrics.bytesOut.mark(len, now);
             subscriber.metrics.packetsDown.mark(1, now);
             subscriber.metrics.bytesDown.mark(len, now);
             bytesSent += len;
-        } else {
-            roomMetrics.drop(DropReason.TRANSPORT_REFUSED);
         }
     }
 
@@ -462,13 +462,29 @@ public final class DownTrack {
             len += RtxDecoder.OSN_LENGTH;
             RtpPacket.setPayloadType(out, 0, rtxPt);
             RtpPacket.setSsrc(out, 0, (int) slot.rtxSsrc);
-            RtpPacket.setSequenceNumber(out, 0, slot.rtxSeq);
-            slot.rtxSeq = (slot.rtxSeq + 1) & 0xFFFF;
-        } else {
-            RtpPacket.setPayloadType(out, 0, outPt);
-            RtpPacket.setSsrc(out, 0, (int) slot.ssrc);
+            // The egress writes the RTX sequence number when the packet leaves.
+            return subscriber.egress.sendRetransmission(source.kind(), slot, out, len, now);
         }
-        return subscriber.transport.sendRtp(out, 0, len);
+        RtpPacket.setPayloadType(out, 0, outPt);
+        RtpPacket.setSsrc(out, 0, (int) slot.ssrc);
+        return subscriber.egress.sendRetransmission(source.kind(), null, out, len, now);
+    }
+
+    /**
+     * The RTX payload type probes use on this track's RTX SSRC: the first the subscriber
+     * negotiated for any of its codecs, or -1 when it has no RTX (then no probe uses it).
+     */
+    int probeRtxPayloadType() {
+        if (slot.rtxSsrc < 0) {
+            return -1;
+        }
+        int[] rtx = mapping.rtxPtBySubscriberPt;
+        for (int pt = 0; pt < rtx.length; pt++) {
+            if (rtx[pt] >= 0) {
+                return rtx[pt];
+            }
+        }
+        return -1;
     }
 
     private static void restoreVp8(byte[] b, int off, int len, int packed) {

@@ -47,6 +47,17 @@ public enum DropReason {
     PAUSED,
     /** A padding-only packet (bandwidth probe) on an SSRC the server does not know yet. */
     PROBE_PADDING,
+    /**
+     * The subscriber's pacer queue held its limit of packets
+     * ({@link dev.sfu.core.cc.CongestionControlConfig#pacerQueuePackets()}): its link is far below
+     * what is forwarded to it.
+     */
+    PACER_QUEUE_FULL,
+    /**
+     * A packet waited in the subscriber's pacer queue longer than
+     * {@link dev.sfu.core.cc.CongestionControlConfig#pacerMaxDelayNanos()}; it would arrive too late.
+     */
+    PACER_EXPIRED,
     /** The participant is closing. */
     CLOSED;
 

@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  * benchmarks call them directly.
  *
  * <p>Threading: the per-packet path ({@link ReceivePipeline}) runs on this endpoint's executor
- * and takes no lock. It owns three pooled buffers: one to unwrap RTX, one to rewrite RTP for each
+ * and takes no lock but, for a subscriber with congestion control on, that subscriber's
+ * {@link SubscriberEgress} lock around the send. It owns three pooled buffers: one to unwrap RTX, one to rewrite RTP for each
  * subscriber in turn, one to build RTCP. Track lists are copy-on-write arrays. {@link #close} returns the buffers to the
  * pool once no packet is in flight.
  */
@@ -58,6 +59,8 @@ public final class MediaEndpoint implements TransportListener {
     private final RtcpTermination rtcpTermination = new RtcpTermination(this);
     private final ReceivePipeline pipeline;
     private final ReceiverReports reports;
+    /** Every RTP packet to this participant leaves through it (stamping, pacing, probes). */
+    final SubscriberEgress egress;
 
     private volatile UpTrack[] upTracks = NO_UP;
     private volatile DownTrack[] downTracks = NO_DOWN;
@@ -91,6 +94,7 @@ public final class MediaEndpoint implements TransportListener {
         this.rtcpBuffer = pool.acquire();
         this.pipeline = new ReceivePipeline(this, ingressBuffer, egressBuffer);
         this.reports = new ReceiverReports(this, clock.getAsLong());
+        this.egress = new SubscriberEgress(this, transport, context, roomMetrics);
         this.receiveCodecs = new List[MediaKind.values().length];
         this.receiveExtensions = new List[MediaKind.values().length];
     }
@@ -119,7 +123,7 @@ public final class MediaEndpoint implements TransportListener {
      * Any thread.
      */
     public long estimatedDownlinkBps() {
-        return -1;
+        return egress.estimatedBps();
     }
 
     /**
@@ -127,6 +131,12 @@ public final class MediaEndpoint implements TransportListener {
      * estimator can probe for more. Any thread.
      */
     public void setDesiredDownlinkBps(long bps) {
+        egress.setDesiredBitrate(bps);
+    }
+
+    /** This participant's egress: its pacer and stamping counters (metrics, tests). */
+    public SubscriberEgress egress() {
+        return egress;
     }
 
     /** This participant's bandwidth allocation as a subscriber: allocated against estimate, paused videos, switches. */
@@ -188,6 +198,7 @@ public final class MediaEndpoint implements TransportListener {
             receiveCodecs[kind.ordinal()] = codecs == null ? null : List.copyOf(codecs);
             receiveExtensions[kind.ordinal()] = extensions == null ? null : List.copyOf(extensions);
         }
+        egress.setNegotiatedExtensions(kind, extensions);
         for (DownTrack d : downTracks) {
             if (d.kind() == kind) {
                 d.setMapping(PayloadMapping.build(d.source().track(), codecs, extensions));
@@ -319,6 +330,10 @@ public final class MediaEndpoint implements TransportListener {
         return null;
     }
 
+    DownTrack[] downTrackArray() {
+        return downTracks;
+    }
+
     byte[] egressBuffer() {
         return egressBuffer;
     }
@@ -361,6 +376,7 @@ public final class MediaEndpoint implements TransportListener {
             return;
         }
         metrics.unregister();
+        egress.close();
         if (s == 0) {
             releaseBuffers();
         }

@@ -12,14 +12,16 @@ import dev.sfu.rtp.rtcp.RtcpHeader;
 import dev.sfu.rtp.rtcp.RtcpReport;
 import dev.sfu.rtp.rtcp.Sdes;
 import dev.sfu.rtp.rtcp.SenderReport;
+import dev.sfu.rtp.rtcp.TransportCcFeedback;
 
 /**
  * Terminates the RTCP a participant sends (RFC 3550 section 6, RFC 4585, RFC 5104): nothing is
  * forwarded raw. As a publisher its sender reports feed the reception statistics and are
  * translated for each subscriber (SSRC, RTP timestamp offset, own packet and octet counts), so
  * subscribers keep lip sync. As a subscriber its receiver reports give loss, jitter and RTT per
- * DownTrack, its NACKs are answered from the retransmission cache, and its PLI/FIR become
- * rate-limited PLIs to the publisher.
+ * DownTrack, its NACKs are answered from the retransmission cache, its PLI/FIR become
+ * rate-limited PLIs to the publisher, and its transport-cc feedback goes to its
+ * {@link SubscriberEgress}'s estimator.
  *
  * <p>A compound packet is checked whole by {@link RtcpCompoundIterator} (RFC 3550 appendix A.2);
  * one that fails is dropped and counted by the iterator's reason. Inside a valid compound, a
@@ -38,6 +40,7 @@ final class RtcpTermination {
     private final NackPacket nack = new NackPacket();
     private final PliPacket pli = new PliPacket();
     private final FirPacket fir = new FirPacket();
+    private final TransportCcFeedback transportCc = new TransportCcFeedback();
 
     RtcpTermination(MediaEndpoint endpoint) {
         this.e = endpoint;
@@ -74,6 +77,14 @@ final class RtcpTermination {
                         } else {
                             e.roomMetrics.drop(DropReason.MALFORMED);
                         }
+                    } else if (compound.count() == RtcpFeedback.FMT_TRANSPORT_CC) {
+                        // draft-holmer-rmcat-transport-wide-cc-extensions-01 section 3.1: what
+                        // arrived of what the server sent this participant, for its estimator.
+                        if (transportCc.wrap(b, p, plen)) {
+                            e.egress.onFeedback(transportCc, now);
+                        } else {
+                            e.roomMetrics.drop(DropReason.MALFORMED);
+                        }
                     }
                 }
                 case RtcpHeader.PT_PSFB -> {
@@ -95,7 +106,7 @@ final class RtcpTermination {
                     }
                 }
                 default -> {
-                    // SDES, BYE, REMB and transport-cc from subscribers, XR: consumed.
+                    // SDES, BYE, REMB from subscribers, XR: consumed.
                 }
             }
         }

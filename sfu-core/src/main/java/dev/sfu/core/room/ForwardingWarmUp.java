@@ -1,17 +1,20 @@
 package dev.sfu.core.room;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.cc.CongestionControlConfig;
 import dev.sfu.core.forward.ForwardingContext;
 import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.NoIceTransport;
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
 import dev.sfu.rtp.ext.AbsSendTimeExtension;
+import dev.sfu.rtp.ext.TransportCcExtension;
 import dev.sfu.rtp.rtcp.NackPacket;
 import dev.sfu.rtp.rtcp.PliPacket;
 import dev.sfu.rtp.rtcp.ReceiverReport;
 import dev.sfu.rtp.rtcp.ReportBlock;
 import dev.sfu.rtp.rtcp.SenderReport;
+import dev.sfu.rtp.rtcp.TransportCcFeedback;
 import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.srtp.SrtpSession;
 import java.util.ArrayList;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link RoomManager} and metric registry, nothing shared with the server's rooms) with one
  * publisher and a few subscribers over in-memory transports that encrypt with real
  * {@link SrtpSession}s, fed audio and VP8 packets (key frames included) and the RTCP a browser
- * sends (sender and receiver reports, NACK, PLI) until the JIT has compiled the path or a time
+ * sends (sender and receiver reports, NACK, PLI, transport-cc feedback) until the JIT has
+ * compiled the path (with and without transport-wide congestion control) or a time
  * budget runs out.
  *
  * <p>Why: a freshly started JVM runs this path interpreted for its first few thousand packets.
@@ -42,6 +46,8 @@ public final class ForwardingWarmUp {
     private static final int AUDIO_PT = 111;
     private static final int MID_ID = 1;
     private static final int ABS_SEND_TIME_ID = 2;
+    private static final int TRANSPORT_CC_ID = 3;
+    private static final int FEEDBACK_PACKETS = 20;
     private static final long AUDIO_SSRC = 0x11110001L;
     private static final long VIDEO_SSRC = 0x11110002L;
     private static final long RTX_SSRC = 0x11110003L;
@@ -68,8 +74,12 @@ public final class ForwardingWarmUp {
         long start = System.nanoTime();
         long deadline = start + budgetMillis * 1_000_000L;
         List<MemoryTransport> transports = new ArrayList<>();
+        // Half the subscribers negotiate transport-wide congestion control, so stamping, the
+        // pacer and feedback are compiled too; the estimate is set above anything the warm-up
+        // sends, so its packets take the pacer's fast path as a real call's mostly do.
+        long unlimited = 100_000_000_000L;
         RoomManager rooms = new RoomManager(new MetricRegistry(), new RoomListener() { }, SUBSCRIBERS + 1,
-                ForwardingContext.defaults());
+                ForwardingContext.defaults(CongestionControlConfig.defaults().withBitrates(unlimited, 100_000L, unlimited)));
         try {
             byte[] material = new byte[PROFILE.keyingMaterialLength()];
             for (int i = 0; i < material.length; i++) {
@@ -96,9 +106,20 @@ public final class ForwardingWarmUp {
             publisher.publish(List.of(
                     new PublishedTrack("warm-up-audio", MediaKind.AUDIO, "0", AUDIO_SSRC, -1, List.of(opus), ext),
                     new PublishedTrack("warm-up-video", MediaKind.VIDEO, "1", VIDEO_SSRC, RTX_SSRC, List.of(vp8), ext)));
-            for (Participant s : subscribers) {
+            List<HeaderExtension> withTransportCc = new ArrayList<>(ext);
+            withTransportCc.add(new HeaderExtension(TRANSPORT_CC_ID, TransportCcExtension.URI));
+            for (int i = 0; i < subscribers.size(); i++) {
+                Participant s = subscribers.get(i);
+                if (i % 2 == 0) {
+                    s.setReceiveCapabilities(MediaKind.AUDIO, List.of(opus), withTransportCc);
+                    s.setReceiveCapabilities(MediaKind.VIDEO, List.of(vp8), withTransportCc);
+                }
                 s.activateDownTracks();
             }
+            rooms.pacer().start();
+            boolean[] received = new boolean[FEEDBACK_PACKETS];
+            long[] arrivalUs = new long[FEEDBACK_PACKETS];
+            java.util.Arrays.fill(received, true);
             byte[] buf = new byte[RtpPacket.BUFFER_SIZE + SrtpSession.MAX_RTCP_TRAILER];
             int[] nack = new int[4];
             int n = 0;
@@ -123,6 +144,19 @@ public final class ForwardingWarmUp {
                             nack[k] = (seq - 20 + k) & 0xFFFF;
                         }
                         at += NackPacket.write(buf, at, buf.length - at, 0x22220000L + i, target, nack, 0, nack.length);
+                        if (i % 2 == 0) {
+                            // Feedback as a browser sends it, on numbers near what was stamped.
+                            long t = System.nanoTime() / 1000;
+                            for (int k = 0; k < FEEDBACK_PACKETS; k++) {
+                                arrivalUs[k] = t + k * 500L;
+                            }
+                            int fb = TransportCcFeedback.write(buf, at, buf.length - at - RtpPacket.TAIL_ROOM,
+                                    0x22220000L + i, target, (n / 2 * SUBSCRIBERS) & 0xFFFF, n / 50 & 0xFF,
+                                    received, arrivalUs, FEEDBACK_PACKETS);
+                            if (fb > 0) {
+                                at += fb;
+                            }
+                        }
                         if (n % 500 == 499) {
                             at += PliPacket.write(buf, at, buf.length - at, 0x22220000L + i, target);
                         }

@@ -3,6 +3,7 @@ package dev.sfu.core.room;
 import com.codahale.metrics.MetricRegistry;
 import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.ForwardingContext;
+import dev.sfu.core.forward.PacerThread;
 import dev.sfu.core.forward.MediaEndpoint;
 import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.metrics.TransportDropMetrics;
@@ -283,9 +284,18 @@ public final class RoomManager {
         }
     }
 
-    /** Removes everyone (server shutdown) and stops the scheduler. */
+    /**
+     * The thread that drains the subscribers' pacers ({@link PacerThread#start} to run it;
+     * {@link #close} stops it).
+     */
+    public PacerThread pacer() {
+        return context.pacer();
+    }
+
+    /** Removes everyone (server shutdown) and stops the scheduler and the pacer thread. */
     public void close() {
         scheduler.close();
+        context.pacer().close();
         List<Participant> all = new ArrayList<>();
         for (Room r : rooms.values()) {
             all.addAll(r.participants());

@@ -1,6 +1,7 @@
 package dev.sfu.core.testutil;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.cc.CongestionControlConfig;
 import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.ForwardingConfig;
 import dev.sfu.core.forward.ForwardingContext;
@@ -47,8 +48,17 @@ public final class RoomHarness implements RoomListener {
         this(maxParticipants, ForwardingConfig.defaults());
     }
 
+    /**
+     * Congestion control is off: with the clock standing still a pacer would hold packets
+     * forever, and these tests are about forwarding; {@code SubscriberEgressTest} turns it on.
+     */
     public RoomHarness(int maxParticipants, ForwardingConfig config) {
-        manager = new RoomManager(registry, this, maxParticipants, new ForwardingContext(pool, config, now::get));
+        this(maxParticipants, config, CongestionControlConfig.disabled());
+    }
+
+    public RoomHarness(int maxParticipants, ForwardingConfig config, CongestionControlConfig congestionControl) {
+        manager = new RoomManager(registry, this, maxParticipants,
+                new ForwardingContext(pool, config, now::get, congestionControl));
     }
 
     public Participant join(String room, String id) throws RoomFullException {

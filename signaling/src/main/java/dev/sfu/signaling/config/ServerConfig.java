@@ -3,6 +3,7 @@ package dev.sfu.signaling.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
+import dev.sfu.core.cc.CongestionControlConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +28,13 @@ import java.util.List;
  * @param lastN              forward each subscriber only the video of the N most recent speakers; 0: everyone's
  * @param tileSizeFactor     multiplies a subscriber's tile size before choosing the simulcast layer
  * @param dynacast           ask publishers to stop the simulcast layers nobody receives
+ * @param congestionControl  per-subscriber downlink estimation and pacing ({@code sfu.congestion-control})
  */
 public record ServerConfig(String httpBind, int httpPort, String mediaBind, int mediaPort,
                            List<String> advertiseAddresses, int maxParticipants, int maxMessageBytes,
                            int maxRequestBytes, Duration offerTimeout, int mediaThreads, int warmUpPackets,
-                           int lastN, double tileSizeFactor, boolean dynacast) {
+                           int lastN, double tileSizeFactor, boolean dynacast,
+                           CongestionControlConfig congestionControl) {
 
     public ServerConfig {
         advertiseAddresses = List.copyOf(advertiseAddresses);
@@ -69,7 +72,8 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
                     (int) c.getBytes("http.max-message-bytes").longValue(),
                     (int) c.getBytes("http.max-request-bytes").longValue(), c.getDuration("signaling.offer-timeout"),
                     c.getInt("media.threads"), c.getInt("media.warm-up-packets"), c.getInt("rooms.last-n"),
-                    c.getDouble("simulcast.tile-size-factor"), c.getBoolean("simulcast.dynacast"));
+                    c.getDouble("simulcast.tile-size-factor"), c.getBoolean("simulcast.dynacast"),
+                    congestionControl(c.getConfig("congestion-control")));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -78,19 +82,41 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
     /** Defaults for tests: 127.0.0.1, ephemeral HTTP port, the given media port, no warm-up. */
     public static ServerConfig loopback(int mediaPort) {
         return new ServerConfig("127.0.0.1", 0, "127.0.0.1", mediaPort, List.of("127.0.0.1"), 50, 65536, 65536,
-                Duration.ofSeconds(10), 0, 0, 0, 1.0, true);
+                Duration.ofSeconds(10), 0, 0, 0, 1.0, true, CongestionControlConfig.defaults());
     }
 
     /** A copy with another room size and offer timeout (tests). */
     public ServerConfig with(int maxParticipantsPerRoom, Duration timeout) {
         return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipantsPerRoom,
-                maxMessageBytes, maxRequestBytes, timeout, mediaThreads, warmUpPackets, lastN, tileSizeFactor, dynacast);
+                maxMessageBytes, maxRequestBytes, timeout, mediaThreads, warmUpPackets, lastN, tileSizeFactor, dynacast,
+                congestionControl);
     }
 
     /** A copy with other forwarding choices (tests). */
     public ServerConfig withForwarding(int lastNSpeakers, double factor, boolean dynacastOn) {
         return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipants,
-                maxMessageBytes, maxRequestBytes, offerTimeout, mediaThreads, warmUpPackets, lastNSpeakers, factor, dynacastOn);
+                maxMessageBytes, maxRequestBytes, offerTimeout, mediaThreads, warmUpPackets, lastNSpeakers, factor, dynacastOn,
+                congestionControl);
+    }
+
+    /** A copy with other congestion control settings (tests). */
+    public ServerConfig withCongestionControl(CongestionControlConfig cc) {
+        return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipants,
+                maxMessageBytes, maxRequestBytes, offerTimeout, mediaThreads, warmUpPackets, lastN, tileSizeFactor,
+                dynacast, cc);
+    }
+
+    /** The {@code sfu.congestion-control} block; the record checks the values. */
+    private static CongestionControlConfig congestionControl(Config cc) {
+        long kbps = 1000L;
+        try {
+            return new CongestionControlConfig(cc.getBoolean("enabled"), cc.getLong("initial-kbps") * kbps,
+                    cc.getLong("min-kbps") * kbps, cc.getLong("max-kbps") * kbps, cc.getDouble("pacing-factor"),
+                    cc.getDuration("pacer-burst").toNanos(), cc.getInt("pacer-queue-packets"),
+                    cc.getDuration("pacer-max-delay").toNanos());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sfu.congestion-control: " + e.getMessage(), e);
+        }
     }
 
     private static List<String> addresses(Config c) {

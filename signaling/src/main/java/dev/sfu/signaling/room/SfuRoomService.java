@@ -1,7 +1,9 @@
 package dev.sfu.signaling.room;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.cc.CongestionControlConfig;
 import dev.sfu.core.forward.DownTrack;
+import dev.sfu.core.forward.ForwardingContext;
 import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.forward.VideoConstraints;
 import dev.sfu.core.room.LeaveReason;
@@ -64,8 +66,15 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
      *                        bound, for example {@code transportServer::createTransport}
      */
     public SfuRoomService(int maxParticipants, MetricRegistry registry, Function<String, MediaTransport> transports) {
+        this(maxParticipants, registry, transports, CongestionControlConfig.defaults());
+    }
+
+    /** @param congestionControl how subscribers' downlinks are estimated and paced */
+    public SfuRoomService(int maxParticipants, MetricRegistry registry, Function<String, MediaTransport> transports,
+                          CongestionControlConfig congestionControl) {
         this.transports = transports;
-        this.manager = new RoomManager(registry, new Events(), maxParticipants);
+        this.manager = new RoomManager(registry, new Events(), maxParticipants,
+                ForwardingContext.defaults(congestionControl));
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sfu-room-events");
             t.setDaemon(true);
@@ -78,9 +87,16 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
      * (speaker detection, layer allocation, dynacast) running.
      */
     public static SfuRoomService over(TransportServer server, int maxParticipants, MetricRegistry registry) {
-        SfuRoomService service = new SfuRoomService(maxParticipants, registry, server::createTransport);
+        return over(server, maxParticipants, registry, CongestionControlConfig.defaults());
+    }
+
+    /** As {@link #over(TransportServer, int, MetricRegistry)}, with the pacer thread running too. */
+    public static SfuRoomService over(TransportServer server, int maxParticipants, MetricRegistry registry,
+                                      CongestionControlConfig congestionControl) {
+        SfuRoomService service = new SfuRoomService(maxParticipants, registry, server::createTransport, congestionControl);
         service.manager.trackPortDrops(server.portDrops());
         service.manager.scheduler().start();
+        service.manager.pacer().start();
         return service;
     }
 

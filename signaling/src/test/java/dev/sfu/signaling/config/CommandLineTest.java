@@ -28,6 +28,30 @@ class CommandLineTest {
     }
 
     @Test
+    void congestionControlComesFromItsBlock() throws IOException {
+        ServerConfig d = ServerConfig.from(CommandLine.parse(new String[0]).config());
+        assertEquals(dev.sfu.core.cc.CongestionControlConfig.defaults(), d.congestionControl(),
+                "reference.conf and the code agree on the defaults");
+        File f = File.createTempFile("sfu", ".conf");
+        f.deleteOnExit();
+        Files.writeString(f.toPath(), "sfu.congestion-control { enabled = false, initial-kbps = 500, max-kbps = 8000,"
+                + " pacing-factor = 1.5, pacer-queue-packets = 100, pacer-max-delay = 250ms }");
+        ServerConfig c = ServerConfig.from(CommandLine.parse(new String[] {"serve", "--config", f.getPath()}).config());
+        var cc = c.congestionControl();
+        assertEquals(false, cc.enabled());
+        assertEquals(500_000L, cc.initialBitrateBps());
+        assertEquals(100_000L, cc.minBitrateBps());
+        assertEquals(8_000_000L, cc.maxBitrateBps());
+        assertEquals(1.5, cc.pacingFactor());
+        assertEquals(100, cc.pacerQueuePackets());
+        assertEquals(250_000_000L, cc.pacerMaxDelayNanos());
+        Files.writeString(f.toPath(), "sfu.congestion-control.initial-kbps = 50");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.from(CommandLine.parse(new String[] {"serve", "--config", f.getPath()}).config()));
+        assertTrue(e.getMessage().contains("min <= initial"), e.getMessage());
+    }
+
+    @Test
     void flagsOverrideEverything() throws IOException {
         File f = File.createTempFile("sfu", ".conf");
         f.deleteOnExit();
