@@ -148,8 +148,8 @@ final class CappedSubscribers {
         }
         String source = estimates == null ? "not read"
                 : estimates.serverPublishesEstimates()
-                ? "GET /api/rooms/ROOM, participants[]." + String.join(" or ", DownlinkEstimateProbe.FIELDS)
-                : "none: the server's /api/rooms/ROOM has no " + String.join(" or ", DownlinkEstimateProbe.FIELDS);
+                ? "GET /api/rooms/ROOM, participants[]." + DownlinkEstimateProbe.OBJECT + "." + DownlinkEstimateProbe.FIELD
+                : "none: the server's /api/rooms/ROOM has no " + DownlinkEstimateProbe.OBJECT + "." + DownlinkEstimateProbe.FIELD;
         return new RunReport.Capped(options.subscriberKbps(), options.subscriberQueueMs(), source, rows,
                 percent(cappedLost, cappedExp), worst, percent(otherLost, otherExp), drops, percent(drops, arrived),
                 rows.isEmpty() ? 0 : goodputSum / rows.size(), switches, tcc);

@@ -16,13 +16,14 @@ import java.util.Set;
 /**
  * The server's downlink estimate for each capped subscriber, read once a second over the
  * measured window from the admin API ({@code GET /api/rooms/ROOM}, its {@code participants}):
- * the first of {@link #FIELDS} that a participant has, in bits/s. A server that publishes no
+ * the participant's {@code downlink.estimateBps}, in bits/s. A server that publishes no
  * such field, or a negative one (unknown), leaves the subscriber without an estimate, and the
  * report prints '-'. Used by the run's thread; a read that fails is skipped.
  */
 final class DownlinkEstimateProbe {
-    /** The participant fields read, in bits/s, first found wins. */
-    static final List<String> FIELDS = List.of("downlinkEstimateBps", "estimatedDownlinkBps");
+    /** The participant's object holding the estimate, and its field, in bits/s. */
+    static final String OBJECT = "downlink";
+    static final String FIELD = "estimateBps";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
@@ -65,18 +66,15 @@ final class DownlinkEstimateProbe {
             if (id == null) {
                 continue;
             }
-            for (String f : FIELDS) {
-                JsonNode v = p.get(f);
-                if (v != null && v.isNumber()) {
-                    seen = true;
-                    double bps = v.asDouble();
-                    if (bps >= 0) {
-                        double[] a = byParticipant.computeIfAbsent(id, k -> new double[3]);
-                        a[0] += bps;
-                        a[1]++;
-                        a[2] = bps;
-                    }
-                    break;
+            JsonNode v = p.path(OBJECT).get(FIELD);
+            if (v != null && v.isNumber()) {
+                seen = true;
+                double bps = v.asDouble();
+                if (bps >= 0) {
+                    double[] a = byParticipant.computeIfAbsent(id, k -> new double[3]);
+                    a[0] += bps;
+                    a[1]++;
+                    a[2] = bps;
                 }
             }
         }

@@ -56,7 +56,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
               as Chromium does) when the server's offer negotiates it: the transport-wide sequence number
               extension and a=rtcp-fb transport-cc. With --subscriber-kbps the report adds a row per capped
               subscriber: the server's downlink estimate for it (GET /api/rooms/ROOM, a participant's
-              downlinkEstimateBps; '-' when the server does not publish one), the layers it received,
+              downlink.estimateBps; '-' when the server does not publish one), the layers it received,
               goodput against the cap, loss with bottleneck drops, and layer switches.
 
             Media

@@ -31,19 +31,12 @@ class DownlinkEstimateProbeTest {
     @Test
     void estimatesAreAveragedAndTheLastKeptWhileUnknownOnesAreSkipped() throws Exception {
         DownlinkEstimateProbe p = probe();
-        p.onRoom(JSON.readTree("{\"participants\":[{\"id\":\"a\",\"downlinkEstimateBps\":500000},"
-                + "{\"id\":\"b\",\"downlinkEstimateBps\":-1}]}"));
-        p.onRoom(JSON.readTree("{\"participants\":[{\"id\":\"a\",\"downlinkEstimateBps\":700000}]}"));
+        p.onRoom(JSON.readTree("{\"participants\":[{\"id\":\"a\",\"downlink\":{\"estimateBps\":500000}},"
+                + "{\"id\":\"b\",\"downlink\":{\"estimateBps\":-1}}]}"));
+        p.onRoom(JSON.readTree("{\"participants\":[{\"id\":\"a\",\"downlink\":{\"estimateBps\":700000}}]}"));
         assertTrue(p.serverPublishesEstimates());
         assertEquals(700000.0, p.last("a"));
         assertEquals(600000.0, p.mean("a"));
         assertNull(p.last("b"), "-1 is unknown");
-    }
-
-    @Test
-    void theOtherSpellingIsReadToo() throws Exception {
-        DownlinkEstimateProbe p = probe();
-        p.onRoom(JSON.readTree("{\"participants\":[{\"id\":\"a\",\"estimatedDownlinkBps\":800000}]}"));
-        assertEquals(800000.0, p.last("a"));
     }
 }

@@ -153,7 +153,7 @@ class LoadTestOptionsTest {
                 "--audio-only", "--video-kbps", "--fps", "--keyframe-interval", "--duration", "--ramp-up", "--json",
                 "--plot", "--max-loss", "--max-p99-ms", "--server-pid", "--simulcast", "--layer-kbps",
                 "--subscribe-layer", "videoTiles", "layersNeeded", "a=simulcast:recv", "--subscriber-kbps",
-                "--subscriber-queue-ms", "--max-capped-loss", "transport-cc", "downlinkEstimateBps")) {
+                "--subscriber-queue-ms", "--max-capped-loss", "transport-cc", "downlink.estimateBps")) {
             assertTrue(text.contains(option), "help mentions " + option);
         }
         assertTrue(text.contains("Exit codes"));

@@ -26,13 +26,52 @@ import java.util.List;
  * @param plisSent        keyframe requests the server sent to it
  * @param keyframes       keyframes it published
  * @param tracks          its published tracks (direction {@code up}) and the tracks it receives ({@code down})
+ * @param downlink        its downlink as congestion control sees it: estimate, allocation, pacer
  */
 public record ParticipantStats(String id, String displayName, String connectionState, boolean audioMuted,
                                boolean videoMuted, long bitrateUp, long bitrateDown, long packetsUp, long packetsDown,
                                double lossUp, double lossDown, double jitterMillis, double rttMillis,
                                long nacksReceived, long nacksSent, long plisReceived, long plisSent, long keyframes,
-                               List<TrackStats> tracks) {
+                               List<TrackStats> tracks, Downlink downlink) {
     public ParticipantStats {
         tracks = List.copyOf(tracks);
+        downlink = downlink == null ? Downlink.NONE : downlink;
+    }
+
+    /** A participant without downlink figures (tests, synthetic rooms). */
+    public ParticipantStats(String id, String displayName, String connectionState, boolean audioMuted,
+                            boolean videoMuted, long bitrateUp, long bitrateDown, long packetsUp, long packetsDown,
+                            double lossUp, double lossDown, double jitterMillis, double rttMillis,
+                            long nacksReceived, long nacksSent, long plisReceived, long plisSent, long keyframes,
+                            List<TrackStats> tracks) {
+        this(id, displayName, connectionState, audioMuted, videoMuted, bitrateUp, bitrateDown, packetsUp, packetsDown,
+                lossUp, lossDown, jitterMillis, rttMillis, nacksReceived, nacksSent, plisReceived, plisSent, keyframes,
+                tracks, Downlink.NONE);
+    }
+
+    /**
+     * What congestion control knows of a participant's downlink (issue 13).
+     *
+     * @param congestionControl  transport-cc negotiated and congestion control on: the server stamps,
+     *                           paces and estimates for this participant
+     * @param estimateBps        the estimated downlink, bits/s; -1 while unknown (no limit applied)
+     * @param allocatedBps       what the allocation gives it now (audio and videos, measured layer rates)
+     * @param desiredBps         what it would get without a bandwidth limit (every video at its tile's layer)
+     * @param pausedVideos       videos paused now, every reason
+     * @param pausedForBandwidth videos paused because even their lowest layer does not fit
+     * @param layerSwitches      layer changes the bandwidth allocation made since it joined
+     * @param switchesPerMinute  those in the last minute
+     * @param pacerQueue         packets waiting in its pacer now
+     * @param pacerQueued        packets that had to wait in the pacer since it joined
+     * @param pacerDroppedFull   packets dropped because its pacer queue was full
+     * @param pacerDroppedExpired packets dropped after waiting too long in its pacer
+     * @param probeClusters      probe clusters sent to find headroom
+     * @param feedbacks          transport-cc feedback messages it sent
+     */
+    public record Downlink(boolean congestionControl, long estimateBps, long allocatedBps, long desiredBps,
+                           int pausedVideos, int pausedForBandwidth, long layerSwitches, int switchesPerMinute,
+                           int pacerQueue, long pacerQueued, long pacerDroppedFull, long pacerDroppedExpired,
+                           long probeClusters, long feedbacks) {
+        public static final Downlink NONE = new Downlink(false, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

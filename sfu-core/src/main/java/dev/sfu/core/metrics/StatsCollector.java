@@ -6,10 +6,12 @@ import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
 import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.DropReason;
+import dev.sfu.core.forward.EgressStats;
 import dev.sfu.core.forward.EndpointMetrics;
 import dev.sfu.core.forward.ForwardingMetrics;
 import dev.sfu.core.forward.SimulcastLayer;
 import dev.sfu.core.forward.StageCounters;
+import dev.sfu.core.forward.SubscriberAllocation;
 import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.forward.VideoConstraints;
 import dev.sfu.core.room.MediaKind;
@@ -186,7 +188,18 @@ public final class StatsCollector {
         return new ParticipantStats(p.id(), p.displayName(), state, p.isMuted(MediaKind.AUDIO), p.isMuted(MediaKind.VIDEO),
                 m.bytesUp.lastSecond() * 8, m.bytesDown.lastSecond() * 8, m.packetsUp.getCount(), m.packetsDown.getCount(),
                 lossUp, lossDown, jitter, rttCount == 0 ? -1 : rttSum / rttCount, m.nacksReceived.getCount(),
-                m.nacksSent.getCount(), m.plisReceived.getCount(), m.plisSent.getCount(), m.keyframes.getCount(), tracks);
+                m.nacksSent.getCount(), m.plisReceived.getCount(), m.plisSent.getCount(), m.keyframes.getCount(), tracks,
+                downlink(p));
+    }
+
+    /** Estimate, allocation and pacer figures of a participant's downlink. */
+    private static ParticipantStats.Downlink downlink(Participant p) {
+        SubscriberAllocation a = p.endpoint().allocation();
+        EgressStats e = p.endpoint().egress().stats();
+        return new ParticipantStats.Downlink(e.active(), p.endpoint().estimatedDownlinkBps(), a.allocatedBps(),
+                a.desiredBps(), a.pausedVideos(), a.pausedBandwidth(), a.switches(), a.switchesPerMinute(),
+                e.queueLength(), e.packetsQueued(), e.droppedQueueFull(), e.droppedExpired(), e.probeClusters(),
+                e.feedbacks());
     }
 
     /** The layers of a published video with their bitrates; empty for audio. */

@@ -168,6 +168,43 @@ public final class PrometheusFormat {
                 }));
         counter("sfu_participant_keyframes_total", "Keyframes a participant published.",
                 () -> eachP(s, (r, p) -> sample(p.keyframes(), "room", r.id(), "participant", p.id())));
+        downlink(s);
+    }
+
+    /** Congestion control: each participant's downlink estimate, allocation and pacer (issue 13). */
+    private void downlink(StatsSnapshot s) {
+        gauge("sfu_participant_downlink_estimate_bits_per_second", "A participant's downlink as estimated from its transport-cc feedback (absent while unknown).",
+                () -> eachP(s, (r, p) -> {
+                    if (p.downlink().estimateBps() >= 0) {
+                        sample(p.downlink().estimateBps(), "room", r.id(), "participant", p.id());
+                    }
+                }));
+        gauge("sfu_participant_downlink_allocated_bits_per_second", "What the allocation forwards to a participant now (measured layer rates); desired: what it would without a bandwidth limit.",
+                () -> eachP(s, (r, p) -> {
+                    sample(p.downlink().allocatedBps(), "room", r.id(), "participant", p.id(), "kind", "allocated");
+                    sample(p.downlink().desiredBps(), "room", r.id(), "participant", p.id(), "kind", "desired");
+                }));
+        gauge("sfu_participant_paused_videos", "Videos paused for a participant now; reason bandwidth: even the lowest layer does not fit, other: hidden tile or last-N.",
+                () -> eachP(s, (r, p) -> {
+                    ParticipantStats.Downlink d = p.downlink();
+                    sample(d.pausedForBandwidth(), "room", r.id(), "participant", p.id(), "reason", "bandwidth");
+                    sample(d.pausedVideos() - d.pausedForBandwidth(), "room", r.id(), "participant", p.id(), "reason", "other");
+                }));
+        counter("sfu_participant_layer_switches_total", "Layer changes the bandwidth allocation made for a participant's videos.",
+                () -> eachP(s, (r, p) -> sample(p.downlink().layerSwitches(), "room", r.id(), "participant", p.id())));
+        gauge("sfu_participant_layer_switches_per_minute", "Layer changes the bandwidth allocation made for a participant in the last minute.",
+                () -> eachP(s, (r, p) -> sample(p.downlink().switchesPerMinute(), "room", r.id(), "participant", p.id())));
+        gauge("sfu_participant_pacer_queue_packets", "Packets waiting in a participant's pacer now.",
+                () -> eachP(s, (r, p) -> sample(p.downlink().pacerQueue(), "room", r.id(), "participant", p.id())));
+        counter("sfu_participant_pacer_dropped_total", "Packets a participant's pacer dropped; queue_full or expired.",
+                () -> eachP(s, (r, p) -> {
+                    sample(p.downlink().pacerDroppedFull(), "room", r.id(), "participant", p.id(), "reason", "queue_full");
+                    sample(p.downlink().pacerDroppedExpired(), "room", r.id(), "participant", p.id(), "reason", "expired");
+                }));
+        counter("sfu_participant_probe_clusters_total", "Probe clusters sent to a participant to find headroom on its downlink.",
+                () -> eachP(s, (r, p) -> sample(p.downlink().probeClusters(), "room", r.id(), "participant", p.id())));
+        counter("sfu_participant_transport_cc_feedback_total", "Transport-cc feedback messages a participant sent about what it receives.",
+                () -> eachP(s, (r, p) -> sample(p.downlink().feedbacks(), "room", r.id(), "participant", p.id())));
     }
 
     /** Simulcast: the layers each publisher sends, and which one each subscriber gets. */
