@@ -1,7 +1,8 @@
 // Operator dashboard: one EventSource on /api/stream pushes a snapshot per second; the page
 // keeps five minutes of per-room bitrate for two Chart.js line charts, a room table sorted by
 // bitrate, and (after a click) that room's participants: under each one, the simulcast layers it
-// publishes with their bitrates and the layer it receives of each video.
+// publishes with their bitrates and the layer it receives of each video, its downlink estimate
+// against what the allocation gives it, and a chart of both over time for one participant.
 
 const HISTORY = 300;          // points kept per room: five minutes at one per second
 const MAX_SERIES = 8;         // rooms drawn in the charts: the busiest ones
@@ -13,6 +14,8 @@ const state = {
   times: [],                  // timestamps (ms) of the points, oldest first
   series: new Map(),          // room id -> {in: [], out: []}, aligned with times
   selected: params.get('room'),
+  participant: null,          // the participant whose downlink is charted in the room view
+  downlink: new Map(),        // participant id -> {t: [], estimate: [], allocated: [], sent: []}, selected room only
   last: null,                 // the last snapshot event
   events: 0,
 };
@@ -107,6 +110,43 @@ function drawCharts() {
   }
 }
 
+// Downlink history of the selected room's participants, five minutes at one point per snapshot.
+function addDownlink(t, room) {
+  for (const p of room?.participants ?? []) {
+    let h = state.downlink.get(p.id);
+    if (!h) { h = { t: [], estimate: [], allocated: [], sent: [] }; state.downlink.set(p.id, h); }
+    const d = p.downlink ?? {};
+    h.t.push(t);
+    h.estimate.push(d.estimateBps >= 0 ? d.estimateBps : null);
+    h.allocated.push(d.allocatedBps ?? null);
+    h.sent.push(p.bitrateDown);
+    if (h.t.length > HISTORY) { h.t.shift(); h.estimate.shift(); h.allocated.shift(); h.sent.shift(); }
+  }
+  const present = new Set((room?.participants ?? []).map((p) => p.id));
+  for (const id of state.downlink.keys()) if (!present.has(id)) state.downlink.delete(id);
+  if (!state.participant || !present.has(state.participant)) {
+    // Default: the first participant with an estimate, else the first one.
+    const withEstimate = (room?.participants ?? []).find((p) => p.downlink?.estimateBps >= 0);
+    state.participant = (withEstimate ?? room?.participants?.[0])?.id ?? null;
+  }
+}
+
+let chartDownlink = null;
+
+function drawDownlinkChart() {
+  if (!window.Chart || !state.selected) return;
+  chartDownlink ??= makeChart($('#chart-downlink'));
+  const h = state.participant ? state.downlink.get(state.participant) : null;
+  $('#downlink-who').textContent = state.participant ?? '–';
+  chartDownlink.data.labels = (h?.t ?? []).map((t) => new Date(t).toLocaleTimeString([], { hour12: false }));
+  chartDownlink.data.datasets = h ? [
+    { label: 'estimate', data: h.estimate, borderColor: COLORS[0], backgroundColor: COLORS[0] },
+    { label: 'allocated', data: h.allocated, borderColor: COLORS[2], backgroundColor: COLORS[2] },
+    { label: 'sent', data: h.sent, borderColor: COLORS[1], backgroundColor: COLORS[1], borderDash: [4, 3] },
+  ] : [];
+  chartDownlink.update('none');
+}
+
 function cell(text, cls) {
   const td = document.createElement('td');
   td.textContent = text;
@@ -189,7 +229,7 @@ function mediaRow(p) {
   tr.className = 'media';
   tr.dataset.mediaOf = p.id;
   const td = document.createElement('td');
-  td.colSpan = 8;
+  td.colSpan = 10;
   if (ups.length) {
     const line = span('', 'publishes');
     line.append(span('Sends', 'what'));
@@ -209,6 +249,15 @@ function mediaRow(p) {
   return tr;
 }
 
+// "420 kbit/s", with the videos paused for bandwidth and the recent layer switches when there are any.
+function allocatedCell(d) {
+  const td = cell(d && d.allocatedBps > 0 ? formatBitrate(d.allocatedBps) : '–', 'num allocated');
+  if (d?.pausedForBandwidth > 0) td.append(span(`${d.pausedForBandwidth} paused`, 'badge paused'));
+  if (d) td.title = `wanted ${formatBitrate(d.desiredBps)} · ${d.switchesPerMinute} switches/min · pacer queue ${d.pacerQueue}`
+    + ` · ${d.probeClusters} probes · ${d.feedbacks} transport-cc feedbacks`;
+  return td;
+}
+
 function drawDetail(room) {
   const panel = $('#room-detail');
   if (!state.selected) { panel.hidden = true; return; }
@@ -220,12 +269,16 @@ function drawDetail(room) {
     tr.dataset.participant = p.id;
     tr.dataset.bitrateUp = p.bitrateUp;
     tr.dataset.bitrateDown = p.bitrateDown;
+    tr.setAttribute('aria-selected', String(p.id === state.participant));
+    tr.addEventListener('click', () => { state.participant = p.id; drawDetail(room); drawDownlinkChart(); });
     const speaking = p.id === room.dominantSpeaker;
     if (speaking) tr.classList.add('speaker');
     const name = cell(p.displayName ? `${p.displayName} (${p.id})` : p.id);
     if (speaking) name.append(span('speaking', 'badge speaking'));
     tr.append(name, cell(p.connectionState, 'state-' + p.connectionState),
       cell(formatBitrate(p.bitrateUp), 'num up'), cell(formatBitrate(p.bitrateDown), 'num down'),
+      cell(formatBitrate(p.downlink?.estimateBps), 'num estimate'),
+      allocatedCell(p.downlink),
       cell(percent(p.lossUp), 'num' + (p.lossUp > 0.05 ? ' bad' : '')),
       cell(percent(p.lossDown), 'num' + (p.lossDown > 0.05 ? ' bad' : '')),
       cell(p.rttMillis < 0 ? '–' : p.rttMillis.toFixed(0) + ' ms', 'num' + (p.rttMillis > 300 ? ' bad' : '')),
@@ -274,8 +327,10 @@ function connect() {
     addPoint(ev.t, new Map(ev.rooms.map((r) => [r.id, [r.bitrateIn, r.bitrateOut]])));
     drawServer(ev.server, ev.t);
     drawRooms(ev.rooms);
+    addDownlink(ev.t, ev.room);
     drawDetail(ev.room);
     drawCharts();
+    drawDownlinkChart();
   });
   source.onerror = () => setStatus('error', 'Disconnected, retrying…');
 }
@@ -288,6 +343,8 @@ function select(roomId) {
   for (const tr of document.querySelectorAll('#rooms tbody tr')) {
     tr.setAttribute('aria-selected', String(tr.dataset.room === state.selected));
   }
+  state.downlink = new Map();
+  state.participant = null;
   drawDetail(undefined);
   connect(); // The stream carries the selected room's participants.
 }

@@ -112,6 +112,19 @@ class DashboardBrowserTest {
                         "h"::equals);
                 assertEquals("paused (hidden)", b.js("return document.querySelector("
                         + "'#participants tr[data-media-of=\"erin\"] .recv .badge.paused').textContent;"));
+                // The downlink chart: dave's allocation and what he was sent, one point per snapshot.
+                b.js("document.querySelector('#participants tbody tr[data-participant=\"dave\"]').click();");
+                Waits.until(Duration.ofSeconds(10), "dave's downlink charted: allocated and sent near 200 kbit/s",
+                        () -> b.js("const c = Chart.getChart(document.getElementById('chart-downlink'));"
+                                + "if (!c || document.getElementById('downlink-who').textContent !== 'dave') return null;"
+                                + "const at = (l) => c.data.datasets.find(d => d.label === l)?.data.at(-1);"
+                                + "return [at('allocated'), at('sent')];"),
+                        v -> v instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Number a
+                                && l.get(1) instanceof Number sent && a.doubleValue() > 0
+                                && within20(sent.doubleValue(), DESIGN_H_BPS));
+                assertEquals("–", b.js("return document.querySelector("
+                        + "'#participants tbody tr[data-participant=\"dave\"] td.estimate').textContent;"),
+                        "no transport-cc from a synthetic subscriber: no estimate");
                 // Let the charts gather a few more seconds before the picture.
                 Waits.sleep(Duration.ofSeconds(6));
                 b.screenshot(BrowserSession.docsScreenshot("dashboard.png"));
