@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Dimension;
 
 /**
  * Issue 13's browser proof, with a real bottleneck: three Chromiums in a call (simulcast on, as
@@ -19,14 +20,23 @@ import org.junit.jupiter.api.Test;
  * bucket limits to 800 kbit/s ({@link BottleneckLink}). Cy must decode every remote video
  * smoothly (at least 15 fps, under 1 s frozen, under 5 % loss over a 20 s window), while Ada and
  * Bob still receive each other's high layer (the one their tiles ask for, as without a limit);
- * when the limit is lifted, Cy is back within 15 s on the layer its tiles ask for. Every browser
- * publishes the page's default 1280x720 camera as three layers (q/h/f), as users' browsers do:
- * two of those, at the layer a desktop tile asks for, do not fit 800 kbit/s. Everything is read from getStats(); the figures of every browser,
- * in both directions, and the bottleneck's own drop counters are printed so that a failure says
- * what broke.
+ * when the limit is lifted, Cy is back within 15 s on the layer its tiles ask for (the top one).
+ * Every browser publishes the page's default 1280x720 camera as three layers (q/h/f), as users'
+ * browsers do; Cy's full-HD window asks for two top layers, which do not fit 800 kbit/s.
+ * Everything is read from getStats(); the figures of every browser, in both directions, and the
+ * bottleneck's own drop counters are printed so that a failure says what broke. Before congestion
+ * control this fails as issue 13 measured (docs/testing.md, "A real bottleneck").
  */
 class BrowserBandwidthLimitTest {
     private static final int LIMIT_KBIT = 800;
+    /**
+     * Cy's window: a full-HD desktop, whose tiles ask for the top layer (1280x720), as the issue's
+     * user on a slow link would see it. Two top layers of the page's camera (about 0.6-0.8 Mbit/s
+     * each with Chromium's fake camera) do not fit 800 kbit/s; two middle layers do. Ada and Bob
+     * keep the 1280x800 default, whose tiles ask for the middle layer (640x360), which keeps three
+     * browsers affordable on a small machine.
+     */
+    private static final Dimension CY_WINDOW = new Dimension(1920, 1080);
     private static final Duration SWITCH = Duration.ofSeconds(20);
     /** Time the server is given to fit the limit before the measurement starts. */
     private static final Duration SETTLE = Duration.ofSeconds(15);
@@ -63,10 +73,12 @@ class BrowserBandwidthLimitTest {
     void browserBehind800KbitDecodesEveryVideoSmoothlyOthersKeepHighLayerAndItRecoversWhenLifted() {
         String secure = sfu.secureOriginFlag();
         try (LiveCall call = new LiveCall(sfu, "bottleneck", name -> name.equals("Cy")
-                ? link.startBrowser(name, secure) : BrowserSession.start(name, secure))) {
+                ? link.startBrowser(name, secure, "--window-size=" + CY_WINDOW.width + "," + CY_WINDOW.height)
+                : BrowserSession.start(name, secure))) {
             BrowserSession ada = call.joinWithPageDefaults("Ada");
             BrowserSession bob = call.joinWithPageDefaults("Bob");
             BrowserSession cy = call.joinWithPageDefaults("Cy");
+            cy.driver().manage().window().setSize(CY_WINDOW);
             call.awaitEveryoneDecodingEveryone(LiveCall.MEDIA);
             String adaId = call.id(ada);
             String bobId = call.id(bob);
@@ -107,7 +119,8 @@ class BrowserBandwidthLimitTest {
             report.append(String.format("bottleneck over %.1f s: %s, %.0f kbit/s passed%n", tbfSeconds, tbf,
                     tbf.bytes() * 8 / 1000.0 / tbfSeconds));
             report.append(figures(call, start, end));
-            report.append("Cy's tiles: ").append(cy.js("return JSON.stringify(window.sfu.lastVideoTiles)")).append('\n');
+            report.append("Cy's tiles: ").append(cy.js("return JSON.stringify(window.sfu.lastVideoTiles)"))
+                    .append(", asking for widths ").append(wantedWidths(cy, call)).append('\n');
 
             for (String from : cyRemotes) {
                 StatsWindow.InboundVideo v = StatsWindow.inbound(start.get(cy), end.get(cy), from);
@@ -142,6 +155,16 @@ class BrowserBandwidthLimitTest {
         }
     }
 
+    private static Map<String, Integer> wantedWidths(BrowserSession b, LiveCall call) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        publishers(call).forEach((id, p) -> {
+            if (p != b) {
+                out.put(id, wantedWidth(b, id, p));
+            }
+        });
+        return out;
+    }
+
     private static Map<String, BrowserSession> publishers(LiveCall call) {
         Map<String, BrowserSession> out = new LinkedHashMap<>();
         for (BrowserSession b : call.members()) {
@@ -152,17 +175,22 @@ class BrowserBandwidthLimitTest {
 
     /**
      * Records a failure unless {@code receiver} decoded {@code publisher}'s video over the window
-     * on the layer its tile asks for (the high layer for a desktop window's tile) at full rate.
+     * on the layer its tile asks for (the high layer for a desktop window's tile), at 15 fps or,
+     * where the publisher's machine cannot encode that fast, at 3/4 of what it encodes: the limit
+     * toward Cy must change nothing for the others, but a busy CPU is not the server's doing.
      */
     private static void checkWantedLayer(BrowserSession receiver, BrowserSession publisher, String publisherId,
                                          Map<BrowserSession, RtcStats> start, Map<BrowserSession, RtcStats> end,
                                          List<String> failures) {
         StatsWindow.InboundVideo v = StatsWindow.inbound(start.get(receiver), end.get(receiver), publisherId);
         int wanted = wantedWidth(receiver, publisherId, publisher);
-        if (v.width() < wanted || wanted == 0 || v.fps() < MIN_FPS) {
+        double encoded = StatsWindow.outbound(start.get(publisher), end.get(publisher)).stream()
+                .mapToDouble(StatsWindow.OutboundLayer::fps).max().orElse(0);
+        double minFps = Math.min(MIN_FPS, 0.75 * encoded);
+        if (v.width() < wanted || wanted == 0 || v.fps() < minFps || v.fps() == 0) {
             failures.add(String.format("%s receives %s at %dx%d %.1f fps during the limit (want the layer its tile asks for, "
-                            + "%d wide, >= %.0f fps; %s)", receiver.label(), publisher.label(), v.width(), v.height(), v.fps(),
-                    wanted, MIN_FPS, encodeRate(start, end, publisher)));
+                            + "%d wide, >= %.1f fps; %s)", receiver.label(), publisher.label(), v.width(), v.height(), v.fps(),
+                    wanted, minFps, encodeRate(start, end, publisher)));
         }
     }
 
@@ -258,10 +286,11 @@ class BrowserBandwidthLimitTest {
     }
 
     /**
-     * The width of the layer the server should forward to {@code b} for {@code publisherId}'s
-     * tile without a limit (LayerAllocator: the smallest layer whose width or height covers the
-     * tile's, else the largest), from the tile size the page last sent and the layers the
-     * publisher sends now; 0 when either is unknown yet.
+     * The width {@code b} should decode of {@code publisherId}'s video without a limit: the layer
+     * the server picks for the tile the page last sent (LayerAllocator: the smallest layer whose
+     * width or height covers the tile's, else the largest), at the width the publisher encodes
+     * that layer now (a busy machine makes Chromium scale its camera down, 1280 to 960 say);
+     * 0 while the tile or the layers are unknown.
      */
     @SuppressWarnings("unchecked")
     private static int wantedWidth(BrowserSession b, String publisherId, BrowserSession publisher) {
@@ -271,16 +300,39 @@ class BrowserBandwidthLimitTest {
                 const t = video && tiles.find((x) => x.mid === video.mid);
                 return t ? [t.width, t.height] : [];
                 """, publisherId);
-        List<int[]> layers = StatsWindow.layerSizes(publisher.stats());
+        List<List<Object>> layers = publishedLayers(publisher);
         if (tile.size() < 2 || layers.isEmpty()) {
             return 0;
         }
-        for (int[] wh : layers) {
-            if (wh[0] >= tile.get(0).intValue() || wh[1] >= tile.get(1).intValue()) {
-                return wh[0];
+        List<Object> wanted = layers.get(layers.size() - 1);
+        for (List<Object> layer : layers) {
+            if (((Number) layer.get(1)).intValue() >= tile.get(0).intValue()
+                    || ((Number) layer.get(2)).intValue() >= tile.get(1).intValue()) {
+                wanted = layer;
+                break;
             }
         }
-        return layers.get(layers.size() - 1)[0];
+        String rid = String.valueOf(wanted.get(0));
+        int nominal = ((Number) wanted.get(1)).intValue();
+        int encoded = publisher.stats().outbound("video").stream().filter(e -> rid.equals(String.valueOf(e.get("rid"))))
+                .mapToInt(e -> (int) RtcStats.number(e, "frameWidth")).max().orElse(0);
+        return encoded > 0 ? Math.min(encoded, nominal) : nominal;
+    }
+
+    /**
+     * Every simulcast layer the publisher's camera is configured to send, as [rid, width,
+     * height] at the camera's size, whether or not dynacast has switched it off just now,
+     * smallest first.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<List<Object>> publishedLayers(BrowserSession publisher) {
+        return (List<List<Object>>) publisher.js("""
+                const s = window.sfu.pc && window.sfu.pc.getSenders().find((x) => x.track && x.track.kind === 'video');
+                if (!s) return [];
+                const st = s.track.getSettings();
+                return s.getParameters().encodings.map((e) => [String(e.rid), Math.round(st.width / (e.scaleResolutionDownBy || 1)),
+                  Math.round(st.height / (e.scaleResolutionDownBy || 1))]).sort((a, b) => a[1] - b[1]);
+                """);
     }
 
     private static int width(RtcStats s, String participantId) {

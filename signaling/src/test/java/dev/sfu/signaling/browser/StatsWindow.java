@@ -1,6 +1,5 @@
 package dev.sfu.signaling.browser;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,15 +78,6 @@ final class StatsWindow {
                     (int) RtcStats.number(y, "frameHeight"), String.valueOf(y.get("qualityLimitationReason")),
                     (long) delta(x, y, "nackCount"), (long) delta(x, y, "pliCount"));
         }).collect(Collectors.toList());
-    }
-
-    /** The sizes [width, height] of the layers this browser sends now, smallest first. */
-    static List<int[]> layerSizes(RtcStats s) {
-        return s.outbound("video").stream()
-                .map(e -> new int[] {(int) RtcStats.number(e, "frameWidth"), (int) RtcStats.number(e, "frameHeight")})
-                .filter(wh -> wh[0] > 0)
-                .sorted(Comparator.comparingInt(wh -> wh[0]))
-                .collect(Collectors.toList());
     }
 
     /** The browser's own bandwidth estimates, from the selected candidate pair. */
