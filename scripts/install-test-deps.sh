@@ -7,7 +7,9 @@ command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
-command -v ip >/dev/null 2>&1 || need+=(iproute2)
+# iproute2's ip and tc: BrowserBandwidthLimitTest's network namespace and tbf bottleneck (BottleneckLink;
+# it also needs root and the kernel's htb, tbf and u32, which no package adds; the test is skipped without root).
+command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 || need+=(iproute2)
 # OpenSSL 3's libcrypto: jitsi-srtp's native AES and the server's direct AES-GCM calls use it
 # (the tests assert the native path); the openssl package pulls the right libssl on any Debian.
 # (grep reads all of ldconfig's output: with -q it could stop early and, under pipefail, fail.)

@@ -21,9 +21,12 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.remote.Augmenter;
+import org.openqa.selenium.remote.RemoteWebDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * call page. Start it in try-with-resources: {@link #close()} quits the browser and deletes its
  * profile. Tests are skipped (not failed) where Chromium is not installed or the system
  * property {@code skipBrowserTests} is true.
+ *
+ * <p>Usually each browser has its own chromedriver on this host; {@link #startRemote} drives one
+ * through a chromedriver that runs elsewhere (in a {@link BottleneckLink}'s network namespace).
  */
 public final class BrowserSession implements AutoCloseable {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -55,10 +61,11 @@ public final class BrowserSession implements AutoCloseable {
 
     private final String label;
     private final Path profile;
+    /** The chromedriver this session started, or null when it drives a remote one. */
     private final ChromeDriverService service;
-    private final ChromeDriver driver;
+    private final RemoteWebDriver driver;
 
-    private BrowserSession(String label, Path profile, ChromeDriverService service, ChromeDriver driver) {
+    private BrowserSession(String label, Path profile, ChromeDriverService service, RemoteWebDriver driver) {
         this.label = label;
         this.profile = profile;
         this.service = service;
@@ -85,18 +92,41 @@ public final class BrowserSession implements AutoCloseable {
      * told otherwise).
      */
     public static BrowserSession startWithoutLoopback(String label, String... extraFlags) {
-        List<String> flags = FLAGS.stream().filter(f -> !f.equals("--allow-loopback-in-peer-connection")).toList();
-        return start(label, flags, extraFlags);
+        return start(label, flagsWithoutLoopback(), extraFlags);
     }
 
-    private static BrowserSession start(String label, List<String> flags, String... extraFlags) {
+    /** {@link #FLAGS} without {@code --allow-loopback-in-peer-connection}. */
+    public static List<String> flagsWithoutLoopback() {
+        return FLAGS.stream().filter(f -> !f.equals("--allow-loopback-in-peer-connection")).toList();
+    }
+
+    /**
+     * Starts a browser with {@code flags} through a chromedriver already listening at
+     * {@code driverUrl}, which must see this machine's /tmp (its profile directory is made here).
+     */
+    public static BrowserSession startRemote(String label, java.net.URL driverUrl, List<String> flags, String... extraFlags) {
         assumeAvailable();
-        Path profile;
+        Path profile = newProfile();
         try {
-            profile = Files.createTempDirectory("sfu-chromium-");
+            RemoteWebDriver driver = new RemoteWebDriver(driverUrl, options(profile, flags, extraFlags));
+            driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(15));
+            driver.manage().timeouts().pageLoadTimeout(STARTUP);
+            return new BrowserSession(label, profile, null, driver);
+        } catch (RuntimeException e) {
+            deleteTree(profile);
+            throw e;
+        }
+    }
+
+    private static Path newProfile() {
+        try {
+            return Files.createTempDirectory("sfu-chromium-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ChromeOptions options(Path profile, List<String> flags, String... extraFlags) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments(flags);
@@ -105,6 +135,13 @@ public final class BrowserSession implements AutoCloseable {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
+        return options;
+    }
+
+    private static BrowserSession start(String label, List<String> flags, String... extraFlags) {
+        assumeAvailable();
+        Path profile = newProfile();
+        ChromeOptions options = options(profile, flags, extraFlags);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort()
@@ -121,7 +158,7 @@ public final class BrowserSession implements AutoCloseable {
         }
     }
 
-    public ChromeDriver driver() {
+    public RemoteWebDriver driver() {
         return driver;
     }
 
@@ -131,7 +168,8 @@ public final class BrowserSession implements AutoCloseable {
 
     /** Runs {@code source} in every document this browser opens from now on, before its scripts. */
     public void addInitScript(String source) {
-        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source));
+        HasCdp cdp = driver instanceof HasCdp own ? own : (HasCdp) new Augmenter().augment(driver);
+        cdp.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source));
     }
 
     /** Opens a URL and waits until the page's module has run (window.sfu exists). */
@@ -297,7 +335,9 @@ public final class BrowserSession implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("{}: quit failed", label, e);
             } finally {
-                service.stop();
+                if (service != null) {
+                    service.stop();
+                }
                 deleteTree(profile);
             }
         }

@@ -40,13 +40,25 @@ public final class LiveCall implements AutoCloseable {
 
     /** Starts a browser, joins the room as {@code name}, and waits until joined; returns it. */
     public BrowserSession join(String name, String... initScripts) {
+        // A 640x360 camera (two simulcast layers at most) keeps several browsers affordable on two cores.
+        return joinWithQuery(name, "&capture=640x360", initScripts);
+    }
+
+    /**
+     * Like {@link #join}, but with the page's default camera (1280x720, published as three
+     * simulcast layers q/h/f), as a user's browser joins: for tests where the bitrate matters.
+     */
+    public BrowserSession joinWithPageDefaults(String name) {
+        return joinWithQuery(name, "");
+    }
+
+    private BrowserSession joinWithQuery(String name, String query, String... initScripts) {
         BrowserSession b = launcher.apply(name);
         all.add(b);
         for (String s : initScripts) {
             b.addInitScript(s);
         }
-        // A 640x360 camera (two simulcast layers at most) keeps several browsers affordable on two cores.
-        b.open(sfu.baseUrl() + "?room=" + room + "&capture=640x360");
+        b.open(sfu.baseUrl() + "?room=" + room + query);
         b.type("#name", name);
         b.click("#join");
         byId.put(b.awaitJoined(JOIN), b);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The real server for browser tests, started the way users start it ({@code ./sfu serve} with the
  * README's flags) in a child JVM on this test's classpath, bound to and advertising 127.0.0.1
- * (or, from {@link #startOnAllInterfaces}, bound to 0.0.0.0 as the README's default).
+ * (or, from {@link #startOnAllInterfaces}, bound to 0.0.0.0 as the README's default; or, from
+ * {@link #startBoundTo}, bound to and advertising one other local address).
  * A separate process keeps the test honest about the command line and lets the tests read the
  * server's own CPU time and memory from {@code /proc}.
  */
@@ -28,12 +29,15 @@ public final class LiveSfu implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(40);
 
     private final Process process;
+    /** The address the page is loaded from (and, unless bound to 0.0.0.0, the one the server binds). */
+    private final String host;
     private final int httpPort;
     private final int mediaPort;
     private final Path log;
 
-    private LiveSfu(Process process, int httpPort, int mediaPort, Path log) {
+    private LiveSfu(Process process, String host, int httpPort, int mediaPort, Path log) {
         this.process = process;
+        this.host = host;
         this.httpPort = httpPort;
         this.mediaPort = mediaPort;
         this.log = log;
@@ -41,7 +45,7 @@ public final class LiveSfu implements AutoCloseable {
 
     /** Starts the server and waits until its page answers; fails with the server's output if it dies. */
     public static LiveSfu start(String label) {
-        return start(label, false);
+        return start(label, "127.0.0.1", false);
     }
 
     /**
@@ -50,12 +54,28 @@ public final class LiveSfu implements AutoCloseable {
      * addresses. The page is still loaded from 127.0.0.1.
      */
     public static LiveSfu startOnAllInterfaces(String label) {
-        return start(label, true);
+        return start(label, "127.0.0.1", true);
     }
 
-    private static LiveSfu start(String label, boolean allInterfaces) {
-        int http = freeTcpPort(allInterfaces);
-        int media = freeUdpPort(allInterfaces);
+    /**
+     * Starts the server bound to {@code address} (HTTP and media) and advertising it, e.g. the
+     * host side of a {@link BottleneckLink}, so that browsers in a network namespace reach it as
+     * well as browsers on this host. The page is loaded from that address, which is not a secure
+     * context: browsers need {@link #secureOriginFlag()} for their camera.
+     */
+    public static LiveSfu startBoundTo(String label, String address) {
+        return start(label, address, false);
+    }
+
+    private static LiveSfu start(String label, String host, boolean allInterfaces) {
+        InetAddress bind;
+        try {
+            bind = allInterfaces ? null : InetAddress.getByName(host);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int http = freeTcpPort(bind);
+        int media = freeUdpPort(bind);
         Path log;
         try {
             Files.createDirectories(Path.of("target", "browser-logs"));
@@ -80,7 +100,7 @@ public final class LiveSfu implements AutoCloseable {
         if (allInterfaces) {
             cmd.addAll(List.of("--bind", "0.0.0.0"));
         } else {
-            cmd.addAll(List.of("--bind", "127.0.0.1", "--advertise-address", "127.0.0.1"));
+            cmd.addAll(List.of("--bind", host, "--advertise-address", host));
         }
         Process p;
         try {
@@ -88,7 +108,7 @@ public final class LiveSfu implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LiveSfu sfu = new LiveSfu(p, http, media, log);
+        LiveSfu sfu = new LiveSfu(p, host, http, media, log);
         try {
             Waits.until(STARTUP, "the SFU (" + String.join(" ", cmd.subList(cmd.indexOf("serve") - 1, cmd.size())) + ") to serve its page",
                     () -> {
@@ -102,16 +122,29 @@ public final class LiveSfu implements AutoCloseable {
             sfu.close();
             throw timedOut ? new AssertionError(e.getMessage() + "\nserver output:\n" + sfu.logTail(), e) : e;
         }
-        LOG.info("SFU {} up on http://127.0.0.1:{} udp {} (pid {}, log {})", label, http, media, p.pid(), log);
+        LOG.info("SFU {} up on http://{}:{} udp {} (pid {}, log {})", label, host, http, media, p.pid(), log);
         return sfu;
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + httpPort + "/";
+        return origin() + "/";
+    }
+
+    /** The page's origin, {@code http://HOST:PORT}. */
+    public String origin() {
+        return "http://" + host + ":" + httpPort;
+    }
+
+    /**
+     * The Chromium flag that lets a page from {@link #origin()} use the camera although it is
+     * plain HTTP on an address other than localhost (only secure contexts get getUserMedia).
+     */
+    public String secureOriginFlag() {
+        return "--unsafely-treat-insecure-origin-as-secure=" + origin();
     }
 
     public URI webSocketUri() {
-        return URI.create("ws://127.0.0.1:" + httpPort + "/ws");
+        return URI.create("ws://" + host + ":" + httpPort + "/ws");
     }
 
     public int httpPort() {
@@ -181,16 +214,17 @@ public final class LiveSfu implements AutoCloseable {
         }
     }
 
-    private static int freeTcpPort(boolean wildcard) {
-        try (ServerSocket s = wildcard ? new ServerSocket(0) : new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    /** A free TCP port on {@code bind} (null: on every interface). */
+    private static int freeTcpPort(InetAddress bind) {
+        try (ServerSocket s = bind == null ? new ServerSocket(0) : new ServerSocket(0, 1, bind)) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static int freeUdpPort(boolean wildcard) {
-        try (DatagramSocket s = wildcard ? new DatagramSocket(0) : new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+    private static int freeUdpPort(InetAddress bind) {
+        try (DatagramSocket s = bind == null ? new DatagramSocket(0) : new DatagramSocket(0, bind)) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
