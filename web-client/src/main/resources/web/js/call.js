@@ -97,7 +97,7 @@ export class Call {
   /** Tells the others our mute state. */
   sendTrackState() {
     this.send({ type: 'trackState', audioMuted: this.media.audioMuted || !this.media.hasAudio,
-      videoMuted: this.media.videoMuted || !this.media.videoTrack });
+      videoMuted: this.media.videoMuted || !this.media.videoTrack, screenShare: this.media.sharing });
   }
 
   /** The remote tracks by participant, for tests: [{participantId, kind, mid, trackId}]. */

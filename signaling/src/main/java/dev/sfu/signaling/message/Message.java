@@ -107,10 +107,16 @@ public sealed interface Message {
 
     /**
      * Both: mute state. From the client, participantId is absent; from the server, it names
-     * the participant whose state changed.
+     * the participant whose state changed. {@code screenShare} (client, optional): the video it
+     * sends now is a screen, which the bandwidth allocation serves before cameras; absent
+     * leaves it as it was.
      */
     @JsonTypeName("trackState")
-    record TrackState(String participantId, Boolean audioMuted, Boolean videoMuted) implements Message {
+    record TrackState(String participantId, Boolean audioMuted, Boolean videoMuted, Boolean screenShare) implements Message {
+        public TrackState(String participantId, Boolean audioMuted, Boolean videoMuted) {
+            this(participantId, audioMuted, videoMuted, null);
+        }
+
         @Override
         public void validate() throws SignalingException {
             if (audioMuted == null) {

@@ -54,8 +54,8 @@ public final class DrainingRoomService implements RoomService {
     }
 
     @Override
-    public void trackState(String participantId, boolean audioMuted, boolean videoMuted) {
-        rooms.trackState(participantId, audioMuted, videoMuted);
+    public void trackState(String participantId, boolean audioMuted, boolean videoMuted, Boolean screenShare) {
+        rooms.trackState(participantId, audioMuted, videoMuted, screenShare);
     }
 
     @Override

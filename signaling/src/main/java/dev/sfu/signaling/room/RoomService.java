@@ -34,8 +34,12 @@ public interface RoomService {
      */
     void subscribed(String participantId, List<Subscription> subscriptions);
 
-    /** The participant's mute state; the others get {@link ParticipantEvents#trackStateChanged}. */
-    void trackState(String participantId, boolean audioMuted, boolean videoMuted);
+    /**
+     * The participant's mute state; the others get {@link ParticipantEvents#trackStateChanged}.
+     * {@code screenShare}, when not null, says whether its video is a screen now (served first
+     * by the bandwidth allocation).
+     */
+    void trackState(String participantId, boolean audioMuted, boolean videoMuted, Boolean screenShare);
 
     /**
      * How the participant shows each remote video now (replaces the previous list): the server

@@ -182,11 +182,18 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     }
 
     @Override
-    public void trackState(String participantId, boolean audioMuted, boolean videoMuted) {
+    public void trackState(String participantId, boolean audioMuted, boolean videoMuted, Boolean screenShare) {
         Participant p = participant(participantId);
         if (p != null) {
             p.setMuted(MediaKind.AUDIO, audioMuted);
             p.setMuted(MediaKind.VIDEO, videoMuted);
+            if (screenShare != null) {
+                for (UpTrack u : p.upTracks()) {
+                    if (u.kind() == MediaKind.VIDEO) {
+                        u.setScreenShare(screenShare);
+                    }
+                }
+            }
         }
     }
 

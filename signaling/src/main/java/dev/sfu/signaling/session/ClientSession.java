@@ -133,7 +133,7 @@ public final class ClientSession implements ParticipantEvents {
             if (t.participantId() != null && !t.participantId().equals(participantId)) {
                 throw new SignalingException(ErrorCode.INVALID_FIELD, "The field 'participantId' must be absent or your own id.");
             }
-            rooms.trackState(participantId, t.audioMuted(), t.videoMuted());
+            rooms.trackState(participantId, t.audioMuted(), t.videoMuted(), t.screenShare());
         } else if (m instanceof Message.VideoTiles v) {
             List<VideoTile> tiles = new ArrayList<>(v.tiles().size());
             for (Message.Tile t : v.tiles()) {

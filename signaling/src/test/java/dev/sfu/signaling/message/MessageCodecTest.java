@@ -39,10 +39,12 @@ class MessageCodecTest {
     }
 
     @Test
-    void exactJsonOfSomeMessages() {
+    void exactJsonOfSomeMessages() throws SignalingException {
         assertEquals("{\"type\":\"join\",\"room\":\"r\",\"name\":\"n\"}", MessageCodec.encode(new Message.Join("r", "n")));
         assertEquals("{\"type\":\"trackState\",\"audioMuted\":true,\"videoMuted\":false}",
                 MessageCodec.encode(new Message.TrackState(null, true, false)));
+        assertEquals(new Message.TrackState(null, false, false, true), MessageCodec.decode(
+                "{\"type\":\"trackState\",\"audioMuted\":false,\"videoMuted\":false,\"screenShare\":true}"));
         assertEquals("{\"type\":\"leave\"}", MessageCodec.encode(new Message.Leave()));
         assertEquals("{\"type\":\"error\",\"code\":\"ROOM_FULL\",\"message\":\"Full.\"}",
                 MessageCodec.encode(new Message.Error("ROOM_FULL", "Full.")));

@@ -21,6 +21,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
@@ -62,6 +64,21 @@ class RoomEventsReachSignalingTest {
         rooms.videoTiles(idb, List.of(new VideoTile("s1", 1280, 720, true)));
         assertEquals("remoteVideo s1 " + ida + " forwarded null f", b.next("remoteVideo"));
         assertEquals("layersNeeded 1 [f]", a.next("layersNeeded"), "a 720p tile needs f again");
+    }
+
+    @Test
+    void trackStateMarksTheVideoAsAScreenShareForTheAllocationAndAbsentLeavesItAsItWas() throws Exception {
+        String ida = rooms.join("r", "Ada", new Recorder()).participantId();
+        rooms.publish(ida, List.of(new PublishedTrack("v", MediaKind.VIDEO, "1", 0x1234, -1,
+                List.of(new Codec(96, "VP8", 90000, 1, "", List.of("nack", "nack pli"), -1)), List.of())));
+        var video = rooms.participant(ida).upTracks().get(0);
+        assertFalse(video.isScreenShare());
+        rooms.trackState(ida, false, false, true);
+        assertTrue(video.isScreenShare());
+        rooms.trackState(ida, true, false, null);
+        assertTrue(video.isScreenShare(), "absent: unchanged");
+        rooms.trackState(ida, false, false, false);
+        assertFalse(video.isScreenShare());
     }
 
     @Test
