@@ -153,6 +153,10 @@ public final class MediaEndpoint implements TransportListener {
         }
         UpTrack u = new UpTrack(this, track, pool, config, clock.getAsLong());
         upTracks = CopyOnWrite.with(upTracks, u);
+        if (u.transportCcExtensionId > 0) {
+            // One id for the whole BUNDLE transport (RFC 8843 section 9.1): the latest track's.
+            pipeline.transportFeedback.setExtensionId(u.transportCcExtensionId);
+        }
         return u;
     }
 
@@ -310,6 +314,16 @@ public final class MediaEndpoint implements TransportListener {
             }
         }
         return null;
+    }
+
+    /** The transport-wide feedback this endpoint sends as a publisher's receiver. */
+    TransportFeedbackSender transportFeedback() {
+        return pipeline.transportFeedback;
+    }
+
+    /** The REMB value last computed for this publisher, bits/s. */
+    long rembBps() {
+        return reports.rembBps();
     }
 
     byte[] egressBuffer() {
