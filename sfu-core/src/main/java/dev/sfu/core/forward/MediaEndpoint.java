@@ -36,6 +36,8 @@ import java.util.function.LongSupplier;
 public final class MediaEndpoint implements TransportListener {
     private static final Logger LOG = LoggerFactory.getLogger(MediaEndpoint.class);
     private static final int CLOSED = 1 << 30;
+    /** A receive time further back than this is not one of this clock's (or not this packet's): use now. */
+    private static final long MAX_INGRESS_WAIT_NANOS = 10_000_000_000L;
     private static final UpTrack[] NO_UP = new UpTrack[0];
     private static final DownTrack[] NO_DOWN = new DownTrack[0];
 
@@ -269,7 +271,9 @@ public final class MediaEndpoint implements TransportListener {
         }
         try {
             long now = clock.getAsLong();
-            pipeline.process(buf, off, len, now);
+            long received = transport.receivedAtNanos();
+            boolean sane = received >= 0 && received <= now && now - received < MAX_INGRESS_WAIT_NANOS;
+            pipeline.process(buf, off, len, now, sane ? received : now);
             reports.maybeSend(now);
         } finally {
             exit();

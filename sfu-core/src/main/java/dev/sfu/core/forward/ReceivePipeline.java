@@ -46,8 +46,13 @@ final class ReceivePipeline {
         this.fanOut = m.stage("fanout");
     }
 
-    void process(byte[] buf, int off, int len, long now) {
-        transportFeedback.onPacket(buf, off, len, now);
+    /**
+     * @param now        the endpoint's clock
+     * @param receivedAt when the transport read the packet off the socket (same clock; {@code now}
+     *                   when unknown): the arrival time transport-wide feedback reports
+     */
+    void process(byte[] buf, int off, int len, long now, long receivedAt) {
+        transportFeedback.onPacket(buf, off, len, receivedAt, now);
         IngressPacket p = packet;
         p.wrap(buf, off, len, now);
         if (!resolver.resolve(p)) {

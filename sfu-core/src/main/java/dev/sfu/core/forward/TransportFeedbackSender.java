@@ -90,8 +90,13 @@ final class TransportFeedbackSender {
         return extensionId;
     }
 
-    /** Records one received packet; sends feedback when the interval has passed. */
-    void onPacket(byte[] buf, int off, int len, long now) {
+    /**
+     * Records one received packet; sends feedback when the interval has passed.
+     *
+     * @param arrival when the packet came off the socket (nanoseconds, the endpoint's clock)
+     * @param now     the endpoint's clock now
+     */
+    void onPacket(byte[] buf, int off, int len, long arrival, long now) {
         int id = extensionId;
         if (id <= 0) {
             return;
@@ -102,7 +107,7 @@ final class TransportFeedbackSender {
         }
         stage.in();
         mediaSsrc = Integer.toUnsignedLong(RtpPacket.ssrc(buf, off));
-        record(seq, (now - epochNanos) / 1000, now);
+        record(seq, Math.floorDiv(arrival - epochNanos, 1000L), now);
         stage.out();
         if (now - lastSentNanos >= INTERVAL_NANOS) {
             flush(now);

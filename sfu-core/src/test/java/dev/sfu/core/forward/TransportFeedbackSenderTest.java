@@ -142,6 +142,26 @@ class TransportFeedbackSenderTest {
     }
 
     @Test
+    void arrivalIsWhenTheTransportReadThePacketNotWhenItWasProcessed() {
+        // Three packets read 1 ms apart, processed in one burst 20 ms later (the serial task was busy).
+        long read = h.now.get();
+        h.advance(20 * MS);
+        for (int i = 0; i < 3; i++) {
+            t.receivedAt = read + i * MS;
+            send(1 + i);
+        }
+        t.receivedAt = -1;
+        h.advance(60 * MS);
+        send(4);
+        long[] got = arrivals(feedback().get(0));
+        long base = (read - start) / US;
+        assertEquals(base, got[0]);
+        assertEquals(base + 1000, got[1]);
+        assertEquals(base + 2000, got[2]);
+        assertEquals(sinceStartUs(), got[3], "unknown receive time: the endpoint's clock");
+    }
+
+    @Test
     void feedbackGoesOutEveryFiftyMillisecondsWithAnIncrementingCount() {
         int seq = 1;
         for (int ms = 0; ms < 1000; ms += 10) {
