@@ -17,13 +17,16 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 13, upstream: a publishing Chromium sets its send rate from the server's transport-wide
  * feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01). Before, the server negotiated
- * no transport-cc and sent a constant 2.5 Mbit/s REMB; Chromium's estimate then came from its
- * own loss-based ramp under that cap. Now the publisher's selected candidate pair reports an
- * {@code availableOutgoingBitrate} from its send-side estimator, fed by the server's feedback,
- * and the server's {@code twcc} receive stage counts the packets it reports on.
+ * no transport-cc and sent a constant REMB: the publisher's {@code availableOutgoingBitrate}
+ * was then exactly that REMB, 2,500,000, from its first second on (measured with the old server
+ * and this test: "1.9s 2500000"). Now it comes from Chromium's send-side estimator fed by the
+ * server's feedback: above 1 Mbit/s within 15 s on a loopback link, and never the old constant;
+ * and the server's {@code twcc} receive stage counts the packets it reported on.
  */
 class BrowserUplinkFeedbackTest {
     private static final Duration RAMP = Duration.ofSeconds(15);
+    /** The REMB the server used to send every publisher (ForwardingConfig.rembBitrate before issue 13). */
+    private static final double OLD_CONSTANT_REMB = 2_500_000;
     private static LiveSfu sfu;
 
     @BeforeAll
@@ -64,6 +67,14 @@ class BrowserUplinkFeedbackTest {
             } finally {
                 System.out.println("Ada availableOutgoingBitrate " + timeline);
             }
+            // An estimator at work, not the old constant REMB (the estimate was exactly that before).
+            for (int i = 0; i < 5; i++) {
+                double v = availableOutgoingBitrate(ada.stats()).orElse(0.0);
+                timeline.add(String.format("%.1fs %.0f", (System.nanoTime() - joined) / 1e9, v));
+                assertTrue(v > 0 && v != OLD_CONSTANT_REMB, "Ada's estimate present, not the old REMB: " + timeline);
+                Waits.sleep(Duration.ofMillis(400));
+            }
+            System.out.println("Ada availableOutgoingBitrate after " + timeline);
             // Her full layer flows while the estimate allows it.
             double f = fullLayerBytesOver(ada, Duration.ofSeconds(2));
             assertTrue(f > 0, "Ada: layer f sending");
