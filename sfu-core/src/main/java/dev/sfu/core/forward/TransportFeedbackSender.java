@@ -9,12 +9,12 @@ import java.util.Arrays;
 /**
  * The receive side of transport-wide congestion control towards one publisher
  * (draft-holmer-rmcat-transport-wide-cc-extensions-01): records the transport-wide sequence
- * number and arrival time (when the transport read it off the socket, so a wait in the server's
- * own queue is not taken for network delay) of every RTP packet the participant sends with the extension (media,
+ * number and arrival time of every RTP packet the participant sends with the extension (media,
  * RTX and padding alike, which is why it runs before any stage can drop a packet), and reports
  * them back in {@link TransportCcFeedback} messages. The browser's send-side estimator turns
  * those reports into its send rate and its simulcast layers, so what the server feeds back is
- * what the publisher's uplink carries.
+ * what the publisher's uplink carries. The arrival time is when the transport read the packet
+ * off the socket: a wait in the server's own queue is not the network's delay.
  *
  * <p>Feedback goes out on a packet once {@link #INTERVAL_NANOS} has passed since the last one
  * and covers every sequence number from just after the last one reported up to the highest
