@@ -37,6 +37,8 @@ import java.util.function.LongSupplier;
 public final class MediaEndpoint implements TransportListener {
     private static final Logger LOG = LoggerFactory.getLogger(MediaEndpoint.class);
     private static final int CLOSED = 1 << 30;
+    /** A receive time further back than this is not one of this clock's (or not this packet's): use now. */
+    private static final long MAX_INGRESS_WAIT_NANOS = 10_000_000_000L;
     private static final UpTrack[] NO_UP = new UpTrack[0];
     private static final DownTrack[] NO_DOWN = new DownTrack[0];
 
@@ -170,6 +172,10 @@ public final class MediaEndpoint implements TransportListener {
         }
         UpTrack u = new UpTrack(this, track, pool, config, clock.getAsLong());
         upTracks = CopyOnWrite.with(upTracks, u);
+        if (u.transportCcExtensionId > 0) {
+            // One id for the whole BUNDLE transport (RFC 8843 section 9.1): the latest track's.
+            pipeline.transportFeedback.setExtensionId(u.transportCcExtensionId);
+        }
         return u;
     }
 
@@ -283,7 +289,9 @@ public final class MediaEndpoint implements TransportListener {
         }
         try {
             long now = clock.getAsLong();
-            pipeline.process(buf, off, len, now);
+            long received = transport.receivedAtNanos();
+            boolean sane = received >= 0 && received <= now && now - received < MAX_INGRESS_WAIT_NANOS;
+            pipeline.process(buf, off, len, now, sane ? received : now);
             reports.maybeSend(now);
         } finally {
             exit();
@@ -332,6 +340,16 @@ public final class MediaEndpoint implements TransportListener {
 
     DownTrack[] downTrackArray() {
         return downTracks;
+    }
+
+    /** The transport-wide feedback this endpoint sends as a publisher's receiver. */
+    TransportFeedbackSender transportFeedback() {
+        return pipeline.transportFeedback;
+    }
+
+    /** The REMB value last computed for this publisher, bits/s. */
+    long rembBps() {
+        return reports.rembBps();
     }
 
     byte[] egressBuffer() {

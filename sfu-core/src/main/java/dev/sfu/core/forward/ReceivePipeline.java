@@ -9,6 +9,8 @@ import dev.sfu.rtp.ext.HeaderExtensions;
  * ({@link StageCounters}, {@code room.<id>.stage.<name>.*}):
  * <pre>
  *  decrypted RTP
+ *    -> TransportFeedbackSender  transport-wide seq and arrival time, for transport-cc feedback
+ *                                (first: RTX and padding count too, and nothing is dropped yet)
  *    -> StreamResolver    header check, SSRC -> track and layer (learned from MID / RID / RRID)
  *    -> RtxDecoder        RTX -> the original packet (RFC 4588)
  *    -> NackGenerator     reception statistics, NACKs for gaps (RFC 4585)
@@ -23,6 +25,7 @@ import dev.sfu.rtp.ext.HeaderExtensions;
 final class ReceivePipeline {
     private final MediaEndpoint endpoint;
     private final IngressPacket packet = new IngressPacket();
+    final TransportFeedbackSender transportFeedback;
     private final StreamResolver resolver;
     private final RtxDecoder rtx;
     private final NackGenerator nacks;
@@ -35,6 +38,7 @@ final class ReceivePipeline {
         this.egressBuffer = egressBuffer;
         ForwardingMetrics m = e.roomMetrics;
         int maxPacket = e.pool.bufferSize() - RtxDecoder.OSN_LENGTH - RtpPacket.TAIL_ROOM;
+        this.transportFeedback = new TransportFeedbackSender(e, m.stage("twcc"), e.clock.getAsLong());
         this.resolver = new StreamResolver(e, m.stage("resolve"), maxPacket);
         this.rtx = new RtxDecoder(m.stage("rtx"), ingressBuffer);
         this.nacks = new NackGenerator(e, m.stage("nack"), e.config.maxNackGap());
@@ -42,7 +46,13 @@ final class ReceivePipeline {
         this.fanOut = m.stage("fanout");
     }
 
-    void process(byte[] buf, int off, int len, long now) {
+    /**
+     * @param now        the endpoint's clock
+     * @param receivedAt when the transport read the packet off the socket (same clock; {@code now}
+     *                   when unknown): the arrival time transport-wide feedback reports
+     */
+    void process(byte[] buf, int off, int len, long now, long receivedAt) {
+        transportFeedback.onPacket(buf, off, len, receivedAt, now);
         IngressPacket p = packet;
         p.wrap(buf, off, len, now);
         if (!resolver.resolve(p)) {

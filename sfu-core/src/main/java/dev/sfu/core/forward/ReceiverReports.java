@@ -8,19 +8,27 @@ import dev.sfu.rtp.rtcp.ReportBlock;
 /**
  * The server's receiver reports to one publisher (RFC 3550 section 6.4.2): one report block per
  * stream heard from, every simulcast layer included (a browser keeps sending MID and RID on an
- * SSRC until a report acknowledges it), followed by a REMB (draft-alvestrand-rmcat-remb) for
- * the video SSRCs when configured. Runs on the publisher's executor with its RTCP buffer.
+ * SSRC until a report acknowledges it), followed, when some of its video did not negotiate
+ * transport-cc, by a REMB (draft-alvestrand-rmcat-remb) for that video's SSRCs with the value
+ * {@link RembRate} computes from what arrives. A publisher on transport-cc gets no REMB: its
+ * estimator runs on {@link TransportFeedbackSender}'s feedback, and a REMB would only cap it.
+ * Runs on the publisher's executor with its RTCP buffer.
  */
 final class ReceiverReports {
     private static final int MAX_BLOCKS = 31;
 
+    /** Offset of the fraction-lost octet in a report block (RFC 3550 section 6.4.1). */
+    private static final int FRACTION_LOST_OFFSET = 4;
+
     private final MediaEndpoint endpoint;
     private final long[] rembSsrcs = new long[MAX_BLOCKS];
+    private final RembRate remb;
     private long lastNanos;
 
     ReceiverReports(MediaEndpoint endpoint, long nowNanos) {
         this.endpoint = endpoint;
         this.lastNanos = nowNanos;
+        this.remb = new RembRate(endpoint.config.rembMinBitrate(), endpoint.config.rembMaxBitrate(), nowNanos);
     }
 
     /** Sends a report when the interval has passed. */
@@ -38,29 +46,42 @@ final class ReceiverReports {
         int p = ReceiverReport.HEADER_SIZE;
         int blocks = 0;
         int video = 0;
+        int maxFractionLost = 0;
+        long rembBytes = 0;
         for (UpTrack u : e.upTrackArray()) {
-            for (int i = 0; i < u.layerCount() && blocks < MAX_BLOCKS; i++) {
-                ReceiveStatistics s = u.layer(i).stats;
-                if (!s.hasData() || p + ReportBlock.SIZE > room) {
+            boolean rembControlled = u.video && !u.transportCc;
+            for (int i = 0; i < u.layerCount(); i++) {
+                SimulcastLayer l = u.layer(i);
+                if (rembControlled) {
+                    rembBytes += l.bytesReceived;
+                }
+                ReceiveStatistics s = l.stats;
+                if (blocks >= MAX_BLOCKS || !s.hasData() || p + ReportBlock.SIZE > room) {
                     continue;
                 }
                 s.writeReportBlock(b, p, now);
+                if (rembControlled) {
+                    rembSsrcs[video++] = s.ssrc();
+                    maxFractionLost = Math.max(maxFractionLost, b[p + FRACTION_LOST_OFFSET] & 0xFF);
+                }
                 p += ReportBlock.SIZE;
                 blocks++;
-                if (u.video) {
-                    rembSsrcs[video++] = s.ssrc();
-                }
             }
         }
         if (blocks == 0) {
             return;
         }
         ReceiverReport.write(b, 0, room, e.rtcpSsrc, blocks);
-        long remb = e.config.rembBitrate();
-        if (remb > 0 && video > 0) {
-            int n = RembPacket.write(b, p, room - p, e.rtcpSsrc, remb, rembSsrcs, video);
+        if (video > 0) {
+            long bps = remb.update(rembBytes, maxFractionLost, now);
+            int n = RembPacket.write(b, p, room - p, e.rtcpSsrc, bps, rembSsrcs, video);
             p += Math.max(0, n);
         }
         e.transport.sendRtcp(b, 0, p);
+    }
+
+    /** The REMB value last computed for this publisher, bits/s (the configured minimum before any). */
+    long rembBps() {
+        return remb.valueBps();
     }
 }

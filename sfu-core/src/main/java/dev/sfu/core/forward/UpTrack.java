@@ -26,6 +26,10 @@ public final class UpTrack {
     public static final String REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
     /** RFC 6464. */
     public static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    /** draft-holmer-rmcat-transport-wide-cc-extensions-01 section 2. */
+    public static final String TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    /** The rtcp-fb value that asks for transport-wide feedback (the same draft, section 4). */
+    public static final String TRANSPORT_CC_FEEDBACK = "transport-cc";
 
     private static final DownTrack[] NONE = new DownTrack[0];
 
@@ -43,6 +47,13 @@ public final class UpTrack {
     final int ridExtensionId;
     final int repairedRidExtensionId;
     final int audioLevelExtensionId;
+    /** The publisher's transport-wide sequence number extension id, or -1. */
+    final int transportCcExtensionId;
+    /**
+     * True when the publisher negotiated transport-cc on this track (the extension and the
+     * feedback): its estimator runs on the server's transport-wide feedback, not on REMB.
+     */
+    final boolean transportCc;
     final int clockRate;
     final boolean video;
     final boolean nackEnabled;
@@ -60,6 +71,7 @@ public final class UpTrack {
         this.video = track.kind() == MediaKind.VIDEO;
         Arrays.fill(rtxToPrimary, -1);
         boolean nack = false;
+        boolean tccFeedback = false;
         for (Codec c : track.codecs()) {
             if (c.payloadType() >= 0 && c.payloadType() < 128) {
                 codecByPt[c.payloadType()] = c;
@@ -72,6 +84,9 @@ public final class UpTrack {
                 if ("nack".equals(fb.trim())) {
                     nack = true;
                 }
+                if (TRANSPORT_CC_FEEDBACK.equals(fb.trim())) {
+                    tccFeedback = true;
+                }
             }
         }
         this.nackEnabled = nack;
@@ -80,6 +95,8 @@ public final class UpTrack {
         this.ridExtensionId = extensionId(track, RID_URI);
         this.repairedRidExtensionId = extensionId(track, REPAIRED_RID_URI);
         this.audioLevelExtensionId = extensionId(track, AUDIO_LEVEL_URI);
+        this.transportCcExtensionId = extensionId(track, TRANSPORT_CC_URI);
+        this.transportCc = tccFeedback && transportCcExtensionId > 0;
         boolean cached = video || nack;
         List<String> rids = track.rids();
         if (rids.isEmpty()) {

@@ -397,6 +397,11 @@ public final class IceDtlsTransport implements MediaTransport {
     }
 
     /** RFC 7983 section 7 ({@link PacketDemux}): DTLS to bctls, RTP and RTCP to SRTP; STUN never gets here. */
+    @Override
+    public long receivedAtNanos() {
+        return lane.receivedAtNanos();
+    }
+
     private void handlePacket(byte[] buf, int off, int len, SocketAddress from) {
         if (closed.get()) {
             drops.increment(DropReason.NOT_CONNECTED);

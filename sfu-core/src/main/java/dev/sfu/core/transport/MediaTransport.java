@@ -70,6 +70,16 @@ public interface MediaTransport extends AutoCloseable {
     /** Like {@link #sendRtp} for one (compound) RTCP packet; needs room for the SRTCP trailer. */
     boolean sendRtcp(byte[] buf, int off, int len);
 
+    /**
+     * When the packet now being handed to the listener came off the socket ({@link System#nanoTime}),
+     * before any wait for the transport's serial task; -1 when unknown (the listener then uses
+     * its own clock). Transport-wide feedback reports this time: a wait in a queue is the
+     * server's, not the network's. Only meaningful inside {@link TransportListener#onRtp}.
+     */
+    default long receivedAtNanos() {
+        return -1;
+    }
+
     /** Datagrams dropped so far, by reason (see {@link DropReason}). */
     default java.util.Map<DropReason, Long> dropCounts() {
         return java.util.Map.of();

@@ -47,6 +47,8 @@ final class SerialLane {
     private final long[] queuedAt = new long[1];
     /** Written by the serial task only; read by monitoring (the load tester, metrics). */
     private volatile long packetsTaken;
+    /** When the datagram being handled was queued, right after the socket read (serial task only). */
+    private long receivedAt = -1;
     private volatile long waitTotalNanos;
     private volatile long waitMaxNanos;
 
@@ -145,6 +147,7 @@ final class SerialLane {
                         drops.increment(DropReason.STALE);
                         continue;
                     }
+                    receivedAt = queuedAt[0];
                     handler.handle(b.getBuffer(), b.getOffset(), b.getLength(), b.getRemoteAddress());
                 } catch (RuntimeException e) {
                     drops.increment(DropReason.MALFORMED);
@@ -182,6 +185,11 @@ final class SerialLane {
 
     long packetsTaken() {
         return packetsTaken;
+    }
+
+    /** When the datagram the serial task is handling was received; call only from that task. */
+    long receivedAtNanos() {
+        return receivedAt;
     }
 
     long waitTotalNanos() {

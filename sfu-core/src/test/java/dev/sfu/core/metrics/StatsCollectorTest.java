@@ -209,8 +209,10 @@ class StatsCollectorTest {
         assertEquals(0, fb.layer());
         assertEquals(1, fb.switches());
 
-        RoomStats.Stage resolve = stats.latest().room("r").stages().get(0);
-        assertEquals("resolve", resolve.name(), "the pipeline's first stage first");
+        // twcc (transport-wide feedback) comes first; this publisher sends no transport-wide seq.
+        assertEquals("twcc", stats.latest().room("r").stages().get(0).name(), "the pipeline's first stage first");
+        RoomStats.Stage resolve = stats.latest().room("r").stages().get(1);
+        assertEquals("resolve", resolve.name());
         assertEquals(203, resolve.in());
         assertTrue(stats.latest().room("r").stages().stream().anyMatch(st -> st.name().equals("fanout")));
     }

@@ -22,6 +22,8 @@ public class FakeTransport extends NoIceTransport {
     public final List<Long> retiredSsrcs = new ArrayList<>();
     public boolean closed;
     public boolean refuse;
+    /** What {@link #receivedAtNanos} answers: when the packet being delivered came off the socket. */
+    public long receivedAt = -1;
 
     public FakeTransport(String id) {
         super(id);
@@ -42,6 +44,11 @@ public class FakeTransport extends NoIceTransport {
         }
         rtp.add(Arrays.copyOfRange(buf, off, off + len));
         return true;
+    }
+
+    @Override
+    public long receivedAtNanos() {
+        return receivedAt;
     }
 
     @Override

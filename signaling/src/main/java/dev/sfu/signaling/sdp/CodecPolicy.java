@@ -9,20 +9,21 @@ import java.util.Set;
  * browser's media section. Audio: Opus 48000/2 (fmtp kept). Video: VP8 with its RTX, then
  * H.264 packetization-mode=1 constrained baseline with its RTX when the browser offers it.
  *
- * <p>Transport-wide congestion control (the {@code transport-cc} feedback and the
- * transport-wide-cc header extension) is not negotiated: the server strips the extension and
- * sends no transport-cc feedback, and a browser that negotiated it would wait for that feedback
- * instead of using the REMB the server sends with each receiver report.
+ * <p>Transport-wide congestion control (draft-holmer-rmcat-transport-wide-cc-extensions-01) is
+ * negotiated whenever the browser offers it, on audio and video: the transport-wide-cc header
+ * extension ({@link #EXT_TRANSPORT_CC}) and the {@code transport-cc} feedback per payload type.
+ * The server then sends transport-wide feedback for every packet the browser sends, so the
+ * browser's own send-side estimator sets its bitrate and simulcast layers from the real uplink;
+ * and it stamps the extension on what it sends, so it can estimate the browser's downlink.
+ * {@code goog-remb} stays accepted: a client that does not negotiate transport-cc gets a REMB
+ * computed from what arrives instead (docs/congestion-control.md).
  */
 public final class CodecPolicy {
     /** RFC 6464 audio level. */
     public static final String EXT_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     /** Google's absolute send time, used by REMB. */
     public static final String EXT_ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
-    /**
-     * Transport-wide sequence numbers for transport-cc. Named so clients (the load tester) can
-     * send it; the server never negotiates it.
-     */
+    /** Transport-wide sequence numbers for transport-cc (draft-holmer-rmcat-transport-wide-cc-extensions-01 section 2). */
     public static final String EXT_TRANSPORT_CC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     /** RFC 8843 section 15.2 mid. */
     public static final String EXT_MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
@@ -33,13 +34,17 @@ public final class CodecPolicy {
 
     /** The header extensions the server understands, in its preferred order. */
     public static final List<String> SUPPORTED_EXTENSIONS = List.of(EXT_AUDIO_LEVEL, EXT_ABS_SEND_TIME,
-            EXT_MID, EXT_RID, EXT_REPAIRED_RID);
+            EXT_TRANSPORT_CC, EXT_MID, EXT_RID, EXT_REPAIRED_RID);
+
+    /** The transport-wide congestion control feedback type (draft-holmer-rmcat-transport-wide-cc-extensions-01 section 4). */
+    public static final String FB_TRANSPORT_CC = "transport-cc";
 
     /**
-     * The RTCP feedback types the server understands: RFC 4585 NACK and PLI, RFC 5104 FIR, and
-     * REMB (draft-alvestrand-rmcat-remb), which it sends with each receiver report.
+     * The RTCP feedback types the server understands: RFC 4585 NACK and PLI, RFC 5104 FIR,
+     * transport-cc, and REMB (draft-alvestrand-rmcat-remb), which it sends with its receiver
+     * reports to a publisher whose video did not negotiate transport-cc.
      */
-    public static final Set<String> SUPPORTED_FEEDBACK = Set.of("nack", "nack pli", "ccm fir", "goog-remb");
+    public static final Set<String> SUPPORTED_FEEDBACK = Set.of("nack", "nack pli", "ccm fir", "goog-remb", FB_TRANSPORT_CC);
 
     private CodecPolicy() {
     }
@@ -53,11 +58,12 @@ public final class CodecPolicy {
         if (offered.kind() == null) {
             return out;
         }
+        boolean tcc = offersTransportCc(offered);
         switch (offered.kind()) {
             case AUDIO -> {
                 for (RtpFormat f : offered.rtpFormats()) {
                     if (f.is("opus") && f.clockRate() == 48000 && f.channels() == 2) {
-                        out.add(filterFeedback(f));
+                        out.add(filterFeedback(f, tcc));
                         break;
                     }
                 }
@@ -65,13 +71,13 @@ public final class CodecPolicy {
             case VIDEO -> {
                 for (RtpFormat f : offered.rtpFormats()) {
                     if (f.is("VP8") && f.clockRate() == 90000) {
-                        addWithRtx(out, offered, f);
+                        addWithRtx(out, offered, f, tcc);
                         break;
                     }
                 }
                 RtpFormat h264 = chooseH264(offered);
                 if (h264 != null) {
-                    addWithRtx(out, offered, h264);
+                    addWithRtx(out, offered, h264, tcc);
                 }
             }
             default -> throw new IllegalStateException();
@@ -124,18 +130,42 @@ public final class CodecPolicy {
         return false;
     }
 
-    private static void addWithRtx(List<RtpFormat> out, MediaDescription offered, RtpFormat f) {
-        out.add(filterFeedback(f));
+    private static void addWithRtx(List<RtpFormat> out, MediaDescription offered, RtpFormat f, boolean tcc) {
+        out.add(filterFeedback(f, tcc));
         RtpFormat rtx = offered.rtxFor(f.payloadType());
         if (rtx != null) {
             out.add(rtx.withRtcpFeedback(List.of()));
         }
     }
 
+    /**
+     * True when the section offers the transport-wide-cc extension in a usable direction: the
+     * {@code transport-cc} feedback means nothing without the sequence numbers it reports on.
+     */
+    public static boolean offersTransportCc(MediaDescription offered) {
+        for (Extmap e : offered.extensions()) {
+            if (EXT_TRANSPORT_CC.equals(e.uri()) && (e.direction() == null || e.direction() != Direction.INACTIVE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A copy keeping only the feedback types the server understands. */
     public static RtpFormat filterFeedback(RtpFormat f) {
+        return filterFeedback(f, true);
+    }
+
+    /**
+     * A copy keeping only the feedback types the server understands, {@code transport-cc} only
+     * when {@code transportCc} (the section also negotiates the transport-wide-cc extension).
+     */
+    public static RtpFormat filterFeedback(RtpFormat f, boolean transportCc) {
         List<String> fb = new ArrayList<>();
         for (String v : f.rtcpFeedback()) {
+            if (!transportCc && FB_TRANSPORT_CC.equals(v)) {
+                continue;
+            }
             if (SUPPORTED_FEEDBACK.contains(v) && !fb.contains(v)) {
                 fb.add(v);
             }

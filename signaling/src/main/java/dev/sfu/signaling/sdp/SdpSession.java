@@ -27,13 +27,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * enforced by the caller; this class only refuses calls that make no sense in the current state.
  */
 public final class SdpSession {
-    /** Header extensions the server writes on its send sections, per kind, when the publisher has them. */
+    /**
+     * Header extensions the server writes on its send sections, per kind: those forwarded from
+     * the publisher when the publisher has them, and transport-wide-cc, which the server stamps
+     * itself (its own transport's sequence numbers), when the subscriber offered it.
+     */
     private static final Map<MediaKind, List<String>> SEND_EXTENSIONS = Map.of(
-            MediaKind.AUDIO, List.of(CodecPolicy.EXT_AUDIO_LEVEL, CodecPolicy.EXT_ABS_SEND_TIME),
-            MediaKind.VIDEO, List.of(CodecPolicy.EXT_ABS_SEND_TIME));
+            MediaKind.AUDIO, List.of(CodecPolicy.EXT_AUDIO_LEVEL, CodecPolicy.EXT_ABS_SEND_TIME, CodecPolicy.EXT_TRANSPORT_CC),
+            MediaKind.VIDEO, List.of(CodecPolicy.EXT_ABS_SEND_TIME, CodecPolicy.EXT_TRANSPORT_CC));
     /** Chromium's ids, used when the client never named an extension. */
     private static final Map<String, Integer> DEFAULT_EXTENSION_IDS = Map.of(
-            CodecPolicy.EXT_AUDIO_LEVEL, 1, CodecPolicy.EXT_ABS_SEND_TIME, 2,
+            CodecPolicy.EXT_AUDIO_LEVEL, 1, CodecPolicy.EXT_ABS_SEND_TIME, 2, CodecPolicy.EXT_TRANSPORT_CC, 3,
             CodecPolicy.EXT_MID, 4, CodecPolicy.EXT_RID, 10, CodecPolicy.EXT_REPAIRED_RID, 11);
     private static final String PROTOCOL = "UDP/TLS/RTP/SAVPF";
 
@@ -43,6 +47,8 @@ public final class SdpSession {
     private final List<Slot> slots = new ArrayList<>();
     private final Map<MediaKind, List<RtpFormat>> peerFormats = new HashMap<>();
     private final Map<String, Integer> peerExtensionIds = new HashMap<>();
+    /** The kinds for which the client offered transport-cc (the extension and the feedback). */
+    private final Set<MediaKind> peerTransportCc = java.util.EnumSet.noneOf(MediaKind.class);
     private List<Slot> pending;
     /** Dynacast: the client's own rids that someone receives, by mid (the others are offered paused). */
     private final Map<String, List<String>> activeRids = new HashMap<>();
@@ -386,6 +392,13 @@ public final class SdpSession {
             for (Extmap e : m.extensions()) {
                 peerExtensionIds.put(e.uri(), e.id());
             }
+            if (CodecPolicy.offersTransportCc(m)) {
+                for (RtpFormat f : m.rtpFormats()) {
+                    if (f.rtcpFeedback().contains(CodecPolicy.FB_TRANSPORT_CC)) {
+                        peerTransportCc.add(m.kind());
+                    }
+                }
+            }
         }
     }
 
@@ -403,9 +416,14 @@ public final class SdpSession {
             if (!used.add(pt)) {
                 continue;
             }
-            // Only feedback the server acts on, whatever the publisher's codec carries.
-            out.add(CodecPolicy.filterFeedback(
-                    new RtpFormat(pt, c.name(), c.clockRate(), c.channels(), c.fmtp(), c.rtcpFeedback())));
+            // Only feedback the server acts on, whatever the publisher's codec carries; transport-cc
+            // is between the server and this client, so it follows what this client offered.
+            List<String> fb = new ArrayList<>(CodecPolicy.filterFeedback(
+                    new RtpFormat(pt, c.name(), c.clockRate(), c.channels(), c.fmtp(), c.rtcpFeedback()), false).rtcpFeedback());
+            if (transportCc(t.track().kind())) {
+                fb.add(CodecPolicy.FB_TRANSPORT_CC);
+            }
+            out.add(new RtpFormat(pt, c.name(), c.clockRate(), c.channels(), c.fmtp(), fb));
             if (c.rtxPayloadType() >= 0) {
                 int rtxPt = -1;
                 for (RtpFormat f : known) {
@@ -452,7 +470,8 @@ public final class SdpSession {
         }
         List<Extmap> out = new ArrayList<>();
         for (String uri : SEND_EXTENSIONS.get(t.track().kind())) {
-            if (!published.contains(uri)) {
+            boolean own = CodecPolicy.EXT_TRANSPORT_CC.equals(uri);
+            if (own ? !transportCc(t.track().kind()) : !published.contains(uri)) {
                 continue;
             }
             Integer id = peerExtensionIds.get(uri);
@@ -467,6 +486,17 @@ public final class SdpSession {
             }
         }
         return out;
+    }
+
+    /**
+     * True when the client offered transport-cc for {@code kind} (or, having no section of that
+     * kind yet, for another: the feedback is transport-wide): the server's sections to it carry it.
+     */
+    private boolean transportCc(MediaKind kind) {
+        if (!peerExtensionIds.containsKey(CodecPolicy.EXT_TRANSPORT_CC)) {
+            return false;
+        }
+        return peerTransportCc.contains(kind) || (!peerFormats.containsKey(kind) && !peerTransportCc.isEmpty());
     }
 
     private int freeExtensionId() {

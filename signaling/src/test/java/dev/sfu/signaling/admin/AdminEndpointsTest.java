@@ -97,7 +97,8 @@ class AdminEndpointsTest {
         s.collect();
         JsonNode room = JSON.readTree(s.get("/api/rooms/alpha").body());
         assertTrue(room.has("dominantSpeaker") && room.get("dominantSpeaker").isNull(), "nobody spoke: " + room);
-        JsonNode resolve = room.get("stages").get(0);
+        assertEquals("twcc", room.get("stages").get(0).get("name").asText(), "transport-wide feedback first");
+        JsonNode resolve = room.get("stages").get(1);
         assertEquals("resolve", resolve.get("name").asText());
         assertEquals(20, resolve.get("in").asInt());
         assertTrue(resolve.has("out") && resolve.has("dropped"), resolve.toString());

@@ -46,25 +46,27 @@ class AnswerBuilderTest {
         assertEquals(List.of("111"), audio.formats());
         assertEquals("minptime=10;useinbandfec=1", audio.format(111).fmtp());
         assertEquals(2, audio.format(111).channels());
-        // Chromium's transport-wide-cc (id 3) is not answered: the server sends no transport-cc.
-        assertEquals(List.of(1, 2, 4), audio.extensions().stream().map(Extmap::id).toList());
+        // Chromium's transport-wide-cc (id 3) is answered with its id, on audio as on video.
+        assertEquals(List.of(1, 2, 3, 4), audio.extensions().stream().map(Extmap::id).toList());
+        assertEquals(3, audio.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+        assertEquals(List.of("transport-cc"), audio.format(111).rtcpFeedback());
 
         MediaDescription video = sd.media().get(1);
         assertEquals(Direction.RECVONLY, video.direction());
         assertEquals(List.of("96", "97", "108", "109"), video.formats());
-        assertEquals(List.of("goog-remb", "ccm fir", "nack", "nack pli"), video.format(96).rtcpFeedback());
+        assertEquals(List.of("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"), video.format(96).rtcpFeedback());
+        assertEquals(List.of("goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"), video.format(108).rtcpFeedback());
         assertEquals(96, video.format(97).apt());
         assertEquals("42e01f", video.format(108).fmtpParameter("profile-level-id"));
         assertEquals("1", video.format(108).fmtpParameter("packetization-mode"));
         assertEquals(108, video.format(109).apt());
         // toffset, video-orientation, playout-delay ... are not understood and not answered.
-        assertEquals(List.of(2, 4, 10, 11), video.extensions().stream().map(Extmap::id).toList());
-        assertEquals(-1, video.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
-        assertFalse(a.sdp().contains("transport-cc"), "no transport-cc rtcp-fb in the answer");
-        assertFalse(a.sdp().contains("transport-wide-cc"), "no transport-wide-cc extmap in the answer");
+        assertEquals(List.of(2, 3, 4, 10, 11), video.extensions().stream().map(Extmap::id).toList());
+        assertEquals(3, video.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+        // Forwarding learns the publisher's id and feedback from the tracks: it sends feedback for id 3.
         for (PublishedTrack t : a.tracks()) {
-            assertTrue(t.extensions().stream().noneMatch(e -> e.uri().equals(CodecPolicy.EXT_TRANSPORT_CC)));
-            assertTrue(t.codecs().stream().noneMatch(c -> c.rtcpFeedback().contains("transport-cc")));
+            assertTrue(t.extensions().stream().anyMatch(e -> e.uri().equals(CodecPolicy.EXT_TRANSPORT_CC) && e.id() == 3));
+            assertTrue(t.codecs().stream().allMatch(c -> c.rtcpFeedback().contains("transport-cc")));
         }
         assertEquals(-1, video.extensionId("urn:ietf:params:rtp-hdrext:toffset"));
 
@@ -101,13 +103,39 @@ class AnswerBuilderTest {
         assertEquals("maxplaybackrate=48000;stereo=1;useinbandfec=1", sd.media().get(0).format(109).fmtp());
         assertEquals(List.of("120", "124"), sd.media().get(1).formats());
         assertEquals(Direction.RECVONLY, sd.media().get(1).direction());
-        // csrc-audio-level is not understood and transport-cc (7) not negotiated; audio level, mid are.
-        assertEquals(List.of(1, 3), sd.media().get(0).extensions().stream().map(Extmap::id).toList());
-        assertFalse(a.sdp().contains("transport-cc"));
-        assertFalse(a.sdp().contains("transport-wide-cc"));
+        // csrc-audio-level is not understood; audio level, mid and transport-wide-cc (7) are.
+        assertEquals(List.of(1, 3, 7), sd.media().get(0).extensions().stream().map(Extmap::id).toList());
+        assertEquals(List.of("transport-cc"), sd.media().get(0).format(109).rtcpFeedback());
+        assertEquals(7, sd.media().get(1).extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+        assertTrue(sd.media().get(1).format(120).rtcpFeedback().contains("transport-cc"));
         assertEquals(2875469079L, a.tracks().get(1).ssrc());
         assertEquals(957745609L, a.tracks().get(1).rtxSsrc());
         assertEquals(124, a.tracks().get(1).codecs().get(0).rtxPayloadType());
+    }
+
+    @Test
+    void clientWithoutTransportCcIsAnsweredWithGoogRembOnly() throws SdpParseException {
+        String legacy = Fixtures.text(Fixtures.CHROMIUM_SENDRECV).lines()
+                .filter(l -> !l.contains("transport-wide-cc") && !l.endsWith(" transport-cc"))
+                .collect(java.util.stream.Collectors.joining("\r\n", "", "\r\n"));
+        AnswerBuilder.Answer a = answerText(legacy);
+        assertFalse(a.sdp().contains("transport-cc"), "no transport-cc rtcp-fb");
+        assertFalse(a.sdp().contains("transport-wide-cc"), "no transport-wide-cc extmap");
+        MediaDescription video = SdpParser.parse(a.sdp()).media().get(1);
+        assertEquals(List.of("goog-remb", "ccm fir", "nack", "nack pli"), video.format(96).rtcpFeedback());
+    }
+
+    @Test
+    void transportCcFeedbackWithoutTheExtensionIsNotAnswered() throws SdpParseException {
+        // The feedback reports on transport-wide sequence numbers: without the extension it means nothing.
+        String noExtension = Fixtures.text(Fixtures.CHROMIUM_SENDRECV).lines()
+                .filter(l -> !l.contains("transport-wide-cc"))
+                .collect(java.util.stream.Collectors.joining("\r\n", "", "\r\n"));
+        AnswerBuilder.Answer a = answerText(noExtension);
+        assertFalse(a.sdp().contains("transport-cc"));
+        for (PublishedTrack t : a.tracks()) {
+            assertTrue(t.codecs().stream().noneMatch(c -> c.rtcpFeedback().contains("transport-cc")));
+        }
     }
 
     @Test

@@ -61,16 +61,18 @@ class SdpSessionTest {
         assertEquals("alice", audio.msidStream());
         assertEquals("alice-AUDIO", audio.msidTrack());
         assertEquals("sfu-alice", audio.ssrcs().get(0).cname());
-        // Firefox's own ids: audio level 1; abs-send-time from its video section, 4. No transport-cc.
+        // Firefox's own ids: audio level 1; abs-send-time from its video section, 4; transport-wide-cc 7.
         assertEquals(1, audio.extensionId(CodecPolicy.EXT_AUDIO_LEVEL));
-        assertEquals(-1, audio.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+        assertEquals(7, audio.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
         assertEquals(4, audio.extensionId(CodecPolicy.EXT_ABS_SEND_TIME));
-        assertFalse(offer.contains("transport-cc"), "no transport-cc rtcp-fb in the server's offer");
-        assertFalse(offer.contains("transport-wide-cc"), "no transport-wide-cc extmap in the server's offer");
+        assertEquals(List.of("transport-cc"), audio.format(109).rtcpFeedback());
         MediaDescription video = sd.media().get(3);
         // Chromium publishes VP8 96/rtx 97 and H.264; Firefox names VP8 120/rtx 124 and has no H.264.
         assertEquals(List.of("120", "124"), video.formats());
         assertEquals(120, video.format(124).apt());
+        assertEquals(7, video.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+        assertTrue(video.format(120).rtcpFeedback().contains("transport-cc"));
+        assertFalse(video.format(124).rtcpFeedback().contains("transport-cc"), "none on RTX");
         long ssrc = video.primarySsrc();
         long rtx = video.rtxSsrcOf(ssrc);
         assertTrue(ssrc > 0 && rtx > 0 && ssrc != rtx);
@@ -87,12 +89,33 @@ class SdpSessionTest {
         assertEquals(rtx, v.rtxSsrc());
         assertEquals(120, v.codecs().get(0).payloadType());
         assertEquals(124, v.codecs().get(0).rtxPayloadType());
+        // The subscription tells forwarding which id to stamp its own transport-wide sequence numbers with.
+        assertTrue(v.extensions().stream().anyMatch(e -> e.uri().equals(CodecPolicy.EXT_TRANSPORT_CC) && e.id() == 7));
+        assertTrue(v.codecs().get(0).rtcpFeedback().contains("transport-cc"));
         assertFalse(s.needsOffer());
     }
 
     @Test
-    void offersLeaveOutTransportCcEvenWhenThePublishersTrackCarriesIt() throws SdpParseException {
+    void offersCarryTransportCcWhenTheSubscriberOfferedItWhateverThePublisherNegotiated() throws SdpParseException {
         SdpSession s = firefoxSubscriber();
+        // A publisher without transport-cc: the server stamps its own sequence numbers anyway.
+        dev.sfu.core.room.Codec vp8 = new dev.sfu.core.room.Codec(96, "VP8", 90000, 1, "",
+                List.of("goog-remb", "nack", "nack pli"), 97);
+        PublishedTrack t = new PublishedTrack("v", MediaKind.VIDEO, "1", 1234, 1235, List.of(vp8),
+                List.of(new dev.sfu.core.room.HeaderExtension(2, CodecPolicy.EXT_ABS_SEND_TIME)));
+        assertTrue(s.setRemoteTracks(List.of(new RemoteTrack("p", t, 5000, 5001, "sfu-p"))));
+        MediaDescription video = SdpParser.parse(s.createOffer(Fixtures.SERVER)).media().get(2);
+        assertEquals(List.of("goog-remb", "nack", "nack pli", "transport-cc"), video.format(120).rtcpFeedback());
+        assertEquals(7, video.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
+    }
+
+    @Test
+    void offersLeaveOutTransportCcForASubscriberThatDidNotOfferIt() throws SdpParseException {
+        SdpSession s = new SdpSession("legacy");
+        String legacy = Fixtures.text(Fixtures.FIREFOX_SENDRECV).lines()
+                .filter(l -> !l.contains("transport-wide-cc") && !l.endsWith(" transport-cc"))
+                .collect(java.util.stream.Collectors.joining("\r\n", "", "\r\n"));
+        s.answerOffer(SdpParser.parse(legacy), Fixtures.SERVER);
         dev.sfu.core.room.Codec vp8 = new dev.sfu.core.room.Codec(96, "VP8", 90000, 1, "",
                 List.of("goog-remb", "transport-cc", "nack", "nack pli"), 97);
         PublishedTrack t = new PublishedTrack("v", MediaKind.VIDEO, "1", 1234, 1235, List.of(vp8),
@@ -105,6 +128,7 @@ class SdpSessionTest {
         assertEquals(-1, video.extensionId(CodecPolicy.EXT_TRANSPORT_CC));
         assertTrue(video.extensionId(CodecPolicy.EXT_ABS_SEND_TIME) > 0);
         assertFalse(offer.contains("transport-cc"));
+        assertFalse(offer.contains("transport-wide-cc"));
     }
 
     @Test
