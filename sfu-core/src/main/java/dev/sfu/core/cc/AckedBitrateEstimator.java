@@ -4,66 +4,76 @@ package dev.sfu.core.cc;
  * The bitrate the subscriber actually received: bytes of acknowledged packets whose arrival
  * times fall in the last {@link #WINDOW_NANOS} of the receiver's clock. Rate control decreases
  * to a fraction of this on overuse and does not increase far above it (draft-ietf-rmcat-gcc-02
- * section 5.5 uses the incoming rate R_hat measured over 0.5-1 s; libwebrtc's
- * BitrateEstimator starts with kInitialRateWindowMs 500).
+ * section 5.5 measures the incoming rate R_hat over 0.5-1 s; libwebrtc's BitrateEstimator
+ * uses kInitialRateWindowMs 500 for its first estimate and kRateWindowMs 150 after). 250 ms:
+ * long enough to hold several 1200-byte packets at 300 kbit/s, short enough that a decrease
+ * soon after the link changed does not scale a rate from before the change.
  *
- * <p>Keeps the packets of the window in a fixed ring; when more than {@link #CAPACITY} packets
- * arrive within the window the oldest fall out early and the rate is taken over the span the
- * ring still covers.
+ * <p>Bytes go into {@link #BUCKET_NANOS} buckets by arrival time, so packets reported late
+ * (reordered feedback) land where they belong; the rate is the bytes of the buckets in the
+ * window over the time from the window's start to the latest arrival.
  */
 final class AckedBitrateEstimator {
-    static final long WINDOW_NANOS = 500_000_000L;
+    static final long WINDOW_NANOS = 250_000_000L;
+    static final long BUCKET_NANOS = 5_000_000L;
     /** The first estimate needs at least this much arrival time. */
     static final long MIN_SPAN_NANOS = 100_000_000L;
-    static final int CAPACITY = 4096;
+    private static final int WINDOW_BUCKETS = (int) (WINDOW_NANOS / BUCKET_NANOS);
+    private static final int BUCKETS = 64;
 
-    private final long[] arrivals = new long[CAPACITY];
-    private final int[] sizes = new int[CAPACITY];
-    private int head;
-    private int count;
-    private long bytes;
-    private long firstArrival = Long.MIN_VALUE;
-    private long latestArrival = Long.MIN_VALUE;
+    private final long[] bucketEpoch = new long[BUCKETS];
+    private final long[] bucketBytes = new long[BUCKETS];
+    private boolean started;
+    private long firstArrival;
+    private long latestArrival;
 
-    /** Adds one acknowledged packet; arrivals slightly out of order are tolerated. */
+    AckedBitrateEstimator() {
+        java.util.Arrays.fill(bucketEpoch, Long.MIN_VALUE);
+    }
+
+    /** Adds one acknowledged packet; arrivals out of order are placed by their arrival time. */
     void onPacket(long arrivalNanos, int size) {
-        if (firstArrival == Long.MIN_VALUE) {
+        if (!started) {
+            started = true;
             firstArrival = arrivalNanos;
+            latestArrival = arrivalNanos;
         }
-        if (count == CAPACITY) {
-            evictOldest();
-        }
-        int i = (head + count) % CAPACITY;
-        arrivals[i] = arrivalNanos;
-        sizes[i] = size;
-        count++;
-        bytes += size;
         if (arrivalNanos > latestArrival) {
             latestArrival = arrivalNanos;
         }
-        while (count > 0 && arrivals[head] <= latestArrival - WINDOW_NANOS) {
-            evictOldest();
+        if (arrivalNanos < firstArrival) {
+            firstArrival = arrivalNanos;
         }
+        long epoch = Math.floorDiv(arrivalNanos, BUCKET_NANOS);
+        if (epoch <= Math.floorDiv(latestArrival, BUCKET_NANOS) - WINDOW_BUCKETS) {
+            return; // Too late to count.
+        }
+        int i = (int) Math.floorMod(epoch, BUCKETS);
+        if (bucketEpoch[i] != epoch) {
+            bucketEpoch[i] = epoch;
+            bucketBytes[i] = 0;
+        }
+        bucketBytes[i] += size;
     }
 
     /** Received bits per second over the window, or -1 before enough arrivals. */
     long bitrateBps() {
-        if (count == 0) {
+        if (!started) {
             return -1;
         }
-        long span = Math.min(WINDOW_NANOS, latestArrival - firstArrival);
-        if (count == CAPACITY) {
-            span = Math.max(latestArrival - arrivals[head], 1);
-        }
+        long latestEpoch = Math.floorDiv(latestArrival, BUCKET_NANOS);
+        long firstEpoch = latestEpoch - WINDOW_BUCKETS + 1;
+        long windowStart = Math.max(firstEpoch * BUCKET_NANOS, firstArrival);
+        long span = latestArrival - windowStart;
         if (span < MIN_SPAN_NANOS) {
             return -1;
         }
+        long bytes = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            if (bucketEpoch[i] >= firstEpoch && bucketEpoch[i] <= latestEpoch) {
+                bytes += bucketBytes[i];
+            }
+        }
         return bytes * 8L * 1_000_000_000L / span;
-    }
-
-    private void evictOldest() {
-        bytes -= sizes[head];
-        head = (head + 1) % CAPACITY;
-        count--;
     }
 }

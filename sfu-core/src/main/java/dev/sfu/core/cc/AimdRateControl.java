@@ -14,7 +14,10 @@ package dev.sfu.core.cc;
  * kDefaultBackoffFactor 0.85 (draft: beta 0.85), 1.08 per second (draft: eta 1.08),
  * kMinIncreaseRateBpsPerSecond 4000, 30 fps frames of 1200-byte packets for the additive step,
  * kDefaultRtt 200 ms, bitrate reduction interval RTT clamped to 10-200 ms, throughput limit
- * 1.5 x acked + 10 kbit/s, minimum multiplicative step 1000 bit/s.
+ * 1.5 x acked + 10 kbit/s, minimum multiplicative step 1000 bit/s, kInitializationTime 5 s
+ * (the initial estimate is held, not increased, until a probe, an overuse or 5 s of acknowledged
+ * bitrate measures the link: a blind increase from a start value that already fills the link
+ * builds a queue before the trendline has the 20 groups it needs).
  */
 final class AimdRateControl {
     static final double BETA = 0.85;
@@ -26,6 +29,7 @@ final class AimdRateControl {
     static final long RESPONSE_EXTRA_NANOS = 100_000_000L;
     static final long MIN_REDUCTION_INTERVAL_NANOS = 10_000_000L;
     static final long MAX_REDUCTION_INTERVAL_NANOS = 200_000_000L;
+    static final long INITIALIZATION_NANOS = 5_000_000_000L;
 
     private enum State { HOLD, INCREASE, DECREASE }
 
@@ -38,6 +42,8 @@ final class AimdRateControl {
     private long lastChange = Long.MIN_VALUE;
     private long latestThroughput = -1;
     private int decreases;
+    private boolean initialized;
+    private long firstThroughputAt = Long.MIN_VALUE;
 
     AimdRateControl(long initialBps, long minBps, long maxBps) {
         this.minBps = minBps;
@@ -49,6 +55,11 @@ final class AimdRateControl {
         return current;
     }
 
+    /** Where the link was last found congested (acknowledged bitrate at overuse), or -1. */
+    long linkCapacityBps() {
+        return linkCapacity.hasEstimate() ? linkCapacity.estimateBps() : -1;
+    }
+
     int decreases() {
         return decreases;
     }
@@ -57,10 +68,28 @@ final class AimdRateControl {
         this.rttNanos = rttNanos;
     }
 
-    /** Sets the estimate directly, as a successful probe does. */
+    /** Sets the estimate directly, as a probe result or a loss-based cut does. */
     void setEstimate(long bps, long nowNanos) {
         current = clamp(bps);
         lastChange = nowNanos;
+        initialized = true;
+    }
+
+    /**
+     * Whether the estimate rests on a measurement yet: a probe result, an overuse, or
+     * {@link #INITIALIZATION_NANOS} of acknowledged bitrate. Until then the configured initial
+     * estimate is held, not increased.
+     */
+    boolean initialized() {
+        return initialized;
+    }
+
+    /** Lowers the estimate to {@code bps} if above it, as the loss-based limit requires. */
+    void capAt(long bps) {
+        if (bps < current) {
+            current = clamp(bps);
+            initialized = true;
+        }
     }
 
     /**
@@ -81,6 +110,17 @@ final class AimdRateControl {
             latestThroughput = ackedBps;
         }
         long throughput = latestThroughput >= 0 ? latestThroughput : current;
+        if (!initialized) {
+            if (ackedBps >= 0 && firstThroughputAt == Long.MIN_VALUE) {
+                firstThroughputAt = nowNanos;
+            } else if (ackedBps >= 0 && nowNanos - firstThroughputAt > INITIALIZATION_NANOS) {
+                current = clamp(ackedBps);
+                initialized = true;
+            }
+            if (!initialized && usage != BandwidthUsage.OVERUSING) {
+                return current;
+            }
+        }
         switch (usage) {
             case NORMAL -> {
                 if (state == State.HOLD) {
@@ -120,6 +160,7 @@ final class AimdRateControl {
                     linkCapacity.reset();
                 }
                 linkCapacity.onOveruse(throughput);
+                initialized = true;
                 state = State.HOLD;
                 lastChange = nowNanos;
             }

@@ -14,14 +14,19 @@ package dev.sfu.core.cc;
  * (kFirstExponentialProbeScale, kSecondExponentialProbeScale) and 2x when probing further; 2x
  * keeps the queue a probe builds on a full link short. Size: {@link #DURATION_NANOS} worth of
  * bytes, at least {@link #MIN_PACKETS} padding packets of {@link #PADDING_SIZE} bytes
- * (libwebrtc kMinProbeDurationMs 15, kMinProbePacketsSent 5; 30 ms here because arrival times
- * come in 250 us units). A probe result counts as having raised the estimate when it exceeds
- * the target by {@link #SUCCESS_RATIO}.
+ * (libwebrtc kMinProbeDurationMs 15, kMinProbePacketsSent 5): short, because on a link that is
+ * already full a probe's burst lands in the bottleneck's queue. A probe result counts as having
+ * found headroom when it exceeds by {@link #SUCCESS_RATIO} both the target and the rate at
+ * which the link was last found congested (else a probe that finds the same capacity after a
+ * sawtooth low would count as news, and the link would be probed every 3 s). The back-off
+ * bounds are ours (libwebrtc probes periodically only when application-limited, every
+ * kAlrPeriodicProbingInterval 5 s): 3 s lets a recovered link be found quickly, 12 s keeps a
+ * full link from being probed more than about twice in 20 s.
  */
 final class ProbeController {
     static final long BASE_BACKOFF_NANOS = 3_000_000_000L;
-    static final long MAX_BACKOFF_NANOS = 24_000_000_000L;
-    static final long DURATION_NANOS = 30_000_000L;
+    static final long MAX_BACKOFF_NANOS = 12_000_000_000L;
+    static final long DURATION_NANOS = 15_000_000L;
     static final int MIN_PACKETS = 5;
     static final int PADDING_SIZE = 255;
     static final double RATE_SCALE = 2.0;
@@ -110,10 +115,14 @@ final class ProbeController {
         return false;
     }
 
-    /** The cluster was judged: the back-off resets when it raised the estimate, else doubles. */
-    void onJudged(long resultBps, long targetBeforeBps, long nowNanos) {
+    /**
+     * The cluster was judged: the back-off resets when it found headroom (more than
+     * {@link #SUCCESS_RATIO} x {@code knownBps}, the most the link was known to carry), else
+     * doubles.
+     */
+    void onJudged(long resultBps, long knownBps, long nowNanos) {
         awaitingResult = false;
-        if (resultBps > SUCCESS_RATIO * targetBeforeBps) {
+        if (resultBps > SUCCESS_RATIO * knownBps) {
             backoff = BASE_BACKOFF_NANOS;
         } else {
             backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);

@@ -120,10 +120,13 @@ public final class SendSideBandwidthEstimator {
         long probeBps = -1;
         if (probeResults.evaluate(nowNanos) >= 0) {
             probeBps = probeResults.resultBps();
-            probes.onJudged(probeBps, target, nowNanos);
+            // Headroom is news only above where the link was last found full.
+            probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()), nowNanos);
         }
         BandwidthUsage usage = detector.state();
-        if (probeBps > aimd.estimateBps() && usage != BandwidthUsage.OVERUSING) {
+        if (probeBps > 0 && usage != BandwidthUsage.OVERUSING
+                && (probeBps > aimd.estimateBps() || !aimd.initialized())) {
+            // A probe measures the link: it raises the estimate, and sets the first one.
             aimd.setEstimate(probeBps, nowNanos);
             loss.onProbe(probeBps);
             probeRaises++;
@@ -132,9 +135,12 @@ public final class SendSideBandwidthEstimator {
                 aimd.update(usage, ackedBps, nowNanos);
             }
         }
-        long delayBased = aimd.estimateBps();
-        long lossLimit = loss.update(target, delayBased, Math.max(rttNanos, 0), nowNanos);
-        target = clamp(Math.min(delayBased, lossLimit));
+        long lossLimit = loss.update(target, ackedBps, Math.max(rttNanos, 0), nowNanos);
+        if (lossLimit < aimd.estimateBps()) {
+            // The delay-based estimate goes on from the limit when it lifts (see LossBasedControl).
+            aimd.capAt(lossLimit);
+        }
+        target = clamp(Math.min(aimd.estimateBps(), lossLimit));
     }
 
     private void onReportedPacket(int seq, int status, int delta) {
@@ -255,6 +261,11 @@ public final class SendSideBandwidthEstimator {
     /** The overuse detector's adaptive threshold, ms. */
     public double overuseThresholdMs() {
         return detector.thresholdMs();
+    }
+
+    /** The trendline's last scaled trend, compared with {@link #overuseThresholdMs}. */
+    public double modifiedTrend() {
+        return trendline.modifiedTrend();
     }
 
     /** Smoothed feedback round-trip time (send to feedback arrival), ms, or -1 before known. */
