@@ -11,7 +11,8 @@ package dev.sfu.core.cc;
  *
  * <p>Bytes go into {@link #BUCKET_NANOS} buckets by arrival time, so packets reported late
  * (reordered feedback) land where they belong; the rate is the bytes of the buckets in the
- * window over the time from the window's start to the latest arrival.
+ * window over the time from the window's start to the latest arrival, less half a packet (the
+ * window ends on a packet and starts between two, so on average it holds half a packet too many).
  */
 final class AckedBitrateEstimator {
     static final long WINDOW_NANOS = 250_000_000L;
@@ -23,6 +24,7 @@ final class AckedBitrateEstimator {
 
     private final long[] bucketEpoch = new long[BUCKETS];
     private final long[] bucketBytes = new long[BUCKETS];
+    private final int[] bucketPackets = new int[BUCKETS];
     private boolean started;
     private long firstArrival;
     private long latestArrival;
@@ -52,8 +54,10 @@ final class AckedBitrateEstimator {
         if (bucketEpoch[i] != epoch) {
             bucketEpoch[i] = epoch;
             bucketBytes[i] = 0;
+            bucketPackets[i] = 0;
         }
         bucketBytes[i] += size;
+        bucketPackets[i]++;
     }
 
     /** Received bits per second over the window, or -1 before enough arrivals. */
@@ -69,11 +73,16 @@ final class AckedBitrateEstimator {
             return -1;
         }
         long bytes = 0;
+        long packets = 0;
         for (int i = 0; i < BUCKETS; i++) {
             if (bucketEpoch[i] >= firstEpoch && bucketEpoch[i] <= latestEpoch) {
                 bytes += bucketBytes[i];
+                packets += bucketPackets[i];
             }
         }
-        return bytes * 8L * 1_000_000_000L / span;
+        // The window ends on a packet and starts anywhere between two: on average it holds half
+        // a packet more than its length carries.
+        double carried = bytes * (packets - 0.5) / packets;
+        return (long) (carried * 8e9 / span);
     }
 }

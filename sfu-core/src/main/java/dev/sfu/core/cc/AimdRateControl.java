@@ -116,6 +116,8 @@ final class AimdRateControl {
             } else if (ackedBps >= 0 && nowNanos - firstThroughputAt > INITIALIZATION_NANOS) {
                 current = clamp(ackedBps);
                 initialized = true;
+                lastChange = nowNanos;
+                return current;
             }
             if (!initialized && usage != BandwidthUsage.OVERUSING) {
                 return current;

@@ -10,8 +10,10 @@ package dev.sfu.core.cc;
  * grows on from where it was, at the delay-based pace, instead of jumping.
  *
  * <p>Growth differs from libwebrtc's (x1.08 + 1 kbit/s once a second, blind to delay): once
- * loss is low {@link #INCREASE_INTERVAL_NANOS} after the last cut or hold, the limit is lifted,
- * so the delay-based increase, which watches the queue, takes over. An 8 % step past the capacity of a shallow
+ * loss has been judged low for {@link #INCREASE_INTERVAL_NANOS} since the last cut or hold
+ * judgement, the limit is lifted, so the delay-based increase, which watches the queue, takes
+ * over. (Judged on every feedback, a window of 100 packets at 5 % loss would now and then show
+ * under 2 %; a whole second of such windows does not.) An 8 % step past the capacity of a shallow
  * tail-drop queue (50 ms, as {@code tc tbf} is set up) fills it before the trendline sees a
  * slope, and the sender then sits above capacity with 2-10 % loss that the hold band never
  * corrects: measured in the simulation, 524 kbit/s on a 500 kbit/s link with 4-5 % loss.
@@ -48,7 +50,7 @@ final class LossBasedControl {
     private final int[] slotReceived = new int[SLOTS];
     private long limit = Long.MAX_VALUE;
     private long lastDecrease = Long.MIN_VALUE;
-    private long holdSince = Long.MIN_VALUE;
+    private long lastHold = Long.MIN_VALUE;
     private double loss;
     private int decreases;
 
@@ -104,9 +106,9 @@ final class LossBasedControl {
             if (limit == Long.MAX_VALUE) {
                 // Hold: the target stops growing where it is.
                 limit = targetBps;
-                holdSince = nowNanos;
             }
-        } else if (limit != Long.MAX_VALUE && nowNanos - Math.max(lastDecrease, holdSince) >= INCREASE_INTERVAL_NANOS) {
+            lastHold = nowNanos;
+        } else if (limit != Long.MAX_VALUE && nowNanos - Math.max(lastDecrease, lastHold) >= INCREASE_INTERVAL_NANOS) {
             limit = Long.MAX_VALUE;
         }
         return limit;

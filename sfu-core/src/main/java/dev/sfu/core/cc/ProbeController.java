@@ -72,7 +72,7 @@ final class ProbeController {
             // No feedback judged it (feedback stopped): give up on that cluster.
             onJudged(-1, targetBps, nowNanos);
         }
-        if (active >= 0 || awaitingResult || nowNanos < nextAllowed || desired <= targetBps) {
+        if (activeCluster(nowNanos) >= 0 || awaitingResult || nowNanos < nextAllowed || desired <= targetBps) {
             return -1;
         }
         long rate = (long) Math.min(desired, RATE_SCALE * targetBps);
