@@ -19,6 +19,8 @@ final class AckedBitrateEstimator {
     static final long BUCKET_NANOS = 5_000_000L;
     /** The first estimate needs at least this much arrival time. */
     static final long MIN_SPAN_NANOS = 100_000_000L;
+    /** As libwebrtc's inter-arrival kArrivalTimeOffsetThreshold. */
+    static final long CLOCK_JUMP_NANOS = 3_000_000_000L;
     private static final int WINDOW_BUCKETS = (int) (WINDOW_NANOS / BUCKET_NANOS);
     private static final int BUCKETS = 64;
 
@@ -33,8 +35,16 @@ final class AckedBitrateEstimator {
         java.util.Arrays.fill(bucketEpoch, Long.MIN_VALUE);
     }
 
-    /** Adds one acknowledged packet; arrivals out of order are placed by their arrival time. */
+    /**
+     * Adds one acknowledged packet; arrivals out of order are placed by their arrival time. An
+     * arrival more than {@link #CLOCK_JUMP_NANOS} from the latest (the receiver's clock jumped,
+     * or the stream paused) starts the measurement over.
+     */
     void onPacket(long arrivalNanos, int size) {
+        if (started && Math.abs(arrivalNanos - latestArrival) > CLOCK_JUMP_NANOS) {
+            started = false;
+            java.util.Arrays.fill(bucketEpoch, Long.MIN_VALUE);
+        }
         if (!started) {
             started = true;
             firstArrival = arrivalNanos;

@@ -16,6 +16,9 @@ final class ArrivalClock {
     private int lastReference;
     private long unwrappedReference;
     private long currentUs;
+    private boolean savedStarted;
+    private int savedReference;
+    private long savedUnwrapped;
 
     /**
      * Starts a feedback message with its 24-bit reference time; a reference time a little older
@@ -23,6 +26,9 @@ final class ArrivalClock {
      */
     void begin(int referenceTime) {
         int ref = referenceTime & REFERENCE_MASK;
+        savedStarted = started;
+        savedReference = lastReference;
+        savedUnwrapped = unwrappedReference;
         if (!started) {
             started = true;
             unwrappedReference = ref;
@@ -35,6 +41,16 @@ final class ArrivalClock {
         }
         lastReference = ref;
         currentUs = unwrappedReference * 64_000L;
+    }
+
+    /**
+     * Forgets the last {@link #begin}: for a message that named no packet we sent, whose
+     * reference time is not to be trusted to move the clock.
+     */
+    void undo() {
+        started = savedStarted;
+        lastReference = savedReference;
+        unwrappedReference = savedUnwrapped;
     }
 
     /** Arrival time of the next received packet, given its delta in 250 us units. */

@@ -105,8 +105,12 @@ public final class SendSideBandwidthEstimator {
         feedbackReceived = 0;
         feedbackMinRtt = Long.MAX_VALUE;
         clock.begin(feedback.referenceTime());
+        long known = duplicateReports;
         feedback.forEachPacket(visitor);
         if (feedbackLost == 0 && feedbackReceived == 0) {
+            if (duplicateReports == known) {
+                clock.undo(); // Named nothing we sent: its reference time proves nothing.
+            }
             return;
         }
         if (feedbackMinRtt != Long.MAX_VALUE) {

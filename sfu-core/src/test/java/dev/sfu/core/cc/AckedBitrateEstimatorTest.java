@@ -50,4 +50,18 @@ class AckedBitrateEstimatorTest {
         }
         assertEquals(inOrder.bitrateBps(), reordered.bitrateBps());
     }
+
+    @Test
+    void aReceiverClockJumpStartsTheMeasurementOver() {
+        AckedBitrateEstimator a = new AckedBitrateEstimator();
+        for (int i = 0; i < 50; i++) {
+            a.onPacket(i * 10 * MS, 1200);
+        }
+        a.onPacket(1_000_000 * MS, 1200); // 1000 s later
+        assertEquals(-1, a.bitrateBps());
+        for (int i = 1; i <= 30; i++) {
+            a.onPacket(1_000_000 * MS + i * 10 * MS, 1200);
+        }
+        assertEquals(960_000, a.bitrateBps(), 960_000 * 0.03);
+    }
 }

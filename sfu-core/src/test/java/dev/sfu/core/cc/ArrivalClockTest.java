@@ -35,4 +35,14 @@ class ArrivalClockTest {
         c.begin(0xFFFFFE); // 4 units back across the wrap
         assertEquals(t5 - 3 * 64_000 - 4 * 64_000, c.next(0));
     }
+
+    @Test
+    void undoForgetsTheReferenceTimeOfAMessageThatNamedNothingWeSent() {
+        ArrivalClock c = new ArrivalClock();
+        c.begin(100);
+        c.begin(100 + 0x7FFFF0); // bogus: half the range away
+        c.undo();
+        c.begin(101);
+        assertEquals(101 * 64_000L, c.next(0));
+    }
 }

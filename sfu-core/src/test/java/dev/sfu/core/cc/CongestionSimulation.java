@@ -181,14 +181,17 @@ final class CongestionSimulation {
         }
     }
 
-    /** Feedback for sequence numbers far ahead of anything sent and far behind. */
+    /**
+     * Feedback for sequence numbers far ahead of anything sent, with a reference time about 6
+     * days off (just under half the 24-bit range).
+     */
     private void addGarbage(long deliverAt) {
         int n = 20;
         boolean[] received = new boolean[n];
         long[] arrivals = new long[n];
         for (int k = 0; k < n; k++) {
             received[k] = k % 3 != 0;
-            arrivals[k] = now / 1000 + RECEIVER_CLOCK_OFFSET_US - 5_000_000L + k * 100L;
+            arrivals[k] = now / 1000 + RECEIVER_CLOCK_OFFSET_US + 0x7FFFF0L * 64_000L + k * 100L;
         }
         int base = (int) ((nextSeq + 20_000 + feedbackCount * 7L) & 0xFFFF);
         byte[] buf = new byte[TransportCcFeedback.maxLength(n)];
