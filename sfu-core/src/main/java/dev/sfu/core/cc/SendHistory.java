@@ -35,11 +35,14 @@ final class SendHistory {
         java.util.Arrays.fill(seqs, -1);
     }
 
-    /** Records a sent packet; returns its unwrapped sequence number. */
+    /**
+     * Records a sent packet; returns its unwrapped sequence number, or -1 when it unwraps to
+     * before the first packet ever recorded (not stored).
+     */
     long record(int transportSeq, int sizeBytes, long nowNanos, int probeCluster) {
         long seq = highest < 0 ? transportSeq & 0xFFFF : unwrap(transportSeq);
         if (seq < 0) {
-            seq += 0x10000;
+            return -1;
         }
         int i = (int) (seq & MASK);
         seqs[i] = seq;

@@ -46,4 +46,13 @@ class SendHistoryTest {
         h.setState(slot, SendHistory.RECEIVED);
         assertEquals(SendHistory.RECEIVED, h.state(h.find(7)));
     }
+
+    @Test
+    void aNumberBeforeTheFirstEverSentIsNotStored() {
+        SendHistory h = new SendHistory();
+        h.record(5, 1200, 0, -1);
+        assertEquals(-1, h.record(65_535, 1200, 1, -1), "unwraps to -1");
+        assertEquals(5, h.highestSeq());
+        assertEquals(-1, h.find(65_535));
+    }
 }
