@@ -116,6 +116,29 @@ class EstimatorOnBottleneckTest {
     }
 
     @Test
+    void findsTheHeadroomWithin15SecondsWhenTheLinkRisesFrom500kTo2500k() {
+        CongestionSimulation sim = simulation(300_000, 500_000, 65_000);
+        sim.run(20_000);
+        long before = sim.estimator.targetBitrateBps();
+        int probesBefore = sim.estimator.probesSent();
+        sim.link.setCapacity(2_500_000);
+        long[] samples = sample(sim, 20_000);
+        int reached = -1;
+        for (int i = 0; i < samples.length && reached < 0; i++) {
+            if (samples[i] >= 2_000_000) {
+                reached = i;
+            }
+        }
+        long[] tail = java.util.Arrays.copyOfRange(samples, Math.max(reached, 0), samples.length);
+        System.out.printf("rise 500k -> 2.5M: target %d before, >= 2 Mbit/s after %d ms; afterwards min %d max %d;"
+                        + " probes during %d%n",
+                before, (reached + 1) * STEP_MS, min(tail), max(tail), sim.estimator.probesSent() - probesBefore);
+        assertTrue(reached >= 0 && (reached + 1) * STEP_MS <= 15_000,
+                "target >= 0.8 x 2.5 Mbit/s within 15 s, took " + (reached + 1) * STEP_MS + " ms");
+        assertTrue(max(tail) <= 1.2 * 2_500_000, "not above the link: " + max(tail));
+    }
+
+    @Test
     void steadyStateTargetStaysInABandWithFewDecreases() {
         CongestionSimulation sim = simulation(300_000, MBIT, 65_000);
         sim.run(10_000);
