@@ -7,20 +7,63 @@ import dev.sfu.rtp.rtcp.TransportCcFeedback;
  * (draft-holmer-rmcat-transport-wide-cc-extensions-01): the server stamps every packet it sends
  * the subscriber with a transport-wide sequence number ({@link #onPacketSent}), the subscriber
  * reports when each arrived ({@link #onFeedback}), and this class turns send and arrival times
- * into a target bitrate ({@link #targetBitrateBps}).
+ * into a target bitrate ({@link #targetBitrateBps}), following Google Congestion Control
+ * (draft-ietf-rmcat-gcc-02) with libwebrtc's constants (docs/congestion-control.md):
+ *
+ * <ul>
+ * <li>{@link SendHistory} matches feedback to send times; {@link ArrivalClock} rebuilds arrival
+ *     times;</li>
+ * <li>delay-based: {@link InterArrival} groups -> {@link TrendlineEstimator} ->
+ *     {@link OveruseDetector} -> {@link AimdRateControl}, which decreases to a fraction of the
+ *     {@link AckedBitrateEstimator acknowledged bitrate};</li>
+ * <li>loss-based: {@link LossBasedControl};</li>
+ * <li>probing: {@link ProbeController} says when, {@link ProbeBitrateEstimator} what was found;
+ *     a result above the delay-based estimate raises it.</li>
+ * </ul>
+ *
+ * The target is min(delay-based, loss-based) clamped to the configured bounds.
  *
  * <p>Not thread-safe: its owner (the subscriber's egress) calls it under one lock. Allocates
- * nothing per packet or per feedback.
- *
- * <p>API SKELETON: the estimator itself is being written (issue 13); until then the estimate
- * is a constant.
+ * nothing per packet or per feedback: feedback is walked with a visitor held in a field.
+ * Feedback naming packets never sent, too old, or already reported is counted and skipped.
  */
 public final class SendSideBandwidthEstimator {
     private final CongestionControlConfig config;
-    private long desired;
+    private final SendHistory history = new SendHistory();
+    private final ArrivalClock clock = new ArrivalClock();
+    private final InterArrival interArrival = new InterArrival();
+    private final TrendlineEstimator trendline = new TrendlineEstimator();
+    private final OveruseDetector detector = new OveruseDetector();
+    private final AckedBitrateEstimator acked = new AckedBitrateEstimator();
+    private final AimdRateControl aimd;
+    private final LossBasedControl loss = new LossBasedControl();
+    private final ProbeController probes;
+    private final ProbeBitrateEstimator probeResults = new ProbeBitrateEstimator();
+    private final TransportCcFeedback.PacketVisitor visitor = this::onReportedPacket;
+
+    private long target;
+    private long lastNow;
+    private long rttNanos = -1;
+
+    // Per-feedback scratch, reset by onFeedback.
+    private long feedbackNow;
+    private int feedbackLost;
+    private int feedbackReceived;
+    private long feedbackMinRtt;
+
+    private long packetsSent;
+    private long feedbacks;
+    private long unknownSeqReports;
+    private long duplicateReports;
+    private long badSizePackets;
+    private int probeRaises;
 
     public SendSideBandwidthEstimator(CongestionControlConfig config, long nowNanos) {
         this.config = config;
+        this.aimd = new AimdRateControl(config.initialBitrateBps(), config.minBitrateBps(), config.maxBitrateBps());
+        this.probes = new ProbeController(nowNanos);
+        this.target = clamp(config.initialBitrateBps());
+        this.lastNow = nowNanos;
     }
 
     /**
@@ -32,15 +75,129 @@ public final class SendSideBandwidthEstimator {
      * @param probeCluster the probe cluster it belongs to, or -1 for media
      */
     public void onPacketSent(int transportSeq, int sizeBytes, long nowNanos, int probeCluster) {
+        if (sizeBytes <= 0) {
+            badSizePackets++;
+            return;
+        }
+        lastNow = nowNanos;
+        int cluster = probeCluster;
+        if (probeCluster >= 0) {
+            probeResults.onSent(probeCluster, sizeBytes);
+            if (probes.onProbeSent(probeCluster, sizeBytes)) {
+                probeResults.onSendDone(probeCluster);
+            }
+        } else {
+            cluster = probes.activeCluster(nowNanos);
+            if (cluster >= 0) {
+                probeResults.onSent(cluster, sizeBytes);
+            }
+        }
+        history.record(transportSeq, sizeBytes, nowNanos, cluster);
+        packetsSent++;
     }
 
     /** Processes one transport-cc feedback message (already wrapped and valid). */
     public void onFeedback(TransportCcFeedback feedback, long nowNanos) {
+        lastNow = nowNanos;
+        feedbacks++;
+        feedbackNow = nowNanos;
+        feedbackLost = 0;
+        feedbackReceived = 0;
+        feedbackMinRtt = Long.MAX_VALUE;
+        clock.begin(feedback.referenceTime());
+        long known = duplicateReports;
+        feedback.forEachPacket(visitor);
+        if (feedbackLost == 0 && feedbackReceived == 0) {
+            if (duplicateReports == known) {
+                clock.undo(); // Named nothing we sent: its reference time proves nothing.
+            }
+            return;
+        }
+        if (feedbackMinRtt != Long.MAX_VALUE) {
+            // Smoothed like RFC 6298's SRTT (gain 1/8); includes the wait for the feedback.
+            rttNanos = rttNanos < 0 ? feedbackMinRtt : (7 * rttNanos + feedbackMinRtt) / 8;
+            aimd.setRtt(rttNanos);
+        }
+        loss.onFeedback(feedbackLost, feedbackReceived, nowNanos);
+        long ackedBps = acked.bitrateBps();
+
+        long probeBps = -1;
+        if (probeResults.evaluate(nowNanos) >= 0) {
+            probeBps = probeResults.resultBps();
+            // Headroom is news only above where the link was last found full.
+            probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()), nowNanos);
+        }
+        BandwidthUsage usage = detector.state();
+        if (probeBps > 0 && usage != BandwidthUsage.OVERUSING
+                && (probeBps > aimd.estimateBps() || !aimd.initialized())) {
+            // A probe measures the link: it raises the estimate, and sets the first one.
+            aimd.setEstimate(probeBps, nowNanos);
+            loss.onProbe(probeBps);
+            probeRaises++;
+        } else if (feedbackReceived > 0) {
+            if (usage != BandwidthUsage.OVERUSING || aimd.timeToReduceFurther(nowNanos, ackedBps)) {
+                aimd.update(usage, ackedBps, nowNanos);
+            }
+        }
+        long lossLimit = loss.update(target, ackedBps, Math.max(rttNanos, 0), nowNanos);
+        if (lossLimit < aimd.estimateBps()) {
+            // The delay-based estimate goes on from the limit when it lifts (see LossBasedControl).
+            aimd.capAt(lossLimit);
+        }
+        target = clamp(Math.min(aimd.estimateBps(), lossLimit));
+    }
+
+    private void onReportedPacket(int seq, int status, int delta) {
+        long arrivalNanos = status == TransportCcFeedback.NOT_RECEIVED ? 0 : clock.next(delta) * 1000L;
+        int slot = history.find(seq);
+        if (slot < 0) {
+            unknownSeqReports++;
+            return;
+        }
+        byte state = history.state(slot);
+        int cluster = history.cluster(slot);
+        if (status == TransportCcFeedback.NOT_RECEIVED) {
+            if (state == SendHistory.UNREPORTED) {
+                history.setState(slot, SendHistory.LOST);
+                feedbackLost++;
+                if (cluster >= 0) {
+                    probeResults.onLost(cluster);
+                }
+            } else {
+                duplicateReports++;
+            }
+            return;
+        }
+        if (state == SendHistory.RECEIVED) {
+            duplicateReports++;
+            return;
+        }
+        if (state == SendHistory.LOST) {
+            // Reported lost before, arrived after all (reordering, or a late feedback).
+            feedbackLost--;
+        }
+        history.setState(slot, SendHistory.RECEIVED);
+        feedbackReceived++;
+        long sendNanos = history.sendNanos(slot);
+        int size = history.size(slot);
+        acked.onPacket(arrivalNanos, size);
+        if (cluster >= 0) {
+            probeResults.onReceived(cluster, sendNanos, arrivalNanos, size);
+        }
+        long rtt = feedbackNow - sendNanos;
+        if (rtt >= 0 && rtt < feedbackMinRtt) {
+            feedbackMinRtt = rtt;
+        }
+        if (interArrival.onPacket(sendNanos, arrivalNanos, feedbackNow, size)) {
+            double sendDeltaMs = interArrival.sendDeltaNanos / 1e6;
+            double modified = trendline.update(interArrival.arrivalDeltaNanos / 1e6, sendDeltaMs, arrivalNanos / 1e6);
+            detector.detect(modified, trendline.trend(), trendline.numDeltas(), sendDeltaMs, arrivalNanos / 1e6);
+        }
     }
 
     /** The bitrate the subscriber's link is estimated to carry now, bits/s. */
     public long targetBitrateBps() {
-        return config.initialBitrateBps();
+        return target;
     }
 
     /**
@@ -48,7 +205,7 @@ public final class SendSideBandwidthEstimator {
      * estimate the estimator asks for probes ({@link #pollProbe}).
      */
     public void setDesiredBitrate(long bps) {
-        desired = bps;
+        probes.setDesired(bps, target, lastNow);
     }
 
     /**
@@ -57,16 +214,123 @@ public final class SendSideBandwidthEstimator {
      * with that cluster id), or -1 when no probe is due.
      */
     public int pollProbe(long nowNanos) {
-        return -1;
+        lastNow = nowNanos;
+        int id = probes.poll(nowNanos, target);
+        if (id >= 0) {
+            probeResults.start(id, nowNanos);
+        }
+        return id;
     }
 
     /** The rate of the probe cluster {@link #pollProbe} last started, bits/s. */
     public long probeRateBps() {
-        return 0;
+        return probes.rateBps();
     }
 
     /** Bytes the probe cluster {@link #pollProbe} last started should send. */
     public int probeBytes() {
-        return 0;
+        return probes.bytes();
+    }
+
+    /** The delay-based estimate (AIMD), bits/s. */
+    public long delayBasedBitrateBps() {
+        return aimd.estimateBps();
+    }
+
+    /** The loss-based limit, bits/s, or {@code Long.MAX_VALUE} when loss imposes none. */
+    public long lossBasedLimitBps() {
+        return loss.limitBps();
+    }
+
+    /** The bitrate the subscriber received over the last 500 ms, bits/s, or -1 before known. */
+    public long ackedBitrateBps() {
+        return acked.bitrateBps();
+    }
+
+    /** Fraction of packets lost over the last second of feedback, when last judged (0-1). */
+    public double lossFraction() {
+        return loss.lossFraction();
+    }
+
+    /** {@link #lossFraction} in thousandths. */
+    public int lossPermille() {
+        return (int) Math.round(loss.lossFraction() * 1000);
+    }
+
+    /** The delay-based detector's verdict now. */
+    public BandwidthUsage delayState() {
+        return detector.state();
+    }
+
+    /** The overuse detector's adaptive threshold, ms. */
+    public double overuseThresholdMs() {
+        return detector.thresholdMs();
+    }
+
+    /** The trendline's last scaled trend, compared with {@link #overuseThresholdMs}. */
+    public double modifiedTrend() {
+        return trendline.modifiedTrend();
+    }
+
+    /** Smoothed feedback round-trip time (send to feedback arrival), ms, or -1 before known. */
+    public long rttMillis() {
+        return rttNanos < 0 ? -1 : rttNanos / 1_000_000L;
+    }
+
+    /** Probe clusters started. */
+    public int probesSent() {
+        return probes.started();
+    }
+
+    /** Probe clusters judged with a result. */
+    public int probeResults() {
+        return probeResults.results();
+    }
+
+    /** Probe clusters judged without one. */
+    public int probeFailures() {
+        return probeResults.failures();
+    }
+
+    /** Probe results that raised the delay-based estimate. */
+    public int probeRaises() {
+        return probeRaises;
+    }
+
+    /** Decreases of the delay-based estimate on overuse. */
+    public int delayDecreases() {
+        return aimd.decreases();
+    }
+
+    /** Cuts of the loss-based limit. */
+    public int lossDecreases() {
+        return loss.decreases();
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    public long feedbacks() {
+        return feedbacks;
+    }
+
+    /** Feedback entries naming a sequence number never sent or too old to remember. */
+    public long unknownSeqReports() {
+        return unknownSeqReports;
+    }
+
+    /** Feedback entries for packets already reported (duplicated or reordered feedback). */
+    public long duplicateReports() {
+        return duplicateReports;
+    }
+
+    /** Packets given to {@link #onPacketSent} with a size of zero or less, ignored. */
+    public long badSizePackets() {
+        return badSizePackets;
+    }
+
+    private long clamp(long bps) {
+        return Math.max(config.minBitrateBps(), Math.min(config.maxBitrateBps(), bps));
     }
 }

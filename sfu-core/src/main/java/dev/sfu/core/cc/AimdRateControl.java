@@ -1,0 +1,203 @@
+package dev.sfu.core.cc;
+
+/**
+ * The delay-based estimate: additive-increase, multiplicative-decrease driven by the overuse
+ * detector (draft-ietf-rmcat-gcc-02 section 5.5). A state machine: NORMAL from the detector
+ * moves HOLD to INCREASE, OVERUSING moves to DECREASE, UNDERUSING to HOLD (the queue is
+ * draining; wait for it). Increase is multiplicative, 8 % per second, while the estimate is far
+ * from where the link was last found ({@link LinkCapacityEstimator}), and additive, about one
+ * packet per response time (RTT + 100 ms), near it. Decrease sets the estimate to
+ * {@link #BETA} x the acknowledged bitrate, at most once per RTT. The estimate never climbs
+ * above 1.5 x acknowledged + 10 kbit/s, so an application-limited sender does not inflate it.
+ *
+ * <p>Constants from libwebrtc modules/remote_bitrate_estimator/aimd_rate_control.cc:
+ * kDefaultBackoffFactor 0.85 (draft: beta 0.85), 1.08 per second (draft: eta 1.08),
+ * kMinIncreaseRateBpsPerSecond 4000, 30 fps frames of 1200-byte packets for the additive step,
+ * kDefaultRtt 200 ms, bitrate reduction interval RTT clamped to 10-200 ms, throughput limit
+ * 1.5 x acked + 10 kbit/s, minimum multiplicative step 1000 bit/s, kInitializationTime 5 s
+ * (the initial estimate is held, not increased, until a probe, an overuse or 5 s of acknowledged
+ * bitrate measures the link: a blind increase from a start value that already fills the link
+ * builds a queue before the trendline has the 20 groups it needs).
+ */
+final class AimdRateControl {
+    static final double BETA = 0.85;
+    static final double MULTIPLICATIVE_PER_SECOND = 1.08;
+    static final long MIN_ADDITIVE_BPS_PER_SECOND = 4_000;
+    static final double FRAME_INTERVAL_S = 1.0 / 30;
+    static final int PACKET_SIZE_BYTES = 1200;
+    static final long DEFAULT_RTT_NANOS = 200_000_000L;
+    static final long RESPONSE_EXTRA_NANOS = 100_000_000L;
+    static final long MIN_REDUCTION_INTERVAL_NANOS = 10_000_000L;
+    static final long MAX_REDUCTION_INTERVAL_NANOS = 200_000_000L;
+    static final long INITIALIZATION_NANOS = 5_000_000_000L;
+
+    private enum State { HOLD, INCREASE, DECREASE }
+
+    private final long minBps;
+    private final long maxBps;
+    private final LinkCapacityEstimator linkCapacity = new LinkCapacityEstimator();
+    private State state = State.INCREASE;
+    private long current;
+    private long rttNanos = DEFAULT_RTT_NANOS;
+    private long lastChange = Long.MIN_VALUE;
+    private long latestThroughput = -1;
+    private int decreases;
+    private boolean initialized;
+    private long firstThroughputAt = Long.MIN_VALUE;
+
+    AimdRateControl(long initialBps, long minBps, long maxBps) {
+        this.minBps = minBps;
+        this.maxBps = maxBps;
+        this.current = clamp(initialBps);
+    }
+
+    long estimateBps() {
+        return current;
+    }
+
+    /** Where the link was last found congested (acknowledged bitrate at overuse), or -1. */
+    long linkCapacityBps() {
+        return linkCapacity.hasEstimate() ? linkCapacity.estimateBps() : -1;
+    }
+
+    int decreases() {
+        return decreases;
+    }
+
+    void setRtt(long rttNanos) {
+        this.rttNanos = rttNanos;
+    }
+
+    /** Sets the estimate directly, as a probe result or a loss-based cut does. */
+    void setEstimate(long bps, long nowNanos) {
+        current = clamp(bps);
+        lastChange = nowNanos;
+        initialized = true;
+    }
+
+    /**
+     * Whether the estimate rests on a measurement yet: a probe result, an overuse, or
+     * {@link #INITIALIZATION_NANOS} of acknowledged bitrate. Until then the configured initial
+     * estimate is held, not increased.
+     */
+    boolean initialized() {
+        return initialized;
+    }
+
+    /** Lowers the estimate to {@code bps} if above it, as the loss-based limit requires. */
+    void capAt(long bps) {
+        if (bps < current) {
+            current = clamp(bps);
+            initialized = true;
+        }
+    }
+
+    /**
+     * Whether an overuse may decrease again: one RTT (10-200 ms) after the last change, or at
+     * once when the acknowledged rate has fallen under half the estimate.
+     */
+    boolean timeToReduceFurther(long nowNanos, long ackedBps) {
+        long interval = Math.max(MIN_REDUCTION_INTERVAL_NANOS, Math.min(MAX_REDUCTION_INTERVAL_NANOS, rttNanos));
+        if (lastChange == Long.MIN_VALUE || nowNanos - lastChange >= interval) {
+            return true;
+        }
+        return ackedBps >= 0 && ackedBps < current / 2;
+    }
+
+    /** Applies one detector verdict; ackedBps is -1 when not known yet. Returns the estimate. */
+    long update(BandwidthUsage usage, long ackedBps, long nowNanos) {
+        if (ackedBps >= 0) {
+            latestThroughput = ackedBps;
+        }
+        long throughput = latestThroughput >= 0 ? latestThroughput : current;
+        if (!initialized) {
+            if (ackedBps >= 0 && firstThroughputAt == Long.MIN_VALUE) {
+                firstThroughputAt = nowNanos;
+            } else if (ackedBps >= 0 && nowNanos - firstThroughputAt > INITIALIZATION_NANOS) {
+                current = clamp(ackedBps);
+                initialized = true;
+                lastChange = nowNanos;
+                return current;
+            }
+            if (!initialized && usage != BandwidthUsage.OVERUSING) {
+                return current;
+            }
+        }
+        switch (usage) {
+            case NORMAL -> {
+                if (state == State.HOLD) {
+                    lastChange = nowNanos;
+                    state = State.INCREASE;
+                }
+            }
+            case OVERUSING -> state = State.DECREASE;
+            case UNDERUSING -> state = State.HOLD;
+        }
+        long throughputLimit = (long) (1.5 * throughput) + 10_000;
+        long next = current;
+        switch (state) {
+            case HOLD -> {
+            }
+            case INCREASE -> {
+                if (throughput > linkCapacity.upperBoundBps()) {
+                    linkCapacity.reset();
+                }
+                if (current < throughputLimit) {
+                    long step = linkCapacity.hasEstimate()
+                            ? additiveIncrease(nowNanos) : multiplicativeIncrease(nowNanos);
+                    next = Math.min(current + step, throughputLimit);
+                }
+                lastChange = nowNanos;
+            }
+            case DECREASE -> {
+                long decreased = (long) (BETA * throughput);
+                if (decreased > current && linkCapacity.hasEstimate()) {
+                    decreased = (long) (BETA * linkCapacity.estimateBps());
+                }
+                if (decreased < current) {
+                    next = decreased;
+                    decreases++;
+                }
+                if (throughput < linkCapacity.lowerBoundBps()) {
+                    linkCapacity.reset();
+                }
+                linkCapacity.onOveruse(throughput);
+                initialized = true;
+                state = State.HOLD;
+                lastChange = nowNanos;
+            }
+        }
+        current = clamp(next);
+        return current;
+    }
+
+    private long multiplicativeIncrease(long nowNanos) {
+        double alpha = MULTIPLICATIVE_PER_SECOND;
+        if (lastChange != Long.MIN_VALUE) {
+            double seconds = Math.min((nowNanos - lastChange) / 1e9, 1.0);
+            alpha = Math.pow(alpha, Math.max(seconds, 0));
+        }
+        return Math.max((long) (current * (alpha - 1.0)), 1000);
+    }
+
+    private long additiveIncrease(long nowNanos) {
+        if (lastChange == Long.MIN_VALUE) {
+            return 0;
+        }
+        double seconds = Math.max(nowNanos - lastChange, 0) / 1e9;
+        return (long) (nearMaxIncreaseBpsPerSecond() * seconds);
+    }
+
+    /** About one average packet per response time (RTT + 100 ms). */
+    private double nearMaxIncreaseBpsPerSecond() {
+        double bitsPerFrame = current * FRAME_INTERVAL_S;
+        double packetsPerFrame = Math.ceil(bitsPerFrame / (8.0 * PACKET_SIZE_BYTES));
+        double avgPacketBits = bitsPerFrame / Math.max(packetsPerFrame, 1);
+        double responseSeconds = (rttNanos + RESPONSE_EXTRA_NANOS) / 1e9;
+        return Math.max(MIN_ADDITIVE_BPS_PER_SECOND, avgPacketBits / responseSeconds);
+    }
+
+    private long clamp(long bps) {
+        return Math.max(minBps, Math.min(maxBps, bps));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.sfu.core.cc;
+
+/**
+ * Decides when to probe and how hard. A probe is a short burst of padding above the current
+ * estimate; its measured receive rate ({@link ProbeBitrateEstimator}) shows headroom that
+ * AIMD's slow increase would take many seconds to find. A probe is due when the allocation
+ * wants more than the estimate ({@link #desired} above the target), none is in flight, and the
+ * back-off since the last one has passed: {@link #BASE_BACKOFF_NANOS} after a probe that raised
+ * the estimate, doubling up to {@link #MAX_BACKOFF_NANOS} after each that did not (so a link
+ * already full is not probed every few seconds). The first probe may go at once, and a big
+ * rise in what the allocation wants (x1.5) also allows one at once.
+ *
+ * <p>Rate min(desired, 2 x target): libwebrtc's ProbeController probes at 3x then 6x at start
+ * (kFirstExponentialProbeScale, kSecondExponentialProbeScale) and 2x when probing further; 2x
+ * keeps the queue a probe builds on a full link short. Size: {@link #DURATION_NANOS} worth of
+ * bytes, at least {@link #MIN_PACKETS} padding packets of {@link #PADDING_SIZE} bytes
+ * (libwebrtc kMinProbeDurationMs 15, kMinProbePacketsSent 5): short, because on a link that is
+ * already full a probe's burst lands in the bottleneck's queue. A probe result counts as having
+ * found headroom when it exceeds by {@link #SUCCESS_RATIO} both the target and the rate at
+ * which the link was last found congested (else a probe that finds the same capacity after a
+ * sawtooth low would count as news, and the link would be probed every 3 s). The back-off
+ * bounds are ours (libwebrtc probes periodically only when application-limited, every
+ * kAlrPeriodicProbingInterval 5 s): 3 s lets a recovered link be found quickly, 12 s keeps a
+ * full link from being probed more than about twice in 20 s.
+ */
+final class ProbeController {
+    static final long BASE_BACKOFF_NANOS = 3_000_000_000L;
+    static final long MAX_BACKOFF_NANOS = 12_000_000_000L;
+    static final long DURATION_NANOS = 15_000_000L;
+    static final int MIN_PACKETS = 5;
+    static final int PADDING_SIZE = 255;
+    static final double RATE_SCALE = 2.0;
+    static final double SUCCESS_RATIO = 1.1;
+    static final double DESIRED_JUMP = 1.5;
+    /** A cluster that has not sent all its bytes after this long is over. */
+    static final long MAX_SEND_NANOS = 1_000_000_000L;
+    /** A cluster not judged this long after it started is given up. */
+    static final long RESULT_TIMEOUT_NANOS = 2_000_000_000L;
+
+    private int nextId;
+    private int active = -1;
+    private long activeStart;
+    private long activeSent;
+    private boolean awaitingResult;
+    private long nextAllowed;
+    private long backoff = BASE_BACKOFF_NANOS;
+    private long desired;
+    private long rateBps;
+    private int bytes;
+    private int started;
+
+    ProbeController(long nowNanos) {
+        nextAllowed = nowNanos;
+    }
+
+    /** What the allocation would send, bits/s. */
+    void setDesired(long bps, long targetBps, long nowNanos) {
+        if (bps > desired * DESIRED_JUMP && bps > targetBps) {
+            nextAllowed = Math.min(nextAllowed, nowNanos);
+            backoff = BASE_BACKOFF_NANOS;
+        }
+        desired = bps;
+    }
+
+    long desired() {
+        return desired;
+    }
+
+    /** A new cluster id when a probe is due now, else -1. */
+    int poll(long nowNanos, long targetBps) {
+        if (awaitingResult && nowNanos - activeStart > RESULT_TIMEOUT_NANOS) {
+            // No feedback judged it (feedback stopped): give up on that cluster.
+            onJudged(-1, targetBps, nowNanos);
+        }
+        if (activeCluster(nowNanos) >= 0 || awaitingResult || nowNanos < nextAllowed || desired <= targetBps) {
+            return -1;
+        }
+        long rate = (long) Math.min(desired, RATE_SCALE * targetBps);
+        if (rate <= targetBps) {
+            return -1;
+        }
+        rateBps = rate;
+        bytes = (int) Math.max(rate * DURATION_NANOS / 8_000_000_000L, (long) MIN_PACKETS * PADDING_SIZE);
+        active = nextId;
+        nextId = (nextId + 1) & Integer.MAX_VALUE;
+        activeStart = nowNanos;
+        activeSent = 0;
+        awaitingResult = true;
+        nextAllowed = nowNanos + backoff;
+        started++;
+        return active;
+    }
+
+    /**
+     * The cluster still sending, or -1: media sent meanwhile is part of the burst the link
+     * sees, so it counts in the cluster too.
+     */
+    int activeCluster(long nowNanos) {
+        if (active >= 0 && nowNanos - activeStart > MAX_SEND_NANOS) {
+            active = -1;
+        }
+        return active;
+    }
+
+    /** Probe bytes went out for {@code id}; true when that completes the cluster. */
+    boolean onProbeSent(int id, int size) {
+        if (id != active) {
+            return false;
+        }
+        activeSent += size;
+        if (activeSent >= bytes) {
+            active = -1;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The cluster was judged: the back-off resets when it found headroom (more than
+     * {@link #SUCCESS_RATIO} x {@code knownBps}, the most the link was known to carry), else
+     * doubles.
+     */
+    void onJudged(long resultBps, long knownBps, long nowNanos) {
+        awaitingResult = false;
+        if (resultBps > SUCCESS_RATIO * knownBps) {
+            backoff = BASE_BACKOFF_NANOS;
+        } else {
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        }
+        nextAllowed = nowNanos + backoff;
+    }
+
+    long rateBps() {
+        return rateBps;
+    }
+
+    int bytes() {
+        return bytes;
+    }
+
+    int started() {
+        return started;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sfu.core.cc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** draft-ietf-rmcat-gcc-02 section 5.5 with libwebrtc's aimd_rate_control.cc constants. */
+class AimdRateControlTest {
+    private static final long MS = 1_000_000L;
+
+    private static AimdRateControl measured(long bps) {
+        AimdRateControl a = new AimdRateControl(bps, 10_000, 100_000_000);
+        a.setEstimate(bps, 0);
+        return a;
+    }
+
+    @Test
+    void overuseDecreasesTo085TimesTheAcknowledgedBitrate() {
+        AimdRateControl a = measured(2_000_000);
+        assertEquals(850_000, a.update(BandwidthUsage.OVERUSING, 1_000_000, 100 * MS));
+        assertEquals(1, a.decreases());
+    }
+
+    @Test
+    void farFromAnyCongestionItGrowsAbout8PercentPerSecond() {
+        AimdRateControl a = measured(1_000_000);
+        long t = 0;
+        for (int i = 0; i < 20; i++) {
+            t += 50 * MS;
+            a.update(BandwidthUsage.NORMAL, 1_000_000, t);
+        }
+        // One second of 50 ms steps: 1.08 per second, plus rounding.
+        assertEquals(1_080_000, a.estimateBps(), 2_000);
+    }
+
+    @Test
+    void nearTheLastCongestionPointItGrowsAboutOnePacketPerResponseTime() {
+        AimdRateControl a = measured(1_000_000);
+        a.setRtt(100 * MS);
+        a.update(BandwidthUsage.OVERUSING, 700_000, 0); // congestion found at 700 kbit/s
+        long after = a.estimateBps();
+        a.update(BandwidthUsage.NORMAL, 595_000, 50 * MS); // hold -> increase
+        long t = 50 * MS;
+        for (int i = 0; i < 20; i++) {
+            t += 50 * MS;
+            a.update(BandwidthUsage.NORMAL, 595_000, t);
+        }
+        // 595 kbit/s at 30 fps: 19.8 kbit frames of 3 packets (of at most 9.6 kbit), one packet
+        // per RTT + 100 ms.
+        double perSecond = after / 30.0 / 3 / 0.2;
+        assertEquals(after + perSecond, a.estimateBps(), perSecond * 0.1);
+    }
+
+    @Test
+    void underuseHolds() {
+        AimdRateControl a = measured(1_000_000);
+        assertEquals(1_000_000, a.update(BandwidthUsage.UNDERUSING, 1_000_000, 50 * MS));
+        assertEquals(1_000_000, a.update(BandwidthUsage.UNDERUSING, 1_000_000, 500 * MS));
+    }
+
+    @Test
+    void neverGrowsAbove15TimesTheAcknowledgedBitratePlus10kbps() {
+        AimdRateControl a = measured(100_000);
+        for (int i = 1; i <= 400; i++) {
+            a.update(BandwidthUsage.NORMAL, 100_000, i * 100 * MS);
+        }
+        assertEquals(160_000, a.estimateBps());
+    }
+
+    @Test
+    void holdsTheInitialEstimateUntilMeasured() {
+        AimdRateControl a = new AimdRateControl(1_000_000, 10_000, 100_000_000);
+        a.update(BandwidthUsage.NORMAL, 900_000, 0);
+        assertEquals(1_000_000, a.update(BandwidthUsage.NORMAL, 900_000, 4_000 * MS));
+        assertEquals(900_000, a.update(BandwidthUsage.NORMAL, 900_000, 5_100 * MS), "5 s of acked bitrate");
+        assertTrue(a.initialized());
+    }
+
+    @Test
+    void decreasesAgainOnlyAfterAnRtt() {
+        AimdRateControl a = measured(2_000_000);
+        a.setRtt(100 * MS);
+        a.update(BandwidthUsage.OVERUSING, 2_000_000, 0);
+        assertEquals(false, a.timeToReduceFurther(50 * MS, 1_500_000));
+        assertEquals(true, a.timeToReduceFurther(100 * MS, 1_500_000));
+        assertEquals(true, a.timeToReduceFurther(50 * MS, 800_000), "acked under half the estimate");
+    }
+}

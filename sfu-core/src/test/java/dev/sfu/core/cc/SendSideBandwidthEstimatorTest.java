@@ -1,0 +1,113 @@
+package dev.sfu.core.cc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sfu.rtp.rtcp.TransportCcFeedback;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+class SendSideBandwidthEstimatorTest {
+    private static final long MS = 1_000_000L;
+    private final TransportCcFeedback view = new TransportCcFeedback();
+    private final byte[] buf = new byte[2048];
+
+    /** Feedback for {@code count} packets from {@code base}, all received 1 ms apart from {@code firstUs}. */
+    private TransportCcFeedback feedback(int base, int count, long firstUs, int fbCount) {
+        boolean[] received = new boolean[count];
+        long[] arrival = new long[count];
+        for (int i = 0; i < count; i++) {
+            received[i] = true;
+            arrival[i] = firstUs + i * 1000L;
+        }
+        int len = TransportCcFeedback.write(buf, 0, buf.length, 1, 2, base, fbCount, received, arrival, count);
+        assertTrue(view.wrap(buf, 0, len));
+        return view;
+    }
+
+    @Test
+    void feedbackForUnsentOrRepeatedPacketsIsCountedAndSkipped() {
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(CongestionControlConfig.defaults(), 0);
+        for (int i = 0; i < 10; i++) {
+            e.onPacketSent(65_530 + i & 0xFFFF, 1200, i * MS, -1);
+        }
+        e.onFeedback(feedback(65_530, 10, 50_000, 0), 60 * MS);
+        assertEquals(0, e.unknownSeqReports());
+        e.onFeedback(feedback(65_530, 10, 50_000, 0), 61 * MS);
+        assertEquals(10, e.duplicateReports(), "the same feedback twice");
+        e.onFeedback(feedback(20_000, 5, 80_000, 1), 62 * MS);
+        assertEquals(5, e.unknownSeqReports(), "never sent");
+        assertEquals(CongestionControlConfig.defaults().initialBitrateBps(), e.targetBitrateBps());
+    }
+
+    @Test
+    void badPacketSizesAreCountedAndIgnored() {
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(CongestionControlConfig.defaults(), 0);
+        e.onPacketSent(1, 0, 0, -1);
+        e.onPacketSent(2, -5, 0, -1);
+        assertEquals(2, e.badSizePackets());
+        assertEquals(0, e.packetsSent());
+    }
+
+    @Test
+    void aProbeIsOfferedOnceTheAllocationWantsMoreAndItsPacketsAreCountedInTheCluster() {
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(CongestionControlConfig.defaults(), 0);
+        assertEquals(-1, e.pollProbe(0), "nothing desired yet");
+        e.setDesiredBitrate(3_000_000);
+        int id = e.pollProbe(MS);
+        assertTrue(id >= 0);
+        assertEquals(2_000_000, e.probeRateBps(), "min(desired, 2 x 1 Mbit/s)");
+        assertEquals(1, e.probesSent());
+        assertEquals(-1, e.pollProbe(2 * MS), "one at a time");
+    }
+
+    @Test
+    void theTargetStaysWithinTheConfiguredBounds() {
+        CongestionControlConfig config = new CongestionControlConfig(true, 50_000_000, 200_000, 5_000_000);
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(config, 0);
+        assertEquals(5_000_000, e.targetBitrateBps());
+    }
+
+    @Test
+    void sendingAndFeedbackAllocateNothing() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        if (!(bean instanceof com.sun.management.ThreadMXBean sun) || !sun.isThreadAllocatedMemorySupported()) {
+            return;
+        }
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(CongestionControlConfig.defaults(), 0);
+        e.setDesiredBitrate(3_000_000);
+        // One feedback message for 60 packets, reused: each round sends 60 packets with new
+        // sequence numbers and reports them with a feedback rewritten in place.
+        int count = 60;
+        boolean[] received = new boolean[count];
+        long[] arrival = new long[count];
+        TransportCcFeedback fb = new TransportCcFeedback();
+        byte[] bytes = new byte[1500];
+        int seq = 0;
+        long now = 0;
+        long allocated = 0;
+        for (int round = 0; round < 3000; round++) {
+            int base = seq;
+            long sendStart = sun.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < count; i++) {
+                e.onPacketSent(seq, 1200, now + i * 500_000L, -1);
+                seq = (seq + 1) & 0xFFFF;
+            }
+            long sendAllocated = sun.getThreadAllocatedBytes(Thread.currentThread().getId()) - sendStart;
+            for (int i = 0; i < count; i++) {
+                received[i] = i % 13 != 5;
+                arrival[i] = (now + 20 * MS + i * 520_000L) / 1000;
+            }
+            int len = TransportCcFeedback.write(bytes, 0, bytes.length, 1, 2, base, round & 0xFF, received, arrival, count);
+            fb.wrap(bytes, 0, len);
+            now += 30 * MS;
+            long before = sun.getThreadAllocatedBytes(Thread.currentThread().getId());
+            e.onFeedback(fb, now);
+            e.pollProbe(now);
+            if (round >= 2000) {
+                allocated += sun.getThreadAllocatedBytes(Thread.currentThread().getId()) - before + sendAllocated;
+            }
+        }
+        assertEquals(0, allocated, "bytes allocated by 60 000 onPacketSent and 1000 onFeedback and pollProbe calls");
+    }
+}
