@@ -62,9 +62,11 @@ class SendSideBandwidthEstimatorTest {
     }
 
     @Test
-    void theTargetStaysWithinTheConfiguredBounds() {
-        CongestionControlConfig config = new CongestionControlConfig(true, 50_000_000, 200_000, 5_000_000);
-        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(config, 0);
+    void anInitialEstimateOutsideTheConfiguredBoundsIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new CongestionControlConfig(true, 50_000_000, 200_000, 5_000_000));
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(
+                new CongestionControlConfig(true, 5_000_000, 200_000, 5_000_000), 0);
         assertEquals(5_000_000, e.targetBitrateBps());
     }
 
