@@ -37,6 +37,7 @@ import java.util.List;
  * of the simulcast issue, unchanged. Room scheduler thread only.
  */
 public final class BandwidthAllocator {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BandwidthAllocator.class);
     private final AllocationConfig config;
 
     public BandwidthAllocator(AllocationConfig config) {
@@ -140,6 +141,11 @@ public final class BandwidthAllocator {
             }
             VideoAllocation a = v.a;
             a.fresh = false;
+            if ((step < 0) != a.bandwidthPaused && v.current != -2 || step < 0 && v.current == -2) {
+                LOG.info("{}: {}'s video {} (estimate {} bit/s, audio {} bit/s, lowest step {} bit/s)",
+                        subscriber.id, v.d.streamId(), step < 0 ? "paused to save bandwidth" : "resumed",
+                        estimateBps, Math.round(audio), Math.round(v.ladder.cost(0)));
+            }
             if (step < 0) {
                 paused++;
                 a.bandwidthPaused = true;
@@ -190,8 +196,14 @@ public final class BandwidthAllocator {
         if (state.upgradeSince == SubscriberAllocation.NO_UPGRADE) {
             state.upgradeSince = now;
         }
+        // The switch bound holds back quality changes, never a paused video coming back: a user
+        // looking at a frozen tile is worse off than one whose layers changed often.
+        boolean resumes = false;
+        for (int i = 0; i < n; i++) {
+            resumes |= next[i] < 0 && upgrade[i] >= 0;
+        }
         if (now - state.upgradeSince >= config.upgradeHoldNanos()
-                && state.switchesPerMinute() < config.maxSwitchesPerMinute()) {
+                && (resumes || state.switchesPerMinute() < config.maxSwitchesPerMinute())) {
             System.arraycopy(upgrade, 0, next, 0, n);
             state.upgradeSince = SubscriberAllocation.NO_UPGRADE;
         }

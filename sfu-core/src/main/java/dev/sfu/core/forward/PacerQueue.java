@@ -28,6 +28,7 @@ final class PacerQueue {
     private final int[] head = new int[CLASSES];
     private final int[] count = new int[CLASSES];
     private int size;
+    private long bytes;
 
     PacerQueue(BufferPool pool, int capacity) {
         this.pool = pool;
@@ -36,6 +37,11 @@ final class PacerQueue {
 
     int size() {
         return size;
+    }
+
+    /** Bytes of the packets waiting. */
+    long bytes() {
+        return bytes;
     }
 
     boolean isEmpty() {
@@ -70,6 +76,7 @@ final class PacerQueue {
         rtxSlots[cls][i] = rtxSlot;
         count[cls]++;
         size++;
+        bytes += len;
     }
 
     /** The class the next packet comes from, or -1 when empty. */
@@ -107,6 +114,7 @@ final class PacerQueue {
         int i = head[cls];
         pool.release(bufs[cls][i]);
         bufs[cls][i] = null;
+        bytes -= lens[cls][i];
         rtxSlots[cls][i] = null;
         head[cls] = (i + 1) % capacity;
         count[cls]--;

@@ -23,6 +23,12 @@ final class StepLadder {
     static final double[][] LIBWEBRTC_TEMPORAL_SHARE = {{1.0}, {0.6, 1.0}, {0.4, 0.6, 1.0}, {0.25, 0.4, 0.6, 1.0}};
     private static final double[] TABLE_PIXELS = {0, 320 * 180, 480 * 270, 640 * 360, 960 * 540, 1280 * 720, 1920 * 1080};
     private static final double[] TABLE_BPS = {150e3, 150e3, 350e3, 500e3, 1200e3, 2500e3, 4000e3};
+    /**
+     * A measured layer is priced at most this multiple of libwebrtc's target for its resolution
+     * (libwebrtc's own maximum for a simulcast layer is 1.3-1.75 times its target), so a key
+     * frame's burst does not make it look unaffordable.
+     */
+    static final double KEYFRAME_CAP = 1.5;
     /** The picture rewriter limits TIDs 0..2 and otherwise forwards all (see {@link Vp8PictureRewriter}). */
     private static final int MAX_TEMPORAL_STEPS = 3;
 
@@ -86,10 +92,13 @@ final class StepLadder {
     /** The measured bitrate of layer {@code s}, or its estimate (see the class comment). */
     static double layerBps(UpTrack u, int s, double[] w, double[] h) {
         LayerBitrate r = u.layer(s).bitrate;
-        if (r.measured()) {
-            return r.bps();
-        }
         double table = tableBps(w[s] * h[s]);
+        if (r.measured()) {
+            // A layer that just started (dynacast turned it on, a subscriber's PLI) measures its
+            // key frame: several times its steady rate for a second. Priced at that, the lowest
+            // layer would not fit, be paused, turned off and priced low again: a loop.
+            return Math.min(r.bps(), KEYFRAME_CAP * table);
+        }
         for (int m = u.layerCount() - 1; m >= 0; m--) {
             LayerBitrate mr = u.layer(m).bitrate;
             if (mr.measured() && mr.bps() > 0) {

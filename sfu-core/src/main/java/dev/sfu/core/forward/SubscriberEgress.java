@@ -56,6 +56,8 @@ public final class SubscriberEgress {
     private static final int KINDS = MediaKind.values().length;
     /** The most stamping can grow a packet: a new extension header and one padded element. */
     private static final int MAX_STAMP_GROWTH = 8;
+    /** The pacer empties its queue within about this long, whatever the estimate (see {@link #pacingRateBps}). */
+    static final long QUEUE_DRAIN_NANOS = 250_000_000L;
     /** A thread stall longer than this does not turn into a burst of budget. */
     private static final long MAX_ELAPSED_NANOS = 100_000_000L;
     private static final double NANOS_PER_SECOND = 1e9;
@@ -302,9 +304,17 @@ public final class SubscriberEgress {
 
     // ---------------------------------------------------------------- pacer
 
-    /** The rate the bucket fills at, bits/s. */
+    /**
+     * The rate the bucket fills at, bits/s: the pacing factor times the estimate, and never so
+     * slow that what waits would take longer than {@link #QUEUE_DRAIN_NANOS} to leave. With a low
+     * estimate, one key frame would otherwise outlast the queue's age limit and be dropped
+     * whole, which costs a key frame request and another such burst (libwebrtc's pacer likewise
+     * raises its rate to empty its queue within an expected queue time).
+     */
     private double pacingRateBps() {
-        return estimator.targetBitrateBps() * config.pacingFactor();
+        double paced = estimator.targetBitrateBps() * config.pacingFactor();
+        double drain = queue.bytes() * 8.0 * NANOS_PER_SECOND / QUEUE_DRAIN_NANOS;
+        return Math.max(paced, drain);
     }
 
     private void refill(long now) {

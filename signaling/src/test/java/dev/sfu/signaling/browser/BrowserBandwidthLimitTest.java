@@ -87,8 +87,12 @@ class BrowserBandwidthLimitTest {
             // Unlimited, everyone gets the layer their tiles ask for: the starting point.
             for (BrowserSession b : call.members()) {
                 Set<String> from = call.othersOf(b);
-                Waits.until(SWITCH, b.label() + " (unlimited): every remote video on the layer its tile asks for",
-                        () -> widths(b, from), w -> onWantedLayers(b, publishers(call), w));
+                try {
+                    Waits.until(SWITCH, b.label() + " (unlimited): every remote video on the layer its tile asks for",
+                            () -> widths(b, from), w -> onWantedLayers(b, publishers(call), w));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "\nserver:\n" + sfu.downlinks("bottleneck"), e);
+                }
             }
 
             link.limitDownlink(LIMIT_KBIT);
@@ -119,6 +123,7 @@ class BrowserBandwidthLimitTest {
             report.append(String.format("bottleneck over %.1f s: %s, %.0f kbit/s passed%n", tbfSeconds, tbf,
                     tbf.bytes() * 8 / 1000.0 / tbfSeconds));
             report.append(figures(call, start, end));
+            report.append("server:\n").append(sfu.downlinks("bottleneck"));
             report.append("Cy's tiles: ").append(cy.js("return JSON.stringify(window.sfu.lastVideoTiles)"))
                     .append(", asking for widths ").append(wantedWidths(cy, call)).append('\n');
 

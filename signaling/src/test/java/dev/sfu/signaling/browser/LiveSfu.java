@@ -130,6 +130,40 @@ public final class LiveSfu implements AutoCloseable {
         return origin() + "/";
     }
 
+    /**
+     * The admin API's view of a room's downlinks, one line per participant: estimate, allocated,
+     * desired, paused for bandwidth, probes, and the layer it gets of each video; for failure
+     * messages. Never throws.
+     */
+    public String downlinks(String room) {
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create(origin() + "/api/rooms/" + room)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            StringBuilder out = new StringBuilder();
+            for (var p : json.path("participants")) {
+                var d = p.path("downlink");
+                out.append(String.format("%s (%s): estimate %d, allocated %d, desired %d, paused for bandwidth %d, probes %d, feedbacks %d, pacer queue %d, sent %d bit/s; gets",
+                        p.path("displayName").asText(), p.path("id").asText(), d.path("estimateBps").asLong(),
+                        d.path("allocatedBps").asLong(), d.path("desiredBps").asLong(), d.path("pausedForBandwidth").asInt(),
+                        d.path("probeClusters").asLong(), d.path("feedbacks").asLong(), d.path("pacerQueue").asInt(),
+                        p.path("bitrateDown").asLong()));
+                for (var t : p.path("tracks")) {
+                    var f = t.path("forwarding");
+                    if (t.path("direction").asText().equals("down") && !f.isMissingNode() && !f.isNull()) {
+                        out.append(String.format(" %s:%s->%s T%d%s", t.path("publisherId").asText(), f.path("rid").asText(),
+                                f.path("targetRid").asText(), f.path("maxTemporalLayer").asInt(),
+                                f.path("paused").asBoolean() ? " paused(" + f.path("pauseReason").asText() + ")" : ""));
+                    }
+                }
+                out.append('\n');
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "(no downlink view: " + e + ")\n";
+        }
+    }
+
     /** The page's origin, {@code http://HOST:PORT}. */
     public String origin() {
         return "http://" + host + ":" + httpPort;
