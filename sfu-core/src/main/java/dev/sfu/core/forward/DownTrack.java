@@ -516,6 +516,29 @@ public final class DownTrack {
                 && HeaderExtensions.form(((b[profileAt] & 0xFF) << 8) | (b[profileAt + 1] & 0xFF)) == 0;
     }
 
+    // The previous report block's extended highest sequence number and cumulative loss, for the
+    // loss since then (subscriber's executor only); -1 before the first.
+    private long reportedHighest = -1;
+    private long reportedLost = -1;
+
+    /**
+     * Packets expected since the previous report block (RFC 3550 appendix A.3: the difference of
+     * the extended highest sequence numbers); 0 for the first block or when it went backwards.
+     */
+    long expectedSinceLastReport(long extendedHighest) {
+        long before = reportedHighest;
+        reportedHighest = extendedHighest;
+        long d = extendedHighest - before;
+        return before < 0 || d <= 0 || d > 1 << 20 ? 0 : d;
+    }
+
+    /** Packets lost since the previous report block, never negative (duplicates lower the count). */
+    long lostSinceLastReport(long cumulativeLost) {
+        long before = reportedLost;
+        reportedLost = cumulativeLost;
+        return before < 0 ? 0 : Math.max(0, cumulativeLost - before);
+    }
+
     /** Takes one report block about this stream from the subscriber's RR or SR. */
     void onReportBlock(int fraction, long lost, long jitter, long lsr, long dlsr, long now) {
         this.fractionLost = fraction;

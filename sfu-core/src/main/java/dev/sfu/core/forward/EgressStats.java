@@ -25,10 +25,25 @@ package dev.sfu.core.forward;
  * @param feedbacks          transport-cc feedback messages given to the estimator
  * @param unstamped          packets sent without a sequence number (no room for it, or a
  *                           malformed extension block)
+ * @param estimator          what the estimator's parts say now
  */
 public record EgressStats(boolean active, int queueLength, long packetsQueued, long bytesQueued,
                           long packetsSentDirect, long bytesSentDirect, long packetsSentPaced,
                           long bytesSentPaced, long droppedQueueFull, long droppedExpired,
                           long droppedRefused, long probeClusters, long probePackets, long probeBytes,
-                          long probesWithoutRtx, long feedbacks, long unstamped) {
+                          long probesWithoutRtx, long feedbacks, long unstamped, Estimator estimator) {
+    /**
+     * The estimator's parts (docs/congestion-control.md).
+     *
+     * @param delayBasedBps  the delay-based (AIMD) estimate, bits/s
+     * @param lossBasedBps   the loss-based limit, bits/s; -1 when loss imposes none
+     * @param ackedBps       what the subscriber acknowledged receiving lately, bits/s; -1 before known
+     * @param lossPermille   packets lost in the last second of feedback, thousandths
+     * @param delayState     normal, overusing or underusing
+     * @param delayDecreases decreases the delay-based side made
+     * @param lossDecreases  decreases the loss-based side made
+     */
+    public record Estimator(long delayBasedBps, long lossBasedBps, long ackedBps, int lossPermille, String delayState,
+                            int delayDecreases, int lossDecreases) {
+    }
 }

@@ -149,6 +149,8 @@ final class RtcpTermination {
 
     /** Each report block about a stream the server sends this participant updates its DownTrack. */
     private void reportBlocks(RtcpReport report, long now) {
+        long lost = 0;
+        long expected = 0;
         for (int i = 0; i < report.reportCount(); i++) {
             if (!report.reportBlock(i, block)) {
                 continue;
@@ -157,7 +159,17 @@ final class RtcpTermination {
             if (d != null) {
                 d.onReportBlock(block.fractionLost(), block.cumulativeLost(), block.jitter(), block.lastSr(),
                         block.delaySinceLastSr(), now);
+                long exp = d.expectedSinceLastReport(block.highestSequence());
+                if (exp > 0) {
+                    expected += exp;
+                    lost += d.lostSinceLastReport(block.cumulativeLost());
+                } else {
+                    d.lostSinceLastReport(block.cumulativeLost());
+                }
             }
+        }
+        if (expected > 0) {
+            e.egress().onReceiverReportLoss(lost, expected, now);
         }
     }
 

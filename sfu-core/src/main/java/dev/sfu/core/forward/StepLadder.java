@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The quality steps of one video for one subscriber, cheapest first, each with its price: for
- * each spatial layer up to the tile's ceiling (narrowest first), each VP8 temporal layer limit
- * (0, 0-1, ..., all). The bandwidth allocation climbs it one step at a time.
+ * The quality steps of one video for one subscriber, cheapest first, each with its price: the
+ * lowest spatial layer with each VP8 temporal layer limit (0, 0-1, all), then each larger
+ * spatial layer up to the tile's ceiling with all its temporal layers (frame rate before
+ * size, see {@link #build}). The bandwidth allocation climbs it one step at a time.
  *
  * <p>Prices are measured ({@link LayerBitrate}). A layer that does not arrive yet (dynacast
  * turned it off, or it just started) is priced from a measured layer of the same track, scaled
@@ -69,13 +70,20 @@ final class StepLadder {
             }
         }
         List<double[]> steps = new ArrayList<>();
+        boolean lowest = true;
         for (int s : order) {
             if (s != ceiling && w[s] >= w[ceiling]) {
                 continue;
             }
             LayerBitrate r = u.layer(s).bitrate;
             double full = layerBps(u, s, w, h);
-            int temporalLayers = Math.min(MAX_TEMPORAL_STEPS, r.measured() ? r.temporalLayers() : measuredTemporal);
+            // Frame rate before size: only the lowest spatial layer offers reduced temporal
+            // steps. A larger picture at a quarter of the frame rate (T0 of three layers) costs
+            // about what the smaller one costs at full rate, and a 5 fps video looks broken
+            // while a smaller one looks soft (measured in the 800 kbit/s browser test: h at T0
+            // decoded at 8 fps where q at full rate decodes at 20).
+            int temporalLayers = !lowest ? 1 : Math.min(MAX_TEMPORAL_STEPS, r.measured() ? r.temporalLayers() : measuredTemporal);
+            lowest = false;
             for (int t = 0; t < temporalLayers - 1; t++) {
                 double share = r.measured() ? r.temporalShare(t) : LIBWEBRTC_TEMPORAL_SHARE[temporalLayers - 1][t];
                 steps.add(new double[] {s, t, full * share, key(w[s], t)});

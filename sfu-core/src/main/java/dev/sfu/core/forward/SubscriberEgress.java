@@ -349,6 +349,15 @@ public final class SubscriberEgress {
         }
     }
 
+    /** Loss from one receiver report of the subscriber (its executor): lost and expected since its previous one. */
+    void onReceiverReportLoss(long lost, long expected, long now) {
+        synchronized (lock) {
+            if (active) {
+                estimator.onReceiverReportLoss(lost, expected, now);
+            }
+        }
+    }
+
     /** One pacer tick (pacer thread): expire, send what the budget allows, probe. */
     void onTick(long now) {
         synchronized (lock) {
@@ -514,7 +523,12 @@ public final class SubscriberEgress {
             return new EgressStats(active, queue.size(), packetsQueued, bytesQueued, packetsDirect, bytesDirect,
                     packetsPaced, bytesPaced, drops[DropReason.PACER_QUEUE_FULL.ordinal()],
                     drops[DropReason.PACER_EXPIRED.ordinal()], drops[DropReason.TRANSPORT_REFUSED.ordinal()],
-                    probeClusters, probePackets, probeBytes, probesWithoutRtx, feedbacks, unstamped);
+                    probeClusters, probePackets, probeBytes, probesWithoutRtx, feedbacks, unstamped,
+                    new EgressStats.Estimator(estimator.delayBasedBitrateBps(),
+                            estimator.lossBasedLimitBps() == Long.MAX_VALUE ? -1 : estimator.lossBasedLimitBps(),
+                            estimator.ackedBitrateBps(), estimator.lossPermille(),
+                            estimator.delayState().name().toLowerCase(java.util.Locale.ROOT),
+                            estimator.delayDecreases(), estimator.lossDecreases()));
         }
     }
 

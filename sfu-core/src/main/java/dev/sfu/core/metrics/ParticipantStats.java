@@ -67,11 +67,12 @@ public record ParticipantStats(String id, String displayName, String connectionS
      * @param pacerDroppedExpired packets dropped after waiting too long in its pacer
      * @param probeClusters      probe clusters sent to find headroom
      * @param feedbacks          transport-cc feedback messages it sent
+     * @param estimator          the estimator's parts: delay-based and loss-based estimates, loss, decreases
      */
     public record Downlink(boolean congestionControl, long estimateBps, long allocatedBps, long desiredBps,
                            int pausedVideos, int pausedForBandwidth, long layerSwitches, int switchesPerMinute,
                            int pacerQueue, long pacerQueued, long pacerDroppedFull, long pacerDroppedExpired,
-                           long probeClusters, long feedbacks) {
-        public static final Downlink NONE = new Downlink(false, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                           long probeClusters, long feedbacks, dev.sfu.core.forward.EgressStats.Estimator estimator) {
+        public static final Downlink NONE = new Downlink(false, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
     }
 }

@@ -199,7 +199,7 @@ public final class StatsCollector {
         return new ParticipantStats.Downlink(e.active(), p.endpoint().estimatedDownlinkBps(), a.allocatedBps(),
                 a.desiredBps(), a.pausedVideos(), a.pausedBandwidth(), a.switches(), a.switchesPerMinute(),
                 e.queueLength(), e.packetsQueued(), e.droppedQueueFull(), e.droppedExpired(), e.probeClusters(),
-                e.feedbacks());
+                e.feedbacks(), e.active() ? e.estimator() : null);
     }
 
     /** The layers of a published video with their bitrates; empty for audio. */

@@ -179,16 +179,16 @@ class BandwidthAllocatorTest {
     @Test
     void measuredCostsFollowWhatThePublisherSendsAndItsTemporalSplit() {
         StepLadder l = ladder("a");
-        assertEquals(9, l.size, "3 spatial x 3 temporal steps up to f");
+        assertEquals(5, l.size, "q at 3 temporal steps, then h and f with all temporal layers");
         double q = l.cost(2);
-        double hAll = l.cost(5);
-        double f = l.cost(8);
+        double hAll = l.cost(3);
+        double f = l.cost(4);
         assertTrue(q > 70e3 && q < 110e3, "q about 60 kbit/s plus about 30 kbit/s of headers: " + q);
         assertTrue(hAll > 2 * q && f > 2.5 * hAll, q + " " + hAll + " " + f);
         // Base frames are twice the others, pattern 0 2 1 2: TID 0 carries 2/5, TIDs 0-1 3/5
-        // (libwebrtc's split), less the headers' share, which is smallest on f.
-        assertEquals(0.4, l.cost(6) / f, 0.02);
-        assertEquals(0.6, l.cost(7) / f, 0.02);
+        // (libwebrtc's split), less the headers' share, which is largest on q.
+        assertEquals(0.4, l.cost(0) / q, 0.06);
+        assertEquals(0.6, l.cost(1) / q, 0.06);
         long audio = audioBps();
         assertTrue(audio > 110e3 && audio < 130e3, "3 x 40 kbit/s of Opus: " + audio);
     }
@@ -203,7 +203,7 @@ class BandwidthAllocatorTest {
         SubscriberAllocation stats = s.endpoint().allocation();
         assertEquals(-1, stats.estimateBps());
         assertEquals(0, stats.pausedVideos());
-        long desired = Math.round(audioBps() + ladder("a").cost(8) + ladder("b").cost(5) + ladder("c").cost(8));
+        long desired = Math.round(audioBps() + ladder("a").cost(4) + ladder("b").cost(3) + ladder("c").cost(4));
         assertEquals(desired, stats.desiredBps(), 2, "every video at its tile's layer plus audio");
         assertEquals(desired, stats.allocatedBps(), 2);
     }
@@ -340,25 +340,23 @@ class BandwidthAllocatorTest {
 
     @Test
     void aLayerThatDoesNotArriveIsPricedFromAMeasuredOneByLibwebrtcsTable() {
-        double measuredH = ladder("a").cost(5);
-        double f = ladder("a").cost(8);
+        double measuredH = ladder("a").cost(3);
+        double f = ladder("a").cost(4);
         sending[1] = false;
         run(1600 * MS);
         StepLadder l = ladder("a");
-        assertEquals(9, l.size, "h keeps its steps, with the track's temporal structure");
+        assertEquals(5, l.size, "h keeps its step");
         // libwebrtc kSimulcastFormats targets: 640x360 500 kbit/s, 1280x720 2500 kbit/s.
-        assertEquals(f * 500 / 2500, l.cost(5), 1.0);
-        assertEquals(0.4 * l.cost(5), l.cost(3), 1.0, "libwebrtc's 3-layer split: TID 0 40 %");
-        assertEquals(0.6 * l.cost(5), l.cost(4), 1.0, "TIDs 0-1 60 %");
-        assertTrue(Math.abs(l.cost(5) - measuredH) > 1000, "estimated, not the old measurement: " + measuredH);
+        assertEquals(f * 500 / 2500, l.cost(3), 1.0);
+        assertTrue(Math.abs(l.cost(3) - measuredH) > 1000, "estimated, not the old measurement: " + measuredH);
         sending[1] = true;
         run(800 * MS);
-        assertEquals(measuredH, ladder("a").cost(5), measuredH * 0.02, "measured again once it arrives");
+        assertEquals(measuredH, ladder("a").cost(3), measuredH * 0.02, "measured again once it arrives");
     }
 
     @Test
     void dynacastKeepsTheLayerTheBandwidthAllocationChoseAndTheTileLayer() {
-        estimate = audioBps() + 3 * Math.round(ladder("a").cost(5)) + 10_000;
+        estimate = audioBps() + 3 * Math.round(ladder("a").cost(3)) + 10_000;
         run(400 * MS);
         String rid = videoOf("a").targetRid();
         assertFalse("f".equals(rid), "the estimate does not carry f for everyone: " + step("a"));

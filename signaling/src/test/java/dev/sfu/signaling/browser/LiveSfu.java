@@ -148,6 +148,10 @@ public final class LiveSfu implements AutoCloseable {
                         d.path("allocatedBps").asLong(), d.path("desiredBps").asLong(), d.path("pausedForBandwidth").asInt(),
                         d.path("probeClusters").asLong(), d.path("feedbacks").asLong(), d.path("pacerQueue").asInt(),
                         p.path("bitrateDown").asLong()));
+                out.append(" [estimator ").append(d.path("estimator")).append("; pacer dropped ")
+                        .append(d.path("pacerDroppedFull").asLong()).append(" full, ").append(d.path("pacerDroppedExpired").asLong())
+                        .append(" expired; NACKs from it ").append(p.path("nacksReceived").asLong()).append(", packets to it ")
+                        .append(p.path("packetsDown").asLong()).append("]");
                 for (var t : p.path("tracks")) {
                     var f = t.path("forwarding");
                     if (t.path("direction").asText().equals("down") && !f.isMissingNode() && !f.isNull()) {
