@@ -21,6 +21,8 @@ package dev.sfu.core.cc;
  */
 final class AimdRateControl {
     static final double BETA = 0.85;
+    /** Sending under this share of the estimate counts as application limited (see {@link #update}). */
+    static final double APP_LIMITED = 0.5;
     static final double MULTIPLICATIVE_PER_SECOND = 1.08;
     static final long MIN_ADDITIVE_BPS_PER_SECOND = 4_000;
     static final double FRAME_INTERVAL_S = 1.0 / 30;
@@ -153,6 +155,14 @@ final class AimdRateControl {
                 long decreased = (long) (BETA * throughput);
                 if (decreased > current && linkCapacity.hasEstimate()) {
                     decreased = (long) (BETA * linkCapacity.estimateBps());
+                }
+                if (throughput < APP_LIMITED * current && linkCapacity.hasEstimate()) {
+                    // Application limited: an SFU sends what its allocation chose, often far
+                    // below the estimate. Cut to the acknowledged rate then, and each cut lowers
+                    // the allocation, the next acknowledged rate and the next cut: a spiral to
+                    // the minimum (seen behind an 800 kbit/s tbf: 250 kbit/s sent, estimate
+                    // 210 kbit/s). Back off from the link's last measured capacity instead.
+                    decreased = Math.min(current, (long) (BETA * linkCapacity.estimateBps()));
                 }
                 if (decreased < current) {
                     next = decreased;
