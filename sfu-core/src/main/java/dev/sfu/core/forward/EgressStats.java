@@ -42,8 +42,11 @@ public record EgressStats(boolean active, int queueLength, long packetsQueued, l
      * @param delayState     normal, overusing or underusing
      * @param delayDecreases decreases the delay-based side made
      * @param lossDecreases  decreases the loss-based side made
+     * @param probeResults   probe clusters measured (enough of them acknowledged)
+     * @param probeFailures  probe clusters that could not be measured
+     * @param probeRaises    probe results that raised the estimate
      */
     public record Estimator(long delayBasedBps, long lossBasedBps, long ackedBps, int lossPermille, String delayState,
-                            int delayDecreases, int lossDecreases) {
+                            int delayDecreases, int lossDecreases, int probeResults, int probeFailures, int probeRaises) {
     }
 }

@@ -133,10 +133,12 @@ public final class LayerAllocator {
         }
         int n = u.layerCount();
         int needed = 0;
+        boolean bandwidthPaused = false;
         for (DownTrack d : u.downTrackArray()) {
             VideoAllocation a = d.allocation;
             d.pauseReason = a.reason;
             if (a.reason != null) {
+                bandwidthPaused |= BANDWIDTH.equals(a.reason);
                 d.setTargetLayer(LayerSelector.PAUSED);
                 announce(d, LayerSelector.PAUSED, a.reason, listener);
                 continue;
@@ -153,10 +155,13 @@ public final class LayerAllocator {
             announce(d, a.layer, null, listener);
         }
         if (dynacast && u.isSimulcast()) {
-            if (needed == 0) {
+            if (needed == 0 || bandwidthPaused) {
+                // A video paused for bandwidth comes back on the smallest layer: keep it
+                // flowing, or the resume waits for the publisher to restart that encoding (a
+                // signaling round trip and a key frame) and the price of the layer is a guess.
                 double[] w = new double[n];
                 estimateSizes(u, w, new double[n]);
-                needed = 1 << smallest(w);
+                needed |= 1 << smallest(w);
             }
             if (needed != u.announcedLayers) {
                 u.announcedLayers = needed;

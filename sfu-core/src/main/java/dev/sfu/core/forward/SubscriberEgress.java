@@ -528,7 +528,8 @@ public final class SubscriberEgress {
                             estimator.lossBasedLimitBps() == Long.MAX_VALUE ? -1 : estimator.lossBasedLimitBps(),
                             estimator.ackedBitrateBps(), estimator.lossPermille(),
                             estimator.delayState().name().toLowerCase(java.util.Locale.ROOT),
-                            estimator.delayDecreases(), estimator.lossDecreases()));
+                            estimator.delayDecreases(), estimator.lossDecreases(), estimator.probeResults(),
+                            estimator.probeFailures(), estimator.probeRaises()));
         }
     }
 

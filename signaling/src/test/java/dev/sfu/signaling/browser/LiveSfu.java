@@ -153,11 +153,18 @@ public final class LiveSfu implements AutoCloseable {
                         .append(" expired; NACKs from it ").append(p.path("nacksReceived").asLong()).append(", packets to it ")
                         .append(p.path("packetsDown").asLong()).append("]");
                 for (var t : p.path("tracks")) {
+                    if (t.path("direction").asText().equals("up")) {
+                        for (var l : t.path("layers")) {
+                            out.append(String.format(" sends %s %dx%d %s %d bit/s;", l.path("rid").asText(), l.path("width").asInt(),
+                                    l.path("height").asInt(), l.path("live").asBoolean() ? "live" : "off", l.path("bitrate").asLong()));
+                        }
+                    }
                     var f = t.path("forwarding");
                     if (t.path("direction").asText().equals("down") && !f.isMissingNode() && !f.isNull()) {
                         out.append(String.format(" %s:%s->%s T%d%s", t.path("publisherId").asText(), f.path("rid").asText(),
                                 f.path("targetRid").asText(), f.path("maxTemporalLayer").asInt(),
-                                f.path("paused").asBoolean() ? " paused(" + f.path("pauseReason").asText() + ")" : ""));
+                                f.path("paused").asBoolean() ? " paused(" + f.path("pauseReason").asText() + ")" : "")
+                                + " tile " + f.path("tileWidth").asInt() + "x" + f.path("tileHeight").asInt());
                     }
                 }
                 out.append('\n');
