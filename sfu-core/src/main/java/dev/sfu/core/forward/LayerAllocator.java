@@ -211,6 +211,22 @@ public final class LayerAllocator {
                 h[i] = kh * Math.pow(2, i - at);
             }
         }
+        // A layer that stopped (dynacast turned it off) keeps the size of its last key frame,
+        // which may be from a moment the browser scaled it down (a low uplink estimate at the
+        // start of a call): seen in Chromium, an f layer last seen at 640x360 like h, so f was
+        // never chosen again and never turned back on. A stopped layer no larger than the one
+        // below it is taken as twice that one, the page's scaling.
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            newest = Math.max(newest, u.layer(i).lastPacketNanos);
+        }
+        for (int i = 1; i < n; i++) {
+            boolean stopped = newest - u.layer(i).lastPacketNanos >= SimulcastLayer.LIVE_NANOS;
+            if (stopped && w[i] <= w[i - 1]) {
+                w[i] = 2 * w[i - 1];
+                h[i] = 2 * h[i - 1];
+            }
+        }
     }
 
     /** The smallest layer covering the tile in width or height; the largest when none does. */
