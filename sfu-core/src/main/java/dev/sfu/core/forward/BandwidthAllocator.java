@@ -37,6 +37,8 @@ import java.util.List;
  * of the simulcast issue, unchanged. Room scheduler thread only.
  */
 public final class BandwidthAllocator {
+    /** A video on its lowest step is paused only after the estimate has not carried it this long. */
+    public static final long PAUSE_HOLD_NANOS = 1_000_000_000L;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BandwidthAllocator.class);
     private final AllocationConfig config;
 
@@ -177,12 +179,28 @@ public final class BandwidthAllocator {
             cost += v.ladder.cost(next[i]);
         }
         if (cost > budget) {
+            boolean pauses = false;
             for (int i = 0; i < n; i++) {
-                next[i] = Math.min(next[i], fits[i]);
+                pauses |= next[i] >= 0 && fits[i] < 0;
+            }
+            if (pauses && state.pauseSince == SubscriberAllocation.NO_UPGRADE) {
+                state.pauseSince = now;
+            }
+            // Lower steps at once; but a video on screen goes dark only when the estimate has
+            // not carried its lowest step for PAUSE_HOLD: a dip of the estimate (one overuse,
+            // one lossy report) would otherwise freeze it for the upgrade hold and a key frame.
+            boolean pauseNow = pauses && now - state.pauseSince >= PAUSE_HOLD_NANOS;
+            for (int i = 0; i < n; i++) {
+                int lowered = Math.min(next[i], fits[i]);
+                next[i] = lowered < 0 && next[i] >= 0 && !pauseNow ? 0 : lowered;
+            }
+            if (!pauses) {
+                state.pauseSince = SubscriberAllocation.NO_UPGRADE;
             }
             state.upgradeSince = SubscriberAllocation.NO_UPGRADE;
             return;
         }
+        state.pauseSince = SubscriberAllocation.NO_UPGRADE;
         // Upgrades only add steps to where the videos stand: never one paused to raise another.
         int[] upgrade = climb(videos, covered - audio, next);
         boolean better = false;

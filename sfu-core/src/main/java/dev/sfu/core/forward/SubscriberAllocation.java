@@ -24,6 +24,8 @@ public final class SubscriberAllocation {
     private volatile int switchesLastMinute;
     /** When the estimate began to cover an upgrade with margin; {@link #NO_UPGRADE} when it does not (scheduler). */
     long upgradeSince = NO_UPGRADE;
+    /** Since when the estimate has not carried a video that is still on its lowest step; {@link #NO_UPGRADE} when it has (scheduler). */
+    long pauseSince = NO_UPGRADE;
 
     SubscriberAllocation() {
         java.util.Arrays.fill(bucketStart, Long.MIN_VALUE);

@@ -1,5 +1,6 @@
 package dev.sfu.core.room;
 
+import dev.sfu.core.forward.BandwidthAllocator;
 import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.LayerAllocator;
 import dev.sfu.core.forward.SubscriberAllocation;
@@ -47,6 +48,15 @@ class SubscriberBandwidthAllocationTest {
         scheduler.useDownlinkEstimate(e -> e.id().equals("c") ? cEstimate.get() : -1);
         Room room = h.manager.room("r");
         scheduler.allocate(room);
+        for (DownTrack d : c.downTracks()) {
+            assertFalse(d.isPaused(), "a video on screen is not paused by one allocation: " + d.streamId());
+        }
+        // ... but once the estimate has not carried it for the pause hold.
+        long dipStart = h.now.get();
+        while (h.now.get() - dipStart <= BandwidthAllocator.PAUSE_HOLD_NANOS) {
+            h.advance(100 * MS);
+            scheduler.allocate(room);
+        }
 
         for (DownTrack d : c.downTracks()) {
             if (d.kind() == MediaKind.VIDEO) {
