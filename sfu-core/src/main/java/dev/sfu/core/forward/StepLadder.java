@@ -82,10 +82,13 @@ final class StepLadder {
             // about what the smaller one costs at full rate, and a 5 fps video looks broken
             // while a smaller one looks soft (measured in the 800 kbit/s browser test: h at T0
             // decoded at 8 fps where q at full rate decodes at 20).
-            int temporalLayers = !lowest ? 1 : Math.min(MAX_TEMPORAL_STEPS, r.measured() ? r.temporalLayers() : measuredTemporal);
+            // A layer that just started may not show its temporal layers yet: the track's other
+            // layers tell its structure (the encoder uses one for all).
+            int ownTemporal = r.measured() ? r.temporalLayers() : 0;
+            int temporalLayers = !lowest ? 1 : Math.min(MAX_TEMPORAL_STEPS, Math.max(ownTemporal, measuredTemporal));
             lowest = false;
             for (int t = 0; t < temporalLayers - 1; t++) {
-                double share = r.measured() ? r.temporalShare(t) : LIBWEBRTC_TEMPORAL_SHARE[temporalLayers - 1][t];
+                double share = ownTemporal >= temporalLayers ? r.temporalShare(t) : LIBWEBRTC_TEMPORAL_SHARE[temporalLayers - 1][t];
                 steps.add(new double[] {s, t, full * share, key(w[s], t)});
             }
             steps.add(new double[] {s, VideoAllocation.ALL_TEMPORAL, full, key(w[s], VideoAllocation.ALL_TEMPORAL)});
