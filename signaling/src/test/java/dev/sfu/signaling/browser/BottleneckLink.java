@@ -2,7 +2,6 @@ package dev.sfu.signaling.browser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -173,19 +172,7 @@ public final class BottleneckLink implements AutoCloseable {
     }
 
     private boolean driverAnswers() {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(
-                    "http://" + namespaceAddress + ":" + DRIVER_PORT + "/status").toURL().openConnection();
-            c.setConnectTimeout(500);
-            c.setReadTimeout(2000);
-            try {
-                return c.getResponseCode() == 200;
-            } finally {
-                c.disconnect();
-            }
-        } catch (IOException e) {
-            return false;
-        }
+        return Waits.answersOk("http://" + namespaceAddress + ":" + DRIVER_PORT + "/status");
     }
 
     /**

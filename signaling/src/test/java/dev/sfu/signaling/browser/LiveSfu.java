@@ -3,7 +3,6 @@ package dev.sfu.signaling.browser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -245,18 +244,7 @@ public final class LiveSfu implements AutoCloseable {
     }
 
     private boolean pageAnswers() {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(baseUrl()).toURL().openConnection();
-            c.setConnectTimeout(500);
-            c.setReadTimeout(2000);
-            try {
-                return c.getResponseCode() == 200;
-            } finally {
-                c.disconnect();
-            }
-        } catch (IOException e) {
-            return false;
-        }
+        return Waits.answersOk(baseUrl());
     }
 
     /** A free TCP port on {@code bind} (null: on every interface). */

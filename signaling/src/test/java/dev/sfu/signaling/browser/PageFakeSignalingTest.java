@@ -154,11 +154,11 @@ class PageFakeSignalingTest {
             assertTrue(b.element(".tile.local .mic-off").isDisplayed(), "own tile shows muted");
             b.click("#camera");
             assertEquals("true", b.element("#camera").getAttribute("aria-pressed"));
-            assertEquals(Map.of("type", "trackState", "audioMuted", true, "videoMuted", true), lastSent(b, "trackState"));
+            assertEquals(Map.of("type", "trackState", "audioMuted", true, "videoMuted", true, "screenShare", false), lastSent(b, "trackState"));
             assertEquals(Boolean.FALSE, b.js("return window.sfu.media.cameraTrack.enabled"));
             b.click("#mute");
             b.click("#camera");
-            assertEquals(Map.of("type", "trackState", "audioMuted", false, "videoMuted", false), lastSent(b, "trackState"));
+            assertEquals(Map.of("type", "trackState", "audioMuted", false, "videoMuted", false, "screenShare", false), lastSent(b, "trackState"));
             assertEquals("false", b.element("#mute").getAttribute("aria-pressed"));
         }
     }

@@ -58,4 +58,20 @@ public final class Waits {
             throw new IllegalStateException("interrupted while waiting", e);
         }
     }
+
+    /** True when a GET of {@code url} answers 200 within a couple of seconds; false on any error. */
+    static boolean answersOk(String url) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            try {
+                return c.getResponseCode() == 200;
+            } finally {
+                c.disconnect();
+            }
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 }
