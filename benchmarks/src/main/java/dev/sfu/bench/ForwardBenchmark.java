@@ -131,12 +131,7 @@ public class ForwardBenchmark {
     }
 
     private int forward(int srtpLength) {
-        int n = fx.serverForPublisher.decryptRtp(buf, 0, srtpLength);
-        if (n < 0) {
-            return n;
-        }
-        publisher.endpoint().onRtp(buf, 0, n);
-        return n;
+        return fx.decryptAndForward(publisher, buf, srtpLength);
     }
 
     @TearDown(Level.Trial)

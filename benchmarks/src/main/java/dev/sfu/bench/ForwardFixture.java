@@ -3,6 +3,7 @@ package dev.sfu.bench;
 import dev.sfu.bench.loadtest.ClientSdp;
 import dev.sfu.bench.loadtest.HeaderExtensionIds;
 import dev.sfu.bench.loadtest.Vp8Packetizer;
+import dev.sfu.core.room.Participant;
 import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.srtp.SrtpSession;
 
@@ -82,6 +83,20 @@ final class ForwardFixture {
         buf[6] = (byte) (ts >>> 8);
         buf[7] = (byte) ts;
         return publisherSide.encryptRtp(buf, 0, len);
+    }
+
+    /**
+     * Decrypts one SRTP packet from the publisher in place and hands it to {@code publisher}'s
+     * endpoint, as the transport would: the measured path. Returns the RTP length, or the
+     * negative SRTP error.
+     */
+    int decryptAndForward(Participant publisher, byte[] buf, int srtpLength) {
+        int n = serverForPublisher.decryptRtp(buf, 0, srtpLength);
+        if (n < 0) {
+            return n;
+        }
+        publisher.endpoint().onRtp(buf, 0, n);
+        return n;
     }
 
     void close() throws IOException {

@@ -221,12 +221,7 @@ public class SimulcastForwardBenchmark {
     }
 
     private int forward(int srtpLength) {
-        int n = fx.serverForPublisher.decryptRtp(buf, 0, srtpLength);
-        if (n < 0) {
-            return n;
-        }
-        publisher.endpoint().onRtp(buf, 0, n);
-        return n;
+        return fx.decryptAndForward(publisher, buf, srtpLength);
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.sfu.core.room;
 import static dev.sfu.core.testutil.RoomHarness.MS;
 import static dev.sfu.core.testutil.RoomHarness.OPUS;
 import static dev.sfu.core.testutil.RoomHarness.audioSsrc;
-import static dev.sfu.core.testutil.RoomHarness.publishAv;
 import static dev.sfu.core.testutil.RoomHarness.videoSsrc;
 import static dev.sfu.core.testutil.RtpFixtures.OPUS_PAYLOAD;
 import static dev.sfu.core.testutil.RtpFixtures.rtp;
@@ -28,17 +27,10 @@ class LastNTest {
 
     @Test
     void onlyTheMostRecentSpeakersVideoIsForwardedAndAudioAlwaysFlows() throws Exception {
-        Participant a = h.join("r", "a");
-        Participant b = h.join("r", "b");
-        Participant c = h.join("r", "c");
-        publishAv(a, 1);
-        publishAv(b, 2);
-        publishAv(c, 3);
-        for (Participant p : new Participant[] {a, b, c}) {
-            for (DownTrack d : p.downTracks()) {
-                d.activate();
-            }
-        }
+        Participant[] call = h.threeInACall("r");
+        Participant a = call[0];
+        Participant b = call[1];
+        Participant c = call[2];
         h.manager.scheduler().configure(1.0, true, 1);
         Room room = h.manager.room("r");
         h.manager.scheduler().allocate(room);

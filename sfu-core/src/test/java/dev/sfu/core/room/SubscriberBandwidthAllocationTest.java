@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.sfu.core.testutil.RoomHarness.MS;
-import static dev.sfu.core.testutil.RoomHarness.publishAv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,15 +34,10 @@ class SubscriberBandwidthAllocationTest {
 
     @Test
     void aVideoTheLinkCannotCarryIsPausedForBandwidthAndResumesWhenItFits() throws Exception {
-        Participant a = h.join("r", "a");
-        Participant b = h.join("r", "b");
-        Participant c = h.join("r", "c");
-        publishAv(a, 1);
-        publishAv(b, 2);
-        publishAv(c, 3);
-        for (Participant p : new Participant[] {a, b, c}) {
-            p.activateDownTracks();
-        }
+        Participant[] call = h.threeInACall("r");
+        Participant a = call[0];
+        Participant b = call[1];
+        Participant c = call[2];
         RoomScheduler scheduler = h.manager.scheduler();
         scheduler.useDownlinkEstimate(e -> e.id().equals("c") ? cEstimate.get() : -1);
         Room room = h.manager.room("r");

@@ -61,6 +61,21 @@ public final class RoomHarness implements RoomListener {
                 new ForwardingContext(pool, config, now::get, congestionControl));
     }
 
+    /**
+     * A three-person call in {@code room}: "a", "b" and "c" join, each publishes audio and video
+     * ({@link #publishAv} 1, 2, 3) and every DownTrack is activated.
+     */
+    public Participant[] threeInACall(String room) throws RoomFullException {
+        Participant[] ps = {join(room, "a"), join(room, "b"), join(room, "c")};
+        for (int i = 0; i < ps.length; i++) {
+            publishAv(ps[i], i + 1);
+        }
+        for (Participant p : ps) {
+            p.activateDownTracks();
+        }
+        return ps;
+    }
+
     public Participant join(String room, String id) throws RoomFullException {
         return manager.join(room, id, "name-" + id, participantId -> {
             FakeTransport t = new FakeTransport(participantId);
