@@ -44,7 +44,6 @@ final class ProbeBitrateEstimator {
 
     /** Result of the last cluster judged: bit/s, or -1 when it failed. */
     private long resultBps = -1;
-    private int resultId = -1;
     private int results;
     private int failures;
 
@@ -132,7 +131,6 @@ final class ProbeBitrateEstimator {
             if (sendDone[s] && enough && settled) {
                 done[s] = true;
                 judged = ids[s];
-                resultId = ids[s];
                 resultBps = rate(s);
                 if (resultBps < 0) {
                     failures++;
@@ -143,7 +141,6 @@ final class ProbeBitrateEstimator {
                     && recvPackets[s] + lostPackets[s] >= sentPackets[s])) {
                 done[s] = true;
                 judged = ids[s];
-                resultId = ids[s];
                 resultBps = -1;
                 failures++;
             }
@@ -156,9 +153,6 @@ final class ProbeBitrateEstimator {
         return resultBps;
     }
 
-    int resultId() {
-        return resultId;
-    }
 
     /** Clusters judged with a result. */
     int results() {

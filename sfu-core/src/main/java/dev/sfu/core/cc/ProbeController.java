@@ -62,10 +62,6 @@ final class ProbeController {
         desired = bps;
     }
 
-    long desired() {
-        return desired;
-    }
-
     /** A new cluster id when a probe is due now, else -1. */
     int poll(long nowNanos, long targetBps) {
         if (awaitingResult && nowNanos - activeStart > RESULT_TIMEOUT_NANOS) {

@@ -1,5 +1,7 @@
 package dev.sfu.core.cc;
 
+import dev.sfu.rtp.util.RtpSequence;
+
 /**
  * What was sent to one subscriber, by transport-wide sequence number
  * (draft-holmer-rmcat-transport-wide-cc-extensions-01): send time, size and probe cluster of
@@ -71,19 +73,11 @@ final class SendHistory {
 
     /** The unwrapped sequence number nearest to the highest sent. */
     private long unwrap(int transportSeq) {
-        int diff = (transportSeq - (int) highest) & 0xFFFF;
-        if (diff >= 0x8000) {
-            diff -= 0x10000;
-        }
-        return highest + diff;
+        return highest + RtpSequence.diff(transportSeq, (int) highest);
     }
 
     long highestSeq() {
         return highest;
-    }
-
-    long seq(int slot) {
-        return seqs[slot];
     }
 
     long sendNanos(int slot) {

@@ -46,7 +46,6 @@ public final class SendSideBandwidthEstimator {
     private long rttNanos = -1;
 
     // Per-feedback scratch, reset by onFeedback.
-    private long feedbackNow;
     private int feedbackLost;
     /** True once the subscriber's receiver reports give the loss (see {@link #onReceiverReportLoss}). */
     private boolean receiverReportLoss;
@@ -102,7 +101,6 @@ public final class SendSideBandwidthEstimator {
     public void onFeedback(TransportCcFeedback feedback, long nowNanos) {
         lastNow = nowNanos;
         feedbacks++;
-        feedbackNow = nowNanos;
         feedbackLost = 0;
         feedbackReceived = 0;
         feedbackMinRtt = Long.MAX_VALUE;
@@ -188,11 +186,11 @@ public final class SendSideBandwidthEstimator {
         if (cluster >= 0) {
             probeResults.onReceived(cluster, sendNanos, arrivalNanos, size);
         }
-        long rtt = feedbackNow - sendNanos;
+        long rtt = lastNow - sendNanos;
         if (rtt >= 0 && rtt < feedbackMinRtt) {
             feedbackMinRtt = rtt;
         }
-        if (interArrival.onPacket(sendNanos, arrivalNanos, feedbackNow, size)) {
+        if (interArrival.onPacket(sendNanos, arrivalNanos, lastNow, size)) {
             double sendDeltaMs = interArrival.sendDeltaNanos / 1e6;
             double modified = trendline.update(interArrival.arrivalDeltaNanos / 1e6, sendDeltaMs, arrivalNanos / 1e6);
             detector.detect(modified, trendline.trend(), trendline.numDeltas(), sendDeltaMs, arrivalNanos / 1e6);
@@ -266,17 +264,13 @@ public final class SendSideBandwidthEstimator {
         return loss.limitBps();
     }
 
-    /** The bitrate the subscriber received over the last 500 ms, bits/s, or -1 before known. */
+    /** The bitrate the subscriber received over the last 250 ms ({@code AckedBitrateEstimator}), bits/s, or -1 before known. */
     public long ackedBitrateBps() {
         return acked.bitrateBps();
     }
 
-    /** Fraction of packets lost over the last second of feedback, when last judged (0-1). */
-    public double lossFraction() {
-        return loss.lossFraction();
-    }
 
-    /** {@link #lossFraction} in thousandths. */
+    /** Fraction of packets lost over the last second of loss reports, when last judged, in thousandths. */
     public int lossPermille() {
         return (int) Math.round(loss.lossFraction() * 1000);
     }
@@ -286,20 +280,8 @@ public final class SendSideBandwidthEstimator {
         return detector.state();
     }
 
-    /** The overuse detector's adaptive threshold, ms. */
-    public double overuseThresholdMs() {
-        return detector.thresholdMs();
-    }
 
-    /** The trendline's last scaled trend, compared with {@link #overuseThresholdMs}. */
-    public double modifiedTrend() {
-        return trendline.modifiedTrend();
-    }
 
-    /** Smoothed feedback round-trip time (send to feedback arrival), ms, or -1 before known. */
-    public long rttMillis() {
-        return rttNanos < 0 ? -1 : rttNanos / 1_000_000L;
-    }
 
     /** Probe clusters started. */
     public int probesSent() {

@@ -73,9 +73,9 @@ class SendSideBandwidthEstimatorTest {
     @Test
     void sendingAndFeedbackAllocateNothing() {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        if (!(bean instanceof com.sun.management.ThreadMXBean sun) || !sun.isThreadAllocatedMemorySupported()) {
-            return;
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean s
+                && s.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
+        com.sun.management.ThreadMXBean sun = (com.sun.management.ThreadMXBean) bean;
         SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(CongestionControlConfig.defaults(), 0);
         e.setDesiredBitrate(3_000_000);
         // One feedback message for 60 packets, reused: each round sends 60 packets with new
@@ -101,7 +101,7 @@ class SendSideBandwidthEstimatorTest {
                 arrival[i] = (now + 20 * MS + i * 520_000L) / 1000;
             }
             int len = TransportCcFeedback.write(bytes, 0, bytes.length, 1, 2, base, round & 0xFF, received, arrival, count);
-            fb.wrap(bytes, 0, len);
+            assertTrue(fb.wrap(bytes, 0, len), "a feedback the estimator can read");
             now += 30 * MS;
             long before = sun.getThreadAllocatedBytes(Thread.currentThread().getId());
             e.onFeedback(fb, now);
