@@ -60,7 +60,14 @@ public final class PacerThread implements AutoCloseable {
     public void tick() {
         long now = clock.getAsLong();
         for (SubscriberEgress e : egresses) {
-            e.onTick(now);
+            try {
+                e.onTick(now);
+            } catch (RuntimeException ex) {
+                // One faulty egress must not stop the others' pacing this tick.
+                if (failures++ % 1000 == 0) {
+                    LOG.error("pacer tick failed ({} so far)", failures, ex);
+                }
+            }
         }
     }
 
@@ -82,14 +89,7 @@ public final class PacerThread implements AutoCloseable {
     private void run() {
         long next = System.nanoTime();
         while (running) {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                // One faulty egress must not stop every subscriber's pacing.
-                if (failures++ % 1000 == 0) {
-                    LOG.error("pacer tick failed ({} so far)", failures, e);
-                }
-            }
+            tick();
             next += TICK_NANOS;
             long wait = next - System.nanoTime();
             if (wait > 0) {

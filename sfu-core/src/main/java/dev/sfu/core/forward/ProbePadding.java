@@ -19,13 +19,13 @@ final class ProbePadding {
     }
 
     /**
-     * Writes one padding packet at offset 0 of {@code b}; the transport-wide sequence number is
-     * added when it is sent.
+     * Writes one padding packet at offset 0 of {@code b}; its RTX sequence number and the
+     * transport-wide sequence number are set when it is sent.
      *
      * @return its length
      */
-    static int write(byte[] b, int payloadType, int seq, long timestamp, long ssrc) {
-        int h = RtpPacket.writeHeader(b, 0, false, payloadType, seq, timestamp, (int) ssrc);
+    static int write(byte[] b, int payloadType, long timestamp, long ssrc) {
+        int h = RtpPacket.writeHeader(b, 0, false, payloadType, 0, timestamp, (int) ssrc);
         b[0] |= 0x20;
         java.util.Arrays.fill(b, h, h + PADDING_LENGTH - 1, (byte) 0);
         b[h + PADDING_LENGTH - 1] = (byte) PADDING_LENGTH;

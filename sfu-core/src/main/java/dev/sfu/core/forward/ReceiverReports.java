@@ -17,8 +17,6 @@ import dev.sfu.rtp.rtcp.ReportBlock;
 final class ReceiverReports {
     private static final int MAX_BLOCKS = 31;
 
-    /** Offset of the fraction-lost octet in a report block (RFC 3550 section 6.4.1). */
-    private static final int FRACTION_LOST_OFFSET = 4;
 
     private final MediaEndpoint endpoint;
     private final long[] rembSsrcs = new long[MAX_BLOCKS];
@@ -62,7 +60,7 @@ final class ReceiverReports {
                 s.writeReportBlock(b, p, now);
                 if (rembControlled) {
                     rembSsrcs[video++] = s.ssrc();
-                    maxFractionLost = Math.max(maxFractionLost, b[p + FRACTION_LOST_OFFSET] & 0xFF);
+                    maxFractionLost = Math.max(maxFractionLost, s.lastFractionLost());
                 }
                 p += ReportBlock.SIZE;
                 blocks++;

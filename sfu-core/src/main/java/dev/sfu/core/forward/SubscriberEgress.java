@@ -88,7 +88,6 @@ public final class SubscriberEgress {
     private long probeLast;
     private byte[] padding;
 
-    private boolean feedbackSeen;
     private volatile long estimate = -1;
 
     // Counters: written under the lock, read by the getters under it.
@@ -370,7 +369,7 @@ public final class SubscriberEgress {
                 drain(now, MAX_PACKETS_PER_TICK);
             }
             probe(now);
-            if (feedbackSeen) {
+            if (feedbacks > 0) {
                 estimate = estimator.targetBitrateBps();
             }
         }
@@ -394,8 +393,10 @@ public final class SubscriberEgress {
     private void flush(long now) {
         while (!queue.isEmpty()) {
             int c = queue.nextClass();
-            if (send(queue.headBuffer(c), queue.headLength(c), queue.headKind(c), queue.headRtxSlot(c), now, -1, false) >= 0) {
+            int n = send(queue.headBuffer(c), queue.headLength(c), queue.headKind(c), queue.headRtxSlot(c), now, -1, false);
+            if (n >= 0) {
                 packetsPaced++;
+                bytesPaced += n;
             }
             queue.removeHead(c);
         }
@@ -425,7 +426,7 @@ public final class SubscriberEgress {
         int video = MediaKind.VIDEO.ordinal();
         int n = 0;
         while (probeBytesLeft > 0 && probeCredit > 0 && n < MAX_PACKETS_PER_TICK) {
-            int len = ProbePadding.write(padding, pt, 0, d.slot.rewriter.lastTimestamp(), d.slot.rtxSsrc);
+            int len = ProbePadding.write(padding, pt, d.slot.rewriter.lastTimestamp(), d.slot.rtxSsrc);
             int sent = send(padding, len, video, d.slot, now, probeCluster, false);
             if (sent < 0) {
                 break;
@@ -481,7 +482,6 @@ public final class SubscriberEgress {
             }
             feedbacks++;
             estimator.onFeedback(feedback, now);
-            feedbackSeen = true;
             estimate = estimator.targetBitrateBps();
         }
     }
