@@ -89,6 +89,8 @@ public final class SubscriberEgress {
     private byte[] padding;
 
     private volatile long estimate = -1;
+    /** Send time of the last stamped packet (under the lock). */
+    private long lastSendNanos = Long.MIN_VALUE / 2;
 
     // Counters: written under the lock, read by the getters under it.
     private long packetsQueued;
@@ -270,6 +272,13 @@ public final class SubscriberEgress {
         }
         if (stamped) {
             nextTransportSeq = (seq + 1) & 0xFFFF;
+            // Send times in sequence order: a forwarding thread's time was read before its
+            // fan-out, so it can be older than the last packet the pacer thread sent; out of
+            // order they would look like a delay trend to the estimator's inter-arrival groups.
+            if (now - lastSendNanos < 0) {
+                now = lastSendNanos;
+            }
+            lastSendNanos = now;
             estimator.onPacketSent(seq, n, now, cluster);
         }
         return n;
