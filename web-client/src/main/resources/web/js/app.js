@@ -132,7 +132,8 @@ function enterCall({ room, name }, media) {
   syncControls();
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const call = new Call({ url: `${scheme}//${location.host}/ws`, room, name, media, handlers: callHandlers() });
+  const call = new Call({ url: `${scheme}//${location.host}/ws`, configUrl: '/webrtc/config', room, name, media,
+    handlers: callHandlers() });
   sfu.call = call;
   call.start();
   ui.mute.focus();

@@ -3,6 +3,10 @@ package dev.sfu.signaling;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.config.CommandLine;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.ice.IceServersConfig;
+import dev.sfu.signaling.tls.ReloadingSslContext;
+import dev.sfu.signaling.tls.SelfSignedCertificate;
+import dev.sfu.signaling.tls.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -34,6 +38,8 @@ public final class Main {
         CommandLine cl;
         ServerConfig config;
         AdminConfig admin;
+        TlsConfig tlsConfig;
+        IceServersConfig ice;
         try {
             cl = CommandLine.parse(args);
             if (cl.command().equals("help")) {
@@ -42,6 +48,8 @@ public final class Main {
             }
             config = ServerConfig.from(cl.config());
             admin = AdminConfig.from(cl.config());
+            tlsConfig = TlsConfig.from(cl.config());
+            ice = IceServersConfig.from(cl.config());
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             err.println("sfu: " + e.getMessage());
             err.println();
@@ -51,9 +59,17 @@ public final class Main {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger log = LoggerFactory.getLogger(Main.class);
+        ReloadingSslContext tls;
+        try {
+            tls = tls(tlsConfig, config, out);
+        } catch (RuntimeException e) {
+            err.println("sfu: " + e.getMessage());
+            return 1;
+        }
+        log.info("ICE servers for browsers (GET /webrtc/config): {}", ice);
         Server server;
         try {
-            server = Server.start(config, admin);
+            server = Server.start(config, admin, tls, ice);
         } catch (IOException | RuntimeException e) {
             log.error("could not start (http {}:{}, media udp {}:{}): {}", config.httpBind(), config.httpPort(),
                     config.mediaBind(), config.mediaPort(), e.toString());
@@ -78,5 +94,19 @@ public final class Main {
         }, "sfu-shutdown"));
         stopped.await();
         return -1;
+    }
+
+    /** The TLS context the settings ask for (null: plain HTTP); a self-signed one is made once and explained on {@code out}. */
+    private static ReloadingSslContext tls(TlsConfig tls, ServerConfig config, PrintStream out) {
+        if (tls.selfSigned()) {
+            SelfSignedCertificate self = SelfSignedCertificate.ensure(tls.selfSignedDir());
+            ReloadingSslContext ctx = ReloadingSslContext.load(self.certFile(), self.keyFile());
+            String host = config.httpBind().equals("0.0.0.0") || config.httpBind().equals("::") ? "localhost"
+                    : config.httpBind();
+            out.print(self.instructions("https://" + host + ":" + config.httpPort()));
+            out.flush();
+            return ctx;
+        }
+        return tls.certFile() == null ? null : ReloadingSslContext.load(tls.certFile(), tls.keyFile());
     }
 }

@@ -8,6 +8,9 @@ import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.http.SignalingServer;
+import dev.sfu.signaling.http.WebRtcConfigHandler;
+import dev.sfu.signaling.ice.IceServersConfig;
+import dev.sfu.signaling.tls.ReloadingSslContext;
 import dev.sfu.signaling.room.SfuRoomService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,17 @@ public final class Server implements AutoCloseable {
      * @throws IOException when the media port cannot be bound
      */
     public static Server start(ServerConfig config, AdminConfig admin) throws IOException, InterruptedException {
+        return start(config, admin, null, IceServersConfig.none());
+    }
+
+    /**
+     * Binds the media port and the HTTP port, with the operator endpoints, {@code GET /webrtc/config}
+     * from {@code ice}, and HTTPS/WSS when {@code tls} is not null.
+     *
+     * @throws IOException when the media port cannot be bound
+     */
+    public static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice)
+            throws IOException, InterruptedException {
         if (config.warmUpPackets() > 0) {
             ForwardingWarmUp.once(config.warmUpPackets(), WARM_UP_BUDGET_MILLIS);
         }
@@ -66,7 +80,8 @@ public final class Server implements AutoCloseable {
         Operators operators = null;
         try {
             operators = Operators.start(rooms.rooms(), metrics, admin);
-            SignalingServer signaling = SignalingServer.start(config, rooms, rooms, operators);
+            SignalingServer signaling = SignalingServer.start(config, rooms, rooms, operators, tls,
+                    new WebRtcConfigHandler(ice));
             return new Server(media, rooms, signaling, metrics);
         } catch (InterruptedException | RuntimeException e) {
             if (operators != null) {

@@ -6,6 +6,8 @@ import dev.sfu.core.room.RoomManager;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.ice.IceServersConfig;
+import dev.sfu.signaling.tls.ReloadingSslContext;
 import dev.sfu.signaling.room.DrainingRoomService;
 import dev.sfu.signaling.room.RoomService;
 import dev.sfu.signaling.session.TransportFactory;
@@ -33,10 +35,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP server on one port: the web client's files and the signaling WebSocket at
  * {@code /ws}. Pipeline per connection:
- * {@code HttpServerCodec -> HttpObjectAggregator -> WebSocketServerProtocolHandler(/ws)
- * -> WebSocketFrameAggregator -> [operator endpoints] -> StaticFileHandler (HTTP requests)
- * -> SignalingHandler (frames)}. The operator endpoints ({@link Operators}: /health, /ready,
- * /metrics, /api/*, /dashboard) are present when the server was started with them.
+ * {@code [TlsDetector -> SslHandler] -> HttpServerCodec -> HttpObjectAggregator
+ * -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator -> [operator endpoints]
+ * -> WebRtcConfigHandler (/webrtc/config) -> StaticFileHandler (HTTP requests)
+ * -> SignalingHandler (frames)}. With TLS the port serves HTTPS and WSS, and answers plain HTTP
+ * with a redirect. The operator endpoints ({@link Operators}: /health, /ready, /metrics, /api/*,
+ * /dashboard) are present when the server was started with them.
  */
 public final class SignalingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
@@ -72,6 +76,17 @@ public final class SignalingServer implements AutoCloseable {
      */
     public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
                                         Operators operators) throws InterruptedException {
+        return start(config, rooms, transports, operators, null, new WebRtcConfigHandler(IceServersConfig.none()));
+    }
+
+    /**
+     * Binds the HTTP port and serves until {@link #close()}; {@code operators} (may be null) adds
+     * the operator endpoints and is closed with the server; {@code tls} (may be null) makes the
+     * port HTTPS and WSS; {@code webrtc} answers {@code GET /webrtc/config}.
+     */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
+                                        Operators operators, ReloadingSslContext tls, WebRtcConfigHandler webrtc)
+            throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         StaticFileHandler files = new StaticFileHandler();
@@ -86,6 +101,10 @@ public final class SignalingServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             configure(c.pipeline(), config, admission, transports, files);
+                            c.pipeline().addBefore("files", "webrtc", webrtc);
+                            if (tls != null) {
+                                c.pipeline().addFirst("tls-detect", new TlsDetector(tls));
+                            }
                             if (operators != null) {
                                 c.pipeline().addBefore("files", "admin", operators.handler());
                             }
@@ -93,9 +112,11 @@ public final class SignalingServer implements AutoCloseable {
                     })
                     .bind(new InetSocketAddress(config.httpBind(), config.httpPort())).sync().channel();
             SignalingServer s = new SignalingServer(boss, workers, ch, rooms, admission, operators);
-            LOG.info("serving http://{}:{}/ and ws://{}:{}/ws", config.httpBind(), s.port(), config.httpBind(), s.port());
+            String web = tls == null ? "http" : "https";
+            String ws = tls == null ? "ws" : "wss";
+            LOG.info("serving {}://{}:{}/ and {}://{}:{}/ws", web, config.httpBind(), s.port(), ws, config.httpBind(), s.port());
             if (operators != null) {
-                LOG.info("operators: http://{}:{}/dashboard, /metrics, /api/rooms, /health, /ready", config.httpBind(), s.port());
+                LOG.info("operators: {}://{}:{}/dashboard, /metrics, /api/rooms, /health, /ready", web, config.httpBind(), s.port());
                 operators.warnIfUnprotected(config.httpBind());
             }
             return s;
