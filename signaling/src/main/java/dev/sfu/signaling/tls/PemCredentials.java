@@ -66,7 +66,9 @@ public record PemCredentials(PrivateKey key, X509Certificate[] chain) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
             for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // A SEC1 key may leave out its optional public key: then only the private part.
+                    return pair.getPublicKeyInfo() != null ? converter.getKeyPair(pair).getPrivate()
+                            : converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
