@@ -1,6 +1,5 @@
 package dev.sfu.signaling.tls;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +53,11 @@ class TlsCertificatesTest {
         }
     }
 
+    /** A test fixture (src/test/resources/tls, made with OpenSSL; its README says how). */
+    private static Path fixture(String name) throws Exception {
+        return Path.of(TlsCertificatesTest.class.getResource("/tls/" + name).toURI());
+    }
+
     /**
      * Keys as OpenSSL writes them (RSA PKCS#1 "RSA PRIVATE KEY", EC SEC1 "EC PRIVATE KEY", PKCS#8),
      * each with a certificate made by {@code openssl req}, are read; a key of another certificate,
@@ -61,22 +65,13 @@ class TlsCertificatesTest {
      */
     @Test
     void opensslKeysAreReadAndAKeyOfAnotherCertificateIsRefused() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl CLI not installed");
-        Path rsaKey = dir.resolve("rsa.key");
-        Path rsaCert = dir.resolve("rsa.crt");
-        run("openssl", "genrsa", "-traditional", "-out", rsaKey.toString(), "2048");
-        run("openssl", "req", "-x509", "-new", "-key", rsaKey.toString(), "-subj", "/CN=rsa.test", "-days", "2",
-                "-out", rsaCert.toString());
+        Path rsaKey = fixture("rsa-pkcs1.key");
+        Path rsaCert = fixture("rsa.crt");
+        Path ecKey = fixture("ec-sec1.key");
+        Path ecCert = fixture("ec.crt");
+        Path ecPkcs8 = fixture("ec-pkcs8.key");
         assertTrue(Files.readString(rsaKey).contains("BEGIN RSA PRIVATE KEY"));
-        Path ecKey = dir.resolve("ec.key");
-        Path ecCert = dir.resolve("ec.crt");
-        run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", ecKey.toString());
-        run("openssl", "req", "-x509", "-new", "-key", ecKey.toString(), "-subj", "/CN=ec.test", "-days", "2",
-                "-out", ecCert.toString());
         assertTrue(Files.readString(ecKey).contains("BEGIN EC PRIVATE KEY"));
-        Path ecPkcs8 = dir.resolve("ec8.key");
-        run("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", ecKey.toString(), "-out", ecPkcs8.toString());
-
         assertEquals("RSA", PemCredentials.read(rsaCert, rsaKey).key().getAlgorithm());
         assertEquals("EC", PemCredentials.read(ecCert, ecKey).key().getAlgorithm());
         assertEquals(((java.security.interfaces.ECPrivateKey) PemCredentials.read(ecCert, ecKey).key()).getS(),
