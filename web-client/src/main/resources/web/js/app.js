@@ -1,7 +1,8 @@
-// The call page: landing form, call view, controls, messages. Wires Call, LocalMedia, Grid and
-// TileHints.
+// The call page: landing form, call view, controls, chat, messages. Wires Call, LocalMedia, Grid,
+// TileHints and ChatPanel.
 
 import { Call } from './call.js';
+import { ChatPanel } from './chat.js';
 import { Grid } from './grid.js';
 import { LocalMedia, MediaAccessError, Mode, applyQuery, videoConfig } from './media.js';
 import { isValidName, isValidRoom, randomRoomCode } from './roomcode.js';
@@ -16,7 +17,7 @@ const ui = {
   call: $('#call'), grid: $('#grid'), roomCode: $('#room-code'), shareLink: $('#share-link'),
   copyLink: $('#copy-link'),
   mute: $('#mute'), camera: $('#camera'), share: $('#share'), speakerView: $('#speaker-view'),
-  leave: $('#leave'),
+  leave: $('#leave'), chatToggle: $('#chat-toggle'),
   message: $('#message'), statusWs: $('#status-ws'), statusPc: $('#status-pc'),
 };
 /** The address's `capture` and `simulcast` knobs (kept in the address bar, left out of the share link). */
@@ -28,6 +29,14 @@ const hints = new TileHints({
   send: (tiles) => !!sfu.call && sfu.call.sendVideoTiles(tiles),
 });
 grid.onLayout = () => hints.schedule();
+/** The room's chat: plain text only, an unread count on the Chat button while the panel is closed. */
+const chat = new ChatPanel({
+  panel: $('#chat'), log: $('#chat-log'), form: $('#chat-form'), input: $('#chat-input'),
+  toggle: ui.chatToggle, badge: $('#chat-badge'), close: $('#chat-close'),
+  send: (text) => !!sfu.call && sfu.call.sendChat(text),
+  ownId: () => (sfu.call ? sfu.call.participantId : null),
+  onToggle: () => grid.layout(),
+});
 
 /** What tests and curious users can read: the live call objects. */
 const sfu = {
@@ -47,6 +56,7 @@ const sfu = {
   /** The capture size and simulcast layers in use (media.js videoConfig after the address's knobs). */
   config: videoConfig,
   hints,
+  chat,
 };
 window.sfu = sfu;
 
@@ -150,6 +160,22 @@ function callHandlers() {
       // A new session on the server: it knows none of our tiles yet.
       hints.reset();
     },
+    resumed(msg) {
+      // Same participant, same PeerConnection: keep the tiles, reconcile who is here now.
+      hideMessage('connection');
+      const here = new Set((msg.participants || []).map((p) => p.id));
+      for (const el of grid.allTiles()) {
+        const id = grid.idOf(el);
+        if (id !== grid.ownId && !here.has(id)) grid.remove(id);
+      }
+      for (const p of msg.participants || []) grid.upsert(p);
+    },
+    resumeFailed() {
+      grid.clearRemote();
+      showMessage('Reconnected, but the server no longer held your place in the call: joining again…',
+        { kind: 'info', tag: 'connection' });
+    },
+    chat(msg, { history }) { chat.add(msg, history); },
     participantJoined(p) { if (p) grid.upsert(p); },
     participantLeft(id) { grid.remove(id); },
     trackState(msg) { grid.setState(msg.participantId, msg); },
@@ -163,10 +189,15 @@ function callHandlers() {
     },
     remoteVideo({ participantId, paused, reason, rid }) { grid.setPaused(participantId, { paused, reason, rid }); },
     dominantSpeaker({ participantId, recent }) { grid.setSpeaker(participantId, recent); },
-    disconnected({ everJoined, delayMs }) {
-      grid.clearRemote();
+    disconnected({ everJoined, delayMs, resuming }) {
       const seconds = Math.max(1, Math.round(delayMs / 1000));
       const cancel = [{ label: 'Stop and leave', run: () => leaveCall() }];
+      if (resuming) {
+        // The media connection is kept: the tiles stay while signaling reconnects.
+        showMessage('Connection to the server lost. Reconnecting…', { kind: 'info', tag: 'connection', actions: cancel });
+        return;
+      }
+      grid.clearRemote();
       if (everJoined) {
         showMessage(`Connection to the server lost. Reconnecting in ${seconds} s…`, { kind: 'info', tag: 'connection', actions: cancel });
       } else {
@@ -197,6 +228,7 @@ function leaveCall() {
 function backToLanding() {
   if (sfu.media) sfu.media.stop();
   grid.clearAll();
+  chat.clear();
   ui.call.hidden = true;
   ui.landing.hidden = false;
   renderState(sfu.call ? sfu.call.state() : null);

@@ -3,6 +3,11 @@
 // The client publishes with its own offer (one sendonly audio and one sendonly video
 // transceiver) and answers the server's offers, which add or recycle receive m-lines.
 // The server is the impolite peer: on glare the client rolls back, answers, then offers again.
+//
+// When the WebSocket drops, the page keeps its RTCPeerConnection (media goes on while ICE is
+// alive) and reconnects with the resume token of the last `joined`/`resumed`: the server gives it
+// the same participant, so the others see no leave and no join. When ICE goes disconnected
+// (for a second) or failed, the page restarts ICE: new credentials, same DTLS and tracks.
 
 import { mediaSections } from './sdp.js';
 import { VideoSender } from './sender.js';
@@ -14,6 +19,14 @@ const PING_INTERVAL_MS = 20000;
 /** After a NEGOTIATION_IN_PROGRESS error, offer again if the server's offer does not come. */
 const GLARE_FALLBACK_MS = 2000;
 
+/** The first reconnect of a resumable call comes quickly: the server keeps us for its grace period. */
+const RESUME_BASE_MS = 250;
+const RESUME_MAX_MS = 2000;
+/** ICE 'disconnected' this long (or 'failed' at once) restarts ICE... */
+const ICE_DISCONNECTED_MS = 1000;
+/** ...at most this often while ICE stays down (the link may still be down). */
+const ICE_RESTART_INTERVAL_MS = 3000;
+
 /** Error codes after which reconnecting would only fail again. */
 const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED']);
 
@@ -23,7 +36,8 @@ const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED']);
  *   joined(msg), participantJoined(p), participantLeft(id), trackState(msg)
  *   remoteTrack(participantId, kind, track), remoteGone(participantId, kind)
  *   remoteVideo({mid, participantId, paused, reason, rid}), dominantSpeaker({participantId, recent})
- *   disconnected({everJoined, delayMs, attempt}), error(code, message, fatal), ended(reason)
+ *   disconnected({everJoined, delayMs, attempt, resuming}), resumed(msg), resumeFailed()
+ *   chat({participantId, name, text, ts}, {history}), error(code, message, fatal), ended(reason)
  */
 export class Call {
   constructor({ url, configUrl, room, name, media, handlers }) {
@@ -39,6 +53,8 @@ export class Call {
     this.ws = null;
     this.pc = null;
     this.participantId = null;
+    /** From the last `joined` or `resumed`: lets a new WebSocket take this participant over. */
+    this.resumeToken = null;
     this.phase = 'idle';
     this.attempt = 0;
     this.everJoined = false;
@@ -61,8 +77,13 @@ export class Call {
     this.dominantSpeaker = null;
     /** Simulcast, dynacast and screen settings of the video transceiver's sender. */
     this.videoSender = null;
-    this.counters = { offersSent: 0, offersReceived: 0, answersSent: 0, answersReceived: 0, errors: [] };
+    this.counters = { offersSent: 0, offersReceived: 0, answersSent: 0, answersReceived: 0, errors: [],
+      joins: 0, resumes: 0, iceRestarts: 0 };
     this.timers = new Set();
+    /** Since when ICE is disconnected or failed (ms), 0 while it is fine; the watch timer; the last restart. */
+    this.iceDownSince = 0;
+    this.iceWatch = null;
+    this.lastIceRestart = 0;
   }
 
   /** Opens the WebSocket and joins; reconnects by itself until leave() or a fatal error. */
@@ -97,6 +118,11 @@ export class Call {
   /** Sends a `videoTiles` list; false while not joined (the server would refuse it) or disconnected. */
   sendVideoTiles(tiles) {
     return this.participantId !== null && this.send({ type: 'videoTiles', tiles });
+  }
+
+  /** Sends a chat message to everyone in the room; false while not joined or disconnected. */
+  sendChat(text) {
+    return this.participantId !== null && this.send({ type: 'chat', text });
   }
 
   /** Tells the others our mute state. */
@@ -135,7 +161,11 @@ export class Call {
     ws.onopen = () => {
       opened = true;
       this.emitState();
-      this.send({ type: 'join', room: this.room, name: this.name });
+      if (this.resumable()) {
+        this.send({ type: 'resume', participantId: this.participantId, resumeToken: this.resumeToken });
+      } else {
+        this.send({ type: 'join', room: this.room, name: this.name });
+      }
     };
     ws.onmessage = (ev) => {
       let msg;
@@ -162,14 +192,28 @@ export class Call {
     return false;
   }
 
+  /** A participant the server may still hold for us: reconnect with `resume`, keeping the PeerConnection. */
+  resumable() {
+    return this.participantId !== null && this.resumeToken !== null && this.pc !== null;
+  }
+
   onSocketClosed(opened, ev) {
     this.clearTimers();
-    this.closePc();
-    this.participantId = null;
     if (this.stopped) {
       this.emitState();
       return;
     }
+    if (this.resumable()) {
+      const delayMs = Math.round(Math.min(RESUME_MAX_MS, RESUME_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
+      this.attempt++;
+      this.setPhase('reconnecting');
+      this.h.disconnected({ everJoined: true, opened, code: ev.code, delayMs, attempt: this.attempt, resuming: true });
+      this.later(() => this.connect(), delayMs);
+      return;
+    }
+    this.closePc();
+    this.participantId = null;
+    this.resumeToken = null;
     const delayMs = Math.round(Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
     this.attempt++;
     this.setPhase(this.everJoined ? 'reconnecting' : 'unreachable');
@@ -190,6 +234,11 @@ export class Call {
     if (this.stopped) return;
     switch (msg.type) {
       case 'joined': return this.onJoined(msg);
+      case 'resumed': return this.onResumed(msg);
+      case 'chat': return this.h.chat(msg, { history: false });
+      case 'chatHistory':
+        for (const m of msg.messages || []) this.h.chat(m, { history: true });
+        return undefined;
       case 'answer': return this.onAnswer(msg);
       case 'offer': return this.onOffer(msg);
       case 'candidate': return this.onRemoteCandidate(msg);
@@ -209,6 +258,8 @@ export class Call {
 
   async onJoined(msg) {
     this.participantId = msg.participantId;
+    this.resumeToken = msg.resumeToken || null;
+    this.counters.joins++;
     this.everJoined = true;
     this.attempt = 0;
     this.setPhase('joined');
@@ -228,6 +279,28 @@ export class Call {
     this.every(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
     // The first offer comes from negotiationneeded; this covers a browser that never fires it.
     this.enqueue(() => this.afterStable());
+  }
+
+  /**
+   * The server gave us our participant back on this new WebSocket: same id, same PeerConnection.
+   * An offer of ours that the old connection may have lost is rolled back and made again; the
+   * server makes its own pending offer again.
+   */
+  async onResumed(msg) {
+    this.participantId = msg.participantId;
+    this.resumeToken = msg.resumeToken || null;
+    this.counters.resumes++;
+    this.attempt = 0;
+    this.setPhase('joined');
+    this.h.resumed(msg);
+    this.every(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
+    const pc = this.pc;
+    if (pc && pc.signalingState === 'have-local-offer') {
+      await pc.setLocalDescription({ type: 'rollback' });
+      this.offerWanted = true;
+    }
+    this.offersUnanswered = 0;
+    await this.afterStable();
   }
 
   async onAnswer(msg) {
@@ -346,6 +419,15 @@ export class Call {
       }
       return;
     }
+    if (code === 'RESUME_FAILED') {
+      // The server no longer holds us (grace period over, or the media connection ended): join anew.
+      this.closePc();
+      this.participantId = null;
+      this.resumeToken = null;
+      this.h.resumeFailed();
+      this.send({ type: 'join', room: this.room, name: this.name });
+      return;
+    }
     const fatal = FATAL_CODES.has(code) || !this.everJoined;
     this.h.error(code, msg.message || 'The server rejected a request.', fatal);
     if (fatal) this.shutdown(code);
@@ -390,18 +472,47 @@ export class Call {
     pc.onconnectionstatechange = () => {
       if (pc !== this.pc) return;
       this.emitState();
-      // A dead media path is rebuilt the same way as a dropped WebSocket.
-      if (pc.connectionState === 'failed' && this.ws) this.ws.close(4000, 'media connection failed');
     };
-    pc.oniceconnectionstatechange = () => this.emitState();
+    pc.oniceconnectionstatechange = () => {
+      if (pc !== this.pc) return;
+      this.emitState();
+      this.watchIce();
+    };
     pc.onsignalingstatechange = () => this.emitState();
     this.emitState();
+  }
+
+  /** ICE went down (a network change): restart it after a second, and again every few seconds while down. */
+  watchIce() {
+    const pc = this.pc;
+    const s = pc ? pc.iceConnectionState : 'closed';
+    if (s !== 'disconnected' && s !== 'failed') {
+      this.iceDownSince = 0;
+      if (this.iceWatch) clearInterval(this.iceWatch);
+      this.iceWatch = null;
+      return;
+    }
+    if (!this.iceDownSince) this.iceDownSince = Date.now();
+    if (!this.iceWatch) this.iceWatch = setInterval(() => this.watchIce(), 250);
+    const now = Date.now();
+    const down = s === 'failed' || now - this.iceDownSince >= ICE_DISCONNECTED_MS;
+    if (down && now - this.lastIceRestart >= ICE_RESTART_INTERVAL_MS) {
+      this.lastIceRestart = now;
+      this.counters.iceRestarts++;
+      console.info(`signaling: ICE ${s}, restarting ICE`);
+      pc.restartIce();
+    }
   }
 
   async negotiate() {
     const pc = this.pc;
     if (!pc || this.stopped) return;
     if (this.makingOffer || pc.signalingState !== 'stable') return;
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
+      // Not now: the offer would be lost. It is made once the WebSocket is back (afterStable).
+      this.offerWanted = true;
+      return;
+    }
     this.makingOffer = true;
     this.offerWanted = false;
     try {
@@ -456,6 +567,9 @@ export class Call {
   }
 
   closePc() {
+    if (this.iceWatch) clearInterval(this.iceWatch);
+    this.iceWatch = null;
+    this.iceDownSince = 0;
     if (this.pc) {
       this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = null;
       this.pc.close();
@@ -471,6 +585,7 @@ export class Call {
     if (this.stopped) return;
     this.stopped = true;
     this.participantId = null;
+    this.resumeToken = null;
     this.clearTimers();
     this.closePc();
     if (this.ws) {

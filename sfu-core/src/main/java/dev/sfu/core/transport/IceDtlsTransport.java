@@ -73,7 +73,11 @@ public final class IceDtlsTransport implements MediaTransport {
     private final IceLink.Outbox rtcpOut = new IceLink.Outbox();
     private final IceLink.Outbox dtlsOut = new IceLink.Outbox();
     private final byte[] dtlsScratch = new byte[IceDatagramTransport.MAX_RECORD_DATAGRAM];
-    private final IceChannel ice;
+    /** The ICE agent now; replaced by {@link #restartIce}. */
+    private volatile IceChannel ice;
+    /** The agent an ICE restart replaced, closed once the new one selects a pair; guarded by this. */
+    private IceChannel retiring;
+    private final IceLinkFactory iceFactory;
     private final PeerRoutes routes;
     private final ScheduledFuture<?> watchdog;
 
@@ -110,7 +114,10 @@ public final class IceDtlsTransport implements MediaTransport {
         this.lane = new SerialLane(id, rt.config.ingressQueueCapacity(), rt.workers, drops, this::handlePacket);
         this.handshake = new DtlsHandshake(id, rt, dtlsIo, this::remoteFingerprints, new HandshakeOutcome());
         this.routes = new PeerRoutes(id, this::iceValidatedRoute);
-        this.ice = factory.create(new IceEvents());
+        this.iceFactory = factory;
+        IceEvents events = new IceEvents();
+        this.ice = factory.create(events);
+        events.link = this.ice;
         long periodMs = Math.max(50, Math.min(1000, rt.config.consentTimeout().toMillis() / 4));
         this.watchdog = rt.timer.scheduleAtFixedRate(this::checkDeadlines, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
@@ -185,6 +192,43 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         this.remote = params;
         ice.setRemote(params.iceUfrag(), params.icePwd(), params.candidates());
+    }
+
+    /**
+     * A new ice4j agent (new ufrag and password, registered on the same shared port) replaces the
+     * current one; the DTLS association, the SRTP contexts and the validated routes stay, so
+     * media flows again as soon as the new checks validate a pair, with no new handshake. The
+     * previous agent keeps answering until then and is closed when the new one selects a pair.
+     */
+    @Override
+    public synchronized boolean restartIce() {
+        if (closed.get()) {
+            return false;
+        }
+        IceEvents events = new IceEvents();
+        IceChannel next;
+        try {
+            next = iceFactory.create(events);
+        } catch (IOException e) {
+            LOG.warn("{}: ICE restart failed, keeping the current agent: {}", id, e.toString());
+            return false;
+        }
+        events.link = next;
+        if (retiring != null) {
+            retiring.close();
+        }
+        retiring = ice;
+        ice = next;
+        LOG.info("{}: ICE restart, new local ufrag {}", id, next.localUfrag());
+        return true;
+    }
+
+    /** The new agent selected a pair: the one it replaced can go. */
+    private synchronized void retirePrevious(IceChannel current) {
+        if (retiring != null && ice == current) {
+            retiring.close();
+            retiring = null;
+        }
     }
 
     @Override
@@ -638,6 +682,12 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         handshake.wipe();
         ice.close();
+        synchronized (this) {
+            if (retiring != null) {
+                retiring.close();
+                retiring = null;
+            }
+        }
         earlyMedia.clear();
         drops.add(DropReason.UNVALIDATED_SOURCE, heldDtls.size());
         heldDtls.clear();
@@ -654,6 +704,14 @@ public final class IceDtlsTransport implements MediaTransport {
     // ---- adapters ----
 
     private final class IceEvents implements IceLink.Events {
+        /** The agent these events come from (set right after it is created). */
+        volatile IceChannel link;
+
+        private boolean current() {
+            IceChannel l = link;
+            return l == null || l == ice;
+        }
+
         @Override
         public void iceIngress(Buffer buffer) {
             ingress(buffer);
@@ -669,7 +727,15 @@ public final class IceDtlsTransport implements MediaTransport {
 
         @Override
         public void iceSelected(IceLink.Route r) {
+            if (!current()) {
+                return;
+            }
             routes.select(r);
+            IceChannel l = link;
+            if (l != null) {
+                // Off ice4j's thread: closing an agent from its own callback could wait on its locks.
+                rt.timer.execute(() -> retirePrevious(l));
+            }
             lastHeardNanos = System.nanoTime();
             if (iceConnectedNanos == 0) {
                 iceConnectedNanos = System.nanoTime();
@@ -679,6 +745,9 @@ public final class IceDtlsTransport implements MediaTransport {
 
         @Override
         public void iceFailed(String detail) {
+            if (!current()) {
+                return;
+            }
             closeWith(connected ? CloseReason.CONSENT_EXPIRED : CloseReason.ICE_FAILED, detail, false);
         }
 

@@ -37,6 +37,17 @@ public interface MediaTransport extends AutoCloseable {
     /** Sets or updates the peer's parameters and starts ICE if it has not started. */
     void setRemote(RemoteParameters remote);
 
+    /**
+     * ICE restart (RFC 8445 section 9): new local ICE credentials ({@link #localIceUfrag},
+     * {@link #localIcePwd}) and fresh connectivity checks, which start with the next
+     * {@link #setRemote} (the peer's new credentials). DTLS, SRTP and the route media takes now
+     * stay until the new checks select a pair, so media resumes without a new handshake. Returns
+     * false when this transport cannot restart (its credentials stay as they were).
+     */
+    default boolean restartIce() {
+        return false;
+    }
+
     /** Adds a trickled remote candidate (ignored when malformed or unresolvable). */
     void addRemoteCandidate(IceCandidate candidate);
 

@@ -29,12 +29,14 @@ import java.util.List;
  * @param tileSizeFactor     multiplies a subscriber's tile size before choosing the simulcast layer
  * @param dynacast           ask publishers to stop the simulcast layers nobody receives
  * @param congestionControl  per-subscriber downlink estimation and pacing ({@code sfu.congestion-control})
+ * @param resumeGrace        how long a participant whose WebSocket dropped stays in its room waiting for
+ *                           a resume ({@code sfu.signaling.resume-grace}); zero: it leaves at once
  */
 public record ServerConfig(String httpBind, int httpPort, String mediaBind, int mediaPort,
                            List<String> advertiseAddresses, int maxParticipants, int maxMessageBytes,
                            int maxRequestBytes, Duration offerTimeout, int mediaThreads, int warmUpPackets,
                            int lastN, double tileSizeFactor, boolean dynacast,
-                           CongestionControlConfig congestionControl) {
+                           CongestionControlConfig congestionControl, Duration resumeGrace) {
 
     public ServerConfig {
         advertiseAddresses = List.copyOf(advertiseAddresses);
@@ -58,6 +60,9 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
         if (!(tileSizeFactor >= 0.25 && tileSizeFactor <= 4)) {
             throw new IllegalArgumentException("sfu.simulcast.tile-size-factor must be between 0.25 and 4, not " + tileSizeFactor);
         }
+        if (resumeGrace.isNegative() || resumeGrace.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("sfu.signaling.resume-grace must be 0s (off) to 1h, not " + resumeGrace);
+        }
         if (warmUpPackets < 0 || warmUpPackets > 10_000_000) {
             throw new IllegalArgumentException("sfu.media.warm-up-packets must be 0 to 10000000, not " + warmUpPackets);
         }
@@ -73,7 +78,7 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
                     (int) c.getBytes("http.max-request-bytes").longValue(), c.getDuration("signaling.offer-timeout"),
                     c.getInt("media.threads"), c.getInt("media.warm-up-packets"), c.getInt("rooms.last-n"),
                     c.getDouble("simulcast.tile-size-factor"), c.getBoolean("simulcast.dynacast"),
-                    congestionControl(c.getConfig("congestion-control")));
+                    congestionControl(c.getConfig("congestion-control")), c.getDuration("signaling.resume-grace"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -82,28 +87,35 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
     /** Defaults for tests: 127.0.0.1, ephemeral HTTP port, the given media port, no warm-up. */
     public static ServerConfig loopback(int mediaPort) {
         return new ServerConfig("127.0.0.1", 0, "127.0.0.1", mediaPort, List.of("127.0.0.1"), 50, 65536, 65536,
-                Duration.ofSeconds(10), 0, 0, 0, 1.0, true, CongestionControlConfig.defaults());
+                Duration.ofSeconds(10), 0, 0, 0, 1.0, true, CongestionControlConfig.defaults(), Duration.ofSeconds(20));
     }
 
     /** A copy with another room size and offer timeout (tests). */
     public ServerConfig with(int maxParticipantsPerRoom, Duration timeout) {
         return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipantsPerRoom,
                 maxMessageBytes, maxRequestBytes, timeout, mediaThreads, warmUpPackets, lastN, tileSizeFactor, dynacast,
-                congestionControl);
+                congestionControl, resumeGrace);
     }
 
     /** A copy with other forwarding choices (tests). */
     public ServerConfig withForwarding(int lastNSpeakers, double factor, boolean dynacastOn) {
         return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipants,
                 maxMessageBytes, maxRequestBytes, offerTimeout, mediaThreads, warmUpPackets, lastNSpeakers, factor, dynacastOn,
-                congestionControl);
+                congestionControl, resumeGrace);
     }
 
     /** A copy with other congestion control settings (tests). */
     public ServerConfig withCongestionControl(CongestionControlConfig cc) {
         return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipants,
                 maxMessageBytes, maxRequestBytes, offerTimeout, mediaThreads, warmUpPackets, lastN, tileSizeFactor,
-                dynacast, cc);
+                dynacast, cc, resumeGrace);
+    }
+
+    /** A copy with another resume grace period (tests). */
+    public ServerConfig withResumeGrace(Duration grace) {
+        return new ServerConfig(httpBind, httpPort, mediaBind, mediaPort, advertiseAddresses, maxParticipants,
+                maxMessageBytes, maxRequestBytes, offerTimeout, mediaThreads, warmUpPackets, lastN, tileSizeFactor,
+                dynacast, congestionControl, grace);
     }
 
     /** The {@code sfu.congestion-control} block; the record checks the values. */

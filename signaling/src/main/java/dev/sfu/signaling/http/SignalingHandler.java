@@ -6,6 +6,8 @@ import dev.sfu.signaling.message.MessageCodec;
 import dev.sfu.signaling.message.SignalingException;
 import dev.sfu.signaling.room.RoomService;
 import dev.sfu.signaling.session.ClientSession;
+import dev.sfu.signaling.session.Connection;
+import dev.sfu.signaling.session.ResumeRegistry;
 import dev.sfu.signaling.session.TransportFactory;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -29,6 +31,9 @@ import java.time.Duration;
  * JSON into a {@link Message}, hands it to the connection's {@link ClientSession}, and writes
  * every rejection back as an {@code error} message. Only FRAME_TOO_LARGE and TRANSPORT_CLOSED
  * close the connection.
+ * <p>
+ * A {@code resume} as the first message claims a session from the {@link ResumeRegistry}; from
+ * then on this connection's messages go to that session, on that session's executor.
  */
 public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingHandler.class);
@@ -37,14 +42,20 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     private final TransportFactory transports;
     private final int maxMessageBytes;
     private final Duration offerTimeout;
+    private final ResumeRegistry<ClientSession> resumes;
     private ClientSession session;
+    /** The session this connection created; {@link #session} differs after a resume. */
+    private ClientSession own;
     private Channel channel;
+    private final Connection connection = new ChannelConnection();
 
-    public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout) {
+    public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout,
+                            ResumeRegistry<ClientSession> resumes) {
         this.rooms = rooms;
         this.transports = transports;
         this.maxMessageBytes = maxMessageBytes;
         this.offerTimeout = offerTimeout;
+        this.resumes = resumes;
     }
 
     /** The session of this connection, null before the WebSocket handshake (tests). */
@@ -55,7 +66,8 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        session = new ClientSession(rooms, transports, ctx.channel().eventLoop(), this::send, this::sendAndClose, offerTimeout);
+        own = new ClientSession(rooms, transports, ctx.channel().eventLoop(), connection, offerTimeout, resumes);
+        session = own;
     }
 
     @Override
@@ -82,21 +94,51 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
             return;
         }
         String json = text.content().toString(StandardCharsets.UTF_8);
+        Message m;
         try {
-            session.onMessage(MessageCodec.decode(json));
+            m = MessageCodec.decode(json);
         } catch (SignalingException e) {
-            LOG.debug("rejected {}: {} {}", session.participantId(), e.code(), e.getMessage());
+            send(e.toMessage());
+            return;
+        }
+        if (m instanceof Message.Resume r && session == own && own.participantId() == null) {
+            resume(r);
+            return;
+        }
+        ClientSession s = session;
+        s.execute(() -> handle(s, m));
+    }
+
+    private void handle(ClientSession s, Message m) {
+        try {
+            s.onMessage(connection, m);
+        } catch (SignalingException e) {
+            LOG.debug("rejected {}: {} {}", s.participantId(), e.code(), e.getMessage());
             send(e.toMessage());
         } catch (RuntimeException e) {
-            LOG.error("failed to handle a message of {}", session.participantId(), e);
+            LOG.error("failed to handle a message of {}", s.participantId(), e);
             send(new Message.Error(ErrorCode.INTERNAL.name(), "The server failed to handle the message ("
                     + e.getClass().getSimpleName() + "); this is a server bug."));
         }
     }
 
+    /** Takes over the session the token was issued for, or says why not (the client then joins). */
+    private void resume(Message.Resume r) {
+        ClientSession target = resumes.claim(r.participantId(), r.resumeToken());
+        if (target == null) {
+            LOG.debug("resume of {} refused", r.participantId());
+            send(new Message.Error(ErrorCode.RESUME_FAILED.name(), "The resume token is unknown, already used or "
+                    + "expired (the grace period is " + resumes.grace().toSeconds() + " s), or belongs to another "
+                    + "participant; join the room again."));
+            return;
+        }
+        session = target;
+        target.resume(connection);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        session.onClose();
+        session.connectionClosed(connection);
         super.channelInactive(ctx);
     }
 
@@ -116,10 +158,29 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
         if (!channel.isActive()) {
             return;
         }
-        session.onClose();
+        ClientSession s = session;
+        s.execute(() -> s.connectionClosedAfterError(connection));
         WebSocketCloseStatus status = ErrorCode.FRAME_TOO_LARGE.name().equals(e.code())
                 ? WebSocketCloseStatus.MESSAGE_TOO_BIG : WebSocketCloseStatus.NORMAL_CLOSURE;
         channel.write(new TextWebSocketFrame(MessageCodec.encode(e)));
         channel.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** This channel as a session's {@link Connection}. */
+    private final class ChannelConnection implements Connection {
+        @Override
+        public void send(Message m) {
+            SignalingHandler.this.send(m);
+        }
+
+        @Override
+        public void sendAndClose(Message.Error e) {
+            SignalingHandler.this.sendAndClose(e);
+        }
+
+        @Override
+        public void close() {
+            channel.close();
+        }
     }
 }

@@ -10,6 +10,8 @@ import dev.sfu.signaling.ice.IceServersConfig;
 import dev.sfu.signaling.tls.ReloadingSslContext;
 import dev.sfu.signaling.room.DrainingRoomService;
 import dev.sfu.signaling.room.RoomService;
+import dev.sfu.signaling.session.ClientSession;
+import dev.sfu.signaling.session.ResumeRegistry;
 import dev.sfu.signaling.session.TransportFactory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -25,6 +27,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +94,8 @@ public final class SignalingServer implements AutoCloseable {
         EventLoopGroup workers = new NioEventLoopGroup();
         StaticFileHandler files = new StaticFileHandler();
         DrainingRoomService admission = new DrainingRoomService(rooms);
+        ResumeRegistry<ClientSession> resumes = new ResumeRegistry<>(workers, resumeGrace(config),
+                ClientSession::graceEnded);
         try {
             Channel ch = new ServerBootstrap()
                     .group(boss, workers)
@@ -100,7 +105,7 @@ public final class SignalingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            configure(c.pipeline(), config, admission, transports, files);
+                            configure(c.pipeline(), config, admission, transports, files, resumes);
                             c.pipeline().addBefore("files", "webrtc", webrtc);
                             if (tls != null) {
                                 c.pipeline().addFirst("tls-detect", new TlsDetector(tls));
@@ -130,9 +135,20 @@ public final class SignalingServer implements AutoCloseable {
         }
     }
 
-    /** Installs the per-connection handlers; also used by EmbeddedChannel tests. */
+    /** Installs the per-connection handlers with a registry of resume tokens of their own (EmbeddedChannel tests). */
     public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
                                  StaticFileHandler files) {
+        configure(p, config, rooms, transports, files, new ResumeRegistry<>(GlobalEventExecutor.INSTANCE,
+                resumeGrace(config), ClientSession::graceEnded));
+    }
+
+    private static Duration resumeGrace(ServerConfig config) {
+        return config.resumeGrace() == null ? Duration.ofSeconds(20) : config.resumeGrace();
+    }
+
+    /** Installs the per-connection handlers; {@code resumes} is shared by every connection of the server. */
+    public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
+                                 StaticFileHandler files, ResumeRegistry<ClientSession> resumes) {
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("aggregator", new HttpObjectAggregator(config.maxRequestBytes()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
@@ -145,7 +161,7 @@ public final class SignalingServer implements AutoCloseable {
         p.addLast("frames", new WebSocketFrameAggregator(NETTY_MAX_FRAME));
         p.addLast("files", files);
         p.addLast("signaling", new SignalingHandler(rooms, transports, config.maxMessageBytes(),
-                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout()));
+                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout(), resumes));
     }
 
     /** The bound HTTP port (the real one when the config asked for 0). */

@@ -34,6 +34,13 @@ public enum ErrorCode {
      * left the room and the server closes the connection after this error. Join again.
      */
     TRANSPORT_CLOSED,
+    /**
+     * A {@code resume} whose token is unknown, already used, issued for another participant, or
+     * whose participant has left (the grace period ended, or its media connection ended). Join again.
+     */
+    RESUME_FAILED,
+    /** Chat messages sent faster than the per-connection limit; the message says how long to wait. */
+    CHAT_RATE_LIMITED,
     /** A server bug; the message says what failed. */
     INTERNAL
 }

@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
     @JsonSubTypes.Type(Message.Leave.class), @JsonSubTypes.Type(Message.Ping.class),
     @JsonSubTypes.Type(Message.Pong.class), @JsonSubTypes.Type(Message.Error.class),
     @JsonSubTypes.Type(Message.VideoTiles.class), @JsonSubTypes.Type(Message.LayersNeeded.class),
-    @JsonSubTypes.Type(Message.RemoteVideo.class), @JsonSubTypes.Type(Message.DominantSpeaker.class)
+    @JsonSubTypes.Type(Message.RemoteVideo.class), @JsonSubTypes.Type(Message.DominantSpeaker.class),
+    @JsonSubTypes.Type(Message.Resume.class), @JsonSubTypes.Type(Message.Resumed.class),
+    @JsonSubTypes.Type(Message.Chat.class), @JsonSubTypes.Type(Message.ChatHistory.class)
 })
 public sealed interface Message {
     /** Room names: 1-64 of A-Z a-z 0-9 _ -. */
@@ -53,9 +55,74 @@ public sealed interface Message {
         }
     }
 
-    /** Server: the client is in the room; the others as of now. */
+    /**
+     * Server: the client is in the room; the others as of now. {@code resumeToken} lets a new
+     * WebSocket take this participant over after the connection drops ({@link Resume}).
+     */
     @JsonTypeName("joined")
-    record Joined(String participantId, String room, List<Participant> participants) implements Message {
+    record Joined(String participantId, String room, List<Participant> participants, String resumeToken)
+            implements Message {
+        public Joined(String participantId, String room, List<Participant> participants) {
+            this(participantId, room, participants, null);
+        }
+    }
+
+    /**
+     * Client: the first message on a new WebSocket after the previous one dropped: take over the
+     * participant that {@code resumeToken} (from the last {@code joined} or {@code resumed}) was
+     * issued for, with its media connection and negotiation state, instead of joining anew.
+     */
+    @JsonTypeName("resume")
+    record Resume(String participantId, String resumeToken) implements Message {
+        @Override
+        public void validate() throws SignalingException {
+            if (participantId == null || participantId.isEmpty() || participantId.length() > 64) {
+                throw invalid("participantId", "must be the id from 'joined' (1 to 64 characters)");
+            }
+            if (resumeToken == null || resumeToken.isEmpty() || resumeToken.length() > 128) {
+                throw invalid("resumeToken", "must be the token from the last 'joined' or 'resumed' (1 to 128 characters)");
+            }
+        }
+    }
+
+    /**
+     * Server: the participant was resumed on this connection: same id, same media connection.
+     * {@code participants} are the others as of now (the client reconciles what it missed);
+     * {@code resumeToken} replaces the one just used, which no longer works.
+     */
+    @JsonTypeName("resumed")
+    record Resumed(String participantId, String room, List<Participant> participants, String resumeToken)
+            implements Message {
+    }
+
+    /** The most characters (Unicode code points) of one chat message. */
+    int MAX_CHAT_CHARS = 2000;
+
+    /**
+     * Both: a chat message in the room. The client sends {@code text} only; the server fans it
+     * out to everyone in the room (the sender too) with the sender's id and name and its own
+     * timestamp {@code ts} (milliseconds since the epoch). The text is plain text, never markup.
+     */
+    @JsonTypeName("chat")
+    record Chat(String text, String participantId, String name, Long ts) implements Message {
+        public Chat(String text) {
+            this(text, null, null, null);
+        }
+
+        @Override
+        public void validate() throws SignalingException {
+            if (text == null || text.isBlank()) {
+                throw invalid("text", "must be a non-empty string, not only spaces");
+            }
+            if (text.codePointCount(0, text.length()) > MAX_CHAT_CHARS) {
+                throw invalid("text", "must be at most " + MAX_CHAT_CHARS + " characters");
+            }
+        }
+    }
+
+    /** Server: the room's last chat messages (at most 100), oldest first, sent after {@code joined}. */
+    @JsonTypeName("chatHistory")
+    record ChatHistory(List<Chat> messages) implements Message {
     }
 
     /** Both: an SDP offer. */

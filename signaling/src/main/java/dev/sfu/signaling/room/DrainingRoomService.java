@@ -44,6 +44,16 @@ public final class DrainingRoomService implements RoomService {
     }
 
     @Override
+    public void chat(String participantId, String text) {
+        rooms.chat(participantId, text);
+    }
+
+    @Override
+    public List<ParticipantInfo> others(String participantId) {
+        return rooms.others(participantId);
+    }
+
+    @Override
     public void publish(String participantId, List<PublishedTrack> tracks) {
         rooms.publish(participantId, tracks);
     }

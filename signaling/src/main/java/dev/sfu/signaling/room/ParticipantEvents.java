@@ -34,4 +34,9 @@ public interface ParticipantEvents {
     /** The room's dominant speaker changed; {@code recent} lists the latest speakers, newest first. */
     default void dominantSpeaker(String speakerId, java.util.List<String> recent) {
     }
+
+    /** A chat message in the room (also one this participant sent: the server's copy, with its timestamp). */
+    default void chat(ChatMessage message) {
+    }
+
 }

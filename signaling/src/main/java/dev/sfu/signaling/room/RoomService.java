@@ -47,6 +47,19 @@ public interface RoomService {
      */
     void videoTiles(String participantId, List<VideoTile> tiles);
 
+    /**
+     * A chat message from the participant: kept in the room's history (the last 100) and sent to
+     * everyone in the room, the sender included, with the server's timestamp. Ignored when the
+     * participant is not in a room.
+     */
+    void chat(String participantId, String text);
+
+    /**
+     * The others in the participant's room as of now (for a session resumed on a new connection),
+     * or null when the participant is not in a room.
+     */
+    List<ParticipantInfo> others(String participantId);
+
     /** Removes the participant (idempotent); the room is removed when it becomes empty. */
     void leave(String participantId);
 }

@@ -56,6 +56,8 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     private final RoomManager manager;
     private final Function<String, MediaTransport> transports;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
+    /** Each open room's last chat messages; removed when the room closes. */
+    private final Map<Room, ChatHistory> chats = new ConcurrentHashMap<>();
     private final ExecutorService events;
     private final SecureRandom random = new SecureRandom();
 
@@ -138,7 +140,43 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
                 others.add(info(o));
             }
         }
-        return new JoinResult(id, room, others, remoteTracks(p));
+        ChatHistory history = chats.get(p.room());
+        return new JoinResult(id, room, others, remoteTracks(p), history == null ? List.of() : history.snapshot());
+    }
+
+    @Override
+    public void chat(String participantId, String text) {
+        Participant p = participant(participantId);
+        if (p == null) {
+            return;
+        }
+        Room room = p.room();
+        ChatMessage m = new ChatMessage(participantId, p.displayName(), text, System.currentTimeMillis());
+        chats.computeIfAbsent(room, r -> new ChatHistory()).add(m);
+        List<Participant> recipients = room.participants();
+        post(() -> {
+            for (Participant o : recipients) {
+                ParticipantEvents e = eventsOf(o);
+                if (e != null) {
+                    e.chat(m);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<ParticipantInfo> others(String participantId) {
+        Participant p = participant(participantId);
+        if (p == null) {
+            return null;
+        }
+        List<ParticipantInfo> others = new ArrayList<>();
+        for (Participant o : p.room().participants()) {
+            if (o != p) {
+                others.add(info(o));
+            }
+        }
+        return others;
     }
 
     @Override
@@ -314,6 +352,11 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
      * receive sets are read when the event thread gets to them, so the last one sent is current.
      */
     private final class Events implements RoomListener {
+        @Override
+        public void roomClosed(Room room) {
+            chats.remove(room);
+        }
+
         @Override
         public void participantJoined(Room room, Participant participant) {
             List<Participant> recipients = room.participants();

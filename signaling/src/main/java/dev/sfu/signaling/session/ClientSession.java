@@ -10,6 +10,7 @@ import dev.sfu.core.transport.RemoteParameters;
 import dev.sfu.signaling.message.ErrorCode;
 import dev.sfu.signaling.message.Message;
 import dev.sfu.signaling.message.SignalingException;
+import dev.sfu.signaling.room.ChatMessage;
 import dev.sfu.signaling.room.JoinResult;
 import dev.sfu.signaling.room.ParticipantEvents;
 import dev.sfu.signaling.room.ParticipantInfo;
@@ -28,13 +29,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The signaling state of one WebSocket connection: join, the offer/answer negotiation of its
@@ -47,19 +50,44 @@ import java.util.function.Consumer;
  * NEGOTIATION_IN_PROGRESS (the client rolls back and answers). A server offer unanswered for
  * the offer timeout is withdrawn and offered again, so a client is never left stuck.
  * <p>
- * Every method runs on one serial executor (the connection's event loop); room events arriving
- * on other threads are handed over to it.
+ * Every method runs on one serial executor (the event loop of the connection that created it);
+ * room events arriving on other threads, and messages from a later connection, are handed over to
+ * it ({@link #execute}).
+ * <p>
+ * Resume: {@code joined} carries a resume token ({@link ResumeRegistry}). When the connection
+ * drops, the participant stays in its room for the grace period, its media flowing while ICE is
+ * alive; a new connection that sends {@code resume} with the token takes this session over
+ * ({@link #resume}): same participant id, same media transport, and a negotiation in flight is
+ * completed (a pending server offer is made again). Chat messages that arrive meanwhile are kept
+ * (at most {@link #MAX_MISSED_CHAT}) and sent after {@code resumed}.
+ * <p>
+ * ICE restart: a client offer with new ICE credentials (RFC 8445 section 9) restarts the
+ * transport's ICE ({@link MediaTransport#restartIce}) and the answer carries the new local ones;
+ * DTLS, SRTP and the negotiated tracks stay as they are.
  */
 public final class ClientSession implements ParticipantEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     private static final int MAX_EARLY_CANDIDATES = 64;
+    /** Chat messages kept for a participant whose connection dropped (as many as the room's history). */
+    static final int MAX_MISSED_CHAT = 100;
 
     private final RoomService rooms;
     private final TransportFactory transports;
     private final ScheduledExecutorService loop;
-    private final Consumer<Message> out;
-    private final Consumer<Message.Error> fatal;
     private final Duration offerTimeout;
+    private final ResumeRegistry<ClientSession> resumes;
+    private final ChatRateLimit chatLimit = new ChatRateLimit();
+    /** The connection now; null while the participant waits for a resume. */
+    private Connection connection;
+    private String resumeToken;
+    /** Chat that arrived while no connection was attached. */
+    private final ArrayDeque<Message.Chat> missedChat = new ArrayDeque<>();
+    /** The latest per-mid state the client was told, sent again after a resume. */
+    private final Map<String, Message.RemoteVideo> remoteVideos = new HashMap<>();
+    private final Map<String, Message.LayersNeeded> layers = new HashMap<>();
+    private Message.DominantSpeaker lastSpeaker;
+    /** The client's ICE ufrag as last applied; a different one in an offer is an ICE restart. */
+    private String remoteIceUfrag;
 
     private String participantId;
     private String room;
@@ -74,19 +102,51 @@ public final class ClientSession implements ParticipantEvents {
     /**
      * @param rooms        the room layer
      * @param transports   creates the media transport on the first offer
-     * @param loop         the connection's serial executor (its Netty event loop)
-     * @param out          sends one message to the client
-     * @param fatal        sends an error to the client and closes the connection
+     * @param loop         the session's serial executor (the first connection's Netty event loop)
+     * @param connection   the connection that created the session
      * @param offerTimeout how long a server offer may wait for its answer
+     * @param resumes      the server's resume tokens
      */
     public ClientSession(RoomService rooms, TransportFactory transports, ScheduledExecutorService loop,
-                         Consumer<Message> out, Consumer<Message.Error> fatal, Duration offerTimeout) {
+                         Connection connection, Duration offerTimeout, ResumeRegistry<ClientSession> resumes) {
         this.rooms = rooms;
         this.transports = transports;
         this.loop = loop;
-        this.out = out;
-        this.fatal = fatal;
+        this.connection = connection;
         this.offerTimeout = offerTimeout;
+        this.resumes = resumes;
+    }
+
+    /** Runs {@code task} on this session's executor (at once when already on it). */
+    public void execute(Runnable task) {
+        if (loop instanceof io.netty.util.concurrent.EventExecutor ex && ex.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    /** Called by the registry's timer when the grace period ran out without a resume. */
+    public static void graceEnded(ClientSession s) {
+        s.execute(() -> {
+            if (s.connection == null && s.participantId != null) {
+                LOG.info("{} did not resume within {} s; leaving", s.participantId, s.resumes.grace().toSeconds());
+                s.leave();
+            }
+        });
+    }
+
+    /** Sends to the client, or keeps chat for a resume while no connection is attached. */
+    private void out(Message m) {
+        Connection c = connection;
+        if (c != null) {
+            c.send(m);
+        } else if (m instanceof Message.Chat chat) {
+            if (missedChat.size() == MAX_MISSED_CHAT) {
+                missedChat.pollFirst();
+            }
+            missedChat.addLast(chat);
+        }
     }
 
     /** The participant id, null before join and after leave. */
@@ -104,18 +164,35 @@ public final class ClientSession implements ParticipantEvents {
         return transport;
     }
 
+    /**
+     * Handles one validated client message from {@code from}; a rejection is thrown for the caller
+     * to send. Messages from a connection that no longer holds this session are ignored.
+     */
+    public void onMessage(Connection from, Message m) throws SignalingException {
+        if (from != connection) {
+            return;
+        }
+        onMessage(m);
+    }
+
     /** Handles one validated client message; a rejection is thrown for the caller to send. */
     public void onMessage(Message m) throws SignalingException {
         if (m instanceof Message.Ping) {
-            out.accept(new Message.Pong());
+            out(new Message.Pong());
             return;
+        }
+        if (m instanceof Message.Resume) {
+            throw new SignalingException(participantId != null ? ErrorCode.ALREADY_JOINED : ErrorCode.RESUME_FAILED,
+                    participantId != null ? "This connection is already in a room; 'resume' must be the first message "
+                            + "on a new connection." : "'resume' must be the first message on a new connection; join again.");
         }
         if (m instanceof Message.Join j) {
             join(j);
             return;
         }
         if (!(m instanceof Message.Offer || m instanceof Message.Answer || m instanceof Message.Candidate
-                || m instanceof Message.TrackState || m instanceof Message.Leave || m instanceof Message.VideoTiles)) {
+                || m instanceof Message.TrackState || m instanceof Message.Leave || m instanceof Message.VideoTiles
+                || (m instanceof Message.Chat c && c.participantId() == null && c.name() == null && c.ts() == null))) {
             throw new SignalingException(ErrorCode.UNKNOWN_TYPE, "The server sends '" + typeName(m)
                     + "' messages; clients do not.");
         }
@@ -140,14 +217,107 @@ public final class ClientSession implements ParticipantEvents {
                 tiles.add(new VideoTile(t.mid(), t.width(), t.height(), t.visible()));
             }
             rooms.videoTiles(participantId, tiles);
+        } else if (m instanceof Message.Chat c) {
+            chat(c.text());
         } else {
             leave();
         }
     }
 
-    /** The connection closed: leave the room and release everything. Idempotent. */
+    /** The connection is closed by the server after an error: leave the room at once. Idempotent. */
     public void onClose() {
         leave();
+    }
+
+    /** The server closes {@code from} after an error (frame too large): its participant leaves at once. */
+    public void connectionClosedAfterError(Connection from) {
+        if (from == connection) {
+            connection = null;
+            leave();
+        }
+    }
+
+    /**
+     * {@code from} closed. When it was this session's connection and the participant is in a room,
+     * the participant waits for a resume for the grace period (it leaves at once when resuming is
+     * off); otherwise nothing changes.
+     */
+    public void connectionClosed(Connection from) {
+        execute(() -> {
+            if (from != connection) {
+                return;
+            }
+            connection = null;
+            if (participantId == null) {
+                return;
+            }
+            if (resumes.park(resumeToken)) {
+                LOG.info("{} lost its connection; waiting up to {} s for a resume", participantId,
+                        resumes.grace().toSeconds());
+            } else {
+                leave();
+            }
+        });
+    }
+
+    /**
+     * {@code to} took this session over with a valid resume token (already claimed from the
+     * registry): the previous connection, if still open, is closed, and the client gets
+     * {@code resumed}, the chat it missed, the latest per-mid state, and the server's offer
+     * again when one was waiting for an answer.
+     */
+    public void resume(Connection to) {
+        execute(() -> {
+            Connection previous = connection;
+            connection = to;
+            if (previous != null && previous != to) {
+                previous.close();
+            }
+            if (participantId == null) {
+                to.send(new Message.Error(ErrorCode.RESUME_FAILED.name(), "You have already left the room (your media "
+                        + "connection ended); join again."));
+                return;
+            }
+            List<ParticipantInfo> now = rooms.others(participantId);
+            if (now == null) {
+                leave();
+                to.send(new Message.Error(ErrorCode.RESUME_FAILED.name(), "You are no longer in the room; join again."));
+                return;
+            }
+            resumeToken = resumes.issue(participantId, this);
+            List<Message.Participant> others = new ArrayList<>();
+            for (ParticipantInfo p : now) {
+                others.add(toMessage(p));
+            }
+            LOG.info("{} resumed on a new connection ({} others)", participantId, others.size());
+            to.send(new Message.Resumed(participantId, room, others, resumeToken));
+            Message.Chat c;
+            while ((c = missedChat.pollFirst()) != null) {
+                to.send(c);
+            }
+            layers.values().forEach(to::send);
+            remoteVideos.values().forEach(to::send);
+            if (lastSpeaker != null) {
+                to.send(lastSpeaker);
+            }
+            if (transport != null && sdp.hasPendingOffer()) {
+                // The offer or its answer may have been lost with the old connection: offer again.
+                cancelOfferTimer();
+                sdp.rollbackOffer();
+            }
+            maybeOffer();
+        });
+    }
+
+    private void chat(String text) throws SignalingException {
+        long now = System.currentTimeMillis();
+        if (!chatLimit.tryAcquire(now)) {
+            long wait = chatLimit.retryAfterMillis(now);
+            throw new SignalingException(ErrorCode.CHAT_RATE_LIMITED, "Too many chat messages (at most "
+                    + ChatRateLimit.BURST + " in a row, then one per second); this one was not sent. Send it again in "
+                    + Math.max(1, (wait + 999) / 1000) + " s.");
+        }
+        rooms.chat(participantId, text);
     }
 
     private void join(Message.Join j) throws SignalingException {
@@ -165,7 +335,15 @@ public final class ClientSession implements ParticipantEvents {
             others.add(toMessage(p));
         }
         LOG.info("{} joined room {} as '{}' ({} others)", participantId, r.room(), j.name(), others.size());
-        out.accept(new Message.Joined(participantId, r.room(), others));
+        resumeToken = resumes.issue(participantId, this);
+        out(new Message.Joined(participantId, r.room(), others, resumeToken));
+        if (!r.chatHistory().isEmpty()) {
+            List<Message.Chat> history = new ArrayList<>(r.chatHistory().size());
+            for (ChatMessage c : r.chatHistory()) {
+                history.add(toMessage(c));
+            }
+            out(new Message.ChatHistory(history));
+        }
     }
 
     private void leave() {
@@ -175,6 +353,13 @@ public final class ClientSession implements ParticipantEvents {
         String id = participantId;
         participantId = null;
         cancelOfferTimer();
+        resumes.revoke(resumeToken);
+        resumeToken = null;
+        missedChat.clear();
+        remoteVideos.clear();
+        layers.clear();
+        lastSpeaker = null;
+        remoteIceUfrag = null;
         rooms.leave(id);
         if (transport != null) {
             transport.close();
@@ -206,6 +391,11 @@ public final class ClientSession implements ParticipantEvents {
             }
             earlyCandidates.clear();
         }
+        String ufrag = offer.iceUfrag(ts);
+        if (remoteIceUfrag != null && ufrag != null && !ufrag.equals(remoteIceUfrag)) {
+            LOG.info("{} restarts ICE (new ufrag in its offer)", participantId);
+            transport.restartIce();
+        }
         DtlsSetup setup = negotiatedSetup != null ? negotiatedSetup : transport.localSetup(offer.setup(ts));
         AnswerBuilder.Answer answer;
         try {
@@ -215,7 +405,8 @@ public final class ClientSession implements ParticipantEvents {
         }
         negotiatedSetup = setup;
         transport.setRemote(remoteParameters(offer));
-        out.accept(new Message.Answer(answer.sdp()));
+        remoteIceUfrag = ufrag;
+        out(new Message.Answer(answer.sdp()));
         rooms.publish(participantId, answer.tracks());
         rooms.subscribed(participantId, sdp.subscriptions());
         maybeOffer();
@@ -238,6 +429,7 @@ public final class ClientSession implements ParticipantEvents {
         if (answer.transportSection() != null && answer.iceUfrag(answer.transportSection()) != null
                 && !answer.fingerprints(answer.transportSection()).isEmpty()) {
             transport.setRemote(remoteParameters(answer));
+            remoteIceUfrag = answer.iceUfrag(answer.transportSection());
         }
         rooms.subscribed(participantId, subs);
         maybeOffer();
@@ -266,7 +458,7 @@ public final class ClientSession implements ParticipantEvents {
         }
         String offer = sdp.createOffer(localTransport(negotiatedSetup));
         offersSent++;
-        out.accept(new Message.Offer(offer));
+        out(new Message.Offer(offer));
         int serial = offersSent;
         offerTimer = loop.schedule(() -> offerTimedOut(serial), offerTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -297,7 +489,11 @@ public final class ClientSession implements ParticipantEvents {
         LOG.info("{} media transport closed: {} {}", id, reason, detail);
         transport = null;
         leave();
-        fatal.accept(new Message.Error(ErrorCode.TRANSPORT_CLOSED.name(), "The media connection ended (" + reason
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        c.sendAndClose(new Message.Error(ErrorCode.TRANSPORT_CLOSED.name(), "The media connection ended (" + reason
                 + (detail == null || detail.isEmpty() ? "" : ": " + detail) + "); join again."));
     }
 
@@ -333,6 +529,10 @@ public final class ClientSession implements ParticipantEvents {
         return new Message.Participant(p.id(), p.name(), p.audioMuted(), p.videoMuted(), tracks);
     }
 
+    private static Message.Chat toMessage(ChatMessage c) {
+        return new Message.Chat(c.text(), c.participantId(), c.name(), c.timestamp());
+    }
+
     private static String typeName(Message m) {
         com.fasterxml.jackson.annotation.JsonTypeName n = m.getClass().getAnnotation(com.fasterxml.jackson.annotation.JsonTypeName.class);
         return n == null ? m.getClass().getSimpleName() : n.value();
@@ -344,7 +544,7 @@ public final class ClientSession implements ParticipantEvents {
     public void participantJoined(ParticipantInfo participant) {
         run(() -> {
             if (participantId != null) {
-                out.accept(new Message.ParticipantJoined(toMessage(participant)));
+                out(new Message.ParticipantJoined(toMessage(participant)));
             }
         });
     }
@@ -353,7 +553,7 @@ public final class ClientSession implements ParticipantEvents {
     public void participantLeft(String id) {
         run(() -> {
             if (participantId != null) {
-                out.accept(new Message.ParticipantLeft(id));
+                out(new Message.ParticipantLeft(id));
             }
         });
     }
@@ -362,7 +562,7 @@ public final class ClientSession implements ParticipantEvents {
     public void trackStateChanged(String id, boolean audioMuted, boolean videoMuted) {
         run(() -> {
             if (participantId != null) {
-                out.accept(new Message.TrackState(id, audioMuted, videoMuted));
+                out(new Message.TrackState(id, audioMuted, videoMuted));
             }
         });
     }
@@ -384,7 +584,9 @@ public final class ClientSession implements ParticipantEvents {
         run(() -> {
             if (participantId != null) {
                 sdp.setActiveRids(mid, copy);
-                out.accept(new Message.LayersNeeded(mid, copy));
+                Message.LayersNeeded m = new Message.LayersNeeded(mid, copy);
+                layers.put(mid, m);
+                out(m);
             }
         });
     }
@@ -393,7 +595,9 @@ public final class ClientSession implements ParticipantEvents {
     public void remoteVideo(String mid, String publisherId, boolean paused, String reason, String rid) {
         run(() -> {
             if (participantId != null) {
-                out.accept(new Message.RemoteVideo(mid, publisherId, paused, reason, rid));
+                Message.RemoteVideo m = new Message.RemoteVideo(mid, publisherId, paused, reason, rid);
+                remoteVideos.put(mid, m);
+                out(m);
             }
         });
     }
@@ -403,7 +607,17 @@ public final class ClientSession implements ParticipantEvents {
         List<String> copy = List.copyOf(recent);
         run(() -> {
             if (participantId != null) {
-                out.accept(new Message.DominantSpeaker(speakerId, copy));
+                lastSpeaker = new Message.DominantSpeaker(speakerId, copy);
+                out(lastSpeaker);
+            }
+        });
+    }
+
+    @Override
+    public void chat(ChatMessage message) {
+        run(() -> {
+            if (participantId != null) {
+                out(toMessage(message));
             }
         });
     }
