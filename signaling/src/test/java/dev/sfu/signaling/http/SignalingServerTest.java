@@ -33,7 +33,9 @@ class SignalingServerTest {
     private SfuRoomService rooms;
 
     private void start(int maxParticipants, Duration offerTimeout) throws InterruptedException {
-        ServerConfig config = ServerConfig.loopback(10000).with(maxParticipants, offerTimeout);
+        // A short resume grace: a closed WebSocket leaves the room 0.5 s later (ResumeAndChatSignalingTest covers resuming).
+        ServerConfig config = ServerConfig.loopback(10000).with(maxParticipants, offerTimeout)
+                .withResumeGrace(Duration.ofMillis(500));
         rooms = new SfuRoomService(maxParticipants, new MetricRegistry(), UnwiredTransport.maker(List.of("127.0.0.1"), 10000));
         server = SignalingServer.start(config, rooms, rooms);
     }
@@ -100,7 +102,7 @@ class SignalingServerTest {
             assertEquals(List.of(aId), participants("r1"));
             b.assertAlive();
         }
-        // Closing the sockets leaves; the room goes when empty.
+        // Closing the sockets leaves (after the resume grace); the room goes when empty.
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (!rooms.rooms().rooms().isEmpty() && System.nanoTime() < end) {
             Thread.sleep(20);

@@ -29,7 +29,10 @@ class MessageCodecTest {
                 new Message.VideoTiles(List.of(new Message.Tile("s1", 320, 180, true))),
                 new Message.LayersNeeded("1", List.of("q", "h")),
                 new Message.RemoteVideo("s1", "p2", true, "hidden", null),
-                new Message.DominantSpeaker("p2", List.of("p2", "p3")));
+                new Message.DominantSpeaker("p2", List.of("p2", "p3")),
+                new Message.Resume("p1", "tok"), new Message.Resumed("p1", "room-1", List.of(), "tok2"),
+                new Message.Chat("<b>hi</b>", "p2", "Bob", 1700000000000L),
+                new Message.ChatHistory(List.of(new Message.Chat("hi", "p2", "Bob", 1700000000000L))));
         assertEquals(all.size(), MessageCodec.typeNames().size());
         for (Message m : all) {
             String json = MessageCodec.encode(m);
