@@ -78,7 +78,7 @@ export class Call {
     /** Simulcast, dynacast and screen settings of the video transceiver's sender. */
     this.videoSender = null;
     this.counters = { offersSent: 0, offersReceived: 0, answersSent: 0, answersReceived: 0, errors: [],
-      joins: 0, resumes: 0, iceRestarts: 0 };
+      joins: 0, resumes: 0, iceRestarts: 0, participantsJoined: 0, participantsLeft: 0 };
     this.timers = new Set();
     /** Since when ICE is disconnected or failed (ms), 0 while it is fine; the watch timer; the last restart. */
     this.iceDownSince = 0;
@@ -242,7 +242,9 @@ export class Call {
       case 'answer': return this.onAnswer(msg);
       case 'offer': return this.onOffer(msg);
       case 'candidate': return this.onRemoteCandidate(msg);
-      case 'participantJoined': return this.h.participantJoined(msg.participant);
+      case 'participantJoined':
+        this.counters.participantsJoined++;
+        return this.h.participantJoined(msg.participant);
       case 'participantLeft': return this.onParticipantLeft(msg.participantId);
       case 'trackState': return this.h.trackState(msg);
       case 'layersNeeded': return this.onLayersNeeded(msg);
@@ -396,6 +398,7 @@ export class Call {
   }
 
   onParticipantLeft(id) {
+    this.counters.participantsLeft++;
     for (const [mid, owner] of this.remoteByMid) {
       if (owner.participantId === id) this.remoteByMid.delete(mid);
     }
