@@ -22,6 +22,8 @@ const GLARE_FALLBACK_MS = 2000;
 /** The first reconnect of a resumable call comes quickly: the server keeps us for its grace period. */
 const RESUME_BASE_MS = 250;
 const RESUME_MAX_MS = 2000;
+/** While ICE is down, a ping unanswered this long means the WebSocket is dead too: open a new one. */
+const SIGNALING_PROBE_MS = 1500;
 /** ICE 'disconnected' this long (or 'failed' at once) restarts ICE... */
 const ICE_DISCONNECTED_MS = 1000;
 /** ...at most this often while ICE stays down (the link may still be down). */
@@ -78,16 +80,20 @@ export class Call {
     /** Simulcast, dynacast and screen settings of the video transceiver's sender. */
     this.videoSender = null;
     this.counters = { offersSent: 0, offersReceived: 0, answersSent: 0, answersReceived: 0, errors: [],
-      joins: 0, resumes: 0, iceRestarts: 0, participantsJoined: 0, participantsLeft: 0 };
+      joins: 0, resumes: 0, iceRestarts: 0, signalingReplaced: 0, participantsJoined: 0, participantsLeft: 0 };
     this.timers = new Set();
     /** Since when ICE is disconnected or failed (ms), 0 while it is fine; the watch timer; the last restart. */
     this.iceDownSince = 0;
     this.iceWatch = null;
     this.lastIceRestart = 0;
+    /** A liveness ping is out and unanswered. */
+    this.probing = false;
+    this.onOnline = () => this.networkBack();
   }
 
   /** Opens the WebSocket and joins; reconnects by itself until leave() or a fatal error. */
   start() {
+    window.addEventListener('online', this.onOnline);
     this.connect();
   }
 
@@ -192,6 +198,39 @@ export class Call {
     return false;
   }
 
+  /**
+   * Drops the WebSocket now, without waiting for its closing handshake (a connection over a link
+   * that went away never completes one), and opens a new one that resumes.
+   */
+  replaceSocket(reason) {
+    if (this.stopped || !this.resumable()) return;
+    console.info(`signaling: replacing the WebSocket (${reason})`);
+    this.counters.signalingReplaced++;
+    const old = this.ws;
+    this.ws = null;
+    if (old) {
+      old.onopen = old.onmessage = old.onerror = old.onclose = null;
+      try { old.close(4001, reason); } catch (e) { /* already closed */ }
+    }
+    this.clearTimers();
+    this.probing = false;
+    this.connect();
+  }
+
+  /** The browser is online again (a network came back): new WebSocket at once; ICE restarts after the resume. */
+  networkBack() {
+    const ice = this.pc ? this.pc.iceConnectionState : 'closed';
+    if (ice === 'disconnected' || ice === 'failed') this.replaceSocket('network back');
+  }
+
+  /** Asks the server for a pong; none within SIGNALING_PROBE_MS replaces the WebSocket. */
+  probeSignaling() {
+    if (this.probing || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    this.probing = true;
+    this.send({ type: 'ping' });
+    this.later(() => { if (this.probing) this.replaceSocket('no pong while ICE is down'); }, SIGNALING_PROBE_MS);
+  }
+
   /** A participant the server may still hold for us: reconnect with `resume`, keeping the PeerConnection. */
   resumable() {
     return this.participantId !== null && this.resumeToken !== null && this.pc !== null;
@@ -250,7 +289,9 @@ export class Call {
       case 'layersNeeded': return this.onLayersNeeded(msg);
       case 'remoteVideo': return this.onRemoteVideo(msg);
       case 'dominantSpeaker': return this.onDominantSpeaker(msg);
-      case 'pong': return undefined;
+      case 'pong':
+        this.probing = false;
+        return undefined;
       case 'error': return this.onError(msg);
       default:
         console.warn('signaling: unknown message', msg);
@@ -302,6 +343,12 @@ export class Call {
       this.offerWanted = true;
     }
     this.offersUnanswered = 0;
+    if (pc && (pc.iceConnectionState === 'disconnected' || pc.iceConnectionState === 'failed')) {
+      // The restart offer may have been lost with the old WebSocket (or rolled back): restart again.
+      this.lastIceRestart = Date.now();
+      this.counters.iceRestarts++;
+      pc.restartIce();
+    }
     await this.afterStable();
   }
 
@@ -504,6 +551,8 @@ export class Call {
       this.counters.iceRestarts++;
       console.info(`signaling: ICE ${s}, restarting ICE`);
       pc.restartIce();
+      // The same network change may have killed the WebSocket without telling us.
+      this.probeSignaling();
     }
   }
 
@@ -587,6 +636,7 @@ export class Call {
   shutdown(reason) {
     if (this.stopped) return;
     this.stopped = true;
+    window.removeEventListener('online', this.onOnline);
     this.participantId = null;
     this.resumeToken = null;
     this.clearTimers();

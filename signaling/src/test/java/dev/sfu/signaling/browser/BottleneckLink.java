@@ -198,6 +198,20 @@ public final class BottleneckLink implements AutoCloseable {
                 TBF_BURST, TBF_LATENCY);
     }
 
+    /**
+     * Takes the namespace's end of the link down (its interface loses carrier and routes, as when
+     * a laptop's Wi-Fi drops) or brings it back up; addresses stay. While down, nothing reaches
+     * the namespace, the WebDriver traffic to its browser included: do not drive it meanwhile.
+     */
+    public void setLinkUp(boolean up) {
+        inNamespace("ip", "link", "set", namespaceInterface(), up ? "up" : "down").orFail();
+        LOG.info("bottleneck {}: {} {}", label, namespaceInterface(), up ? "up" : "down");
+    }
+
+    private String namespaceInterface() {
+        return "sfubw" + hostAddress.split("\\.")[2] + "n";
+    }
+
     /** Lifts the limit: the link is as created, with no qdisc of ours. */
     public void lift() {
         if (limitKbit != 0) {

@@ -164,6 +164,7 @@ class ResumeAndChatSignalingTest {
                 bobs = b.next("chat"); // Ada's earlier messages come first
             } while (bobs.get("name").asText().equals("Ada"));
             assertEquals("Bob is not limited", bobs.get("text").asText());
+            assertEquals("Bob is not limited", a.next("chat").get("text").asText());
             a.assertAlive();
         }
     }
