@@ -86,14 +86,20 @@ export class Call {
     this.iceDownSince = 0;
     this.iceWatch = null;
     this.lastIceRestart = 0;
+    /** Restart ICE once the WebSocket is back (a network change). */
+    this.iceRestartWanted = false;
     /** A liveness ping is out and unanswered. */
     this.probing = false;
     this.onOnline = () => this.networkBack();
+    this.onOffline = () => this.note('offline');
+    /** Recent ICE and network events, for diagnosis (window.sfu.call.events). */
+    this.events = [];
   }
 
   /** Opens the WebSocket and joins; reconnects by itself until leave() or a fatal error. */
   start() {
     window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
     this.connect();
   }
 
@@ -205,6 +211,7 @@ export class Call {
   replaceSocket(reason) {
     if (this.stopped || !this.resumable()) return;
     console.info(`signaling: replacing the WebSocket (${reason})`);
+    this.note(`replace WebSocket: ${reason}`);
     this.counters.signalingReplaced++;
     const old = this.ws;
     this.ws = null;
@@ -217,10 +224,22 @@ export class Call {
     this.connect();
   }
 
-  /** The browser is online again (a network came back): new WebSocket at once; ICE restarts after the resume. */
+  /**
+   * The browser is online again after being offline (a network change): the path media took may
+   * be gone (Chromium can keep ICE 'connected' through a short outage), and the WebSocket may be
+   * dead or stalled in TCP back-off. So: a new WebSocket at once (it resumes), then an ICE restart.
+   */
   networkBack() {
-    const ice = this.pc ? this.pc.iceConnectionState : 'closed';
-    if (ice === 'disconnected' || ice === 'failed') this.replaceSocket('network back');
+    this.note('online');
+    if (this.stopped || !this.resumable()) return;
+    this.iceRestartWanted = true;
+    this.replaceSocket('network back');
+  }
+
+  /** Keeps the last 50 events with their time. */
+  note(what) {
+    this.events.push(`${new Date().toISOString().slice(11, 23)} ${what}`);
+    if (this.events.length > 50) this.events.shift();
   }
 
   /** Asks the server for a pong; none within SIGNALING_PROBE_MS replaces the WebSocket. */
@@ -343,10 +362,12 @@ export class Call {
       this.offerWanted = true;
     }
     this.offersUnanswered = 0;
-    if (pc && (pc.iceConnectionState === 'disconnected' || pc.iceConnectionState === 'failed')) {
-      // The restart offer may have been lost with the old WebSocket (or rolled back): restart again.
+    if (pc && (this.iceRestartWanted || pc.iceConnectionState === 'disconnected' || pc.iceConnectionState === 'failed')) {
+      // After a network change, or a restart offer lost with the old WebSocket (or rolled back).
+      this.iceRestartWanted = false;
       this.lastIceRestart = Date.now();
       this.counters.iceRestarts++;
+      this.note('restartIce after resume');
       pc.restartIce();
     }
     await this.afterStable();
@@ -526,6 +547,7 @@ export class Call {
     pc.oniceconnectionstatechange = () => {
       if (pc !== this.pc) return;
       this.emitState();
+      this.note(`ice ${pc.iceConnectionState}`);
       this.watchIce();
     };
     pc.onsignalingstatechange = () => this.emitState();
@@ -550,6 +572,7 @@ export class Call {
       this.lastIceRestart = now;
       this.counters.iceRestarts++;
       console.info(`signaling: ICE ${s}, restarting ICE`);
+      this.note('restartIce');
       pc.restartIce();
       // The same network change may have killed the WebSocket without telling us.
       this.probeSignaling();
@@ -637,6 +660,7 @@ export class Call {
     if (this.stopped) return;
     this.stopped = true;
     window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
     this.participantId = null;
     this.resumeToken = null;
     this.clearTimers();

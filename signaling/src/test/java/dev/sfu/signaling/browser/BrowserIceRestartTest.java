@@ -96,6 +96,7 @@ class BrowserIceRestartTest {
                 cyPrev = c;
                 Waits.sleep(Duration.ofMillis(200));
             }
+            System.out.println("Cy's page events: " + cy.js("return window.sfu.call.events"));
             System.out.printf("ICE restart: link down %.1f s; after it came back Ada decodes Cy again in %.2f s, Cy decodes "
                     + "Ada in %.2f s; Cy restarted ICE %d time(s), replaced its WebSocket %d time(s), resumed %d time(s)%n",
                     (up - down) / 1e9, adaBackS, cyBackS, counter(cy, "iceRestarts"), counter(cy, "signalingReplaced"),
