@@ -77,6 +77,8 @@ public final class IceDtlsTransport implements MediaTransport {
     private volatile IceChannel ice;
     /** The agent an ICE restart replaced, closed once the new one selects a pair; guarded by this. */
     private IceChannel retiring;
+    /** When the last ICE restart began; guarded by this. */
+    private long restartNanos;
     private final IceLinkFactory iceFactory;
     private final PeerRoutes routes;
     private final ScheduledFuture<?> watchdog;
@@ -219,6 +221,7 @@ public final class IceDtlsTransport implements MediaTransport {
         }
         retiring = ice;
         ice = next;
+        restartNanos = System.nanoTime();
         LOG.info("{}: ICE restart, new local ufrag {}", id, next.localUfrag());
         return true;
     }
@@ -228,6 +231,8 @@ public final class IceDtlsTransport implements MediaTransport {
         if (retiring != null && ice == current) {
             retiring.close();
             retiring = null;
+            LOG.info("{}: ICE restart done, {} ms after it began; media goes to {}", id,
+                    (System.nanoTime() - restartNanos) / 1_000_000, routes.selectedRemote());
         }
     }
 
