@@ -50,6 +50,20 @@ class BrowserResumeAndChatTest {
         b.element("#chat-input").sendKeys(Keys.ENTER);
     }
 
+    /** Waits until {@code b}'s framesDecoded from {@code from} rises over one second. */
+    private static void awaitDecodingRising(BrowserSession b, String from) {
+        long[] last = {-1};
+        Waits.until(LiveCall.MEDIA, b.label() + ": video from " + from + " decoding (rising over 1 s)", () -> {
+            long now = b.stats().framesDecoded(from);
+            boolean rising = last[0] >= 0 && now > last[0];
+            last[0] = now;
+            if (!rising) {
+                Waits.sleep(Duration.ofSeconds(1));
+            }
+            return rising;
+        }, ok -> ok);
+    }
+
     private static long counter(BrowserSession b, String name) {
         return ((Number) b.counters().get(name)).longValue();
     }
@@ -86,6 +100,9 @@ class BrowserResumeAndChatTest {
             assertTrue(!ada.element("#chat-badge").isDisplayed(), "opening the panel clears the badge");
             assertEquals("undefined", ada.js("return typeof window.__xss"));
 
+            // Start from video flowing both ways (a fresh call's downlink estimate may pause a video for a moment).
+            awaitDecodingRising(ada, bobId);
+            awaitDecodingRising(bob, adaId);
             // Kill Bob's WebSocket and keep it down (his reconnects go to a closed port) for a while.
             long adaJoinsSeen = counter(ada, "participantsJoined");
             bob.js("window.__pc = window.sfu.pc; window.__url = window.sfu.call.url;"
