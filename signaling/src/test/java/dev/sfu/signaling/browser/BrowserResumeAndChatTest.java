@@ -32,7 +32,10 @@ class BrowserResumeAndChatTest {
     @BeforeAll
     static void startServer() {
         BrowserSession.assumeAvailable();
-        sfu = LiveSfu.start("resume-chat");
+        // Bob's WebSocket stays down while Cy joins, which takes long on a loaded machine: a grace
+        // period of 60 s (default 20 s) keeps that from turning into a leave.
+        sfu = LiveSfu.startWith("resume-chat", java.util.List.of(),
+                java.util.Map.of("SFU_RESUME_GRACE", "60s"), false);
     }
 
     @AfterAll
