@@ -40,8 +40,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The signaling state of one WebSocket connection: join, the offer/answer negotiation of its
- * single RTCPeerConnection, trickle, mute state, leave.
+ * The signaling state of one client: join, the offer/answer negotiation of its single
+ * RTCPeerConnection, trickle, mute state, chat, leave; created by its first WebSocket connection
+ * and kept across later ones that resume it.
  * <p>
  * Negotiation is one at a time. The client makes the first offer; the server answers. The
  * server then offers whenever the set of tracks the client should receive changes; changes that
@@ -192,7 +193,7 @@ public final class ClientSession implements ParticipantEvents {
         }
         if (!(m instanceof Message.Offer || m instanceof Message.Answer || m instanceof Message.Candidate
                 || m instanceof Message.TrackState || m instanceof Message.Leave || m instanceof Message.VideoTiles
-                || (m instanceof Message.Chat c && c.participantId() == null && c.name() == null && c.ts() == null))) {
+                || m instanceof Message.Chat)) {
             throw new SignalingException(ErrorCode.UNKNOWN_TYPE, "The server sends '" + typeName(m)
                     + "' messages; clients do not.");
         }

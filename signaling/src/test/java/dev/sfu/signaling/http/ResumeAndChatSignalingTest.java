@@ -140,7 +140,7 @@ class ResumeAndChatSignalingTest {
             a.send("type", "chat", "text", "😀".repeat(2000)); // 2,000 characters (4,000 UTF-16 units)
             assertEquals(2000, a.next("chat").get("text").asText().codePointCount(0, 4000));
             a.send("type", "chat", "text", "from Ada", "participantId", "someone-else");
-            assertEquals("UNKNOWN_TYPE", a.next("error").get("code").asText(), "a client cannot name the sender");
+            assertEquals("INVALID_FIELD", a.next("error").get("code").asText(), "a client cannot name the sender");
 
             c.send("type", "join", "room", "r3", "name", "Cy");
             c.next("joined");
