@@ -117,9 +117,6 @@ public sealed interface Message {
             if (text.codePointCount(0, text.length()) > MAX_CHAT_CHARS) {
                 throw invalid("text", "must be at most " + MAX_CHAT_CHARS + " characters");
             }
-            if (participantId != null || name != null || ts != null) {
-                throw invalid("participantId", "(and 'name', 'ts') are set by the server; send only 'text'");
-            }
         }
     }
 

@@ -219,6 +219,10 @@ public final class ClientSession implements ParticipantEvents {
             }
             rooms.videoTiles(participantId, tiles);
         } else if (m instanceof Message.Chat c) {
+            if (c.participantId() != null || c.name() != null || c.ts() != null) {
+                throw new SignalingException(ErrorCode.INVALID_FIELD, "The fields 'participantId', 'name' and 'ts' of "
+                        + "'chat' are set by the server; send only 'text'.");
+            }
             chat(c.text());
         } else {
             leave();
