@@ -60,6 +60,8 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
             Any setting can also be given as a system property, e.g. JAVA_OPTS=-Dsfu.rooms.max-participants=8.
             Simulcast and speakers: -Dsfu.rooms.last-n=N (video of the N latest speakers only; env SFU_LAST_N),
             -Dsfu.simulcast.dynacast=false, -Dsfu.simulcast.tile-size-factor=F (see docs/operations.md).
+            Resume: a participant whose WebSocket drops stays in its room for -Dsfu.signaling.resume-grace=20s
+            (env SFU_RESUME_GRACE; 0s: leave at once) so that its page can reconnect as the same participant.
             The page is served at http://HOST:PORT/ and the signaling WebSocket at ws://HOST:PORT/ws (https:// and
             wss:// with TLS); GET /webrtc/config gives browsers the ICE servers. Production setup (TLS, a reverse
             proxy, TURN with coturn, firewall ports): docs/operations.md.
