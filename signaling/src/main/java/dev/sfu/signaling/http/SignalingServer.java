@@ -6,6 +6,7 @@ import dev.sfu.core.room.RoomManager;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.limit.RateLimitGate;
 import dev.sfu.signaling.room.DrainingRoomService;
 import dev.sfu.signaling.room.RoomService;
 import dev.sfu.signaling.session.TransportFactory;
@@ -42,6 +43,8 @@ public final class SignalingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
     /** Netty's own frame limit, above the protocol's, so that big frames reach SignalingHandler. */
     static final int NETTY_MAX_FRAME = 2 * 1024 * 1024;
+    /** The signaling WebSocket's path; a query ({@code ?token=}) may follow. */
+    static final String WEBSOCKET_PATH = "/ws";
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -72,6 +75,16 @@ public final class SignalingServer implements AutoCloseable {
      */
     public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
                                         Operators operators) throws InterruptedException {
+        return start(config, rooms, transports, operators, AccessControl.defaults());
+    }
+
+    /**
+     * Binds the HTTP port and serves until {@link #close()}, with join tokens and rate limits
+     * from {@code access}; {@code operators} (may be null) adds the operator endpoints, whose
+     * {@code /metrics} then counts what {@code access} refused.
+     */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
+                                        Operators operators, AccessControl access) throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         StaticFileHandler files = new StaticFileHandler();
@@ -85,7 +98,7 @@ public final class SignalingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            configure(c.pipeline(), config, admission, transports, files);
+                            configure(c.pipeline(), config, admission, transports, files, access);
                             if (operators != null) {
                                 c.pipeline().addBefore("files", "admin", operators.handler());
                             }
@@ -97,7 +110,9 @@ public final class SignalingServer implements AutoCloseable {
             if (operators != null) {
                 LOG.info("operators: http://{}:{}/dashboard, /metrics, /api/rooms, /health, /ready", config.httpBind(), s.port());
                 operators.warnIfUnprotected(config.httpBind());
+                operators.accessCounters(access.counters());
             }
+            warnIfRoomsOpen(config.httpBind(), access);
             return s;
         } catch (InterruptedException | RuntimeException e) {
             if (operators != null) {
@@ -109,14 +124,22 @@ public final class SignalingServer implements AutoCloseable {
         }
     }
 
-    /** Installs the per-connection handlers; also used by EmbeddedChannel tests. */
+    /** Installs the per-connection handlers with open rooms and the default limits (EmbeddedChannel tests). */
     public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
                                  StaticFileHandler files) {
+        configure(p, config, rooms, transports, files, AccessControl.defaults());
+    }
+
+    /** Installs the per-connection handlers. */
+    public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
+                                 StaticFileHandler files, AccessControl access) {
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("aggregator", new HttpObjectAggregator(config.maxRequestBytes()));
+        p.addLast("limits", new RateLimitGate(access.limits(), WEBSOCKET_PATH));
+        // checkStartsWith: "/ws?token=..." (and "/ws/...") is the WebSocket too, not only "/ws".
         p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath("/ws")
-                .checkStartsWith(false)
+                .websocketPath(WEBSOCKET_PATH)
+                .checkStartsWith(true)
                 .maxFramePayloadLength(NETTY_MAX_FRAME)
                 .handshakeTimeoutMillis(10_000)
                 .dropPongFrames(true)
@@ -124,7 +147,21 @@ public final class SignalingServer implements AutoCloseable {
         p.addLast("frames", new WebSocketFrameAggregator(NETTY_MAX_FRAME));
         p.addLast("files", files);
         p.addLast("signaling", new SignalingHandler(rooms, transports, config.maxMessageBytes(),
-                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout()));
+                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout(), access));
+    }
+
+    /**
+     * Without join token keys anyone who reaches the port joins any room: fine on loopback, worth
+     * a warning anywhere else.
+     */
+    private static void warnIfRoomsOpen(String httpBind, AccessControl access) {
+        if (access.tokens().required()) {
+            LOG.info("join tokens required ({})", access.tokens().describe());
+        } else if (!Operators.isLoopback(httpBind)) {
+            LOG.warn("Rooms are open to anyone who can reach {}: set SFU_JWT_SECRET (HS256, at least 32 bytes) or "
+                    + "sfu.auth.jwt-public-keys (a PEM or JWKS file) to require join tokens; see docs/operations.md.",
+                    httpBind);
+        }
     }
 
     /** The bound HTTP port (the real one when the config asked for 0). */

@@ -34,6 +34,21 @@ public enum ErrorCode {
      * left the room and the server closes the connection after this error. Join again.
      */
     TRANSPORT_CLOSED,
+    /**
+     * The server needs a join token and the one sent is missing, malformed, badly signed, signed
+     * with an algorithm its key does not allow, not valid yet, from an issuer not accepted, or for
+     * another room. The connection stays open; join again with a good token.
+     */
+    UNAUTHORIZED,
+    /** The join token has expired (beyond the clock leeway); get a new one. */
+    TOKEN_EXPIRED,
+    /** An offer that sends media from a receive-only session (its token has {@code canPublish: false}). */
+    PUBLISH_NOT_ALLOWED,
+    /**
+     * Over a rate limit (messages per connection, joins per room); the error carries
+     * {@code retryAfterMs}. A connection that goes on sending while limited is closed (1008).
+     */
+    RATE_LIMITED,
     /** A server bug; the message says what failed. */
     INTERNAL
 }
