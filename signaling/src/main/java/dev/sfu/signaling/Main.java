@@ -1,8 +1,15 @@
 package dev.sfu.signaling;
 
 import dev.sfu.signaling.admin.AdminConfig;
+import dev.sfu.signaling.auth.AuthConfig;
+import dev.sfu.signaling.auth.JoinTokens;
 import dev.sfu.signaling.config.CommandLine;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.config.TokenCommand;
+import dev.sfu.signaling.http.AccessControl;
+import dev.sfu.signaling.limit.AccessCounters;
+import dev.sfu.signaling.limit.LimitsConfig;
+import dev.sfu.signaling.limit.RateLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -12,7 +19,7 @@ import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Entry point of the {@code ./sfu} launcher: {@code serve} (the default) and {@code --help}.
+ * Entry point of the {@code ./sfu} launcher: {@code serve} (the default), {@code token} and {@code --help}.
  * A bad command line prints a sentence and the help to stderr and exits with status 2.
  */
 public final class Main {
@@ -31,9 +38,13 @@ public final class Main {
      * error: 2, a failed start: 1), or -1 after a server started and was stopped by a signal.
      */
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("token")) {
+            return token(args, out, err);
+        }
         CommandLine cl;
         ServerConfig config;
         AdminConfig admin;
+        AccessControl access;
         try {
             cl = CommandLine.parse(args);
             if (cl.command().equals("help")) {
@@ -42,6 +53,8 @@ public final class Main {
             }
             config = ServerConfig.from(cl.config());
             admin = AdminConfig.from(cl.config());
+            access = new AccessControl(JoinTokens.from(AuthConfig.from(cl.config())),
+                    new RateLimits(LimitsConfig.from(cl.config()), new AccessCounters()));
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             err.println("sfu: " + e.getMessage());
             err.println();
@@ -53,7 +66,7 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         Server server;
         try {
-            server = Server.start(config, admin);
+            server = Server.start(config, admin, access);
         } catch (IOException | RuntimeException e) {
             log.error("could not start (http {}:{}, media udp {}:{}): {}", config.httpBind(), config.httpPort(),
                     config.mediaBind(), config.mediaPort(), e.toString());
@@ -78,5 +91,25 @@ public final class Main {
         }, "sfu-shutdown"));
         stopped.await();
         return -1;
+    }
+
+    /** {@code token ...}: the token alone on {@code out}; 0, or 2 with a sentence on {@code err}. */
+    private static int token(String[] args, PrintStream out, PrintStream err) {
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                out.print(TokenCommand.HELP);
+                return 0;
+            }
+        }
+        try {
+            TokenCommand t = TokenCommand.parse(args, 1);
+            out.println(t.issue(t.config()));
+            return 0;
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            err.println("sfu token: " + e.getMessage());
+            err.println();
+            err.print(TokenCommand.HELP);
+            return 2;
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.sfu.core.transport.TransportServer;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.http.AccessControl;
 import dev.sfu.signaling.http.SignalingServer;
 import dev.sfu.signaling.room.SfuRoomService;
 import org.slf4j.Logger;
@@ -56,6 +57,16 @@ public final class Server implements AutoCloseable {
      * @throws IOException when the media port cannot be bound
      */
     public static Server start(ServerConfig config, AdminConfig admin) throws IOException, InterruptedException {
+        return start(config, admin, AccessControl.defaults());
+    }
+
+    /**
+     * As {@link #start(ServerConfig, AdminConfig)}, with join tokens and rate limits.
+     *
+     * @throws IOException when the media port cannot be bound
+     */
+    public static Server start(ServerConfig config, AdminConfig admin, AccessControl access)
+            throws IOException, InterruptedException {
         if (config.warmUpPackets() > 0) {
             ForwardingWarmUp.once(config.warmUpPackets(), WARM_UP_BUDGET_MILLIS);
         }
@@ -66,7 +77,7 @@ public final class Server implements AutoCloseable {
         Operators operators = null;
         try {
             operators = Operators.start(rooms.rooms(), metrics, admin);
-            SignalingServer signaling = SignalingServer.start(config, rooms, rooms, operators);
+            SignalingServer signaling = SignalingServer.start(config, rooms, rooms, operators, access);
             return new Server(media, rooms, signaling, metrics);
         } catch (InterruptedException | RuntimeException e) {
             if (operators != null) {

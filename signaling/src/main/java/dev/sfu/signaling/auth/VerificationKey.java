@@ -71,7 +71,13 @@ record VerificationKey(String kid, JWSAlgorithm algorithm, JWSVerifier verifier)
         }
         List<VerificationKey> out = new ArrayList<>();
         for (JWK jwk : jwks) {
-            out.add(of(file, jwk.toPublicJWK()));
+            JWK pub = jwk.toPublicJWK();
+            if (pub == null) {
+                throw new IllegalArgumentException("The key " + (jwk.getKeyID() == null ? "(no kid)" : "'" + jwk.getKeyID() + "'")
+                        + " of " + file + " is a " + jwk.getKeyType() + " key; join tokens are verified with RSA (RS256)"
+                        + " or EC P-256 (ES256) public keys only (an HS256 secret goes in SFU_JWT_SECRET).");
+            }
+            out.add(of(file, pub));
         }
         return out;
     }
