@@ -52,6 +52,8 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     private Channel channel;
     /** The WebSocket URL's {@code ?token=}, null when none. Never logged. */
     private String urlToken;
+    /** Set once the connection is being closed: frames still buffered are dropped. */
+    private boolean closing;
 
     public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout) {
         this(rooms, transports, maxMessageBytes, offerTimeout, AccessControl.defaults());
@@ -92,6 +94,9 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (closing) {
+            return;
+        }
         if (frame.content().readableBytes() > maxMessageBytes) {
             sendAndClose(new Message.Error(ErrorCode.FRAME_TOO_LARGE.name(), "The frame has "
                     + frame.content().readableBytes() + " bytes; messages must be at most " + maxMessageBytes
@@ -180,9 +185,10 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     }
 
     private void sendAndClose(Message.Error e) {
-        if (!channel.isActive()) {
+        if (!channel.isActive() || closing) {
             return;
         }
+        closing = true;
         session.onClose();
         WebSocketCloseStatus status = ErrorCode.FRAME_TOO_LARGE.name().equals(e.code()) ? WebSocketCloseStatus.MESSAGE_TOO_BIG
                 : ErrorCode.RATE_LIMITED.name().equals(e.code()) ? WebSocketCloseStatus.POLICY_VIOLATION
