@@ -121,6 +121,10 @@ function enterCall({ room, name }, media) {
   const address = new URLSearchParams({ room });
   const current = new URLSearchParams(location.search);
   for (const knob of queryKnobs) address.set(knob, current.get(knob));
+  // A join token (?token=) stays in the address, so that a reload joins again; the share link
+  // below leaves it out: each person gets their own token from the application.
+  const token = current.get('token');
+  if (token) address.set('token', token);
   history.replaceState(null, '', `?${address}`);
   ui.landing.hidden = true;
   ui.call.hidden = false;
@@ -132,7 +136,8 @@ function enterCall({ room, name }, media) {
   syncControls();
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const call = new Call({ url: `${scheme}//${location.host}/ws`, room, name, media, handlers: callHandlers() });
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  const call = new Call({ url: `${scheme}//${location.host}/ws${query}`, room, name, media, handlers: callHandlers() });
   sfu.call = call;
   call.start();
   ui.mute.focus();
@@ -146,6 +151,9 @@ function callHandlers() {
       grid.clearRemote();
       grid.ownId = msg.participantId;
       for (const p of msg.participants || []) grid.upsert(p);
+      if (msg.canPublish === false) {
+        showMessage('Your link lets you watch and listen only; the others do not see or hear you.', { kind: 'info', tag: 'receive-only' });
+      }
       // A new session on the server: it knows none of our tiles yet.
       hints.reset();
     },

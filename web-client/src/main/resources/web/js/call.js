@@ -14,7 +14,7 @@ const PING_INTERVAL_MS = 20000;
 const GLARE_FALLBACK_MS = 2000;
 
 /** Error codes after which reconnecting would only fail again. */
-const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED']);
+const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED', 'UNAUTHORIZED', 'TOKEN_EXPIRED']);
 
 /**
  * Drives one call. `handlers` receives what the page shows:
@@ -77,7 +77,7 @@ export class Call {
    * Rejects when the browser refuses the track.
    */
   async replaceVideoTrack(track) {
-    if (this.videoSender) await this.videoSender.replaceTrack(track, !!track && track === this.media.screenTrack);
+    if (this.videoSender && !this.receiveOnly) await this.videoSender.replaceTrack(track, !!track && track === this.media.screenTrack);
   }
 
   /** The receive video m-lines now carrying someone: [{mid, participantId}], for tile hints. */
@@ -204,6 +204,8 @@ export class Call {
 
   onJoined(msg) {
     this.participantId = msg.participantId;
+    // A join token with canPublish: false: a receive-only session, whose offers must send nothing.
+    this.receiveOnly = msg.canPublish === false;
     this.everJoined = true;
     this.attempt = 0;
     this.setPhase('joined');
@@ -352,11 +354,13 @@ export class Call {
     // Exactly one outbound audio and one outbound video stream; a missing device leaves the
     // sender without a track, so the SDP keeps the same shape for every participant. The camera
     // is published as simulcast layers that fit its capture size (none without a camera).
-    this.audioTransceiver = pc.addTransceiver(this.media.audioTrack || 'audio', { direction: 'sendonly' });
-    const encodings = this.media.videoEncodings();
-    const videoInit = { direction: 'sendonly' };
+    const send = this.receiveOnly ? null : this.media;
+    const direction = this.receiveOnly ? 'recvonly' : 'sendonly';
+    this.audioTransceiver = pc.addTransceiver((send && send.audioTrack) || 'audio', { direction });
+    const encodings = send ? this.media.videoEncodings() : null;
+    const videoInit = { direction };
     if (encodings) videoInit.sendEncodings = encodings;
-    this.videoTransceiver = pc.addTransceiver(this.media.videoTrack || 'video', videoInit);
+    this.videoTransceiver = pc.addTransceiver((send && send.videoTrack) || 'video', videoInit);
     this.videoSender = new VideoSender(this.videoTransceiver, encodings);
     if (this.media.sharing) this.videoSender.setScreenMode(true);
     pc.onnegotiationneeded = () => this.enqueue(() => this.negotiate());

@@ -47,6 +47,11 @@ public final class LiveSfu implements AutoCloseable {
         return start(label, "127.0.0.1", false);
     }
 
+    /** Starts the server on 127.0.0.1 with extra environment variables, e.g. SFU_JWT_SECRET. */
+    public static LiveSfu startWithEnvironment(String label, java.util.Map<String, String> environment) {
+        return start(label, "127.0.0.1", false, environment);
+    }
+
     /**
      * Starts the server with the README's default binding: both ports on 0.0.0.0 (every
      * interface) and no advertised address, so its ICE candidates are this machine's interface
@@ -67,6 +72,10 @@ public final class LiveSfu implements AutoCloseable {
     }
 
     private static LiveSfu start(String label, String host, boolean allInterfaces) {
+        return start(label, host, allInterfaces, java.util.Map.of());
+    }
+
+    private static LiveSfu start(String label, String host, boolean allInterfaces, java.util.Map<String, String> environment) {
         InetAddress bind;
         try {
             bind = allInterfaces ? null : InetAddress.getByName(host);
@@ -103,7 +112,9 @@ public final class LiveSfu implements AutoCloseable {
         }
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(environment);
+            p = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -123,6 +134,11 @@ public final class LiveSfu implements AutoCloseable {
         }
         LOG.info("SFU {} up on http://{}:{} udp {} (pid {}, log {})", label, host, http, media, p.pid(), log);
         return sfu;
+    }
+
+    /** The server's output (its log). */
+    public Path logFile() {
+        return log;
     }
 
     public String baseUrl() {
