@@ -25,7 +25,11 @@ public final class ClientAddress {
         if (!(channel.remoteAddress() instanceof InetSocketAddress peer) || peer.getAddress() == null) {
             return null;
         }
-        InetAddress a = peer.getAddress();
+        return of(peer.getAddress(), request, trustedProxies);
+    }
+
+    /** The client behind TCP peer {@code a}, as {@link #of(Channel, HttpRequest, List)}. */
+    static InetAddress of(InetAddress a, HttpRequest request, List<InetAddress> trustedProxies) {
         if (!trustedProxies.isEmpty() && trustedProxies.contains(a)) {
             String xff = request.headers().get("X-Forwarded-For");
             if (xff != null) {

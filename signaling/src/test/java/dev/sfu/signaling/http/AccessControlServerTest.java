@@ -2,7 +2,7 @@ package dev.sfu.signaling.http;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sfu.signaling.Server;
+import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.auth.AuthConfig;
 import dev.sfu.signaling.auth.JoinTokens;
@@ -145,6 +145,46 @@ class AccessControlServerTest {
         }
     }
 
+    /** A token with canSubscribe: false (./sfu token has no flag for it; applications make them). */
+    private static String publishOnlyToken() throws Exception {
+        com.nimbusds.jwt.JWTClaimsSet claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("camera-1")
+                .claim("room", "blue").claim("canSubscribe", false)
+                .expirationTime(new java.util.Date(System.currentTimeMillis() + 600_000)).build();
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), claims);
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    @Test
+    void aPublishOnlyTokenReceivesNobodysMedia() throws Exception {
+        start(AuthConfig.withSecret(SECRET), LimitsConfig.defaults());
+        String offer = Fixtures.text(Fixtures.CHROMIUM_SENDRECV);
+        String full = ISSUER.issue("blue", "someone", null, Duration.ofMinutes(5), false);
+        try (WsClient pub = new WsClient(ws("?token=" + full)); WsClient both = new WsClient(ws("?token=" + full));
+             WsClient camera = new WsClient(ws("?token=" + publishOnlyToken()))) {
+            pub.send("type", "join", "room", "blue", "name", "Pub");
+            pub.next("joined");
+            pub.send("type", "offer", "sdp", offer);
+            pub.next("answer");
+            // Control: an ordinary participant gets the server's offer of Pub's tracks.
+            both.send("type", "join", "room", "blue", "name", "Both");
+            both.next("joined");
+            both.send("type", "offer", "sdp", offer);
+            both.next("answer");
+            assertTrue(both.next("offer").path("sdp").asText().contains("a=sendonly"));
+            // The publish-only participant publishes, and is never offered anyone's tracks.
+            camera.send("type", "join", "room", "blue", "name", "Camera");
+            camera.next("joined");
+            camera.send("type", "offer", "sdp", offer);
+            camera.next("answer");
+            JsonNode next = camera.received.poll(2, TimeUnit.SECONDS);
+            assertTrue(next == null || !next.path("type").asText().equals("offer"), "no server offer: " + next);
+            // Its tracks do reach the others.
+            assertTrue(pub.next("offer").path("sdp").asText().contains("a=sendonly"));
+        }
+    }
+
     @Test
     void withoutKeysRoomsStayOpen() throws Exception {
         start(AuthConfig.open(), LimitsConfig.defaults());
@@ -276,19 +316,21 @@ class AccessControlServerTest {
 
     @Test
     void metricsCountRateLimitsAndRefusedTokens() throws Exception {
-        AccessControl access = new AccessControl(JoinTokens.from(AuthConfig.withSecret(SECRET)),
-                new RateLimits(LimitsConfig.defaults(), new AccessCounters()));
-        try (Server s = Server.start(ServerConfig.loopback(0), AdminConfig.open(), access)) {
-            try (WsClient c = new WsClient(s.httpPort())) {
-                c.send("type", "join", "room", "blue", "name", "Ada");
-                error(c, "UNAUTHORIZED");
-            }
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + s.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(metrics.contains("# TYPE sfu_rate_limited_total counter"), metrics);
-            assertTrue(metrics.contains("sfu_rate_limited_total{limit=\"messages\"} 0"), metrics);
-            assertTrue(metrics.contains("sfu_join_tokens_refused_total{reason=\"missing\"} 1"), metrics);
-            assertTrue(metrics.contains("sfu_connections_closed_for_abuse_total 0"), metrics);
+        MetricRegistry registry = new MetricRegistry();
+        rooms = new SfuRoomService(50, registry, UnwiredTransport.maker(List.of("127.0.0.1"), 10000));
+        counters = new AccessCounters();
+        server = SignalingServer.start(ServerConfig.loopback(10000), rooms, rooms,
+                Operators.start(rooms.rooms(), registry, AdminConfig.open()),
+                new AccessControl(JoinTokens.from(AuthConfig.withSecret(SECRET)), new RateLimits(LimitsConfig.defaults(), counters)));
+        try (WsClient c = new WsClient(server.port())) {
+            c.send("type", "join", "room", "blue", "name", "Ada");
+            error(c, "UNAUTHORIZED");
         }
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("# TYPE sfu_rate_limited_total counter"), metrics);
+        assertTrue(metrics.contains("sfu_rate_limited_total{limit=\"messages\"} 0"), metrics);
+        assertTrue(metrics.contains("sfu_join_tokens_refused_total{reason=\"missing\"} 1"), metrics);
+        assertTrue(metrics.contains("sfu_connections_closed_for_abuse_total 0"), metrics);
     }
 }
