@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: a JDK, Maven, and Debian's
-# Chromium with its driver for the browser tests, and OpenSSL 3. Safe to run again; installs only what is missing.
+# Chromium with its driver for the browser tests, coturn (TURN) and OpenSSL 3. Safe to run again; installs only what is missing.
 set -euo pipefail
 need=()
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
@@ -10,6 +10,10 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 # iproute2's ip and tc: BrowserBandwidthLimitTest's network namespace and tbf bottleneck (BottleneckLink;
 # it also needs root and the kernel's htb, tbf and u32, which no package adds; the test is skipped without root).
 command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 || need+=(iproute2)
+# coturn's turnserver: BrowserHttpsTurnRelayTest relays a call through a real TURN server. The test starts its
+# own turnserver without a config file on free loopback ports, so a coturn that the package's postinst may have
+# started as a service (on 3478, from /etc/turnserver.conf) neither disturbs it nor is touched by it.
+[ -x /usr/bin/turnserver ] || need+=(coturn)
 # OpenSSL 3's libcrypto: jitsi-srtp's native AES and the server's direct AES-GCM calls use it
 # (the tests assert the native path); the openssl package pulls the right libssl on any Debian.
 # (grep reads all of ldconfig's output: with -q it could stop early and, under pipefail, fail.)

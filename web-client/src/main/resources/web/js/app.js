@@ -137,7 +137,8 @@ function enterCall({ room, name }, media) {
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const query = token ? `?token=${encodeURIComponent(token)}` : '';
-  const call = new Call({ url: `${scheme}//${location.host}/ws${query}`, room, name, media, handlers: callHandlers() });
+  const call = new Call({ url: `${scheme}//${location.host}/ws${query}`, configUrl: '/webrtc/config', token, room, name,
+    media, handlers: callHandlers() });
   sfu.call = call;
   call.start();
   ui.mute.focus();

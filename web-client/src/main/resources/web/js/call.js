@@ -6,6 +6,7 @@
 
 import { mediaSections } from './sdp.js';
 import { VideoSender } from './sender.js';
+import { fetchRtcConfiguration } from './webrtcconfig.js';
 
 const RECONNECT_BASE_MS = 500;
 const RECONNECT_MAX_MS = 10000;
@@ -25,8 +26,14 @@ const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED', 'UNAUTHORIZED', 'TOK
  *   disconnected({everJoined, delayMs, attempt}), error(code, message, fatal), ended(reason)
  */
 export class Call {
-  constructor({ url, room, name, media, handlers }) {
+  constructor({ url, configUrl, token, room, name, media, handlers }) {
     this.url = url;
+    /** The join token (already on `url` as ?token=), sent to /webrtc/config as a Bearer token; or null. */
+    this.token = token || null;
+    /** GET /webrtc/config: ICE servers and policies for the RTCPeerConnection. */
+    this.configUrl = configUrl || '/webrtc/config';
+    /** The RTCConfiguration the current RTCPeerConnection was built with, or null. */
+    this.rtcConfiguration = null;
     this.room = room;
     this.name = name;
     this.media = media;
@@ -202,7 +209,7 @@ export class Call {
     }
   }
 
-  onJoined(msg) {
+  async onJoined(msg) {
     this.participantId = msg.participantId;
     // A join token with canPublish: false: a receive-only session, whose offers must send nothing.
     this.receiveOnly = msg.canPublish === false;
@@ -210,6 +217,17 @@ export class Call {
     this.attempt = 0;
     this.setPhase('joined');
     this.h.joined(msg);
+    // Messages wait in the queue meanwhile, so an early server offer finds the PeerConnection.
+    try {
+      this.rtcConfiguration = await fetchRtcConfiguration(this.configUrl, msg.participantId,
+        this.token ? { Authorization: `Bearer ${this.token}` } : {});
+    } catch (e) {
+      this.h.error('CONFIG_UNAVAILABLE', `Could not load the connection settings from ${this.configUrl} (${e.message}); `
+        + 'trying again.', false);
+      if (this.ws) this.ws.close(4001, 'no connection settings');
+      return;
+    }
+    if (this.stopped || this.participantId !== msg.participantId) return;
     this.createPc();
     this.sendTrackState();
     this.every(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
@@ -342,7 +360,8 @@ export class Call {
 
   createPc() {
     this.closePc();
-    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection(this.rtcConfiguration
+      || { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
     this.remoteByMid.clear();
     this.pendingCandidates = [];

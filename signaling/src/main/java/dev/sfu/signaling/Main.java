@@ -10,6 +10,10 @@ import dev.sfu.signaling.http.AccessControl;
 import dev.sfu.signaling.limit.AccessCounters;
 import dev.sfu.signaling.limit.LimitsConfig;
 import dev.sfu.signaling.limit.RateLimits;
+import dev.sfu.signaling.ice.IceServersConfig;
+import dev.sfu.signaling.tls.ReloadingSslContext;
+import dev.sfu.signaling.tls.SelfSignedCertificate;
+import dev.sfu.signaling.tls.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -45,6 +49,8 @@ public final class Main {
         ServerConfig config;
         AdminConfig admin;
         AccessControl access;
+        TlsConfig tlsConfig;
+        IceServersConfig ice;
         try {
             cl = CommandLine.parse(args);
             if (cl.command().equals("help")) {
@@ -55,6 +61,8 @@ public final class Main {
             admin = AdminConfig.from(cl.config());
             access = new AccessControl(JoinTokens.from(AuthConfig.from(cl.config())),
                     new RateLimits(LimitsConfig.from(cl.config()), new AccessCounters()));
+            tlsConfig = TlsConfig.from(cl.config());
+            ice = IceServersConfig.from(cl.config());
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             err.println("sfu: " + e.getMessage());
             err.println();
@@ -64,9 +72,17 @@ public final class Main {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger log = LoggerFactory.getLogger(Main.class);
+        ReloadingSslContext tls;
+        try {
+            tls = tls(tlsConfig, config, out);
+        } catch (RuntimeException e) {
+            err.println("sfu: " + e.getMessage());
+            return 1;
+        }
+        log.info("ICE servers for browsers (GET /webrtc/config): {}", ice);
         Server server;
         try {
-            server = Server.start(config, admin, access);
+            server = Server.start(config, admin, tls, ice, access);
         } catch (IOException | RuntimeException e) {
             log.error("could not start (http {}:{}, media udp {}:{}): {}", config.httpBind(), config.httpPort(),
                     config.mediaBind(), config.mediaPort(), e.toString());
@@ -111,5 +127,19 @@ public final class Main {
             err.print(TokenCommand.HELP);
             return 2;
         }
+    }
+
+    /** The TLS context the settings ask for (null: plain HTTP); a self-signed one is made once and explained on {@code out}. */
+    private static ReloadingSslContext tls(TlsConfig tls, ServerConfig config, PrintStream out) {
+        if (tls.selfSigned()) {
+            SelfSignedCertificate self = SelfSignedCertificate.ensure(tls.selfSignedDir());
+            ReloadingSslContext ctx = ReloadingSslContext.load(self.certFile(), self.keyFile());
+            String host = config.httpBind().equals("0.0.0.0") || config.httpBind().equals("::") ? "localhost"
+                    : config.httpBind();
+            out.print(self.instructions("https://" + host + ":" + config.httpPort()));
+            out.flush();
+            return ctx;
+        }
+        return tls.certFile() == null ? null : ReloadingSslContext.load(tls.certFile(), tls.keyFile());
     }
 }

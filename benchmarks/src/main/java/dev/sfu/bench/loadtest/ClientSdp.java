@@ -36,8 +36,11 @@ public final class ClientSdp {
     public static final int RTX_PT = 97;
     public static final String AUDIO_MID = "0";
     public static final String VIDEO_MID = "1";
-    /** Chromium's ids: abs-send-time 2, transport-cc 3, mid 4, rtp-stream-id 10, repaired-rtp-stream-id 11. */
-    public static final HeaderExtensionIds EXTENSION_IDS = new HeaderExtensionIds(4, 2, 3, 10, 11);
+    /**
+     * Chromium's ids: ssrc-audio-level 1 (audio only), abs-send-time 2, transport-cc 3, mid 4,
+     * rtp-stream-id 10, repaired-rtp-stream-id 11.
+     */
+    public static final HeaderExtensionIds EXTENSION_IDS = new HeaderExtensionIds(4, 2, 3, 10, 11, 1);
 
     private ClientSdp() {
     }
@@ -50,6 +53,14 @@ public final class ClientSdp {
         return List.of(new Extmap(EXTENSION_IDS.absSendTimeId(), null, CodecPolicy.EXT_ABS_SEND_TIME),
                 new Extmap(EXTENSION_IDS.transportCcId(), null, CodecPolicy.EXT_TRANSPORT_CC),
                 new Extmap(EXTENSION_IDS.midId(), null, CodecPolicy.EXT_MID));
+    }
+
+    /** The audio section's extensions: those of {@link #extensions()} and the RFC 6464 audio level. */
+    static List<Extmap> audioExtensions() {
+        List<Extmap> out = new ArrayList<>();
+        out.add(new Extmap(EXTENSION_IDS.audioLevelId(), null, CodecPolicy.EXT_AUDIO_LEVEL));
+        out.addAll(extensions());
+        return out;
     }
 
     /** The video section's extensions with simulcast: those of {@link #extensions()} and the two rid ones. */
@@ -92,7 +103,7 @@ public final class ClientSdp {
             return out;
         }
         out.add(new LocalMediaSection(AUDIO_MID, "audio", PROTOCOL, false, List.of(), Direction.SENDONLY,
-                List.of(opus()), extensions(),
+                List.of(opus()), audioExtensions(),
                 new SenderSource(sources.msidStream(), sources.msidStream() + "-audio", sources.audioSsrc(), -1,
                         sources.cname())));
         if (!audioOnly) {
@@ -218,6 +229,20 @@ public final class ClientSdp {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the server's answer asks this publisher for Opus DTX: the accepted audio section's
+     * Opus fmtp says {@code usedtx=1} (RFC 7587 section 6.1), as a browser reads it.
+     */
+    public static boolean asksForDtx(SessionDescription answer) {
+        for (MediaDescription m : answer.media()) {
+            if (AUDIO_MID.equals(m.mid()) && !m.isRejected()) {
+                RtpFormat opus = m.format(OPUS_PT);
+                return opus != null && "1".equals(opus.fmtpParameter("usedtx"));
+            }
+        }
+        return false;
     }
 
     /** The peer's transport parameters from a description's bundle transport section. */

@@ -63,7 +63,7 @@ public final class LoadRun {
                 boolean pub = slot < o.publishers();
                 String room = o.roomPrefix() + "-" + (r + 1);
                 String name = (pub ? "pub" : "sub") + "-" + (r + 1) + "-" + (slot + 1);
-                ps.add(new SyntheticParticipant(ctx, index++, r, room, name, pub, !pub || !o.publishOnly()));
+                ps.add(new SyntheticParticipant(ctx, index++, r, slot, room, name, pub, !pub || !o.publishOnly()));
             }
         }
         RunAggregator agg = new RunAggregator(ps, o.rooms(), ctx.ids(), o.subscribeLayer());

@@ -20,7 +20,8 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                               double warmupSeconds,
                               boolean simulcast, List<Integer> layerKbps, SimulcastLayer subscribeLayer,
                               List<Integer> sweep, double sweepStopLossPercent, int subscriberKbps,
-                              double subscriberQueueMs, Double maxCappedLossPercent, boolean quiet, boolean help) {
+                              double subscriberQueueMs, Double maxCappedLossPercent, int speakers, boolean quiet,
+                              boolean help) {
 
     public static final String HELP = """
             Usage: ./sfu loadtest [OPTIONS]
@@ -61,6 +62,10 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
 
             Media
               --audio-only               no video
+              --speakers N               publishers per room that speak at once (default: all); the turn passes
+                                         every 4 s. The others are silent, as most people in a meeting are: audio
+                                         level 127 and a 1-byte Opus frame every 20 ms, or every 400 ms when the
+                                         server's answer asks for DTX (usedtx=1), as a browser's libopus does
               --video-kbps KBPS          video bitrate per publisher (default 500)
               --fps N                    video frames per second (default 30)
               --keyframe-interval SEC    seconds between periodic key frames (default 5); PLI/FIR also get one
@@ -153,7 +158,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
     public static LoadTestOptions defaults() {
         return new LoadTestOptions(URI.create("http://127.0.0.1:8080"), 1, 2, 0, false, false, 500, 30, 5, 30, 5,
                 "loadtest", null, null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 200, 1200, 15, 5, false,
-                DEFAULT_LAYER_KBPS, null, List.of(), 1.0, 0, DEFAULT_SUBSCRIBER_QUEUE_MS, null, false, false);
+                DEFAULT_LAYER_KBPS, null, List.of(), 1.0, 0, DEFAULT_SUBSCRIBER_QUEUE_MS, null, -1, false, false);
     }
 
     /** Parses the arguments after {@code loadtest}. */
@@ -194,6 +199,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         double subscriberQueue = d.subscriberQueueMs;
         boolean subscriberQueueSet = false;
         Double maxCappedLoss = null;
+        int speakers = d.speakers;
         boolean quiet = false;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -258,6 +264,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                             subscriberQueueSet = true;
                         }
                         case "--max-capped-loss" -> maxCappedLoss = doubleIn(name, value, 0, 100);
+                        case "--speakers" -> speakers = intIn(name, value, 0, 10_000);
                         default -> throw new UsageException("Unknown option '" + a + "' (see --help).");
                     }
                 }
@@ -287,7 +294,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         return new LoadTestOptions(server, rooms, publishers, subscribers, publishOnly, audioOnly, kbps, fps, keyint,
                 duration, ramp, prefix, json, plot, maxLoss, maxRunLoss, maxP99, maxFailures, maxTesterLag, pid, bind, perThread, rxPoll, maxPacket,
                 connectTimeout, warmup, simulcast, layerKbps == null ? DEFAULT_LAYER_KBPS : layerKbps, subscribeLayer,
-                List.copyOf(sweep), sweepStop, subscriberKbps, subscriberQueue, maxCappedLoss, quiet, help);
+                List.copyOf(sweep), sweepStop, subscriberKbps, subscriberQueue, maxCappedLoss, speakers, quiet, help);
     }
 
     /** A copy with another number of publishers per room (sweeps). */
@@ -296,7 +303,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                 keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, roomPrefix, json, plot, maxLossPercent,
                 maxRunLossPercent, maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, rxPollMicros, maxPacketSize,
                 connectTimeoutSeconds, warmupSeconds, simulcast, layerKbps, subscribeLayer, List.of(),
-                sweepStopLossPercent, subscriberKbps, subscriberQueueMs, maxCappedLossPercent, quiet, help);
+                sweepStopLossPercent, subscriberKbps, subscriberQueueMs, maxCappedLossPercent, speakers, quiet, help);
     }
 
     /** True when the receive-only subscribers have a capped downlink (--subscriber-kbps). */

@@ -19,6 +19,8 @@ public final class RunContext {
     final int participantCount;
     final StreamIds ids;
     private final AtomicReferenceArray<String> serverIds;
+    /** When the publishers' first speaking turn starts ({@link SpeakingSchedule}); one clock for the run. */
+    final long speakingEpochNanos = System.nanoTime();
 
     public RunContext(LoadTestOptions options, HttpClient http, TransportClient transports,
                       SendScheduler[] schedulers, int participantCount) {
@@ -47,6 +49,17 @@ public final class RunContext {
     /** The id the server gave participant {@code p}, or null before its join. */
     public String serverId(int participant) {
         return serverIds.get(participant);
+    }
+
+    /**
+     * Who speaks when for a publisher: {@code --speakers} of the room's publishers at a time.
+     *
+     * @param slot the publisher's place in its room (rooms fill slot by slot, publishers first)
+     */
+    SpeakingSchedule speakingSchedule(int slot) {
+        int publishers = options.publishers();
+        int speakers = options.speakers() < 0 ? publishers : options.speakers();
+        return new SpeakingSchedule(slot, publishers, speakers, speakingEpochNanos);
     }
 
     SendScheduler schedulerFor(int participant) {

@@ -57,6 +57,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
 
     private final RunContext ctx;
     private final int index;
+    private final int slot;
     private final int roomIndex;
     private final String room;
     private final String name;
@@ -100,10 +101,15 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     private volatile String serverId;
     private volatile long offersAnswered;
 
-    public SyntheticParticipant(RunContext ctx, int index, int roomIndex, String room, String name, boolean publish,
-                                boolean receive) {
+    /**
+     * @param slot the participant's place in its room (publishers take the first slots), which
+     *             decides when a publisher speaks ({@link SpeakingSchedule})
+     */
+    public SyntheticParticipant(RunContext ctx, int index, int roomIndex, int slot, String room, String name,
+                                boolean publish, boolean receive) {
         this.ctx = ctx;
         this.index = index;
+        this.slot = slot;
         this.roomIndex = roomIndex;
         this.room = room;
         this.name = name;
@@ -270,7 +276,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
             String cname = sources.cname();
             audio = new AudioSender(this, new OutboundStream.StreamInfo(ctx.ids().audio(index),
                     (int) audioSsrc, ClientSdp.OPUS_PT, ClientSdp.AUDIO_MID), ClientSdp.EXTENSION_IDS, cname, start,
-                    random);
+                    random, ctx.speakingSchedule(slot));
             if (!ctx.options.audioOnly()) {
                 camera = new PublisherVideo(this, ctx.options, ctx.ids(), index, sources, start, random);
             }
@@ -295,6 +301,10 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         PublisherVideo v = camera;
         if (v != null) {
             v.onAnswer(a);
+        }
+        AudioSender au = audio;
+        if (au != null) {
+            au.setDtx(ClientSdp.asksForDtx(a));
         }
         transport.setRemote(rp);
     }
@@ -406,6 +416,11 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     /** The capped downlink of this receive-only subscriber, or null (uncapped). */
     public DownlinkBottleneck bottleneck() {
         return bottleneck;
+    }
+
+    /** What the server sent this participant and what arrived, on RTP sequence numbers ({@link ReceiverFeedback#deliveryCounts}). */
+    long[] deliveryCounts() {
+        return feedback.deliveryCounts();
     }
 
     /** This participant's transport-cc feedback (sends nothing unless the server negotiated it). */

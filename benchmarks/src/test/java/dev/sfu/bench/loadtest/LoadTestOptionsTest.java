@@ -207,4 +207,12 @@ class LoadTestOptionsTest {
                 () -> LoadTestOptions.parse("--subscribers", "2", "--subscriber-kbps", "600", "--subscriber-queue-ms",
                         "-5"));
     }
+
+    @Test
+    void speakersDefaultToEveryoneAndAreRead() throws Exception {
+        assertEquals(-1, LoadTestOptions.parse().speakers());
+        assertEquals(2, LoadTestOptions.parse("--publishers", "20", "--speakers", "2").speakers());
+        assertTrue(assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--speakers", "-1"))
+                .getMessage().contains("--speakers"));
+    }
 }

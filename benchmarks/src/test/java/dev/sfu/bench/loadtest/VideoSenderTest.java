@@ -189,4 +189,62 @@ class VideoSenderTest {
             }
         }
     }
+
+    @Test
+    void silentAudioCarriesLevel127AndUnderDtxOnePacketEvery400Ms() {
+        // Publisher 1 of 2 with one speaker: silent during the first turn, speaking in the second.
+        SpeakingSchedule schedule = new SpeakingSchedule(1, 2, 1, 0);
+        AudioSender a = new AudioSender(sink, new OutboundStream.StreamInfo(4, 0x0A0B0C0D, 111, "0"),
+                ClientSdp.EXTENSION_IDS, "c", 0, new Random(3), schedule);
+        a.setDtx(true);
+        long turn = SpeakingSchedule.TURN_NANOS;
+        while (a.nextDueNanos() < 2 * turn) {
+            a.onDue(a.nextDueNanos(), scratch);
+        }
+        List<RtpPacket> ps = parse(sink.rtp);
+        int levelId = ClientSdp.EXTENSION_IDS.audioLevelId();
+        int silent = 0;
+        int speaking = 0;
+        long lastSilentTs = -1;
+        for (RtpPacket p : ps) {
+            byte[] b = p.buffer();
+            int at = HeaderExtensions.find(b, 0, b.length, levelId);
+            assertTrue(at >= 0, "every audio packet has the RFC 6464 level");
+            int level = dev.sfu.rtp.ext.AudioLevelExtension.level(b, at);
+            boolean voice = dev.sfu.rtp.ext.AudioLevelExtension.voiceActivity(b, at);
+            if (level == 127) {
+                silent++;
+                assertTrue(!voice);
+                assertEquals(AudioSender.SILENCE_PAYLOAD, p.payloadLength());
+                if (lastSilentTs >= 0) {
+                    assertEquals(960L * AudioSender.DTX_FRAMES, (p.timestamp() - lastSilentTs) & 0xFFFFFFFFL,
+                            "DTX: one packet per 400 ms, the timestamp still counting 20 ms frames");
+                }
+                lastSilentTs = p.timestamp();
+            } else {
+                speaking++;
+                assertTrue(voice && level >= 25 && level <= 45, "level " + level);
+                assertTrue(p.payloadLength() >= AudioSender.MIN_PAYLOAD);
+            }
+        }
+        long framesPerTurn = turn / AudioSender.PACKET_INTERVAL_NANOS;
+        assertEquals(framesPerTurn / AudioSender.DTX_FRAMES, silent, "silent turn under DTX");
+        assertEquals(framesPerTurn, speaking, "speaking turn: every 20 ms");
+        for (int i = 1; i < ps.size(); i++) {
+            assertEquals((ps.get(i - 1).sequenceNumber() + 1) & 0xFFFF, ps.get(i).sequenceNumber(),
+                    "sequence numbers stay contiguous across DTX");
+        }
+    }
+
+    @Test
+    void silentAudioWithoutDtxStillSendsEvery20Ms() {
+        AudioSender a = new AudioSender(sink, new OutboundStream.StreamInfo(4, 0x0A0B0C0D, 111, "0"),
+                ClientSdp.EXTENSION_IDS, "c", 0, new Random(3), new SpeakingSchedule(0, 2, 0, 0));
+        for (int i = 0; i < 50; i++) {
+            a.onDue(a.nextDueNanos(), scratch);
+        }
+        List<RtpPacket> ps = parse(sink.rtp);
+        assertEquals(50, ps.size());
+        assertTrue(ps.stream().allMatch(p -> p.payloadLength() == AudioSender.SILENCE_PAYLOAD));
+    }
 }

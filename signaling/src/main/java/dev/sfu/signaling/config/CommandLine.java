@@ -42,6 +42,20 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
               --bind ADDRESS            address both ports bind to (default 0.0.0.0; env SFU_BIND)
               --advertise-address ADDR  address for ICE candidates; repeat for several
                                         (default: the bind address; env SFU_ADVERTISE_ADDRESSES=a,b)
+              --tls-cert FILE           serve HTTPS and WSS with this PEM certificate chain (env SFU_TLS_CERT);
+                                        a replaced file is used for new connections without a restart
+              --tls-key FILE            the certificate's PEM private key (env SFU_TLS_KEY)
+              --tls-self-signed         HTTPS with a self-signed certificate for LAN trials, made once and kept in
+                                        ~/.sfu/tls (sfu.http.tls.self-signed-dir); prints its fingerprint
+              --stun-url URL            a STUN server for browsers (stun:HOST:PORT); repeat for several
+                                        (env SFU_STUN_URLS=a,b)
+              --turn-url URL            a TURN server for browsers (turn:HOST:PORT?transport=udp); repeat for
+                                        several (env SFU_TURN_URLS=a,b). Its credentials come from the environment:
+                                        SFU_TURN_SECRET (coturn use-auth-secret: time-limited per participant,
+                                        TTL sfu.webrtc.turn.credential-ttl, default 24h), or SFU_TURN_USERNAME
+                                        and SFU_TURN_CREDENTIAL (static)
+              --ice-transport-policy P  all (default) or relay: browsers send media only through TURN
+                                        (env SFU_ICE_TRANSPORT_POLICY)
               --config FILE             a HOCON file overriding reference.conf (keys under sfu { ... })
               --help                    print this help
 
@@ -51,7 +65,9 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
             Join tokens: SFU_JWT_SECRET (HS256, at least 32 bytes) and/or SFU_JWT_PUBLIC_KEYS=FILE (ES256/RS256
             public keys, PEM or JWKS) make joining need a token (?token= in the page's address); without them
             rooms are open. Rate limits: -Dsfu.limits.<name>=N (docs/operations.md lists them).
-            The page is served at http://HOST:PORT/ and the signaling WebSocket at ws://HOST:PORT/ws.
+            The page is served at http://HOST:PORT/ and the signaling WebSocket at ws://HOST:PORT/ws (https:// and
+            wss:// with TLS); GET /webrtc/config gives browsers the ICE servers. Production setup (TLS, a reverse
+            proxy, TURN with coturn, firewall ports): docs/operations.md.
             """;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a sentence on a bad one. */
@@ -71,6 +87,8 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
         }
         Map<String, Object> overrides = new HashMap<>();
         List<String> advertise = new ArrayList<>();
+        List<String> stun = new ArrayList<>();
+        List<String> turn = new ArrayList<>();
         File file = null;
         for (; i < args.length; i++) {
             String arg = args[i];
@@ -82,6 +100,28 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
             }
             switch (arg) {
                 case "--help", "-h" -> command = "help";
+                case "--tls-self-signed" -> {
+                    if (value != null) {
+                        throw new IllegalArgumentException("The option --tls-self-signed takes no value "
+                                + "(the folder is sfu.http.tls.self-signed-dir).");
+                    }
+                    overrides.put("sfu.http.tls.self-signed", true);
+                }
+                case "--tls-cert", "--tls-key", "--stun-url", "--turn-url", "--ice-transport-policy" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("The option " + arg + " needs a value.");
+                        }
+                        value = args[++i];
+                    }
+                    switch (arg) {
+                        case "--tls-cert" -> overrides.put("sfu.http.tls.cert", existingFile(arg, value));
+                        case "--tls-key" -> overrides.put("sfu.http.tls.key", existingFile(arg, value));
+                        case "--stun-url" -> stun.add(value);
+                        case "--turn-url" -> turn.add(value);
+                        default -> overrides.put("sfu.webrtc.ice-transport-policy", value);
+                    }
+                }
                 case "--http-port", "--media-port", "--bind", "--advertise-address", "--config" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -111,6 +151,12 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
         if (!advertise.isEmpty()) {
             overrides.put("sfu.media.advertise-addresses", advertise);
         }
+        if (!stun.isEmpty()) {
+            overrides.put("sfu.webrtc.stun-urls", stun);
+        }
+        if (!turn.isEmpty()) {
+            overrides.put("sfu.webrtc.turn.urls", turn);
+        }
         return new CommandLine(command, overrides, file);
     }
 
@@ -124,6 +170,13 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
                 .withFallback(fromFile)
                 .withFallback(reference)
                 .resolve();
+    }
+
+    private static String existingFile(String option, String value) {
+        if (!new File(value).isFile()) {
+            throw new IllegalArgumentException("The option " + option + " names '" + value + "', which is not a readable file.");
+        }
+        return value;
     }
 
     private static int port(String option, String value) {

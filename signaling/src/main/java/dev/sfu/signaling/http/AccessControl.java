@@ -22,4 +22,12 @@ public record AccessControl(JoinTokens tokens, RateLimits limits) {
     public AccessCounters counters() {
         return limits.counters();
     }
+
+    /**
+     * Who may ask for {@code GET /webrtc/config}: with token keys, a request with
+     * {@code Authorization: Bearer <join token>}; without, anyone.
+     */
+    public ConfigCaller configCaller() {
+        return JoinTokenCaller.of(this);
+    }
 }

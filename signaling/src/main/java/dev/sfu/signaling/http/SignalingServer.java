@@ -6,7 +6,9 @@ import dev.sfu.core.room.RoomManager;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.ice.IceServersConfig;
 import dev.sfu.signaling.limit.RateLimitGate;
+import dev.sfu.signaling.tls.ReloadingSslContext;
 import dev.sfu.signaling.room.DrainingRoomService;
 import dev.sfu.signaling.room.RoomService;
 import dev.sfu.signaling.session.TransportFactory;
@@ -34,10 +36,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP server on one port: the web client's files and the signaling WebSocket at
  * {@code /ws}. Pipeline per connection:
- * {@code HttpServerCodec -> HttpObjectAggregator -> WebSocketServerProtocolHandler(/ws)
- * -> WebSocketFrameAggregator -> [operator endpoints] -> StaticFileHandler (HTTP requests)
- * -> SignalingHandler (frames)}. The operator endpoints ({@link Operators}: /health, /ready,
- * /metrics, /api/*, /dashboard) are present when the server was started with them.
+ * {@code [TlsDetector -> SslHandler] -> HttpServerCodec -> HttpObjectAggregator
+ * -> RateLimitGate (per-address limits) -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator -> [operator endpoints]
+ * -> WebRtcConfigHandler (/webrtc/config) -> StaticFileHandler (HTTP requests)
+ * -> SignalingHandler (frames)}. With TLS the port serves HTTPS and WSS, and answers plain HTTP
+ * with a redirect. The operator endpoints ({@link Operators}: /health, /ready, /metrics, /api/*,
+ * /dashboard) are present when the server was started with them.
  */
 public final class SignalingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
@@ -75,16 +79,41 @@ public final class SignalingServer implements AutoCloseable {
      */
     public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
                                         Operators operators) throws InterruptedException {
-        return start(config, rooms, transports, operators, AccessControl.defaults());
+        return start(config, rooms, transports, operators, null, new WebRtcConfigHandler(IceServersConfig.none()),
+                AccessControl.defaults());
     }
 
     /**
      * Binds the HTTP port and serves until {@link #close()}, with join tokens and rate limits
-     * from {@code access}; {@code operators} (may be null) adds the operator endpoints, whose
-     * {@code /metrics} then counts what {@code access} refused.
+     * from {@code access} (also for {@code GET /webrtc/config}, without ICE servers); tests.
      */
     public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
                                         Operators operators, AccessControl access) throws InterruptedException {
+        return start(config, rooms, transports, operators, null, new WebRtcConfigHandler(IceServersConfig.none(),
+                access.configCaller(), java.time.Clock.systemUTC()), access);
+    }
+
+    /**
+     * Binds the HTTP port and serves until {@link #close()}, with open rooms and the default limits;
+     * see {@link #start(ServerConfig, RoomService, TransportFactory, Operators, ReloadingSslContext,
+     * WebRtcConfigHandler, AccessControl)}.
+     */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
+                                        Operators operators, ReloadingSslContext tls, WebRtcConfigHandler webrtc)
+            throws InterruptedException {
+        return start(config, rooms, transports, operators, tls, webrtc, AccessControl.defaults());
+    }
+
+    /**
+     * Binds the HTTP port and serves until {@link #close()}; {@code operators} (may be null) adds
+     * the operator endpoints and is closed with the server, and its {@code /metrics} counts what
+     * {@code access} refused; {@code tls} (may be null) makes the port HTTPS and WSS;
+     * {@code webrtc} answers {@code GET /webrtc/config}; {@code access} holds the join tokens and
+     * rate limits.
+     */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
+                                        Operators operators, ReloadingSslContext tls, WebRtcConfigHandler webrtc,
+                                        AccessControl access) throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         StaticFileHandler files = new StaticFileHandler();
@@ -99,6 +128,10 @@ public final class SignalingServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel c) {
                             configure(c.pipeline(), config, admission, transports, files, access);
+                            c.pipeline().addBefore("files", "webrtc", webrtc);
+                            if (tls != null) {
+                                c.pipeline().addFirst("tls-detect", new TlsDetector(tls));
+                            }
                             if (operators != null) {
                                 c.pipeline().addBefore("files", "admin", operators.handler());
                             }
@@ -106,9 +139,11 @@ public final class SignalingServer implements AutoCloseable {
                     })
                     .bind(new InetSocketAddress(config.httpBind(), config.httpPort())).sync().channel();
             SignalingServer s = new SignalingServer(boss, workers, ch, rooms, admission, operators);
-            LOG.info("serving http://{}:{}/ and ws://{}:{}/ws", config.httpBind(), s.port(), config.httpBind(), s.port());
+            String web = tls == null ? "http" : "https";
+            String ws = tls == null ? "ws" : "wss";
+            LOG.info("serving {}://{}:{}/ and {}://{}:{}/ws", web, config.httpBind(), s.port(), ws, config.httpBind(), s.port());
             if (operators != null) {
-                LOG.info("operators: http://{}:{}/dashboard, /metrics, /api/rooms, /health, /ready", config.httpBind(), s.port());
+                LOG.info("operators: {}://{}:{}/dashboard, /metrics, /api/rooms, /health, /ready", web, config.httpBind(), s.port());
                 operators.warnIfUnprotected(config.httpBind());
                 operators.accessCounters(access.counters());
             }

@@ -2,6 +2,7 @@ package dev.sfu.signaling.sdp;
 
 import dev.sfu.core.room.Codec;
 import dev.sfu.core.room.HeaderExtension;
+import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
 
 import java.util.ArrayList;
@@ -109,6 +110,9 @@ public final class AnswerBuilder {
             return LocalMediaSection.rejectedCopy(m, m.mid());
         }
         Direction d = Direction.answer(Direction.RECVONLY, m.direction());
+        if (d.receives() && m.kind() == MediaKind.AUDIO) {
+            formats = CodecPolicy.askForDtx(formats);
+        }
         List<String> rids = d.receives() ? simulcastRids(m) : List.of();
         return new LocalMediaSection(m.mid(), m.type(), m.protocol(), false, List.of(), d, formats,
                 CodecPolicy.chooseExtensions(m), null, rids);

@@ -86,6 +86,26 @@ public final class CodecPolicy {
     }
 
     /**
+     * The formats with {@code usedtx=1} added to Opus's fmtp (RFC 7587 section 6.1: the
+     * receiver prefers discontinuous transmission). In an answer it is the server's preference as
+     * the receiver, so a browser that is silent (or muted) sends one small packet every 400 ms
+     * instead of 50 a second: 18 silent people in a 20-person call cost a subscriber about
+     * 25 kbit/s instead of 1.3 Mbit/s. An fmtp that already says {@code usedtx} is kept as it is.
+     */
+    static List<RtpFormat> askForDtx(List<RtpFormat> formats) {
+        List<RtpFormat> out = new ArrayList<>(formats.size());
+        for (RtpFormat f : formats) {
+            if (f.is("opus") && f.fmtpParameter("usedtx") == null) {
+                String fmtp = f.fmtp() == null || f.fmtp().isBlank() ? "usedtx=1" : f.fmtp() + ";usedtx=1";
+                out.add(f.withFmtp(fmtp));
+            } else {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The H.264 format the server takes: packetization-mode=1 with profile-level-id 42e01f,
      * else the first packetization-mode=1 baseline-family (42xxxx) one; null when none.
      */

@@ -33,13 +33,16 @@ public final class LiveSfu implements AutoCloseable {
     private final int httpPort;
     private final int mediaPort;
     private final Path log;
+    /** "http", or "https" when started with TLS options. */
+    private final String scheme;
 
-    private LiveSfu(Process process, String host, int httpPort, int mediaPort, Path log) {
+    private LiveSfu(Process process, String host, int httpPort, int mediaPort, Path log, String scheme) {
         this.process = process;
         this.host = host;
         this.httpPort = httpPort;
         this.mediaPort = mediaPort;
         this.log = log;
+        this.scheme = scheme;
     }
 
     /** Starts the server and waits until its page answers; fails with the server's output if it dies. */
@@ -49,7 +52,7 @@ public final class LiveSfu implements AutoCloseable {
 
     /** Starts the server on 127.0.0.1 with extra environment variables, e.g. SFU_JWT_SECRET. */
     public static LiveSfu startWithEnvironment(String label, java.util.Map<String, String> environment) {
-        return start(label, "127.0.0.1", false, environment);
+        return startWith(label, List.of(), environment, false);
     }
 
     /**
@@ -71,11 +74,20 @@ public final class LiveSfu implements AutoCloseable {
         return start(label, address, false);
     }
 
-    private static LiveSfu start(String label, String host, boolean allInterfaces) {
-        return start(label, host, allInterfaces, java.util.Map.of());
+    /**
+     * Starts the server on 127.0.0.1 with more command-line options and environment variables;
+     * with {@code https} the page is loaded from {@code https://} (the options must turn TLS on).
+     */
+    public static LiveSfu startWith(String label, List<String> extraArgs, java.util.Map<String, String> env, boolean https) {
+        return start(label, "127.0.0.1", false, extraArgs, env, https);
     }
 
-    private static LiveSfu start(String label, String host, boolean allInterfaces, java.util.Map<String, String> environment) {
+    private static LiveSfu start(String label, String host, boolean allInterfaces) {
+        return start(label, host, allInterfaces, List.of(), java.util.Map.of(), false);
+    }
+
+    private static LiveSfu start(String label, String host, boolean allInterfaces, List<String> extraArgs,
+                                 java.util.Map<String, String> env, boolean https) {
         InetAddress bind;
         try {
             bind = allInterfaces ? null : InetAddress.getByName(host);
@@ -110,15 +122,16 @@ public final class LiveSfu implements AutoCloseable {
         } else {
             cmd.addAll(List.of("--bind", host, "--advertise-address", host));
         }
+        cmd.addAll(extraArgs);
         Process p;
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(environment);
+            pb.environment().putAll(env);
             p = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LiveSfu sfu = new LiveSfu(p, host, http, media, log);
+        LiveSfu sfu = new LiveSfu(p, host, http, media, log, https ? "https" : "http");
         try {
             Waits.until(STARTUP, "the SFU (" + String.join(" ", cmd.subList(cmd.indexOf("serve") - 1, cmd.size())) + ") to serve its page",
                     () -> {
@@ -190,9 +203,9 @@ public final class LiveSfu implements AutoCloseable {
         }
     }
 
-    /** The page's origin, {@code http://HOST:PORT}. */
+    /** The page's origin, {@code http://HOST:PORT} (or https). */
     public String origin() {
-        return "http://" + host + ":" + httpPort;
+        return scheme + "://" + host + ":" + httpPort;
     }
 
     /**
@@ -204,7 +217,7 @@ public final class LiveSfu implements AutoCloseable {
     }
 
     public URI webSocketUri() {
-        return URI.create("ws://" + host + ":" + httpPort + "/ws");
+        return URI.create((scheme.equals("https") ? "wss" : "ws") + "://" + host + ":" + httpPort + "/ws");
     }
 
     public int httpPort() {
@@ -260,7 +273,7 @@ public final class LiveSfu implements AutoCloseable {
     }
 
     private boolean pageAnswers() {
-        return Waits.answersOk(baseUrl());
+        return scheme.equals("https") ? Waits.answersOkOverAnyTls(baseUrl()) : Waits.answersOk(baseUrl());
     }
 
     /** A free TCP port on {@code bind} (null: on every interface). */

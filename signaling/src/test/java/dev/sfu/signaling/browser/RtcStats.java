@@ -84,6 +84,33 @@ public final class RtcStats {
         return inbound(participantId, kind).map(e -> (long) number(e, "packetsLost")).orElse(0L);
     }
 
+    /**
+     * The candidate pair the transport uses now ({@code transport.selectedCandidatePairId}), with
+     * its local and remote candidates' entries under {@code "local"} and {@code "remote"}; empty
+     * before ICE selected one.
+     */
+    public Optional<Map<String, Object>> selectedCandidatePair() {
+        Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
+        entries.forEach(e -> byId.put(String.valueOf(e.get("id")), e));
+        return ofType("transport").stream()
+                .map(t -> byId.get(String.valueOf(t.get("selectedCandidatePairId"))))
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .map(pair -> {
+                    Map<String, Object> out = new LinkedHashMap<>(pair);
+                    out.put("local", byId.get(String.valueOf(pair.get("localCandidateId"))));
+                    out.put("remote", byId.get(String.valueOf(pair.get("remoteCandidateId"))));
+                    return out;
+                });
+    }
+
+    /** The {@code candidateType} (host, srflx, prflx, relay) of the selected pair's local candidate, or "none". */
+    @SuppressWarnings("unchecked")
+    public String selectedLocalCandidateType() {
+        return selectedCandidatePair().map(p -> (Map<String, Object>) p.get("local"))
+                .map(l -> String.valueOf(l.get("candidateType"))).orElse("none");
+    }
+
     /** Bytes sent on all outbound streams of one kind. */
     public long bytesSent(String kind) {
         return outbound(kind).stream().mapToLong(e -> (long) number(e, "bytesSent")).sum();

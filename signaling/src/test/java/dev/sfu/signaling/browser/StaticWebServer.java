@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Serves the call page's {@code web/} classpath folder on 127.0.0.1 with no WebSocket endpoint,
- * the way the real server maps paths ({@code /} is {@code web/index.html}). For page tests that
- * need no SFU.
+ * the way the real server maps paths ({@code /} is {@code web/index.html}), and the real server's
+ * {@code /webrtc/config} without ICE servers. For page tests that need no SFU.
  */
 public final class StaticWebServer implements AutoCloseable {
     private static final Map<String, String> TYPES = Map.of(
@@ -45,6 +45,15 @@ public final class StaticWebServer implements AutoCloseable {
     private static void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            if (path.equals("/webrtc/config")) {
+                // What the real server answers without STUN or TURN configured.
+                byte[] body = ("{\"ice_servers\":[],\"ice_transport_policy\":\"all\",\"bundle_policy\":\"max-bundle\","
+                        + "\"rtcp_mux_policy\":\"require\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                return;
+            }
             if (path.equals("/")) {
                 path = "/index.html";
             }

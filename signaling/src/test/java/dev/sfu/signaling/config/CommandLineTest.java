@@ -96,8 +96,47 @@ class CommandLineTest {
     @Test
     void helpListsEveryCommandAndOption() {
         for (String s : List.of("serve", "test", "loadtest", "bench", "--http-port", "--media-port", "--bind",
-                "--advertise-address", "--config", "--help")) {
+                "--advertise-address", "--config", "--help", "--tls-cert", "--tls-key", "--tls-self-signed",
+                "--stun-url", "--turn-url", "--ice-transport-policy", "SFU_TURN_SECRET")) {
             assertTrue(CommandLine.HELP.contains(s), s);
         }
+    }
+
+    @Test
+    void tlsAndIceServerFlagsReachTheirSettings() throws IOException {
+        File cert = File.createTempFile("sfu", ".crt");
+        File key = File.createTempFile("sfu", ".key");
+        File conf = File.createTempFile("sfu", ".conf");
+        cert.deleteOnExit();
+        key.deleteOnExit();
+        conf.deleteOnExit();
+        Files.writeString(conf.toPath(), "sfu.webrtc.turn { secret = \"s3cret\", credential-ttl = 2h }");
+        var config = CommandLine.parse(new String[] {"serve", "--tls-cert", cert.getPath(), "--tls-key=" + key.getPath(),
+            "--stun-url", "stun:a.example:3478", "--stun-url", "stun:b.example:3478", "--turn-url", "turn:t.example:3478",
+            "--ice-transport-policy", "relay", "--config", conf.getPath()}).config();
+        var tls = dev.sfu.signaling.tls.TlsConfig.from(config);
+        assertEquals(cert.toPath(), tls.certFile());
+        assertEquals(key.toPath(), tls.keyFile());
+        var ice = dev.sfu.signaling.ice.IceServersConfig.from(config);
+        assertEquals(List.of("stun:a.example:3478", "stun:b.example:3478"), ice.stunUrls());
+        assertEquals(List.of("turn:t.example:3478"), ice.turnUrls());
+        assertEquals("relay", ice.iceTransportPolicy());
+        assertEquals(Duration.ofHours(2), ice.turnCredentialTtl());
+        assertTrue(ice.usesSecret());
+        assertTrue(!ice.toString().contains("s3cret"), "the secret is never printed: " + ice);
+
+        var defaults = CommandLine.parse(new String[0]).config();
+        assertTrue(!dev.sfu.signaling.tls.TlsConfig.from(defaults).enabled(), "plain HTTP by default");
+        assertEquals(dev.sfu.signaling.ice.IceServersConfig.none(), dev.sfu.signaling.ice.IceServersConfig.from(defaults));
+        var self = dev.sfu.signaling.tls.TlsConfig.from(CommandLine.parse(new String[] {"--tls-self-signed"}).config());
+        assertTrue(self.selfSigned());
+        assertEquals(java.nio.file.Path.of(System.getProperty("user.home"), ".sfu", "tls"), self.selfSignedDir());
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[] {"--tls-cert", "/nonexistent/cert.pem"}));
+        assertTrue(missing.getMessage().contains("/nonexistent/cert.pem"), missing.getMessage());
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class,
+                () -> dev.sfu.signaling.tls.TlsConfig.from(CommandLine.parse(new String[] {"--tls-cert", cert.getPath()}).config()));
+        assertTrue(half.getMessage().contains("--tls-key"), half.getMessage());
     }
 }

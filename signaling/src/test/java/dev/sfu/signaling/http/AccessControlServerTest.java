@@ -186,6 +186,30 @@ class AccessControlServerTest {
     }
 
     @Test
+    void webrtcConfigNeedsABearerJoinTokenWhenKeysAreConfigured() throws Exception {
+        start(AuthConfig.withSecret(SECRET), LimitsConfig.defaults());
+        HttpClient http = HttpClient.newHttpClient();
+        URI config = URI.create("http://127.0.0.1:" + server.port() + "/webrtc/config");
+        HttpResponse<String> none = http.send(HttpRequest.newBuilder(config).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, none.statusCode());
+        assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertTrue(none.body().contains("\"UNAUTHORIZED\""), none.body());
+        HttpResponse<String> expired = http.send(HttpRequest.newBuilder(config)
+                .header("Authorization", "Bearer " + expiredToken()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, expired.statusCode());
+        assertTrue(expired.body().contains("\"TOKEN_EXPIRED\""), expired.body());
+        String t = ISSUER.issue("*", "ada@example.com", null, Duration.ofMinutes(5), false);
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(config).header("Authorization", "Bearer " + t).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertTrue(ok.body().contains("\"ice_servers\""), ok.body());
+        assertEquals(1, counters.refusedCount(TokenRefused.Reason.MISSING));
+        assertEquals(1, counters.refusedCount(TokenRefused.Reason.EXPIRED));
+        assertEquals("ada_example.com", JoinTokenCaller.participant("ada@example.com"), "a TURN username part");
+        assertEquals(64, JoinTokenCaller.participant("x".repeat(100)).length());
+    }
+
+    @Test
     void withoutKeysRoomsStayOpen() throws Exception {
         start(AuthConfig.open(), LimitsConfig.defaults());
         try (WsClient c = new WsClient(ws("?token=ignored"))) {

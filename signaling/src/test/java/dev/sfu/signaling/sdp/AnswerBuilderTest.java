@@ -44,7 +44,8 @@ class AnswerBuilderTest {
         MediaDescription audio = sd.media().get(0);
         assertEquals(Direction.RECVONLY, audio.direction());
         assertEquals(List.of("111"), audio.formats());
-        assertEquals("minptime=10;useinbandfec=1", audio.format(111).fmtp());
+        // The server asks for Opus DTX as the receiver (RFC 7587 section 6.1).
+        assertEquals("minptime=10;useinbandfec=1;usedtx=1", audio.format(111).fmtp());
         assertEquals(2, audio.format(111).channels());
         // Chromium's transport-wide-cc (id 3) is answered with its id, on audio as on video.
         assertEquals(List.of(1, 2, 3, 4), audio.extensions().stream().map(Extmap::id).toList());
@@ -100,7 +101,7 @@ class AnswerBuilderTest {
         SessionDescription sd = SdpParser.parse(a.sdp());
         assertEquals(List.of("0", "1"), sd.bundleMids());
         assertEquals(List.of("109"), sd.media().get(0).formats());
-        assertEquals("maxplaybackrate=48000;stereo=1;useinbandfec=1", sd.media().get(0).format(109).fmtp());
+        assertEquals("maxplaybackrate=48000;stereo=1;useinbandfec=1;usedtx=1", sd.media().get(0).format(109).fmtp());
         assertEquals(List.of("120", "124"), sd.media().get(1).formats());
         assertEquals(Direction.RECVONLY, sd.media().get(1).direction());
         // csrc-audio-level is not understood; audio level, mid and transport-wide-cc (7) are.
@@ -211,5 +212,18 @@ class AnswerBuilderTest {
         e = assertThrows(SdpParseException.class,
                 () -> AnswerBuilder.answer(SdpParser.parse(noUfrag), Fixtures.SERVER, Map.of(), 1, 1));
         assertTrue(e.getMessage().contains("ice-ufrag"), e.getMessage());
+    }
+
+    @Test
+    void opusDtxIsAskedOfSendersOnlyWhereTheOfferDoesNotSayItsOwnPreference() throws SdpParseException {
+        String sdp = Fixtures.text(Fixtures.CHROMIUM_SENDRECV);
+        // An offer whose Opus fmtp already says usedtx=0 keeps it: the answer does not override it.
+        String withDtxOff = sdp.replace("minptime=10;useinbandfec=1", "minptime=10;useinbandfec=1;usedtx=0");
+        MediaDescription audio = SdpParser.parse(answerText(withDtxOff).sdp()).media().get(0);
+        assertEquals("0", audio.format(111).fmtpParameter("usedtx"));
+        // The published track's codec carries what the answer said.
+        AnswerBuilder.Answer a = answerText(sdp);
+        Codec opus = a.tracks().stream().filter(t -> t.kind() == MediaKind.AUDIO).findFirst().orElseThrow().codecs().get(0);
+        assertEquals("minptime=10;useinbandfec=1;usedtx=1", opus.fmtp());
     }
 }
