@@ -131,6 +131,10 @@ function enterCall({ room, name }, media) {
   const address = new URLSearchParams({ room });
   const current = new URLSearchParams(location.search);
   for (const knob of queryKnobs) address.set(knob, current.get(knob));
+  // A join token (?token=) stays in the address, so that a reload joins again; the share link
+  // below leaves it out: each person gets their own token from the application.
+  const token = current.get('token');
+  if (token) address.set('token', token);
   history.replaceState(null, '', `?${address}`);
   ui.landing.hidden = true;
   ui.call.hidden = false;
@@ -142,8 +146,9 @@ function enterCall({ room, name }, media) {
   syncControls();
 
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const call = new Call({ url: `${scheme}//${location.host}/ws`, configUrl: '/webrtc/config', room, name, media,
-    handlers: callHandlers() });
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  const call = new Call({ url: `${scheme}//${location.host}/ws${query}`, configUrl: '/webrtc/config', token, room, name,
+    media, handlers: callHandlers() });
   sfu.call = call;
   call.start();
   ui.mute.focus();
@@ -157,6 +162,9 @@ function callHandlers() {
       grid.clearRemote();
       grid.ownId = msg.participantId;
       for (const p of msg.participants || []) grid.upsert(p);
+      if (msg.canPublish === false) {
+        showMessage('Your link lets you watch and listen only; the others do not see or hear you.', { kind: 'info', tag: 'receive-only' });
+      }
       // A new session on the server: it knows none of our tiles yet.
       hints.reset();
     },

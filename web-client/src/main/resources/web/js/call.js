@@ -30,7 +30,7 @@ const ICE_DISCONNECTED_MS = 1000;
 const ICE_RESTART_INTERVAL_MS = 3000;
 
 /** Error codes after which reconnecting would only fail again. */
-const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED']);
+const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED', 'UNAUTHORIZED', 'TOKEN_EXPIRED']);
 
 /**
  * Drives one call. `handlers` receives what the page shows:
@@ -42,8 +42,10 @@ const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED']);
  *   chat({participantId, name, text, ts}, {history}), error(code, message, fatal), ended(reason)
  */
 export class Call {
-  constructor({ url, configUrl, room, name, media, handlers }) {
+  constructor({ url, configUrl, token, room, name, media, handlers }) {
     this.url = url;
+    /** The join token (already on `url` as ?token=), sent to /webrtc/config as a Bearer token; or null. */
+    this.token = token || null;
     /** GET /webrtc/config: ICE servers and policies for the RTCPeerConnection. */
     this.configUrl = configUrl || '/webrtc/config';
     /** The RTCConfiguration the current RTCPeerConnection was built with, or null. */
@@ -115,7 +117,7 @@ export class Call {
    * Rejects when the browser refuses the track.
    */
   async replaceVideoTrack(track) {
-    if (this.videoSender) await this.videoSender.replaceTrack(track, !!track && track === this.media.screenTrack);
+    if (this.videoSender && !this.receiveOnly) await this.videoSender.replaceTrack(track, !!track && track === this.media.screenTrack);
   }
 
   /** The receive video m-lines now carrying someone: [{mid, participantId}], for tile hints. */
@@ -322,13 +324,16 @@ export class Call {
     this.participantId = msg.participantId;
     this.resumeToken = msg.resumeToken || null;
     this.counters.joins++;
+    // A join token with canPublish: false: a receive-only session, whose offers must send nothing.
+    this.receiveOnly = msg.canPublish === false;
     this.everJoined = true;
     this.attempt = 0;
     this.setPhase('joined');
     this.h.joined(msg);
     // Messages wait in the queue meanwhile, so an early server offer finds the PeerConnection.
     try {
-      this.rtcConfiguration = await fetchRtcConfiguration(this.configUrl, msg.participantId);
+      this.rtcConfiguration = await fetchRtcConfiguration(this.configUrl, msg.participantId,
+        this.token ? { Authorization: `Bearer ${this.token}` } : {});
     } catch (e) {
       this.h.error('CONFIG_UNAVAILABLE', `Could not load the connection settings from ${this.configUrl} (${e.message}); `
         + 'trying again.', false);
@@ -521,11 +526,13 @@ export class Call {
     // Exactly one outbound audio and one outbound video stream; a missing device leaves the
     // sender without a track, so the SDP keeps the same shape for every participant. The camera
     // is published as simulcast layers that fit its capture size (none without a camera).
-    this.audioTransceiver = pc.addTransceiver(this.media.audioTrack || 'audio', { direction: 'sendonly' });
-    const encodings = this.media.videoEncodings();
-    const videoInit = { direction: 'sendonly' };
+    const send = this.receiveOnly ? null : this.media;
+    const direction = this.receiveOnly ? 'recvonly' : 'sendonly';
+    this.audioTransceiver = pc.addTransceiver((send && send.audioTrack) || 'audio', { direction });
+    const encodings = send ? this.media.videoEncodings() : null;
+    const videoInit = { direction };
     if (encodings) videoInit.sendEncodings = encodings;
-    this.videoTransceiver = pc.addTransceiver(this.media.videoTrack || 'video', videoInit);
+    this.videoTransceiver = pc.addTransceiver((send && send.videoTrack) || 'video', videoInit);
     this.videoSender = new VideoSender(this.videoTransceiver, encodings);
     if (this.media.sharing) this.videoSender.setScreenMode(true);
     pc.onnegotiationneeded = () => this.enqueue(() => this.negotiate());

@@ -1,8 +1,15 @@
 package dev.sfu.signaling;
 
 import dev.sfu.signaling.admin.AdminConfig;
+import dev.sfu.signaling.auth.AuthConfig;
+import dev.sfu.signaling.auth.JoinTokens;
 import dev.sfu.signaling.config.CommandLine;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.config.TokenCommand;
+import dev.sfu.signaling.http.AccessControl;
+import dev.sfu.signaling.limit.AccessCounters;
+import dev.sfu.signaling.limit.LimitsConfig;
+import dev.sfu.signaling.limit.RateLimits;
 import dev.sfu.signaling.ice.IceServersConfig;
 import dev.sfu.signaling.tls.ReloadingSslContext;
 import dev.sfu.signaling.tls.SelfSignedCertificate;
@@ -16,7 +23,7 @@ import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Entry point of the {@code ./sfu} launcher: {@code serve} (the default) and {@code --help}.
+ * Entry point of the {@code ./sfu} launcher: {@code serve} (the default), {@code token} and {@code --help}.
  * A bad command line prints a sentence and the help to stderr and exits with status 2.
  */
 public final class Main {
@@ -35,9 +42,13 @@ public final class Main {
      * error: 2, a failed start: 1), or -1 after a server started and was stopped by a signal.
      */
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("token")) {
+            return token(args, out, err);
+        }
         CommandLine cl;
         ServerConfig config;
         AdminConfig admin;
+        AccessControl access;
         TlsConfig tlsConfig;
         IceServersConfig ice;
         try {
@@ -48,6 +59,8 @@ public final class Main {
             }
             config = ServerConfig.from(cl.config());
             admin = AdminConfig.from(cl.config());
+            access = new AccessControl(JoinTokens.from(AuthConfig.from(cl.config())),
+                    new RateLimits(LimitsConfig.from(cl.config()), new AccessCounters()));
             tlsConfig = TlsConfig.from(cl.config());
             ice = IceServersConfig.from(cl.config());
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
@@ -69,7 +82,7 @@ public final class Main {
         log.info("ICE servers for browsers (GET /webrtc/config): {}", ice);
         Server server;
         try {
-            server = Server.start(config, admin, tls, ice);
+            server = Server.start(config, admin, tls, ice, access);
         } catch (IOException | RuntimeException e) {
             log.error("could not start (http {}:{}, media udp {}:{}): {}", config.httpBind(), config.httpPort(),
                     config.mediaBind(), config.mediaPort(), e.toString());
@@ -94,6 +107,26 @@ public final class Main {
         }, "sfu-shutdown"));
         stopped.await();
         return -1;
+    }
+
+    /** {@code token ...}: the token alone on {@code out}; 0, or 2 with a sentence on {@code err}. */
+    private static int token(String[] args, PrintStream out, PrintStream err) {
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                out.print(TokenCommand.HELP);
+                return 0;
+            }
+        }
+        try {
+            TokenCommand t = TokenCommand.parse(args, 1);
+            out.println(t.issue(t.config()));
+            return 0;
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            err.println("sfu token: " + e.getMessage());
+            err.println();
+            err.print(TokenCommand.HELP);
+            return 2;
+        }
     }
 
     /** The TLS context the settings ask for (null: plain HTTP); a self-signed one is made once and explained on {@code out}. */

@@ -7,6 +7,7 @@ import dev.sfu.core.transport.TransportServer;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
+import dev.sfu.signaling.http.AccessControl;
 import dev.sfu.signaling.http.SignalingServer;
 import dev.sfu.signaling.http.WebRtcConfigHandler;
 import dev.sfu.signaling.ice.IceServersConfig;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,16 +61,29 @@ public final class Server implements AutoCloseable {
      * @throws IOException when the media port cannot be bound
      */
     public static Server start(ServerConfig config, AdminConfig admin) throws IOException, InterruptedException {
-        return start(config, admin, null, IceServersConfig.none());
+        return start(config, admin, null, IceServersConfig.none(), AccessControl.defaults());
     }
 
     /**
      * Binds the media port and the HTTP port, with the operator endpoints, {@code GET /webrtc/config}
-     * from {@code ice}, and HTTPS/WSS when {@code tls} is not null.
+     * from {@code ice}, and HTTPS/WSS when {@code tls} is not null; rooms open, default limits.
      *
      * @throws IOException when the media port cannot be bound
      */
     public static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice)
+            throws IOException, InterruptedException {
+        return start(config, admin, tls, ice, AccessControl.defaults());
+    }
+
+    /**
+     * As {@link #start(ServerConfig, AdminConfig, ReloadingSslContext, IceServersConfig)}, with join
+     * tokens and rate limits from {@code access}; with token keys {@code GET /webrtc/config} needs
+     * {@code Authorization: Bearer <join token>} too.
+     *
+     * @throws IOException when the media port cannot be bound
+     */
+    public static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice,
+                               AccessControl access)
             throws IOException, InterruptedException {
         if (config.warmUpPackets() > 0) {
             ForwardingWarmUp.once(config.warmUpPackets(), WARM_UP_BUDGET_MILLIS);
@@ -81,7 +96,7 @@ public final class Server implements AutoCloseable {
         try {
             operators = Operators.start(rooms.rooms(), metrics, admin);
             SignalingServer signaling = SignalingServer.start(config, rooms, rooms, operators, tls,
-                    new WebRtcConfigHandler(ice));
+                    new WebRtcConfigHandler(ice, access.configCaller(), Clock.systemUTC()), access);
             return new Server(media, rooms, signaling, metrics);
         } catch (InterruptedException | RuntimeException e) {
             if (operators != null) {

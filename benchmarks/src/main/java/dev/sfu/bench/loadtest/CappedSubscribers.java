@@ -26,9 +26,9 @@ final class CappedSubscribers {
     private final Map<SyntheticParticipant, Counters> end = new IdentityHashMap<>();
 
     /** One receiver's cumulative counters at one instant. */
-    record Counters(long expected, long lost, long bytes, long admitted, long drops, long feedback,
-                    long[] layerNanos, long switches) {
-        static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, new long[BUCKETS], 0);
+    record Counters(long expected, long lost, long sentExpected, long sentLost, long bytes, long admitted,
+                    long drops, long feedback, long[] layerNanos, long switches) {
+        static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0, 0, new long[BUCKETS], 0);
     }
 
     CappedSubscribers(List<SyntheticParticipant> participants, StreamIds ids, LoadTestOptions options) {
@@ -90,7 +90,8 @@ final class CappedSubscribers {
             }
         }
         DownlinkBottleneck b = p.bottleneck();
-        return new Counters(exp, lost, r.bytes(), b == null ? 0 : b.packets(), b == null ? 0 : b.drops(),
+        long[] delivery = p.deliveryCounts();
+        return new Counters(exp, lost, delivery[0], Math.max(0, delivery[0] - delivery[1]), r.bytes(), b == null ? 0 : b.packets(), b == null ? 0 : b.drops(),
                 p.transportCc().messages(), nanos, switches);
     }
 
@@ -101,6 +102,8 @@ final class CappedSubscribers {
         List<RunReport.CappedSubscriber> rows = new ArrayList<>();
         long cappedExp = 0;
         long cappedLost = 0;
+        long cappedProbeExp = 0;
+        long cappedProbeLost = 0;
         long otherExp = 0;
         long otherLost = 0;
         long drops = 0;
@@ -115,8 +118,12 @@ final class CappedSubscribers {
                 continue;
             }
             Counters b = start.getOrDefault(p, Counters.ZERO);
-            long exp = Math.max(0, e.expected - b.expected);
-            long lost = Math.max(0, e.lost - b.lost);
+            // Loss is what the server sent that never arrived (RTP sequence numbers, after NACK and
+            // RTX); the probe figure beside it also counts what the server chose not to send.
+            long exp = Math.max(0, e.sentExpected - b.sentExpected);
+            long lost = Math.max(0, e.sentLost - b.sentLost);
+            long probeExp = Math.max(0, e.expected - b.expected);
+            long probeLost = Math.max(0, e.lost - b.lost);
             DownlinkBottleneck link = p.bottleneck();
             if (link == null) {
                 otherExp += exp;
@@ -125,6 +132,8 @@ final class CappedSubscribers {
             }
             cappedExp += exp;
             cappedLost += lost;
+            cappedProbeExp += probeExp;
+            cappedProbeLost += probeLost;
             long d = e.drops - b.drops;
             long a = e.admitted - b.admitted;
             drops += d;
@@ -144,7 +153,7 @@ final class CappedSubscribers {
             rows.add(new RunReport.CappedSubscriber(p.name(), p.room(), last == null ? null : last / 1e3,
                     mean == null ? null : mean / 1e3, t.enabled(), e.feedback - b.feedback,
                     layerShares(e.layerNanos, b.layerNanos), layerAtEnd(p), goodput, 100 * goodput / cap, exp, lost,
-                    loss, d, percent(d, a + d), link.maxWaitNanos() / 1e6, sw));
+                    loss, d, percent(d, a + d), link.maxWaitNanos() / 1e6, sw, percent(probeLost, probeExp)));
         }
         String source = estimates == null ? "not read"
                 : estimates.serverPublishesEstimates()
@@ -152,7 +161,7 @@ final class CappedSubscribers {
                 : "none: the server's /api/rooms/ROOM has no " + DownlinkEstimateProbe.OBJECT + "." + DownlinkEstimateProbe.FIELD;
         return new RunReport.Capped(options.subscriberKbps(), options.subscriberQueueMs(), source, rows,
                 percent(cappedLost, cappedExp), worst, percent(otherLost, otherExp), drops, percent(drops, arrived),
-                rows.isEmpty() ? 0 : goodputSum / rows.size(), switches, tcc);
+                rows.isEmpty() ? 0 : goodputSum / rows.size(), switches, tcc, percent(cappedProbeLost, cappedProbeExp));
     }
 
     /** "q 20% h 80%" from the time on each layer in the window; "-" without layer tracking. */

@@ -36,6 +36,8 @@ final class ReceiverFeedback {
         long received;
         long expectedPrior;
         long receivedPrior;
+        /** Distinct sequence numbers that arrived, as originals or repaired by RTX. */
+        long delivered = 1;
         final int[] missing = new int[MAX_MISSING];
         final long[] since = new long[MAX_MISSING];
         final long[] sentAt = new long[MAX_MISSING];
@@ -57,6 +59,9 @@ final class ReceiverFeedback {
     private final Stream[] streams;
     private final int[] seqScratch = new int[MAX_MISSING];
     private long nextReport;
+    /** Expected and delivered sequence numbers of streams replaced by a new SSRC. */
+    private long closedExpected;
+    private long closedDelivered;
     private long nacksSent;
     private long reportsSent;
 
@@ -76,6 +81,10 @@ final class ReceiverFeedback {
         }
         Stream s = streams[id];
         if (s == null || s.ssrc != ssrc) {
+            if (s != null) {
+                closedExpected += s.extendedHighest() - s.baseSeq + 1;
+                closedDelivered += s.delivered;
+            }
             streams[id] = new Stream(ssrc, seq);
             streams[id].received = 1;
             return;
@@ -83,8 +92,11 @@ final class ReceiverFeedback {
         s.received++;
         int delta = (short) (seq - s.highest);
         if (delta > 0) {
+            s.delivered++;
             if (delta > MAX_GAP) {
+                // A restart, not loss: the sequence numbers in between were never sent to us.
                 s.missingCount = 0;
+                s.baseSeq += delta - 1;
             } else {
                 for (int i = 1; i < delta; i++) {
                     addMissing(s, (s.highest + i) & 0xFFFF, now);
@@ -94,16 +106,35 @@ final class ReceiverFeedback {
                 s.cycles += 1 << 16;
             }
             s.highest = seq;
-        } else {
-            removeMissing(s, seq);
+        } else if (removeMissing(s, seq)) {
+            s.delivered++;
         }
     }
 
     /** A retransmission of stream {@code id} with original sequence {@code osn} arrived. */
     synchronized void onRetransmission(int id, int osn) {
-        if (id >= 0 && id < streams.length && streams[id] != null) {
-            removeMissing(streams[id], osn & 0xFFFF);
+        if (id >= 0 && id < streams.length && streams[id] != null && removeMissing(streams[id], osn & 0xFFFF)) {
+            streams[id].delivered++;
         }
+    }
+
+    /**
+     * What the server sent this receiver and what of it arrived, counted on the RTP sequence
+     * numbers of the streams it forwards (which it keeps contiguous over what it chooses not to
+     * send: other layers, dropped temporal layers, pauses): {expected, delivered}, delivered
+     * counting each sequence number once whether it arrived as the original or repaired by RTX.
+     * A packet NACKed in vain, or still missing now, is expected and not delivered.
+     */
+    synchronized long[] deliveryCounts() {
+        long expected = closedExpected;
+        long delivered = closedDelivered;
+        for (Stream s : streams) {
+            if (s != null) {
+                expected += s.extendedHighest() - s.baseSeq + 1;
+                delivered += s.delivered;
+            }
+        }
+        return new long[] {expected, delivered};
     }
 
     /**
@@ -231,7 +262,8 @@ final class ReceiverFeedback {
         s.tries[i] = 0;
     }
 
-    private static void removeMissing(Stream s, int seq) {
+    /** Removes {@code seq} from the missing list; false when it was not there (a duplicate, or given up). */
+    private static boolean removeMissing(Stream s, int seq) {
         for (int i = 0; i < s.missingCount; i++) {
             if (s.missing[i] == seq) {
                 int tail = s.missingCount - i - 1;
@@ -240,8 +272,9 @@ final class ReceiverFeedback {
                 System.arraycopy(s.sentAt, i + 1, s.sentAt, i, tail);
                 System.arraycopy(s.tries, i + 1, s.tries, i, tail);
                 s.missingCount--;
-                return;
+                return true;
             }
         }
+        return false;
     }
 }

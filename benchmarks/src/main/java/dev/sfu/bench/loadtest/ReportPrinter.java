@@ -141,19 +141,21 @@ public final class ReportPrinter {
         out.printf(Locale.ROOT, "Capped subscribers: downlink %d kbit/s, queue %.0f ms; %d of %d negotiated "
                         + "transport-cc; server estimate: %s.%n", c.capKbps(), c.queueMs(), c.transportCcSubscribers(),
                 c.subscribers().size(), c.estimateSource());
-        out.printf(Locale.ROOT, "  %-12s %-10s %8s %8s %5s %-16s %5s %9s %6s %8s %8s %7s %7s %5s%n", "subscriber", "room",
-                "est kbps", "mean", "tcc", "layers (time)", "now", "goodput", "% cap", "loss %", "bn drops", "drop %",
-                "queue", "sw");
+        out.printf(Locale.ROOT, "  %-12s %-10s %8s %8s %5s %-16s %5s %9s %6s %8s %8s %8s %7s %7s %5s%n", "subscriber",
+                "room", "est kbps", "mean", "tcc", "layers (time)", "now", "goodput", "% cap", "loss %", "probe %",
+                "bn drops", "drop %", "queue", "sw");
         for (RunReport.CappedSubscriber s : c.subscribers()) {
-            out.printf(Locale.ROOT, "  %-12s %-10s %8s %8s %5s %-16s %5s %9.0f %6.0f %8.2f %8d %7.2f %7.1f %5d%n",
+            out.printf(Locale.ROOT, "  %-12s %-10s %8s %8s %5s %-16s %5s %9.0f %6.0f %8.2f %8.2f %8d %7.2f %7.1f %5d%n",
                     abbreviate(s.name(), 12), abbreviate(s.room(), 10), kbps(s.estimateKbps()),
                     kbps(s.estimateMeanKbps()), s.transportCc() ? s.feedbackSent() + "" : "no", s.layers(),
-                    s.layerAtEnd(), s.goodputKbps(), s.goodputPercentOfCap(), s.lossPercent(), s.bottleneckDrops(),
-                    s.dropPercent(), s.maxQueueMs(), s.layerSwitches());
+                    s.layerAtEnd(), s.goodputKbps(), s.goodputPercentOfCap(), s.lossPercent(), s.probeLossPercent(),
+                    s.bottleneckDrops(), s.dropPercent(), s.maxQueueMs(), s.layerSwitches());
         }
         out.printf(Locale.ROOT, "  (est: the server's downlink estimate, last and mean; tcc: transport-cc feedback "
                 + "messages sent, 'no' when not negotiated; goodput: kbit/s of RTP received through the cap; loss: "
-                + "never received after NACK/RTX; bn drops: datagrams the cap dropped; queue: longest wait in it, ms; "
+                + "RTP packets the server sent that never arrived, after NACK/RTX; probe: the publishers' probe "
+                + "sequences never received, which also counts what the server chose not to send (lower temporal "
+                + "layers, paused videos); bn drops: datagrams the cap dropped; queue: longest wait in it, ms; "
                 + "sw: layer switches.)%n");
         out.printf(Locale.ROOT, "Capped totals: %d bottleneck drops (%.2f%% of what reached the caps), mean goodput "
                 + "%.0f kbit/s (%.0f%% of the cap), %d layer switches.%n", c.bottleneckDrops(), c.dropPercent(),

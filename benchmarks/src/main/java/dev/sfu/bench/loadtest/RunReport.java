@@ -165,8 +165,9 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
      * @param queueMs              the cap's queue bound
      * @param estimateSource       where the estimates come from, or why there are none
      * @param subscribers          one row per capped subscriber
-     * @param lossPercent          loss of all capped subscribers together (probe sequences never
-     *                             received, after NACK and RTX; bottleneck drops included)
+     * @param lossPercent          loss of all capped subscribers together: RTP packets the server
+     *                             sent them that never arrived, after NACK and RTX (bottleneck
+     *                             drops are the cause)
      * @param worstLossPercent     the highest loss of one capped subscriber
      * @param uncappedLossPercent  loss of every other receiver together, to show they are unaffected
      * @param bottleneckDrops      datagrams the caps dropped (the server sent more than they carry)
@@ -174,11 +175,14 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
      * @param goodputKbps          mean RTP bitrate a capped subscriber received
      * @param layerSwitches        received layer changes of all capped subscribers
      * @param transportCcSubscribers capped subscribers whose server offer negotiated transport-cc
+     * @param probeLossPercent     probe sequences of the publishers' streams the capped subscribers
+     *                             never received: loss, and also what the server chose not to send
+     *                             them (dropped temporal layers, paused videos)
      */
     public record Capped(int capKbps, double queueMs, String estimateSource, List<CappedSubscriber> subscribers,
                          double lossPercent, double worstLossPercent, double uncappedLossPercent,
                          long bottleneckDrops, double dropPercent, double goodputKbps, long layerSwitches,
-                         int transportCcSubscribers) {
+                         int transportCcSubscribers, double probeLossPercent) {
     }
 
     /**
@@ -193,18 +197,20 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
      * @param layerAtEnd       the layer received last (rid), "-" when unknown
      * @param goodputKbps      RTP bitrate received (after the cap, RTX included)
      * @param goodputPercentOfCap that bitrate, percent of the cap
-     * @param expected         probe sequences expected
-     * @param lost             those never received
+     * @param expected         RTP packets the server sent it (by sequence number)
+     * @param lost             those that never arrived, after NACK and RTX
      * @param bottleneckDrops  datagrams its cap dropped
      * @param dropPercent      percent of the datagrams that reached its cap
      * @param maxQueueMs       the longest wait in its cap's queue (since it connected)
      * @param layerSwitches    received layer changes
+     * @param probeLossPercent the publishers' probe sequences it never received: loss, and what
+     *                         the server chose not to send it
      */
     public record CappedSubscriber(String name, String room, Double estimateKbps, Double estimateMeanKbps,
                                    boolean transportCc, long feedbackSent, String layers, String layerAtEnd,
                                    double goodputKbps, double goodputPercentOfCap, long expected, long lost,
                                    double lossPercent, long bottleneckDrops, double dropPercent, double maxQueueMs,
-                                   long layerSwitches) {
+                                   long layerSwitches, double probeLossPercent) {
     }
 
     /**

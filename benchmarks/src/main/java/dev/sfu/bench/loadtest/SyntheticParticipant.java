@@ -418,6 +418,11 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         return bottleneck;
     }
 
+    /** What the server sent this participant and what arrived, on RTP sequence numbers ({@link ReceiverFeedback#deliveryCounts}). */
+    long[] deliveryCounts() {
+        return feedback.deliveryCounts();
+    }
+
     /** This participant's transport-cc feedback (sends nothing unless the server negotiated it). */
     TransportCcReceiver transportCc() {
         return transportCc;

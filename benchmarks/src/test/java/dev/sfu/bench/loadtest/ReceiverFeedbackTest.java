@@ -1,5 +1,6 @@
 package dev.sfu.bench.loadtest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,5 +93,30 @@ class ReceiverFeedbackTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void deliveryCountsWhatTheServerSentOnceWhetherOriginalOrRepaired() {
+        ReceiverFeedback f = new ReceiverFeedback(77, 2);
+        long t = 5_000_000_000L;
+        // Stream 0: 100..109 sent; 103 and 105 lost; 103 repaired by RTX, 105 never; 107 duplicated.
+        for (int seq = 100; seq < 110; seq++) {
+            if (seq != 103 && seq != 105) {
+                f.onOriginal(0, SSRC, seq, t);
+            }
+        }
+        f.onOriginal(0, SSRC, 107, t);
+        f.onRetransmission(0, 103);
+        f.onRetransmission(0, 103);
+        assertArrayEquals(new long[] {10, 9}, f.deliveryCounts());
+        // A new SSRC on the stream (the server's m-line now carries another source): the old
+        // stream's figures are kept, the new one starts afresh.
+        f.onOriginal(0, SSRC + 1, 5000, t);
+        f.onOriginal(0, SSRC + 1, 5001, t);
+        assertArrayEquals(new long[] {12, 11}, f.deliveryCounts());
+        // A jump wider than a restart's threshold is not loss: the sequence numbers in between were never sent.
+        f.onOriginal(0, SSRC + 1, 5001 + 4000, t);
+        f.onOriginal(0, SSRC + 1, 5002 + 4000, t);
+        assertArrayEquals(new long[] {14, 13}, f.deliveryCounts());
     }
 }

@@ -82,16 +82,16 @@ class ReportPrinterTest {
         RunReport base = report(null);
         RunReport.Capped c = new RunReport.Capped(600, 50, "none: no field", List.of(
                 new RunReport.CappedSubscriber("sub-1-5", "loadtest-1", null, null, false, 0, "q 10% h 90%", "h",
-                        590, 98.3, 1000, 440, 44.0, 500, 45.5, 49.9, 3),
+                        590, 98.3, 1000, 440, 44.0, 500, 45.5, 49.9, 3, 61.0),
                 new RunReport.CappedSubscriber("sub-1-6", "loadtest-1", 580.0, 600.0, true, 150, "-", "-",
-                        570, 95, 1000, 10, 1.0, 12, 1.2, 20.0, 0)),
-                22.5, 44.0, 0.01, 512, 23.0, 580, 3, 1);
+                        570, 95, 1000, 10, 1.0, 12, 1.2, 20.0, 0, 30.0)),
+                22.5, 44.0, 0.01, 512, 23.0, 580, 3, 1, 45.5);
         RunReport r = new RunReport(base.config(), base.machine(), 1, 10, base.total(), List.of(), List.of(),
                 Map.of(), base.server(), base.loadTester(), List.of(), base.verdict(), null, c);
         String t = text(r);
         assertTrue(t.contains("Capped subscribers: downlink 600 kbit/s, queue 50 ms; 1 of 2 negotiated transport-cc"),
                 t);
-        assertTrue(t.matches("(?s).*\\n  sub-1-5 +loadtest-1 +- +- +no +q 10% h 90% +h +590 +98 +44\\.00 +500 +45\\.50"
+        assertTrue(t.matches("(?s).*\\n  sub-1-5 +loadtest-1 +- +- +no +q 10% h 90% +h +590 +98 +44\\.00 +61\\.00 +500 +45\\.50"
                 + " +49\\.9 +3\\n.*"), t);
         assertTrue(t.matches("(?s).*\\n  sub-1-6 +loadtest-1 +580 +600 +150 .*"), t);
         assertTrue(t.contains("worst loss 44.00%") && t.contains("MISSED"), t);

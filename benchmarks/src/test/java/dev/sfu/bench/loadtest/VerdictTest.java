@@ -103,7 +103,7 @@ class VerdictTest {
     }
 
     private static RunReport.Capped capped(double worst) {
-        return new RunReport.Capped(600, 50, "none", List.of(), worst / 2, worst, 0, 10, 1, 550, 0, 2);
+        return new RunReport.Capped(600, 50, "none", List.of(), worst / 2, worst, 0, 10, 1, 550, 0, 2, worst);
     }
 
     @Test

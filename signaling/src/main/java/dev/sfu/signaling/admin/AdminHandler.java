@@ -118,7 +118,7 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
                     ? json(HttpResponseStatus.OK, new Views.Status("ready"))
                     : json(HttpResponseStatus.SERVICE_UNAVAILABLE, new Views.Status("draining")));
             case METRICS -> send(ctx, req, text(HttpResponseStatus.OK, PrometheusFormat.CONTENT_TYPE,
-                    PrometheusFormat.write(s, operators.isReady()).getBytes(StandardCharsets.UTF_8)));
+                    PrometheusFormat.write(s, operators.isReady(), operators.accessCounters()).getBytes(StandardCharsets.UTF_8)));
             case ROOMS -> send(ctx, req, json(HttpResponseStatus.OK, Views.RoomList.of(s)));
             case ROOM -> {
                 String id = uri.path().substring("/api/rooms/".length());

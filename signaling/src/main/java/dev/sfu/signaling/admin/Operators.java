@@ -6,6 +6,7 @@ import dev.sfu.core.metrics.ServerMetrics;
 import dev.sfu.core.metrics.StatsCollector;
 import dev.sfu.core.metrics.StatsSnapshot;
 import dev.sfu.core.room.RoomManager;
+import dev.sfu.signaling.limit.AccessCounters;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class Operators implements AutoCloseable {
     private final AdminHandler handler;
     private final ScheduledExecutorService timer;
     private volatile boolean draining;
+    private volatile AccessCounters access;
 
     private Operators(StatsCollector collector, AdminConfig config) {
         this.collector = collector;
@@ -114,6 +116,15 @@ public final class Operators implements AutoCloseable {
         }
     }
 
+    /** What the signaling server's access control refused, exported in /metrics; null until set. */
+    public void accessCounters(AccessCounters counters) {
+        access = counters;
+    }
+
+    AccessCounters accessCounters() {
+        return access;
+    }
+
     public boolean isReady() {
         return !draining;
     }
@@ -130,7 +141,8 @@ public final class Operators implements AutoCloseable {
         }
     }
 
-    static boolean isLoopback(String address) {
+    /** True for a loopback address or {@code localhost} (no name lookup for IP literals). */
+    public static boolean isLoopback(String address) {
         if (address == null || address.equals("localhost")) {
             return true;
         }

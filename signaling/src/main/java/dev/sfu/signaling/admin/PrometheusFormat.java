@@ -7,6 +7,9 @@ import dev.sfu.core.metrics.ServerMetrics;
 import dev.sfu.core.metrics.StatsSnapshot;
 import dev.sfu.core.metrics.TrackStats;
 import dev.sfu.core.metrics.TransportDropMetrics;
+import dev.sfu.signaling.auth.TokenRefused;
+import dev.sfu.signaling.limit.AccessCounters;
+import dev.sfu.signaling.limit.Limit;
 
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,12 +41,37 @@ public final class PrometheusFormat {
 
     /** The exposition of {@code s}; {@code ready} is false while the server drains. */
     public static String write(StatsSnapshot s, boolean ready) {
+        return write(s, ready, null);
+    }
+
+    /** The exposition of {@code s} and of what access control refused ({@code access} may be null). */
+    public static String write(StatsSnapshot s, boolean ready, AccessCounters access) {
         PrometheusFormat f = new PrometheusFormat();
         f.server(s, ready);
+        if (access != null) {
+            f.access(access);
+        }
         f.rooms(s);
         f.participants(s);
         f.layers(s);
         return f.out.toString();
+    }
+
+    private void access(AccessCounters a) {
+        counter("sfu_rate_limited_total", "Requests, connections and messages refused for being over a rate limit"
+                + " (HTTP 429 or signaling RATE_LIMITED), by limit.", () -> {
+            for (Limit l : Limit.values()) {
+                sample(a.limitedCount(l), "limit", l.label());
+            }
+        });
+        counter("sfu_connections_closed_for_abuse_total", "Signaling connections closed for sending on while rate limited.",
+                () -> sample(a.closedForAbuseCount()));
+        counter("sfu_join_tokens_refused_total", "Joins and /webrtc/config requests refused for their token"
+                + " (UNAUTHORIZED or TOKEN_EXPIRED), by reason.", () -> {
+            for (TokenRefused.Reason r : TokenRefused.Reason.values()) {
+                sample(a.refusedCount(r), "reason", r.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
     }
 
     private void server(StatsSnapshot s, boolean ready) {

@@ -32,6 +32,8 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
               test                      install what the tests need, then run the whole test suite
               loadtest [OPTIONS]        synthetic publishers/subscribers against a running server
               bench [JMH ARGS]          JMH benchmarks of the packet path
+              token --room R --identity I [--name N] [--ttl 10m] [--subscribe-only]
+                                        print a join token signed with SFU_JWT_SECRET (./sfu token --help)
               help, --help, -h          print this help
 
             Options of serve:
@@ -60,6 +62,9 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
             Any setting can also be given as a system property, e.g. JAVA_OPTS=-Dsfu.rooms.max-participants=8.
             Simulcast and speakers: -Dsfu.rooms.last-n=N (video of the N latest speakers only; env SFU_LAST_N),
             -Dsfu.simulcast.dynacast=false, -Dsfu.simulcast.tile-size-factor=F (see docs/operations.md).
+            Join tokens: SFU_JWT_SECRET (HS256, at least 32 bytes) and/or SFU_JWT_PUBLIC_KEYS=FILE (ES256/RS256
+            public keys, PEM or JWKS) make joining need a token (?token= in the page's address); without them
+            rooms are open. Rate limits: -Dsfu.limits.<name>=N (docs/operations.md lists them).
             Resume: a participant whose WebSocket drops stays in its room for -Dsfu.signaling.resume-grace=20s
             (env SFU_RESUME_GRACE; 0s: leave at once) so that its page can reconnect as the same participant.
             The page is served at http://HOST:PORT/ and the signaling WebSocket at ws://HOST:PORT/ws (https:// and
@@ -75,6 +80,7 @@ public record CommandLine(String command, Map<String, Object> overrides, File fi
             command = switch (args[0]) {
                 case "serve" -> "serve";
                 case "help" -> "help";
+                case "token" -> throw new IllegalArgumentException("The command 'token' is parsed by TokenCommand.");
                 case "test", "loadtest", "bench" -> throw new IllegalArgumentException("The command '" + args[0]
                         + "' is run by the ./sfu launcher, not by this class.");
                 default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'.");

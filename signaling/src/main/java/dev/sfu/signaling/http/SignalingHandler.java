@@ -1,5 +1,8 @@
 package dev.sfu.signaling.http;
 
+import dev.sfu.signaling.auth.Grant;
+import dev.sfu.signaling.auth.TokenRefused;
+import dev.sfu.signaling.limit.RateLimits;
 import dev.sfu.signaling.message.ErrorCode;
 import dev.sfu.signaling.message.Message;
 import dev.sfu.signaling.message.MessageCodec;
@@ -18,22 +21,29 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The business handler of one WebSocket: checks the frame size (the protocol's 64 KiB, below
  * Netty's own 2 MiB decoder limit, so the client gets FRAME_TOO_LARGE before the close), reads
  * JSON into a {@link Message}, hands it to the connection's {@link ClientSession}, and writes
- * every rejection back as an {@code error} message. Only FRAME_TOO_LARGE and TRANSPORT_CLOSED
- * close the connection.
+ * every rejection back as an {@code error} message. Access control happens here too: each
+ * message takes a token from the connection's bucket (RATE_LIMITED with {@code retryAfterMs}
+ * over it), and a {@code join} needs a valid join token (from {@code ?token=} on the WebSocket
+ * URL or the join's {@code token}) when keys are configured, then a token of its room's join
+ * bucket. Only FRAME_TOO_LARGE, TRANSPORT_CLOSED and sustained rate limiting close the
+ * connection. Tokens are never logged.
  * <p>
- * A {@code resume} as the first message claims a session from the {@link ResumeRegistry}; from
- * then on this connection's messages go to that session, on that session's executor.
+ * A {@code resume} as the first message claims a session from the {@link ResumeRegistry} (its
+ * token stands for the join that was admitted); from then on this connection's messages go to
+ * that session, on that session's executor.
  */
 public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingHandler.class);
@@ -42,20 +52,38 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     private final TransportFactory transports;
     private final int maxMessageBytes;
     private final Duration offerTimeout;
+    private final AccessControl access;
+    private final RateLimits.Messages messages;
     private final ResumeRegistry<ClientSession> resumes;
     private ClientSession session;
     /** The session this connection created; {@link #session} differs after a resume. */
     private ClientSession own;
     private Channel channel;
     private final Connection connection = new ChannelConnection();
+    /** The WebSocket URL's {@code ?token=}, null when none. Never logged. */
+    private String urlToken;
+    /** Set once the connection is being closed: frames still buffered are dropped. */
+    private boolean closing;
+
+    public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout) {
+        this(rooms, transports, maxMessageBytes, offerTimeout, AccessControl.defaults());
+    }
 
     public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout,
-                            ResumeRegistry<ClientSession> resumes) {
+                            AccessControl access) {
+        this(rooms, transports, maxMessageBytes, offerTimeout, access, new ResumeRegistry<>(
+                io.netty.util.concurrent.GlobalEventExecutor.INSTANCE, Duration.ofSeconds(20), ClientSession::graceEnded));
+    }
+
+    public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout,
+                            AccessControl access, ResumeRegistry<ClientSession> resumes) {
+        this.resumes = resumes;
         this.rooms = rooms;
         this.transports = transports;
         this.maxMessageBytes = maxMessageBytes;
         this.offerTimeout = offerTimeout;
-        this.resumes = resumes;
+        this.access = access;
+        this.messages = access.limits().messages();
     }
 
     /** The session of this connection, null before the WebSocket handshake (tests). */
@@ -73,17 +101,39 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
-            LOG.debug("WebSocket open from {} ({})", ctx.channel().remoteAddress(), hc.requestUri());
+            QueryStringDecoder uri = new QueryStringDecoder(hc.requestUri());
+            List<String> token = uri.parameters().get("token");
+            urlToken = token == null || token.isEmpty() ? null : token.get(0);
+            LOG.debug("WebSocket open from {} ({}{})", ctx.channel().remoteAddress(), uri.path(),
+                    urlToken == null ? "" : ", with a token");
         }
         super.userEventTriggered(ctx, evt);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (closing) {
+            return;
+        }
         if (frame.content().readableBytes() > maxMessageBytes) {
             sendAndClose(new Message.Error(ErrorCode.FRAME_TOO_LARGE.name(), "The frame has "
                     + frame.content().readableBytes() + " bytes; messages must be at most " + maxMessageBytes
                     + " bytes. The connection is closed."));
+            return;
+        }
+        long wait = messages.tryTake();
+        if (wait > 0) {
+            if (messages.abusive()) {
+                access.counters().closedForAbuse();
+                LOG.info("closing the WebSocket of {} ({}): it kept sending while rate limited",
+                        session.participantId(), ctx.channel().remoteAddress());
+                sendAndClose(new Message.Error(ErrorCode.RATE_LIMITED.name(), "Too many messages: this connection"
+                        + " kept sending while rate limited and is closed. Send fewer messages, and wait retryAfterMs"
+                        + " after a RATE_LIMITED error.", wait));
+            } else {
+                send(new Message.Error(ErrorCode.RATE_LIMITED.name(), "Too many messages on this connection; this"
+                        + " one was dropped. Wait " + wait + " ms before sending again.", wait));
+            }
             return;
         }
         if (frame instanceof BinaryWebSocketFrame) {
@@ -101,9 +151,14 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
             send(e.toMessage());
             return;
         }
-        if (m instanceof Message.Resume r && session == own && own.participantId() == null) {
-            resume(r);
-            return;
+        if (session == own && own.participantId() == null) {
+            if (m instanceof Message.Resume r) {
+                resume(r);
+                return;
+            }
+            if (m instanceof Message.Join j && !admitJoin(j)) {
+                return;
+            }
         }
         ClientSession s = session;
         s.execute(() -> handle(s, m));
@@ -136,6 +191,30 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
         target.resume(connection);
     }
 
+    /**
+     * Checks a join before the session sees it: its token (when keys are configured), then its
+     * room's join rate. Sends the refusal and returns false when it may not go on.
+     */
+    private boolean admitJoin(Message.Join j) {
+        Grant grant;
+        try {
+            grant = access.tokens().verify(j.token() != null ? j.token() : urlToken, j.room());
+        } catch (TokenRefused e) {
+            access.counters().refused(e.reason());
+            LOG.info("join to room {} from {} refused: {}", j.room(), channel.remoteAddress(), e.reason());
+            send(e.toSignaling().toMessage());
+            return false;
+        }
+        long wait = access.limits().tryJoin(j.room());
+        if (wait > 0) {
+            send(new Message.Error(ErrorCode.RATE_LIMITED.name(), "Too many joins to room '" + j.room()
+                    + "' right now; join again in " + wait + " ms.", wait));
+            return false;
+        }
+        session.grant(grant);
+        return true;
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         session.connectionClosed(connection);
@@ -155,13 +234,15 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     }
 
     private void sendAndClose(Message.Error e) {
-        if (!channel.isActive()) {
+        if (!channel.isActive() || closing) {
             return;
         }
+        closing = true;
         ClientSession s = session;
         s.execute(() -> s.connectionClosedAfterError(connection));
-        WebSocketCloseStatus status = ErrorCode.FRAME_TOO_LARGE.name().equals(e.code())
-                ? WebSocketCloseStatus.MESSAGE_TOO_BIG : WebSocketCloseStatus.NORMAL_CLOSURE;
+        WebSocketCloseStatus status = ErrorCode.FRAME_TOO_LARGE.name().equals(e.code()) ? WebSocketCloseStatus.MESSAGE_TOO_BIG
+                : ErrorCode.RATE_LIMITED.name().equals(e.code()) ? WebSocketCloseStatus.POLICY_VIOLATION
+                : WebSocketCloseStatus.NORMAL_CLOSURE;
         channel.write(new TextWebSocketFrame(MessageCodec.encode(e)));
         channel.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
     }

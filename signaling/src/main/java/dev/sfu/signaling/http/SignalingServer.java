@@ -7,6 +7,7 @@ import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.ice.IceServersConfig;
+import dev.sfu.signaling.limit.RateLimitGate;
 import dev.sfu.signaling.tls.ReloadingSslContext;
 import dev.sfu.signaling.room.DrainingRoomService;
 import dev.sfu.signaling.room.RoomService;
@@ -39,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * The HTTP server on one port: the web client's files and the signaling WebSocket at
  * {@code /ws}. Pipeline per connection:
  * {@code [TlsDetector -> SslHandler] -> HttpServerCodec -> HttpObjectAggregator
- * -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator -> [operator endpoints]
+ * -> RateLimitGate (per-address limits) -> WebSocketServerProtocolHandler(/ws) -> WebSocketFrameAggregator -> [operator endpoints]
  * -> WebRtcConfigHandler (/webrtc/config) -> StaticFileHandler (HTTP requests)
  * -> SignalingHandler (frames)}. With TLS the port serves HTTPS and WSS, and answers plain HTTP
  * with a redirect. The operator endpoints ({@link Operators}: /health, /ready, /metrics, /api/*,
@@ -49,6 +50,8 @@ public final class SignalingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
     /** Netty's own frame limit, above the protocol's, so that big frames reach SignalingHandler. */
     static final int NETTY_MAX_FRAME = 2 * 1024 * 1024;
+    /** The signaling WebSocket's path; a query ({@code ?token=}) may follow. */
+    static final String WEBSOCKET_PATH = "/ws";
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -79,17 +82,41 @@ public final class SignalingServer implements AutoCloseable {
      */
     public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
                                         Operators operators) throws InterruptedException {
-        return start(config, rooms, transports, operators, null, new WebRtcConfigHandler(IceServersConfig.none()));
+        return start(config, rooms, transports, operators, null, new WebRtcConfigHandler(IceServersConfig.none()),
+                AccessControl.defaults());
     }
 
     /**
-     * Binds the HTTP port and serves until {@link #close()}; {@code operators} (may be null) adds
-     * the operator endpoints and is closed with the server; {@code tls} (may be null) makes the
-     * port HTTPS and WSS; {@code webrtc} answers {@code GET /webrtc/config}.
+     * Binds the HTTP port and serves until {@link #close()}, with join tokens and rate limits
+     * from {@code access} (also for {@code GET /webrtc/config}, without ICE servers); tests.
+     */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
+                                        Operators operators, AccessControl access) throws InterruptedException {
+        return start(config, rooms, transports, operators, null, new WebRtcConfigHandler(IceServersConfig.none(),
+                access.configCaller(), java.time.Clock.systemUTC()), access);
+    }
+
+    /**
+     * Binds the HTTP port and serves until {@link #close()}, with open rooms and the default limits;
+     * see {@link #start(ServerConfig, RoomService, TransportFactory, Operators, ReloadingSslContext,
+     * WebRtcConfigHandler, AccessControl)}.
      */
     public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
                                         Operators operators, ReloadingSslContext tls, WebRtcConfigHandler webrtc)
             throws InterruptedException {
+        return start(config, rooms, transports, operators, tls, webrtc, AccessControl.defaults());
+    }
+
+    /**
+     * Binds the HTTP port and serves until {@link #close()}; {@code operators} (may be null) adds
+     * the operator endpoints and is closed with the server, and its {@code /metrics} counts what
+     * {@code access} refused; {@code tls} (may be null) makes the port HTTPS and WSS;
+     * {@code webrtc} answers {@code GET /webrtc/config}; {@code access} holds the join tokens and
+     * rate limits.
+     */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
+                                        Operators operators, ReloadingSslContext tls, WebRtcConfigHandler webrtc,
+                                        AccessControl access) throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         StaticFileHandler files = new StaticFileHandler();
@@ -105,7 +132,7 @@ public final class SignalingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            configure(c.pipeline(), config, admission, transports, files, resumes);
+                            configure(c.pipeline(), config, admission, transports, files, access, resumes);
                             c.pipeline().addBefore("files", "webrtc", webrtc);
                             if (tls != null) {
                                 c.pipeline().addFirst("tls-detect", new TlsDetector(tls));
@@ -123,7 +150,9 @@ public final class SignalingServer implements AutoCloseable {
             if (operators != null) {
                 LOG.info("operators: {}://{}:{}/dashboard, /metrics, /api/rooms, /health, /ready", web, config.httpBind(), s.port());
                 operators.warnIfUnprotected(config.httpBind());
+                operators.accessCounters(access.counters());
             }
+            warnIfRoomsOpen(config.httpBind(), access);
             return s;
         } catch (InterruptedException | RuntimeException e) {
             if (operators != null) {
@@ -135,10 +164,16 @@ public final class SignalingServer implements AutoCloseable {
         }
     }
 
-    /** Installs the per-connection handlers with a registry of resume tokens of their own (EmbeddedChannel tests). */
+    /** Installs the per-connection handlers with open rooms and the default limits (EmbeddedChannel tests). */
     public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
                                  StaticFileHandler files) {
-        configure(p, config, rooms, transports, files, new ResumeRegistry<>(GlobalEventExecutor.INSTANCE,
+        configure(p, config, rooms, transports, files, AccessControl.defaults());
+    }
+
+    /** Installs the per-connection handlers, with a registry of resume tokens of their own (tests). */
+    public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
+                                 StaticFileHandler files, AccessControl access) {
+        configure(p, config, rooms, transports, files, access, new ResumeRegistry<>(GlobalEventExecutor.INSTANCE,
                 resumeGrace(config), ClientSession::graceEnded));
     }
 
@@ -148,12 +183,14 @@ public final class SignalingServer implements AutoCloseable {
 
     /** Installs the per-connection handlers; {@code resumes} is shared by every connection of the server. */
     public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
-                                 StaticFileHandler files, ResumeRegistry<ClientSession> resumes) {
+                                 StaticFileHandler files, AccessControl access, ResumeRegistry<ClientSession> resumes) {
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("aggregator", new HttpObjectAggregator(config.maxRequestBytes()));
+        p.addLast("limits", new RateLimitGate(access.limits(), WEBSOCKET_PATH));
+        // checkStartsWith: "/ws?token=..." (and "/ws/...") is the WebSocket too, not only "/ws".
         p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath("/ws")
-                .checkStartsWith(false)
+                .websocketPath(WEBSOCKET_PATH)
+                .checkStartsWith(true)
                 .maxFramePayloadLength(NETTY_MAX_FRAME)
                 .handshakeTimeoutMillis(10_000)
                 .dropPongFrames(true)
@@ -161,7 +198,21 @@ public final class SignalingServer implements AutoCloseable {
         p.addLast("frames", new WebSocketFrameAggregator(NETTY_MAX_FRAME));
         p.addLast("files", files);
         p.addLast("signaling", new SignalingHandler(rooms, transports, config.maxMessageBytes(),
-                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout(), resumes));
+                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout(), access, resumes));
+    }
+
+    /**
+     * Without join token keys anyone who reaches the port joins any room: fine on loopback, worth
+     * a warning anywhere else.
+     */
+    private static void warnIfRoomsOpen(String httpBind, AccessControl access) {
+        if (access.tokens().required()) {
+            LOG.info("join tokens required ({})", access.tokens().describe());
+        } else if (!Operators.isLoopback(httpBind)) {
+            LOG.warn("Rooms are open to anyone who can reach {}: set SFU_JWT_SECRET (HS256, at least 32 bytes) or "
+                    + "sfu.auth.jwt-public-keys (a PEM or JWKS file) to require join tokens; see docs/operations.md.",
+                    httpBind);
+        }
     }
 
     /** The bound HTTP port (the real one when the config asked for 0). */

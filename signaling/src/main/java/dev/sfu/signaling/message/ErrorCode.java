@@ -35,6 +35,21 @@ public enum ErrorCode {
      */
     TRANSPORT_CLOSED,
     /**
+     * The server needs a join token and the one sent is missing, malformed, badly signed, signed
+     * with an algorithm its key does not allow, not valid yet, from an issuer not accepted, or for
+     * another room. The connection stays open; join again with a good token.
+     */
+    UNAUTHORIZED,
+    /** The join token has expired (beyond the clock leeway); get a new one. */
+    TOKEN_EXPIRED,
+    /** An offer that sends media from a receive-only session (its token has {@code canPublish: false}). */
+    PUBLISH_NOT_ALLOWED,
+    /**
+     * Over a rate limit (messages per connection, joins per room); the error carries
+     * {@code retryAfterMs}. A connection that goes on sending while limited is closed (1008).
+     */
+    RATE_LIMITED,
+    /**
      * A {@code resume} whose token is unknown, already used, issued for another participant, or
      * whose participant has left (the grace period ended, or its media connection ended). Join again.
      */

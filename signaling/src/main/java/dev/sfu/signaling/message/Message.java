@@ -31,14 +31,24 @@ public sealed interface Message {
     Pattern ROOM = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** The most characters of an SDP in a message (the frame limit is 64 KiB anyway). */
     int MAX_SDP = 60 * 1024;
+    /** The most characters of a join token. */
+    int MAX_TOKEN = 8 * 1024;
 
     /** Checks the fields a client must send; throws INVALID_FIELD naming the field. */
     default void validate() throws SignalingException {
     }
 
-    /** Client: join a room, creating it when it does not exist. Must be the first message. */
+    /**
+     * Client: join a room, creating it when it does not exist. Must be the first message.
+     * {@code token}: the join token (JWT) when the server needs one and the WebSocket URL had
+     * no {@code ?token=}.
+     */
     @JsonTypeName("join")
-    record Join(String room, String name) implements Message {
+    record Join(String room, String name, String token) implements Message {
+        public Join(String room, String name) {
+            this(room, name, null);
+        }
+
         @Override
         public void validate() throws SignalingException {
             if (room == null || !ROOM.matcher(room).matches()) {
@@ -52,18 +62,33 @@ public sealed interface Message {
                     throw invalid("name", "must not contain control characters");
                 }
             }
+            if (token != null && token.length() > MAX_TOKEN) {
+                throw invalid("token", "must be at most " + MAX_TOKEN + " characters");
+            }
+        }
+
+        /** Leaves the token out of the record's text, so that logging a message never logs it. */
+        @Override
+        public String toString() {
+            return "Join[room=" + room + ", name=" + name + ", token=" + (token == null ? "none" : "(hidden)") + "]";
         }
     }
 
     /**
-     * Server: the client is in the room; the others as of now. {@code resumeToken} lets a new
-     * WebSocket take this participant over after the connection drops ({@link Resume}).
+     * Server: the client is in the room; the others as of now. {@code canPublish} is false for a
+     * receive-only session (its join token has {@code canPublish: false}): the client offers
+     * recvonly only. Absent (null) means true. {@code resumeToken} lets a new WebSocket take this
+     * participant over after the connection drops ({@link Resume}).
      */
     @JsonTypeName("joined")
-    record Joined(String participantId, String room, List<Participant> participants, String resumeToken)
-            implements Message {
+    record Joined(String participantId, String room, List<Participant> participants, Boolean canPublish,
+                  String resumeToken) implements Message {
         public Joined(String participantId, String room, List<Participant> participants) {
-            this(participantId, room, participants, null);
+            this(participantId, room, participants, null, null);
+        }
+
+        public Joined(String participantId, String room, List<Participant> participants, Boolean canPublish) {
+            this(participantId, room, participants, canPublish, null);
         }
     }
 
@@ -210,9 +235,15 @@ public sealed interface Message {
     record Pong() implements Message {
     }
 
-    /** Server: something was rejected. */
+    /**
+     * Server: something was rejected. {@code retryAfterMs} is set with {@code RATE_LIMITED}: how
+     * long to wait before sending again.
+     */
     @JsonTypeName("error")
-    record Error(String code, String message) implements Message {
+    record Error(String code, String message, Long retryAfterMs) implements Message {
+        public Error(String code, String message) {
+            this(code, message, null);
+        }
     }
 
     /** The most tiles one {@code videoTiles} message may describe. */

@@ -7,6 +7,7 @@ import dev.sfu.core.transport.DtlsSetup;
 import dev.sfu.core.transport.IceCandidate;
 import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.RemoteParameters;
+import dev.sfu.signaling.auth.Grant;
 import dev.sfu.signaling.message.ErrorCode;
 import dev.sfu.signaling.message.Message;
 import dev.sfu.signaling.message.SignalingException;
@@ -99,6 +100,7 @@ public final class ClientSession implements ParticipantEvents {
     private ScheduledFuture<?> offerTimer;
     private int offersSent;
     private int offerTimeouts;
+    private Grant grant = Grant.OPEN;
 
     /**
      * @param rooms        the room layer
@@ -158,6 +160,19 @@ public final class ClientSession implements ParticipantEvents {
     /** The number of media sections negotiated with this client (tests, metrics). */
     public int mediaSectionCount() {
         return sdp == null ? 0 : sdp.mediaSectionCount();
+    }
+
+    /**
+     * What the next join may do: its join token's grant, verified by the caller before it passes
+     * the {@code join} on. {@link Grant#OPEN} (the default) on a server without keys.
+     */
+    public void grant(Grant g) {
+        grant = g;
+    }
+
+    /** The grant of the current (or next) join. */
+    public Grant grant() {
+        return grant;
     }
 
     /** The media transport, null before the first offer (tests). */
@@ -330,18 +345,25 @@ public final class ClientSession implements ParticipantEvents {
             throw new SignalingException(ErrorCode.ALREADY_JOINED, "This connection is already in room '" + room
                     + "' as " + participantId + "; send 'leave' before joining again.");
         }
-        JoinResult r = rooms.join(j.room(), j.name(), this);
+        String name = grant.name() != null ? grant.name() : j.name();
+        JoinResult r = rooms.join(j.room(), name, this);
         participantId = r.participantId();
         room = r.room();
         sdp = new SdpSession(participantId);
-        sdp.setRemoteTracks(r.remoteTracks());
+        sdp.setRemoteTracks(grant.canSubscribe() ? r.remoteTracks() : List.of());
         List<Message.Participant> others = new ArrayList<>();
         for (ParticipantInfo p : r.others()) {
             others.add(toMessage(p));
         }
-        LOG.info("{} joined room {} as '{}' ({} others)", participantId, r.room(), j.name(), others.size());
+        if (grant.identity() != null) {
+            LOG.info("{} joined room {} as '{}' (identity '{}'{}{}; {} others)", participantId, r.room(), name,
+                    grant.identity(), grant.canPublish() ? "" : ", receive only", grant.canSubscribe() ? "" : ", publish only",
+                    others.size());
+        } else {
+            LOG.info("{} joined room {} as '{}' ({} others)", participantId, r.room(), name, others.size());
+        }
         resumeToken = resumes.issue(participantId, this);
-        out(new Message.Joined(participantId, r.room(), others, resumeToken));
+        out(new Message.Joined(participantId, r.room(), others, grant.canPublish() ? null : Boolean.FALSE, resumeToken));
         if (!r.chatHistory().isEmpty()) {
             List<Message.Chat> history = new ArrayList<>(r.chatHistory().size());
             for (ChatMessage c : r.chatHistory()) {
@@ -378,6 +400,9 @@ public final class ClientSession implements ParticipantEvents {
 
     private void offer(String text) throws SignalingException {
         SessionDescription offer = parse(text);
+        if (!grant.canPublish()) {
+            refusePublishing(offer);
+        }
         if (sdp.hasPendingOffer()) {
             throw new SignalingException(ErrorCode.NEGOTIATION_IN_PROGRESS, "The server's offer is waiting for your "
                     + "answer; roll back your offer, answer the server's, then offer again.");
@@ -415,6 +440,17 @@ public final class ClientSession implements ParticipantEvents {
         rooms.publish(participantId, answer.tracks());
         rooms.subscribed(participantId, sdp.subscriptions());
         maybeOffer();
+    }
+
+    /** A receive-only session's offer may send nothing: every audio/video m-line recvonly or inactive. */
+    private static void refusePublishing(SessionDescription offer) throws SignalingException {
+        for (MediaDescription m : offer.media()) {
+            if (m.kind() != null && !m.isRejected() && m.direction() != null && m.direction().sends()) {
+                throw new SignalingException(ErrorCode.PUBLISH_NOT_ALLOWED, "Your join token lets you receive only"
+                        + " (canPublish is false), but m-line " + (m.mid() == null ? "?" : m.mid()) + " sends "
+                        + m.type() + "; offer recvonly (or ask for a token that may publish).");
+            }
+        }
     }
 
     private void answer(String text) throws SignalingException {
@@ -576,7 +612,7 @@ public final class ClientSession implements ParticipantEvents {
     public void remoteTracksChanged(List<RemoteTrack> tracks) {
         List<RemoteTrack> copy = List.copyOf(tracks);
         run(() -> {
-            if (participantId != null) {
+            if (participantId != null && grant.canSubscribe()) {
                 sdp.setRemoteTracks(copy);
                 maybeOffer();
             }

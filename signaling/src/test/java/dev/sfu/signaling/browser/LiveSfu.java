@@ -50,6 +50,11 @@ public final class LiveSfu implements AutoCloseable {
         return start(label, "127.0.0.1", false);
     }
 
+    /** Starts the server on 127.0.0.1 with extra environment variables, e.g. SFU_JWT_SECRET. */
+    public static LiveSfu startWithEnvironment(String label, java.util.Map<String, String> environment) {
+        return startWith(label, List.of(), environment, false);
+    }
+
     /**
      * Starts the server with the README's default binding: both ports on 0.0.0.0 (every
      * interface) and no advertised address, so its ICE candidates are this machine's interface
@@ -142,6 +147,11 @@ public final class LiveSfu implements AutoCloseable {
         }
         LOG.info("SFU {} up on http://{}:{} udp {} (pid {}, log {})", label, host, http, media, p.pid(), log);
         return sfu;
+    }
+
+    /** The server's output (its log). */
+    public Path logFile() {
+        return log;
     }
 
     public String baseUrl() {

@@ -20,9 +20,14 @@ final class WsClient implements AutoCloseable {
     private final WebSocket ws;
 
     WsClient(int port) throws Exception {
+        this(URI.create("ws://127.0.0.1:" + port + "/ws"));
+    }
+
+    /** A client of another WebSocket URL, e.g. with {@code ?token=}. */
+    WsClient(URI uri) throws Exception {
         StringBuilder partial = new StringBuilder();
         ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+                .buildAsync(uri, new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
                         partial.append(data);
