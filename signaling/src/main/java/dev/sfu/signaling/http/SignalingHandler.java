@@ -151,16 +151,26 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
             send(e.toMessage());
             return;
         }
-        if (session == own && own.participantId() == null) {
-            if (m instanceof Message.Resume r) {
-                resume(r);
-                return;
-            }
-            if (m instanceof Message.Join j && !admitJoin(j)) {
-                return;
-            }
+        if (m instanceof Message.Resume r && session == own && own.participantId() == null) {
+            resume(r);
+            return;
         }
         ClientSession s = session;
+        // A join is checked here (token, room's join rate) whenever the session may take it: this
+        // connection's own before it joined, or a session it resumed (which may have left since).
+        if (m instanceof Message.Join j && (s != own || own.participantId() == null)) {
+            Grant g = admitJoin(j);
+            if (g == null) {
+                return;
+            }
+            s.execute(() -> {
+                if (s.participantId() == null) {
+                    s.grant(g);
+                }
+                handle(s, m);
+            });
+            return;
+        }
         s.execute(() -> handle(s, m));
     }
 
@@ -193,9 +203,9 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
 
     /**
      * Checks a join before the session sees it: its token (when keys are configured), then its
-     * room's join rate. Sends the refusal and returns false when it may not go on.
+     * room's join rate. Sends the refusal and returns null when it may not go on, else the grant.
      */
-    private boolean admitJoin(Message.Join j) {
+    private Grant admitJoin(Message.Join j) {
         Grant grant;
         try {
             grant = access.tokens().verify(j.token() != null ? j.token() : urlToken, j.room());
@@ -203,16 +213,15 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
             access.counters().refused(e.reason());
             LOG.info("join to room {} from {} refused: {}", j.room(), channel.remoteAddress(), e.reason());
             send(e.toSignaling().toMessage());
-            return false;
+            return null;
         }
         long wait = access.limits().tryJoin(j.room());
         if (wait > 0) {
             send(new Message.Error(ErrorCode.RATE_LIMITED.name(), "Too many joins to room '" + j.room()
                     + "' right now; join again in " + wait + " ms.", wait));
-            return false;
+            return null;
         }
-        session.grant(grant);
-        return true;
+        return grant;
     }
 
     @Override
