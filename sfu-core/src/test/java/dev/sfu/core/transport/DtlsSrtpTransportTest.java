@@ -31,8 +31,12 @@ class DtlsSrtpTransportTest {
     static TransportClient client;
     static TransportClient cmOnlyClient;
 
+    /** Receive buffers outstanding before this class: what it took must all come back. */
+    private static long poolBaseline;
+
     @BeforeAll
     static void start() throws Exception {
+        poolBaseline = PacketPool.outstanding();
         server = TransportServer.start(TransportConfig.loopbackEphemeral());
         client = TransportClient.start(TransportConfig.loopbackEphemeral());
         cmOnlyClient = TransportClient.start(TransportConfig.loopbackEphemeral()
@@ -40,10 +44,15 @@ class DtlsSrtpTransportTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         client.close();
         cmOnlyClient.close();
         server.close();
+        // Every receive buffer that ICE, DTLS and SRTP handled went back to the pool.
+        assertTrue(waitFor(() -> PacketPool.outstanding() <= poolBaseline, 5),
+                "receive buffers leaked: " + (PacketPool.outstanding() - poolBaseline) + " outstanding");
+        assertEquals(0, PacketPool.doubleReleases(), "receive buffers given back twice");
+        System.out.println("receive buffers: " + poolBaseline + " outstanding before, " + PacketPool.outstanding() + " after");
     }
 
     @ParameterizedTest(name = "client offers {0}, client profiles {1}")
