@@ -4,7 +4,7 @@ import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.ext.AbsSendTimeExtension;
 import dev.sfu.rtp.ext.AudioLevelExtension;
 import dev.sfu.rtp.ext.HeaderExtensions;
-import dev.sfu.rtp.ext.SdesMidExtension;
+import dev.sfu.rtp.ext.SdesTextExtension;
 import dev.sfu.rtp.ext.TransportCcExtension;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,7 +52,7 @@ public class RtpParseBenchmark {
     public void setUp() {
         RtpPacket.writeHeader(buf, 0, false, 96, 1000, 90_000, 0x1234_5678);
         int n = RtpPacket.FIXED_HEADER_LENGTH + 200;
-        n = SdesMidExtension.add(buf, 0, n, MID_ID, "1");
+        n = SdesTextExtension.add(buf, 0, n, MID_ID, "1");
         n = AbsSendTimeExtension.add(buf, 0, n, ABS_SEND_TIME_ID, 0x123456);
         n = TransportCcExtension.add(buf, 0, n, TRANSPORT_CC_ID, 42);
         n = AudioLevelExtension.add(buf, 0, n, AUDIO_LEVEL_ID, false, 127);

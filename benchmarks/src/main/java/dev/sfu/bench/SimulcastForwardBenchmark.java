@@ -16,7 +16,7 @@ import dev.sfu.core.room.RoomListener;
 import dev.sfu.core.room.RoomManager;
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
-import dev.sfu.rtp.ext.RtpStreamIdExtension;
+import dev.sfu.rtp.ext.SdesTextExtension;
 import dev.sfu.rtp.srtp.SrtpSession;
 import dev.sfu.signaling.sdp.CodecPolicy;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -184,7 +184,7 @@ public class SimulcastForwardBenchmark {
         for (int l = 0; l < 3; l++) {
             layer = l;
             len = writePacket(l, true);
-            len = RtpStreamIdExtension.add(buf, 0, len, RID_ID, RIDS[l]);
+            len = SdesTextExtension.add(buf, 0, len, RID_ID, RIDS[l]);
             forward(fx.publisherSide.encryptRtp(buf, 0, len));
         }
         rooms.scheduler().allocate(room);

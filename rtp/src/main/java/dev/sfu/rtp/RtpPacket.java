@@ -1,5 +1,7 @@
 package dev.sfu.rtp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * A reusable, mutable view of an RTP packet (RFC 3550 section 5.1) over {@code (buf, off, len)}.
  *
@@ -180,15 +182,15 @@ public final class RtpPacket {
     }
 
     public static int sequenceNumber(byte[] b, int off) {
-        return ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+        return Bytes.u16(b, off + 2);
     }
 
     public static long timestamp(byte[] b, int off) {
-        return readInt(b, off + 4) & 0xFFFF_FFFFL;
+        return Bytes.s32(b, off + 4) & 0xFFFF_FFFFL;
     }
 
     public static int ssrc(byte[] b, int off) {
-        return readInt(b, off + 8);
+        return Bytes.s32(b, off + 8);
     }
 
     public static void setMarker(byte[] b, int off, boolean marker) {
@@ -205,11 +207,11 @@ public final class RtpPacket {
     }
 
     public static void setTimestamp(byte[] b, int off, long timestamp) {
-        writeInt(b, off + 4, (int) timestamp);
+        Bytes.put32(b, off + 4, (int) timestamp);
     }
 
     public static void setSsrc(byte[] b, int off, int ssrc) {
-        writeInt(b, off + 8, ssrc);
+        Bytes.put32(b, off + 8, ssrc);
     }
 
     /**
@@ -225,18 +227,6 @@ public final class RtpPacket {
         setTimestamp(b, off, timestamp);
         setSsrc(b, off, ssrc);
         return FIXED_HEADER_LENGTH;
-    }
-
-    static int readInt(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16)
-                | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
-    }
-
-    static void writeInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
     }
 
     // ---- View getters ----
@@ -274,7 +264,7 @@ public final class RtpPacket {
         if (i < 0 || i >= csrcCount()) {
             throw new IndexOutOfBoundsException("csrc " + i + " of " + csrcCount());
         }
-        return readInt(buf, off + FIXED_HEADER_LENGTH + 4 * i);
+        return Bytes.s32(buf, off + FIXED_HEADER_LENGTH + 4 * i);
     }
 
     public boolean marker() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sfu.rtp.ext.HeaderExtensionCursor;
 import dev.sfu.rtp.ext.HeaderExtensions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -172,7 +173,7 @@ class RtpPacketBadInputTest {
             for (int id = 1; id < 256; id++) {
                 assertEquals(-1, HeaderExtensions.find(pkt, 0, pkt.length, id));
             }
-            HeaderExtensions.Cursor c = new HeaderExtensions.Cursor();
+            HeaderExtensionCursor c = new HeaderExtensionCursor();
             if (c.reset(pkt, 0, pkt.length)) {
                 assertFalse(c.next());
                 assertTrue(c.malformed());

@@ -1,5 +1,7 @@
 package dev.sfu.bench.loadtest;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * The 16 bytes the load tester appends to the end of every RTP payload it sends, so receivers
  * can measure one-way latency, loss and jitter without trusting anything the server rewrites
@@ -32,35 +34,23 @@ public final class ProbeTrailer {
     /** Writes the trailer so that it ends at {@code end} (exclusive). */
     public static void write(byte[] b, int end, int streamId, int sequence, long sendNanos) {
         int at = end - LENGTH;
-        putInt(b, at, streamId);
-        putInt(b, at + 4, sequence);
-        putInt(b, at + 8, (int) (sendNanos >>> 32));
-        putInt(b, at + 12, (int) sendNanos);
+        Bytes.put32(b, at, streamId);
+        Bytes.put32(b, at + 4, sequence);
+        Bytes.put64(b, at + 8, sendNanos);
     }
 
     /** The stream id of the trailer ending at {@code end}. */
     public static int streamId(byte[] b, int end) {
-        return getInt(b, end - LENGTH);
+        return Bytes.s32(b, end - LENGTH);
     }
 
     /** The probe sequence of the trailer ending at {@code end}. */
     public static int sequence(byte[] b, int end) {
-        return getInt(b, end - LENGTH + 4);
+        return Bytes.s32(b, end - LENGTH + 4);
     }
 
     /** The send time of the trailer ending at {@code end}. */
     public static long sendNanos(byte[] b, int end) {
-        return ((long) getInt(b, end - LENGTH + 8) << 32) | (getInt(b, end - LENGTH + 12) & 0xFFFFFFFFL);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
-    }
-
-    private static int getInt(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+        return Bytes.u64(b, end - LENGTH + 8);
     }
 }

@@ -2,9 +2,7 @@ package dev.sfu.bench.loadtest;
 
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
-import dev.sfu.rtp.ext.RepairedRtpStreamIdExtension;
-import dev.sfu.rtp.ext.RtpStreamIdExtension;
-import dev.sfu.rtp.ext.SdesMidExtension;
+import dev.sfu.rtp.ext.SdesTextExtension;
 import dev.sfu.rtp.rtcp.RtcpHeader;
 import org.junit.jupiter.api.Test;
 
@@ -122,18 +120,18 @@ class SimulcastPublisherTest {
         for (byte[] b : sink.rtp) {
             int ssrc = RtpPacket.ssrc(b, 0);
             String rid = SimulcastLayer.values()[(ssrc & 0xF) - 1].rid();
-            assertEquals(rid, RtpStreamIdExtension.read(b, 0, b.length, IDS.ridId()));
-            assertEquals("1", SdesMidExtension.read(b, 0, b.length, IDS.midId()));
-            assertNull(RepairedRtpStreamIdExtension.read(b, 0, b.length, IDS.repairedRidId()));
+            assertEquals(rid, SdesTextExtension.read(b, 0, b.length, IDS.ridId()));
+            assertEquals("1", SdesTextExtension.read(b, 0, b.length, IDS.midId()));
+            assertNull(SdesTextExtension.read(b, 0, b.length, IDS.repairedRidId()));
         }
         p.onReportBlock(0x1002);
         sink.rtp.clear();
         run(p, 3, 2, scratch);
         for (byte[] b : sink.rtp) {
             boolean acknowledged = RtpPacket.ssrc(b, 0) == 0x1002;
-            assertEquals(acknowledged, RtpStreamIdExtension.read(b, 0, b.length, IDS.ridId()) == null,
+            assertEquals(acknowledged, SdesTextExtension.read(b, 0, b.length, IDS.ridId()) == null,
                     "Chromium stops sending rid on an SSRC the receiver reported on");
-            assertEquals(acknowledged, SdesMidExtension.read(b, 0, b.length, IDS.midId()) == null);
+            assertEquals(acknowledged, SdesTextExtension.read(b, 0, b.length, IDS.midId()) == null);
             RtpPacket rtp = parse(b);
             assertTrue(rtp.payloadLength() > 0);
         }
@@ -153,9 +151,9 @@ class SimulcastPublisherTest {
         RtpPacket r = parse(rtx);
         assertEquals(0x2002, r.ssrc());
         assertEquals(ClientSdp.RTX_PT, r.payloadType());
-        assertEquals("h", RepairedRtpStreamIdExtension.read(rtx, 0, rtx.length, IDS.repairedRidId()));
-        assertNull(RtpStreamIdExtension.read(rtx, 0, rtx.length, IDS.ridId()), "rtp-stream-id is for the media SSRC");
-        assertEquals("1", SdesMidExtension.read(rtx, 0, rtx.length, IDS.midId()));
+        assertEquals("h", SdesTextExtension.read(rtx, 0, rtx.length, IDS.repairedRidId()));
+        assertNull(SdesTextExtension.read(rtx, 0, rtx.length, IDS.ridId()), "rtp-stream-id is for the media SSRC");
+        assertEquals("1", SdesTextExtension.read(rtx, 0, rtx.length, IDS.midId()));
         assertEquals(RtpPacket.timestamp(original, 0), r.timestamp());
         byte[] b = r.buffer();
         assertEquals(RtpPacket.sequenceNumber(original, 0),
@@ -170,8 +168,8 @@ class SimulcastPublisherTest {
         h.nack(RtpPacket.sequenceNumber(original, 0));
         h.service(2000, scratch);
         byte[] later = sink.rtp.get(sink.rtp.size() - 1);
-        assertNull(RepairedRtpStreamIdExtension.read(later, 0, later.length, IDS.repairedRidId()));
-        assertNull(SdesMidExtension.read(later, 0, later.length, IDS.midId()));
+        assertNull(SdesTextExtension.read(later, 0, later.length, IDS.repairedRidId()));
+        assertNull(SdesTextExtension.read(later, 0, later.length, IDS.midId()));
     }
 
     @Test

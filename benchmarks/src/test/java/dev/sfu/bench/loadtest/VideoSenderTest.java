@@ -4,7 +4,7 @@ import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
 import dev.sfu.rtp.ext.AbsSendTimeExtension;
 import dev.sfu.rtp.ext.HeaderExtensions;
-import dev.sfu.rtp.ext.SdesMidExtension;
+import dev.sfu.rtp.ext.SdesTextExtension;
 import dev.sfu.rtp.ext.TransportCcExtension;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +67,7 @@ class VideoSenderTest {
             assertEquals(7, ProbeTrailer.streamId(b, end));
             assertEquals(i, ProbeTrailer.sequence(b, end));
             assertTrue(ProbeTrailer.sendNanos(b, end) > 0);
-            assertEquals("1", SdesMidExtension.read(b, 0, p.length(), ClientSdp.EXTENSION_IDS.midId()));
+            assertEquals("1", SdesTextExtension.read(b, 0, p.length(), ClientSdp.EXTENSION_IDS.midId()));
             assertTrue(AbsSendTimeExtension.read(b, 0, p.length(), ClientSdp.EXTENSION_IDS.absSendTimeId()) >= 0);
             assertEquals(i, TransportCcExtension.read(b, 0, p.length(), ClientSdp.EXTENSION_IDS.transportCcId()));
             assertTrue(HeaderExtensions.find(b, 0, p.length(), 9) < 0, "no extension with an unused id");
@@ -160,7 +160,7 @@ class VideoSenderTest {
         v.onReportBlock(0x11223344L);
         v.onDue(0, scratch);
         byte[] b = sink.rtp.get(0);
-        assertEquals("1", SdesMidExtension.read(b, 0, b.length, ClientSdp.EXTENSION_IDS.midId()));
+        assertEquals("1", SdesTextExtension.read(b, 0, b.length, ClientSdp.EXTENSION_IDS.midId()));
         assertTrue(HeaderExtensions.find(b, 0, b.length, ClientSdp.EXTENSION_IDS.ridId()) < 0);
         RtpPacket p = parse(sink.rtp).get(0);
         assertEquals(4, Vp8PayloadDescriptor.length(p.buffer(), p.payloadOffset(), p.payloadLength()),

@@ -1,6 +1,7 @@
 package dev.sfu.rtp.ext;
 
 import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.util.Bytes;
 
 /**
  * RTP header extension elements (RFC 8285) in both forms, read and edited in place over an RTP
@@ -68,7 +69,7 @@ public final class HeaderExtensions {
             return -1;
         }
         int ext = off + RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(b, off);
-        int form = form(u16(b, ext));
+        int form = form(Bytes.u16(b, ext));
         int end = off + h;
         int p = ext + 4;
         if (form == 1) {
@@ -128,7 +129,7 @@ public final class HeaderExtensions {
             return -1;
         }
         int ext = off + RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(b, off);
-        return form(u16(b, ext)) == 1 ? (b[dataOffset - 1] & 0x0F) + 1 : b[dataOffset - 1] & 0xFF;
+        return form(Bytes.u16(b, ext)) == 1 ? (b[dataOffset - 1] & 0x0F) + 1 : b[dataOffset - 1] & 0xFF;
     }
 
     /**
@@ -143,7 +144,7 @@ public final class HeaderExtensions {
             return false;
         }
         int ext = off + RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(b, off);
-        if (form(u16(b, ext)) == 1) {
+        if (form(Bytes.u16(b, ext)) == 1) {
             if (newId < 1 || newId > 14) {
                 return false;
             }
@@ -174,7 +175,7 @@ public final class HeaderExtensions {
             return 0;
         }
         int ext = off + RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(b, off);
-        int form = form(u16(b, ext));
+        int form = form(Bytes.u16(b, ext));
         if (form == 0) {
             return -1;
         }
@@ -248,14 +249,14 @@ public final class HeaderExtensions {
                 return -1;
             }
             System.arraycopy(b, ext, b, ext + block, off + len - ext);
-            writeU16(b, ext, oneByte ? ONE_BYTE_PROFILE : TWO_BYTE_PROFILE);
-            writeU16(b, ext + 2, (block - 4) / 4);
+            Bytes.put16(b, ext, oneByte ? ONE_BYTE_PROFILE : TWO_BYTE_PROFILE);
+            Bytes.put16(b, ext + 2, (block - 4) / 4);
             zero(b, ext + 4, ext + block);
             writeElementHeader(b, ext + 4, oneByte, id, dataLength);
             b[off] |= 0x10;
             return len + block;
         }
-        int form = form(u16(b, ext));
+        int form = form(Bytes.u16(b, ext));
         boolean oneByte = form == 1;
         if (form == 0 || (oneByte && (id > 14 || dataLength < 1 || dataLength > 16))) {
             return -1;
@@ -278,7 +279,7 @@ public final class HeaderExtensions {
         System.arraycopy(b, end, b, end + grow, off + len - end);
         zero(b, used, end + grow);
         writeElementHeader(b, used, oneByte, id, dataLength);
-        writeU16(b, ext + 2, u16(b, ext + 2) + grow / 4);
+        Bytes.put16(b, ext + 2, Bytes.u16(b, ext + 2) + grow / 4);
         return len + grow;
     }
 
@@ -308,7 +309,7 @@ public final class HeaderExtensions {
         }
         int h = RtpPacket.validHeaderLength(b, off, len);
         int ext = off + RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(b, off);
-        int form = form(u16(b, ext));
+        int form = form(Bytes.u16(b, ext));
         int hdr = form == 1 ? 1 : 2;
         int start = pos - hdr;
         int size = hdr + dataLength(b, off, pos);
@@ -322,7 +323,7 @@ public final class HeaderExtensions {
             b[off] &= ~0x10;
         } else {
             shrink = end - (ext + 4) - roundUp4(used - (ext + 4));
-            writeU16(b, ext + 2, u16(b, ext + 2) - shrink / 4);
+            Bytes.put16(b, ext + 2, Bytes.u16(b, ext + 2) - shrink / 4);
         }
         if (shrink > 0) {
             System.arraycopy(b, end, b, end - shrink, off + len - end);
@@ -391,129 +392,6 @@ public final class HeaderExtensions {
     private static void zero(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
             b[i] = 0;
-        }
-    }
-
-    static int u16(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
-    }
-
-    static void writeU16(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 8);
-        b[at + 1] = (byte) v;
-    }
-
-    /**
-     * An allocation-free, reusable iterator over the elements of one packet's extension.
-     *
-     * <pre>
-     * HeaderExtensions.Cursor c = new HeaderExtensions.Cursor();   // once per thread
-     * if (c.reset(buf, off, len)) {
-     *     while (c.next()) { use(c.id(), c.dataOffset(), c.dataLength()); }
-     * }
-     * </pre>
-     */
-    public static final class Cursor {
-        private byte[] b;
-        private int p;
-        private int end;
-        private int form;
-        private int id;
-        private int dataOffset;
-        private int dataLength;
-        private boolean malformed;
-
-        /**
-         * Starts iterating the packet's extension.
-         *
-         * @return false if the packet is malformed, has no extension or an unknown profile
-         */
-        public boolean reset(byte[] buf, int off, int len) {
-            this.b = null;
-            this.malformed = false;
-            this.id = 0;
-            int h = RtpPacket.validHeaderLength(buf, off, len);
-            if (h < 0 || !RtpPacket.hasExtension(buf, off)) {
-                malformed = h < 0;
-                return false;
-            }
-            int ext = off + RtpPacket.FIXED_HEADER_LENGTH + 4 * RtpPacket.csrcCount(buf, off);
-            form = form(u16(buf, ext));
-            if (form == 0) {
-                return false;
-            }
-            this.b = buf;
-            this.p = ext + 4;
-            this.end = off + h;
-            return true;
-        }
-
-        /** Moves to the next element; false at the end, at an id-15 element or on bad bytes. */
-        public boolean next() {
-            if (b == null) {
-                return false;
-            }
-            while (p < end && isPadding(b[p] & 0xFF, form)) {
-                p++;
-            }
-            if (p >= end) {
-                return done(false);
-            }
-            int x = b[p] & 0xFF;
-            int hdr;
-            if (form == 1) {
-                id = x >>> 4;
-                if (id == 15) {
-                    return done(false);
-                }
-                hdr = 1;
-                dataLength = (x & 0x0F) + 1;
-            } else {
-                if (p + 2 > end) {
-                    return done(true);
-                }
-                id = x;
-                hdr = 2;
-                dataLength = b[p + 1] & 0xFF;
-            }
-            if (p + hdr + dataLength > end) {
-                return done(true);
-            }
-            dataOffset = p + hdr;
-            p = dataOffset + dataLength;
-            return true;
-        }
-
-        private boolean done(boolean bad) {
-            malformed = bad;
-            b = null;
-            id = 0;
-            return false;
-        }
-
-        /** The current element's id. */
-        public int id() {
-            return id;
-        }
-
-        /** Absolute offset of the current element's data. */
-        public int dataOffset() {
-            return dataOffset;
-        }
-
-        /** Length of the current element's data. */
-        public int dataLength() {
-            return dataLength;
-        }
-
-        /** True if iteration stopped on bad bytes rather than at the end. */
-        public boolean malformed() {
-            return malformed;
-        }
-
-        /** True for the two-byte form. */
-        public boolean isTwoByte() {
-            return form == 2;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * Full intra request, RFC 5104 section 4.3.1: payload-specific feedback (PT 206, FMT 4). The
  * header's media source SSRC is unused (0); each 8-byte FCI entry names a media sender and a

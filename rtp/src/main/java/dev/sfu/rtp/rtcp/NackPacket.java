@@ -1,5 +1,6 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
 import java.util.function.IntConsumer;
 
 /**

@@ -1,5 +1,7 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * Receiver estimated maximum bitrate, draft-alvestrand-rmcat-remb-03 section 2.2: application
  * layer feedback (PT 206, FMT 15) starting with the ASCII identifier "REMB". The bitrate in

@@ -1,5 +1,7 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * A reception report block, RFC 3550 section 6.4.1, as carried by sender and receiver reports.
  *

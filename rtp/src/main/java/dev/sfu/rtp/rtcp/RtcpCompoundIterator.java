@@ -1,5 +1,7 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * Walks the RTCP packets of a compound packet, RFC 3550 section 6.1, after checking the whole
  * compound the way RFC 3550 appendix A.2 suggests: every packet has version 2, every length

@@ -1,5 +1,7 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * Common layout of RTCP feedback messages, RFC 4585 section 6.1: the header with FMT in the
  * count field, the SSRC of the packet sender, the SSRC of the media source, then the

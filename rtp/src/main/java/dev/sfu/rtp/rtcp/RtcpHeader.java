@@ -1,5 +1,7 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * The common RTCP header, RFC 3550 section 6.4.1 (and RFC 4585 section 6.1 for feedback, where
  * the count field carries the feedback message type FMT).

@@ -1,5 +1,7 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * What sender and receiver reports share, RFC 3550 sections 6.4.1 and 6.4.2: the reporter's
  * SSRC and RC report blocks of {@link ReportBlock#SIZE} bytes starting at a fixed offset.

@@ -1,5 +1,7 @@
 package dev.sfu.rtp.rtcp;
 
+import dev.sfu.rtp.util.Bytes;
+
 /**
  * Transport-wide congestion control feedback, draft-holmer-rmcat-transport-wide-cc-extensions-01
  * section 3.1: transport-layer feedback (PT 205, FMT 15) reporting, for a range of transport-wide

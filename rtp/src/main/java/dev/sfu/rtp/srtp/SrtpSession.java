@@ -1,5 +1,7 @@
 package dev.sfu.rtp.srtp;
 
+import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.util.Bytes;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -190,18 +192,26 @@ public final class SrtpSession implements AutoCloseable {
      * Pays jitsi-srtp's one-time start-up cost now: it loads the whole Bouncy Castle provider and
      * its own native library on the first context, which took 1.5 to 6 seconds on the 2-core test
      * machine. Call once at server start (any thread) so the first call's media does not wait.
+     *
+     * @return how many profiles protected an RTP and an RTCP packet ({@code SrtpProfile.values().length}
+     *     when all work; the server does not need the figure, tests check it)
      */
-    public static void warmUp() {
+    public static int warmUp() {
+        int working = 0;
         for (SrtpProfile p : SrtpProfile.values()) {
             try (SrtpSession s = fromKeyingMaterial(p, new byte[p.keyingMaterialLength()], true)) {
                 byte[] buf = new byte[RTP_FIXED_HEADER + 4 + MAX_RTCP_TRAILER];
                 buf[0] = (byte) 0x80; // RTP version 2, then an RTCP-like packet of version 2
-                s.encryptRtp(buf, 0, RTP_FIXED_HEADER + 4);
+                int rtp = s.encryptRtp(buf, 0, RTP_FIXED_HEADER + 4);
                 buf[0] = (byte) 0x80;
                 buf[1] = (byte) 200;
-                s.encryptRtcp(buf, 0, RTCP_FIXED_HEADER);
+                int rtcp = s.encryptRtcp(buf, 0, RTCP_FIXED_HEADER);
+                if (rtp > RTP_FIXED_HEADER + 4 && rtcp > RTCP_FIXED_HEADER) {
+                    working++;
+                }
             }
         }
+        return working;
     }
 
     public SrtpProfile profile() {
@@ -225,7 +235,7 @@ public final class SrtpSession implements AutoCloseable {
         if (buf.length - off - len < profile.rtpTagLength()) {
             return SrtpError.NO_TAIL_ROOM.code();
         }
-        int ssrc = readInt(buf, off + 8);
+        int ssrc = Bytes.s32(buf, off + 8);
         SrtpCryptoContext context = rtpTx.contexts.get(ssrc);
         if (context == null) {
             context = newTxRtpContext(ssrc);
@@ -265,7 +275,7 @@ public final class SrtpSession implements AutoCloseable {
         if (len < header + profile.rtpTagLength()) {
             return SrtpError.TRUNCATED.code();
         }
-        int ssrc = readInt(buf, off + 8);
+        int ssrc = Bytes.s32(buf, off + 8);
         SrtpCryptoContext context = rtpRx.contexts.get(ssrc);
         boolean isNew = false;
         if (context == null) {
@@ -315,7 +325,7 @@ public final class SrtpSession implements AutoCloseable {
         if (buf.length - off - len < profile.rtcpTrailerLength()) {
             return SrtpError.NO_TAIL_ROOM.code();
         }
-        int ssrc = readInt(buf, off + 4);
+        int ssrc = Bytes.s32(buf, off + 4);
         SrtcpCryptoContext context = rtcpTx.contexts.get(ssrc);
         if (context == null) {
             context = newRtcpContext(rtcpTx, txFactory, ssrc, true);
@@ -352,7 +362,7 @@ public final class SrtpSession implements AutoCloseable {
         if (check < 0) {
             return check;
         }
-        int ssrc = readInt(buf, off + 4);
+        int ssrc = Bytes.s32(buf, off + 4);
         SrtcpCryptoContext context = rtcpRx.contexts.get(ssrc);
         boolean isNew = false;
         if (context == null) {
@@ -513,29 +523,22 @@ public final class SrtpSession implements AutoCloseable {
     }
 
     /**
-     * The RTP header length (fixed header, CSRCs, extension; RFC 3550 section 5.1) or a negative
-     * code when {@code (buf, off, len)} cannot hold it or is not RTP version 2.
+     * The RTP header length ({@link RtpPacket#headerLength}: fixed header, CSRCs, extension; RFC
+     * 3550 section 5.1) or a negative code: INVALID for a bad window or a version other than 2,
+     * TRUNCATED when {@code len} cannot hold the header.
      */
     private static int rtpHeaderLength(byte[] buf, int off, int len) {
-        if (buf == null || off < 0 || len < 0 || off > buf.length - len) {
+        int header = RtpPacket.headerLength(buf, off, len);
+        if (header >= 0) {
+            return header;
+        }
+        if (!RtpPacket.isWindowValid(buf, off, len)) {
             return SrtpError.INVALID.code();
         }
-        if (len < RTP_FIXED_HEADER) {
-            return SrtpError.TRUNCATED.code();
-        }
-        int b0 = buf[off] & 0xFF;
-        if ((b0 >>> 6) != 2) {
+        if (len >= RTP_FIXED_HEADER && ((buf[off] & 0xFF) >>> 6) != 2) {
             return SrtpError.INVALID.code();
         }
-        int header = RTP_FIXED_HEADER + 4 * (b0 & 0x0F);
-        if ((b0 & 0x10) != 0) {
-            if (len < header + 4) {
-                return SrtpError.TRUNCATED.code();
-            }
-            int words = ((buf[off + header + 2] & 0xFF) << 8) | (buf[off + header + 3] & 0xFF);
-            header += 4 + 4 * words;
-        }
-        return header <= len ? header : SrtpError.TRUNCATED.code();
+        return SrtpError.TRUNCATED.code();
     }
 
     /** Checks an RTCP packet's bounds, minimum length (8 + trailer) and version; 0 or a negative code. */
@@ -550,10 +553,6 @@ public final class SrtpSession implements AutoCloseable {
             return SrtpError.INVALID.code();
         }
         return 0;
-    }
-
-    private static int readInt(byte[] buf, int i) {
-        return (buf[i] & 0xFF) << 24 | (buf[i + 1] & 0xFF) << 16 | (buf[i + 2] & 0xFF) << 8 | (buf[i + 3] & 0xFF);
     }
 
     private static void checkLength(String name, byte[] value, int expected) {

@@ -1,93 +1,122 @@
 package dev.sfu.rtp.util;
 
 /**
- * Extends a stream's 16-bit sequence numbers to a monotonic 64-bit count, after the algorithm of
- * RFC 3550 appendix A.1: a packet up to {@link #MAX_DROPOUT} ahead of the highest advances it
- * (counting a cycle on wrap); one up to {@link #MAX_MISORDER} behind is a late packet and gets
- * its extended number in the cycle it belongs to; anything else is a jump, rejected unless the
- * next packet follows it in sequence (the source restarted), in which case tracking resyncs.
- * Extended numbers stay increasing across resyncs. One owner thread; not thread-safe.
+ * Validates one stream's 16-bit sequence numbers and extends them to a count that does not wrap,
+ * as RFC 3550 appendix A.1 ({@code init_seq}, {@code update_seq}) does: a new source is on
+ * probation until {@link #MIN_SEQUENTIAL} packets arrived in sequence; after that a packet up to
+ * {@link #MAX_DROPOUT} ahead of the highest advances it (counting a cycle on wrap), one up to
+ * {@link #MAX_MISORDER} behind is a late packet, a repeat of the highest is a duplicate, and
+ * anything else is a jump, ignored unless the next packet follows it in sequence (the source
+ * restarted), in which case the stream starts over from there. It also counts the packets
+ * received (A.3), so reception statistics can compute what was lost.
+ *
+ * <p>The one copy of this algorithm: {@code ReceiveStatistics} in sfu-core keeps its jitter and
+ * report intervals on top of it. One owner thread; not thread-safe; allocates nothing.
  */
 public final class ExtendedSequenceTracker {
     /** Largest forward gap accepted without confirmation. */
     public static final int MAX_DROPOUT = 3000;
     /** Largest backward distance accepted as reordering. */
     public static final int MAX_MISORDER = 100;
-    /** Returned by {@link #accept} for a rejected packet. */
-    public static final long REJECTED = -1;
+    /** Packets in sequence a new source needs before it counts. */
+    public static final int MIN_SEQUENTIAL = 2;
 
-    private boolean started;
+    /** {@link #update}: a duplicate, a packet on probation, or an unconfirmed jump; not counted. */
+    public static final int IGNORED = -1;
+    /** {@link #update}: a late (reordered) packet; counted. */
+    public static final int LATE = -2;
+    /** {@link #update}: the stream (re)started at this packet (after probation or a confirmed jump); counted. */
+    public static final int STARTED = -3;
+
+    private boolean initialized;
     private int maxSeq;
     private long cycles;
-    private long baseExtended;
-    private int badSeq = -1;
+    private long baseSeq;
+    private long badSeq = RtpSequence.MODULUS + 1;
+    private int probation = MIN_SEQUENTIAL;
     private long received;
-    private long rejected;
-    private long resyncs;
+
+    /** Forgets the stream; the next packet starts a new source on probation. */
+    public void reset() {
+        initialized = false;
+    }
 
     /**
-     * Records {@code seq} (0-65535).
+     * Records one packet's sequence number (0-65535).
      *
-     * @return its extended sequence number, or {@link #REJECTED} for an unconfirmed jump or a
-     *     late packet from before the first one
+     * @return the number of sequence numbers skipped ahead of it (0 when in order; candidates for
+     *     a NACK), or {@link #LATE}, {@link #STARTED} (both counted) or {@link #IGNORED}
      */
-    public long accept(int seq) {
+    public int update(int seq) {
         seq &= 0xFFFF;
-        if (!started) {
-            started = true;
-            maxSeq = seq;
-            cycles = 0;
-            baseExtended = seq;
-            received = 1;
-            return seq;
+        if (!initialized) {
+            init(seq);
+            maxSeq = (seq - 1) & 0xFFFF;
+            probation = MIN_SEQUENTIAL;
         }
         int udelta = (seq - maxSeq) & 0xFFFF;
+        if (probation > 0) {
+            if (seq == ((maxSeq + 1) & 0xFFFF)) {
+                probation--;
+                maxSeq = seq;
+                if (probation == 0) {
+                    init(seq);
+                    received++;
+                    return STARTED;
+                }
+            } else {
+                probation = MIN_SEQUENTIAL - 1;
+                maxSeq = seq;
+            }
+            return IGNORED;
+        }
         if (udelta < MAX_DROPOUT) {
+            if (udelta == 0) {
+                return IGNORED; // Duplicate.
+            }
             if (seq < maxSeq) {
                 cycles += RtpSequence.MODULUS;
             }
             maxSeq = seq;
-            badSeq = -1;
             received++;
-            return cycles + seq;
+            return udelta - 1;
         }
         if (udelta <= RtpSequence.MODULUS - MAX_MISORDER) {
-            if (seq != badSeq) {
-                badSeq = (seq + 1) & 0xFFFF;
-                rejected++;
-                return REJECTED;
+            if (seq == badSeq) {
+                init(seq); // Two sequential packets: the source restarted.
+                received++;
+                return STARTED;
             }
-            // Two packets in sequence after a jump: the source restarted; resync.
-            long previous = highest();
-            long extended = cycles + seq;
-            while (extended <= previous) {
-                cycles += RtpSequence.MODULUS;
-                extended += RtpSequence.MODULUS;
-            }
-            maxSeq = seq;
-            badSeq = -1;
-            resyncs++;
-            received++;
-            return extended;
-        }
-        // A late or duplicate packet within MAX_MISORDER behind the highest.
-        long extended = cycles + seq - (seq > maxSeq ? RtpSequence.MODULUS : 0);
-        if (extended < baseExtended) {
-            rejected++;
-            return REJECTED;
+            badSeq = (seq + 1) & (RtpSequence.MODULUS - 1);
+            return IGNORED;
         }
         received++;
-        return extended;
+        return LATE;
     }
 
-    /** The highest extended sequence number accepted, or -1 before the first packet. */
+    /** RFC 3550 A.1 init_seq. */
+    private void init(int seq) {
+        baseSeq = seq;
+        maxSeq = seq;
+        badSeq = RtpSequence.MODULUS + 1;
+        cycles = 0;
+        received = 0;
+        initialized = true;
+    }
+
+    /** True once the source passed probation. */
+    public boolean isValid() {
+        return initialized && probation == 0;
+    }
+
+    /** The highest extended sequence number: cycles plus the highest 16-bit number. */
     public long highest() {
-        return started ? cycles + maxSeq : -1;
+        return cycles + maxSeq;
     }
 
-    /** The extended sequence number of the first packet, or -1 before it. */
+    /** The extended sequence number of the first counted packet. */
     public long base() {
-        return started ? baseExtended : -1;
+        return baseSeq;
     }
 
     /** Sequence number cycles counted, shifted left by 16 as in RFC 3550 A.1. */
@@ -95,23 +124,13 @@ public final class ExtendedSequenceTracker {
         return cycles;
     }
 
-    /** Packets expected between the first and the highest, inclusive (RFC 3550 A.3). */
+    /** Packets expected between the first counted and the highest, inclusive (RFC 3550 A.3). */
     public long expected() {
-        return started ? highest() - baseExtended + 1 : 0;
+        return highest() - baseSeq + 1;
     }
 
-    /** Packets accepted, duplicates included. */
+    /** Packets counted: in order, after a gap, or late (not duplicates of the highest). */
     public long received() {
         return received;
-    }
-
-    /** Packets rejected as unconfirmed jumps or too old. */
-    public long rejected() {
-        return rejected;
-    }
-
-    /** Times tracking resynced after a confirmed jump. */
-    public long resyncs() {
-        return resyncs;
     }
 }

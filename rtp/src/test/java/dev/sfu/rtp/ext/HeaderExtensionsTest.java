@@ -78,7 +78,7 @@ class HeaderExtensionsTest {
                 "be de 00 01", // one-byte, 1 word
                 "03 20 aa 00"); // id=0 L=3: one padding byte | id=2 L=0 data aa | padding
         assertEquals(18, HeaderExtensions.find(b, 0, b.length, 2));
-        HeaderExtensions.Cursor c = new HeaderExtensions.Cursor();
+        HeaderExtensionCursor c = new HeaderExtensionCursor();
         assertTrue(c.reset(b, 0, b.length));
         assertTrue(c.next());
         assertEquals(2, c.id());
@@ -102,7 +102,7 @@ class HeaderExtensionsTest {
     @Test
     void cursorWalksEveryElementInOrder() {
         byte[] b = PacketFixtures.vp8WithExtensions();
-        HeaderExtensions.Cursor c = new HeaderExtensions.Cursor();
+        HeaderExtensionCursor c = new HeaderExtensionCursor();
         assertTrue(c.reset(b, 0, b.length));
         StringBuilder seen = new StringBuilder();
         while (c.next()) {
@@ -198,7 +198,7 @@ class HeaderExtensionsTest {
         byte[] c = plain();
         int len2 = HeaderExtensions.add(c, 0, 16, 1, new byte[17], 0, 17);
         assertEquals(16 + 4 + 20, len2, "17 bytes need the two-byte form: 2 + 17 rounded to 20");
-        assertEquals(0x1000, HeaderExtensions.u16(c, 12));
+        assertEquals(0x1000, dev.sfu.rtp.util.Bytes.u16(c, 12));
     }
 
     @Test
@@ -239,12 +239,12 @@ class HeaderExtensionsTest {
         byte[] b = original.clone();
         int len = TransportCcExtension.add(b, 0, 16, 5, 1);
         len = AbsSendTimeExtension.add(b, 0, len, 6, 2);
-        len = RtpStreamIdExtension.add(b, 0, len, 7, "hi");
+        len = SdesTextExtension.add(b, 0, len, 7, "hi");
         assertEquals(16 + 4 + 12, len);
         len = HeaderExtensions.remove(b, 0, len, 6);
         assertEquals(16 + 4 + 8, len, "3+2+... shrinks to whole words still used");
         assertEquals(1, TransportCcExtension.read(b, 0, len, 5));
-        assertEquals("hi", RtpStreamIdExtension.read(b, 0, len, 7));
+        assertEquals("hi", SdesTextExtension.read(b, 0, len, 7));
         assertEquals(-1, HeaderExtensions.remove(b, 0, len, 6), "already gone");
         len = HeaderExtensions.remove(b, 0, len, 5);
         len = HeaderExtensions.remove(b, 0, len, 7);

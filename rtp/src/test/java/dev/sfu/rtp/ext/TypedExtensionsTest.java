@@ -61,27 +61,27 @@ class TypedExtensionsTest {
     @Test
     void rfc8852StreamIdsAreReadWithoutAllocatingWhenMatched() {
         byte[] b = PacketFixtures.vp8WithExtensions();
-        assertTrue(RtpStreamIdExtension.matches(b, 0, b.length, 4, "h"));
-        assertFalse(RtpStreamIdExtension.matches(b, 0, b.length, 4, "f"));
-        assertFalse(RtpStreamIdExtension.matches(b, 0, b.length, 4, "hh"));
-        assertEquals("h", RtpStreamIdExtension.read(b, 0, b.length, 4));
+        assertTrue(SdesTextExtension.matches(b, 0, b.length, 4, "h"));
+        assertFalse(SdesTextExtension.matches(b, 0, b.length, 4, "f"));
+        assertFalse(SdesTextExtension.matches(b, 0, b.length, 4, "hh"));
+        assertEquals("h", SdesTextExtension.read(b, 0, b.length, 4));
         byte[] sink = new byte[16];
-        assertEquals(1, RtpStreamIdExtension.read(b, 0, b.length, 4, sink, 0));
+        assertEquals(1, SdesTextExtension.read(b, 0, b.length, 4, sink, 0));
         assertEquals('h', sink[0]);
-        assertEquals(-1, RtpStreamIdExtension.read(b, 0, b.length, 4, sink, 16), "sink too small");
-        assertNull(RepairedRtpStreamIdExtension.read(b, 0, b.length, 5));
+        assertEquals(-1, SdesTextExtension.read(b, 0, b.length, 4, sink, 16), "sink too small");
+        assertNull(SdesTextExtension.read(b, 0, b.length, 5));
     }
 
     @Test
     void midRoundTripsAndTrailingZerosAreIgnored() {
         byte[] b = bare();
-        int len = SdesMidExtension.add(b, 0, 12, 3, "video0");
+        int len = SdesTextExtension.add(b, 0, 12, 3, "video0");
         assertTrue(len > 12);
-        assertEquals("video0", SdesMidExtension.read(b, 0, len, 3));
-        assertTrue(SdesMidExtension.matches(b, 0, len, 3, "video0"));
-        len = RepairedRtpStreamIdExtension.add(b, 0, len, 4, "f");
-        assertEquals("f", RepairedRtpStreamIdExtension.read(b, 0, len, 4));
-        assertEquals(-1, SdesMidExtension.add(b, 0, len, 5, "vid\u00e9o"), "not ASCII");
+        assertEquals("video0", SdesTextExtension.read(b, 0, len, 3));
+        assertTrue(SdesTextExtension.matches(b, 0, len, 3, "video0"));
+        len = SdesTextExtension.add(b, 0, len, 4, "f");
+        assertEquals("f", SdesTextExtension.read(b, 0, len, 4));
+        assertEquals(-1, SdesTextExtension.add(b, 0, len, 5, "vid\u00e9o"), "not ASCII");
 
         byte[] nulPadded = hex(
                 "90 60 00 01", // V=2 X=1
@@ -89,16 +89,16 @@ class TypedExtensionsTest {
                 "00 00 00 01", // SSRC
                 "be de 00 01", // one-byte, 1 word
                 "12 61 30 00"); // id=1 L=2: "a0\0" (a sender that NUL-terminates)
-        assertEquals("a0", SdesMidExtension.read(nulPadded, 0, nulPadded.length, 1));
-        assertTrue(SdesMidExtension.matches(nulPadded, 0, nulPadded.length, 1, "a0"));
+        assertEquals("a0", SdesTextExtension.read(nulPadded, 0, nulPadded.length, 1));
+        assertTrue(SdesTextExtension.matches(nulPadded, 0, nulPadded.length, 1, "a0"));
     }
 
     @Test
     void urisMatchWhatBrowsersOffer() {
-        assertEquals("urn:ietf:params:rtp-hdrext:sdes:mid", SdesMidExtension.URI);
-        assertEquals("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id", RtpStreamIdExtension.URI);
+        assertEquals("urn:ietf:params:rtp-hdrext:sdes:mid", SdesTextExtension.MID_URI);
+        assertEquals("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id", SdesTextExtension.RTP_STREAM_ID_URI);
         assertEquals("urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id",
-                RepairedRtpStreamIdExtension.URI);
+                SdesTextExtension.REPAIRED_RTP_STREAM_ID_URI);
         assertEquals("http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
                 AbsSendTimeExtension.URI);
     }

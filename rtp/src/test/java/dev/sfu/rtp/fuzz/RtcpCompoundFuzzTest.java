@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.sfu.rtp.rtcp.Bye;
 import dev.sfu.rtp.rtcp.FirPacket;
 import dev.sfu.rtp.rtcp.NackPacket;
 import dev.sfu.rtp.rtcp.PliPacket;
@@ -31,7 +30,6 @@ class RtcpCompoundFuzzTest {
     private final ReceiverReport rr = new ReceiverReport();
     private final ReportBlock block = new ReportBlock();
     private final Sdes sdes = new Sdes();
-    private final Bye bye = new Bye();
     private final NackPacket nack = new NackPacket();
     private final PliPacket pli = new PliPacket();
     private final FirPacket fir = new FirPacket();
@@ -83,15 +81,6 @@ class RtcpCompoundFuzzTest {
                 sdes.cname(i);
             }
             sdes.forEachItem((ssrc, type, b, o, l) -> assertTrue(o >= off && o + l <= end && type != 0));
-        }
-        if (bye.wrap(buf, off, len)) {
-            for (int i = 0; i < bye.ssrcCount(); i++) {
-                bye.ssrc(i);
-            }
-            if (bye.hasReason()) {
-                assertTrue(bye.reasonOffset() + bye.reasonLength() <= end);
-                bye.reason();
-            }
         }
         if (nack.wrap(buf, off, len)) {
             assertTrue(nack.entryCount() >= 1);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.ext.HeaderExtensionCursor;
 import dev.sfu.rtp.ext.HeaderExtensions;
 import java.util.Arrays;
 
@@ -46,7 +47,7 @@ class RtpPacketFuzzTest {
         int[] first = new int[256];
         Arrays.fill(first, -1);
         int elements = 0;
-        HeaderExtensions.Cursor c = new HeaderExtensions.Cursor();
+        HeaderExtensionCursor c = new HeaderExtensionCursor();
         boolean walked = c.reset(embedded, off, len);
         boolean malformed = false;
         if (walked) {

@@ -1,11 +1,13 @@
 package dev.sfu.core.forward;
 
 import dev.sfu.rtp.rtcp.ReportBlock;
+import dev.sfu.rtp.util.ExtendedSequenceTracker;
 
 /**
  * Reception statistics of one incoming RTP stream, as RFC 3550 appendix A.1 (sequence
  * validation), A.3 (expected and lost packets) and A.8 (interarrival jitter) define them. The
- * values fill the report block of the server's receiver reports:
+ * values fill the report block of the server's receiver reports. Sequence validation is
+ * {@link ExtendedSequenceTracker} (rtp module); this class adds jitter and the report intervals:
  *
  * <pre>
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
@@ -26,19 +28,11 @@ import dev.sfu.rtp.rtcp.ReportBlock;
  * Owned by the publisher's serial executor; not thread-safe.
  */
 public final class ReceiveStatistics {
-    private static final int MAX_DROPOUT = 3000;
-    private static final int MAX_MISORDER = 100;
-    private static final int MIN_SEQUENTIAL = 2;
-    private static final long RTP_SEQ_MOD = 1 << 16;
-
     private final int clockRate;
+    /** Sequence validation and extension (A.1) and the packets received (A.3). */
+    private final ExtendedSequenceTracker sequence = new ExtendedSequenceTracker();
+    private boolean initialized;
     private long ssrc = -1;
-    private int maxSeq;
-    private long cycles;
-    private long baseSeq;
-    private long badSeq = RTP_SEQ_MOD + 1;
-    private int probation = MIN_SEQUENTIAL;
-    private long received;
     private long expectedPrior;
     private long receivedPrior;
     private long transit;
@@ -46,26 +40,18 @@ public final class ReceiveStatistics {
     private double jitter;
     private long lastSrMiddle;
     private long lastSrNanos;
-    private boolean initialized;
     private int lastFractionLost;
 
     public ReceiveStatistics(int clockRate) {
         this.clockRate = clockRate;
     }
 
-    /** Resets for a new source (RFC 3550 A.1 init_seq plus the counters). */
-    private void init(long ssrc, int seq) {
-        this.ssrc = ssrc;
-        baseSeq = seq;
-        maxSeq = seq;
-        badSeq = RTP_SEQ_MOD + 1;
-        cycles = 0;
-        received = 0;
+    /** Starts a new reporting history: a new source, or the same one restarted. */
+    private void resetIntervals() {
         receivedPrior = 0;
         expectedPrior = 0;
         haveTransit = false;
         jitter = 0;
-        initialized = true;
     }
 
     /**
@@ -75,49 +61,20 @@ public final class ReceiveStatistics {
      */
     public int update(long ssrc, int seq, long rtpTimestamp, long arrivalNanos) {
         if (!initialized || ssrc != this.ssrc) {
-            init(ssrc, seq);
-            maxSeq = (seq - 1) & 0xFFFF;
-            probation = MIN_SEQUENTIAL;
+            this.ssrc = ssrc;
+            initialized = true;
+            sequence.reset();
+            resetIntervals();
         }
-        int gap = -1;
-        int udelta = (seq - maxSeq) & 0xFFFF;
-        if (probation > 0) {
-            if (seq == ((maxSeq + 1) & 0xFFFF)) {
-                probation--;
-                maxSeq = seq;
-                if (probation == 0) {
-                    init(ssrc, seq);
-                    received++;
-                    jitter(rtpTimestamp, arrivalNanos);
-                    return 0;
-                }
-            } else {
-                probation = MIN_SEQUENTIAL - 1;
-                maxSeq = seq;
-            }
-            return -1;
-        } else if (udelta < MAX_DROPOUT) {
-            if (udelta == 0) {
-                return -1; // Duplicate.
-            }
-            if (seq < maxSeq) {
-                cycles += RTP_SEQ_MOD;
-            }
-            gap = udelta - 1;
-            maxSeq = seq;
-        } else if (udelta <= RTP_SEQ_MOD - MAX_MISORDER) {
-            if (seq == badSeq) {
-                init(ssrc, seq); // Two sequential packets: the source restarted.
-                received++;
-                jitter(rtpTimestamp, arrivalNanos);
-                return 0;
-            }
-            badSeq = (seq + 1) & (RTP_SEQ_MOD - 1);
+        int r = sequence.update(seq);
+        if (r == ExtendedSequenceTracker.IGNORED) {
             return -1;
         }
-        received++;
+        if (r == ExtendedSequenceTracker.STARTED) {
+            resetIntervals();
+        }
         jitter(rtpTimestamp, arrivalNanos);
-        return gap;
+        return r >= 0 ? r : r == ExtendedSequenceTracker.STARTED ? 0 : -1;
     }
 
     /** RFC 3550 A.8: J += (|D| - J) / 16, D in timestamp units. */
@@ -139,7 +96,7 @@ public final class ReceiveStatistics {
     }
 
     public boolean hasData() {
-        return initialized && probation == 0;
+        return sequence.isValid();
     }
 
     public long ssrc() {
@@ -147,21 +104,21 @@ public final class ReceiveStatistics {
     }
 
     public long extendedHighestSequence() {
-        return cycles + maxSeq;
+        return sequence.highest();
     }
 
     public long expected() {
-        return extendedHighestSequence() - baseSeq + 1;
+        return sequence.expected();
     }
 
     /** Cumulative packets lost (may be negative with duplicates), clamped to 24 bits signed. */
     public long cumulativeLost() {
-        long lost = expected() - received;
+        long lost = expected() - sequence.received();
         return Math.max(-0x800000, Math.min(0x7FFFFF, lost));
     }
 
     public long received() {
-        return received;
+        return sequence.received();
     }
 
     /** Interarrival jitter in timestamp units. */
@@ -182,6 +139,7 @@ public final class ReceiveStatistics {
         long expected = expected();
         long expectedInterval = expected - expectedPrior;
         expectedPrior = expected;
+        long received = sequence.received();
         long receivedInterval = received - receivedPrior;
         receivedPrior = received;
         long lostInterval = expectedInterval - receivedInterval;

@@ -1,9 +1,7 @@
 package dev.sfu.core.forward;
 
 import dev.sfu.rtp.RtpPacket;
-import dev.sfu.rtp.ext.RepairedRtpStreamIdExtension;
-import dev.sfu.rtp.ext.RtpStreamIdExtension;
-import dev.sfu.rtp.ext.SdesMidExtension;
+import dev.sfu.rtp.ext.SdesTextExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +74,7 @@ final class StreamResolver {
         UpTrack[] ups = endpoint.upTrackArray();
         for (UpTrack u : ups) {
             String mid = u.track().mid();
-            if (u.midExtensionId > 0 && mid != null && SdesMidExtension.matches(p.buf, p.off, p.len, u.midExtensionId, mid)) {
+            if (u.midExtensionId > 0 && mid != null && SdesTextExtension.matches(p.buf, p.off, p.len, u.midExtensionId, mid)) {
                 return u;
             }
         }
@@ -127,9 +125,8 @@ final class StreamResolver {
         }
         for (int i = 0; i < u.layerCount(); i++) {
             SimulcastLayer l = u.layer(i);
-            boolean match = rtx ? RepairedRtpStreamIdExtension.matches(p.buf, p.off, p.len, id, l.rid)
-                    : RtpStreamIdExtension.matches(p.buf, p.off, p.len, id, l.rid);
-            if (match) {
+            // The id says which: rtp-stream-id on a media SSRC, repaired-rtp-stream-id on an RTX SSRC.
+            if (SdesTextExtension.matches(p.buf, p.off, p.len, id, l.rid)) {
                 return l;
             }
         }

@@ -6,6 +6,7 @@ import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.PublishedTrack;
 import dev.sfu.rtp.codec.H264Keyframes;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
+import dev.sfu.rtp.ext.SdesTextExtension;
 import dev.sfu.rtp.util.BufferPool;
 
 import java.util.Arrays;
@@ -19,11 +20,11 @@ import java.util.List;
  */
 public final class UpTrack {
     /** RFC 8843 section 15.2. */
-    public static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    public static final String MID_URI = SdesTextExtension.MID_URI;
     /** RFC 8852 section 3.1. */
-    public static final String RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    public static final String RID_URI = SdesTextExtension.RTP_STREAM_ID_URI;
     /** RFC 8852 section 3.2. */
-    public static final String REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    public static final String REPAIRED_RID_URI = SdesTextExtension.REPAIRED_RTP_STREAM_ID_URI;
     /** RFC 6464. */
     public static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     /** draft-holmer-rmcat-transport-wide-cc-extensions-01 section 2. */

@@ -42,16 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IceDtlsTransport implements MediaTransport {
     private static final Logger LOG = LoggerFactory.getLogger(IceDtlsTransport.class);
-    /**
-     * RTP that waited longer than this in the ingress queue is dropped and counted
-     * {@link DropReason#STALE}: the queue is bounded in time as well as in packets (1,024
-     * packets are 9 s of a 500 kbps publisher, a delay no receiver wants). One second, not
-     * less: a stall of a few hundred milliseconds (a join storm while the JIT compiles, a GC)
-     * should delay packets, not drop them, since a dropped video packet costs a NACK round trip
-     * or a key frame for every subscriber. With 250 ms, a 20-publisher load test on 2 cores lost
-     * 0.55-1.31 % of the whole run's packets in the join phase; with 1 s, 0.008-0.26 %.
-     */
-    static final long MAX_INGRESS_AGE_NANOS = 1_000_000_000L;
     /** SRTP packets kept while the local handshake thread finishes after the peer already sends. */
     private static final int EARLY_MEDIA_LIMIT = 16;
 
@@ -113,7 +103,8 @@ public final class IceDtlsTransport implements MediaTransport {
         this.closeHandlers = new CloseHandlers(id);
         this.rt = rt;
         this.serverSide = serverSide;
-        this.lane = new SerialLane(id, rt.config.ingressQueueCapacity(), rt.workers, drops, this::handlePacket);
+        this.lane = new SerialLane(id, rt.config.ingressQueueCapacity(), rt.config.ingressMaxAge().toNanos(), rt.workers,
+                drops, this::handlePacket);
         this.handshake = new DtlsHandshake(id, rt, dtlsIo, this::remoteFingerprints, new HandshakeOutcome());
         this.routes = new PeerRoutes(id, this::iceValidatedRoute);
         this.iceFactory = factory;

@@ -87,8 +87,10 @@ final class MediaWorkers {
         private volatile boolean stopping;
         /** Transports pinned here (groups count per member); for placing new groups. */
         private final AtomicInteger members = new AtomicInteger();
+        private final long parkNanos;
 
-        Worker(String name) {
+        Worker(String name, long parkNanos) {
+            this.parkNanos = parkNanos;
             thread = new MediaThread(this::run, name);
             thread.setDaemon(true);
         }
@@ -173,7 +175,7 @@ final class MediaWorkers {
             }
             parked = true;
             if (isEmpty() && !stopping) {
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                LockSupport.parkNanos(this, parkNanos);
             }
             parked = false;
         }
@@ -193,13 +195,22 @@ final class MediaWorkers {
         }
     }
 
+    /** Workers that park at most {@link TransportConfig#DEFAULT_WORKER_PARK_TIMEOUT} when idle. */
     MediaWorkers(String name, int threads) {
+        this(name, threads, TransportConfig.DEFAULT_WORKER_PARK_TIMEOUT.toNanos());
+    }
+
+    /**
+     * {@code threads} workers; an idle one parks until a producer unparks it, or at most
+     * {@code parkNanos} (a safety net against a lost wake-up).
+     */
+    MediaWorkers(String name, int threads, long parkNanos) {
         if (threads < 1) {
             throw new IllegalArgumentException("at least one media thread is needed: " + threads);
         }
         workers = new Worker[threads];
         for (int i = 0; i < threads; i++) {
-            workers[i] = new Worker(name + "-" + (i + 1));
+            workers[i] = new Worker(name + "-" + (i + 1), parkNanos);
             workers[i].thread.start();
         }
     }

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * to a batch of packets, then yields the thread. Everything it runs has a single writer.
  *
  * <p>The ring is bounded in time as well: RTP that waited longer than
- * {@link IceDtlsTransport#MAX_INGRESS_AGE_NANOS} is dropped as {@link DropReason#STALE} (1,024
- * packets are 9 s of a 500 kbps publisher, a delay no receiver wants), and every wait is measured.
+ * its maximum age ({@link TransportConfig#ingressMaxAge()}) is dropped as {@link DropReason#STALE}
+ * (1,024 packets are 9 s of a 500 kbps publisher, a delay no receiver wants), and every wait is
+ * measured.
  */
 final class SerialLane {
     private static final Logger LOG = LoggerFactory.getLogger(SerialLane.class);
@@ -51,9 +52,17 @@ final class SerialLane {
     private long receivedAt = -1;
     private volatile long waitTotalNanos;
     private volatile long waitMaxNanos;
+    private final long maxAgeNanos;
 
+    /** A lane whose RTP goes stale after {@link TransportConfig#DEFAULT_INGRESS_MAX_AGE}. */
     SerialLane(String id, int capacity, MediaWorkers workers, DropCounters drops, PacketHandler handler) {
+        this(id, capacity, TransportConfig.DEFAULT_INGRESS_MAX_AGE.toNanos(), workers, drops, handler);
+    }
+
+    SerialLane(String id, int capacity, long maxAgeNanos, MediaWorkers workers, DropCounters drops,
+               PacketHandler handler) {
         this.id = id;
+        this.maxAgeNanos = maxAgeNanos;
         this.workers = workers;
         this.worker = workers.any();
         this.node = new MediaWorkers.Node(this::drain);
@@ -166,7 +175,7 @@ final class SerialLane {
 
     /**
      * Records how long a packet waited, and tells whether it is RTP that waited longer than
-     * {@link IceDtlsTransport#MAX_INGRESS_AGE_NANOS}: such a packet is late for any receiver,
+     * the lane's maximum age: such a packet is late for any receiver,
      * and forwarding it would only delay the fresh packets queued behind it. DTLS and RTCP are
      * never stale: the handshake retransmits on its own clock, and feedback (NACK, PLI, reports)
      * is small and still useful late.
@@ -177,7 +186,7 @@ final class SerialLane {
         if (waitedNanos > waitMaxNanos) {
             waitMaxNanos = waitedNanos;
         }
-        if (waitedNanos <= IceDtlsTransport.MAX_INGRESS_AGE_NANOS) {
+        if (waitedNanos <= maxAgeNanos) {
             return false;
         }
         return PacketDemux.classify(b.getBuffer(), b.getOffset(), b.getLength()) == PacketKind.RTP;

@@ -43,7 +43,7 @@ final class TransportRuntime {
         this.config = config;
         this.identity = identity;
         int threads = config.mediaThreads() > 0 ? config.mediaThreads() : Runtime.getRuntime().availableProcessors();
-        this.workers = new MediaWorkers(name + "-media", threads);
+        this.workers = new MediaWorkers(name + "-media", threads, config.workerParkTimeout().toNanos());
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon(name + "-timer"));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;

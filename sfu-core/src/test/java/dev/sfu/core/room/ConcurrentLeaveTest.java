@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.sfu.core.testutil.RoomHarness.VP8;
@@ -15,6 +16,7 @@ import static dev.sfu.core.testutil.RtpFixtures.rtp;
 import static dev.sfu.core.testutil.RtpFixtures.vp8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Publishers forward and subscribers NACK on their own threads while participants leave: no
@@ -36,6 +38,7 @@ class ConcurrentLeaveTest {
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch start = new CountDownLatch(1);
+        AtomicLong sent = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < ps.size(); i++) {
             Participant p = ps.get(i);
@@ -47,6 +50,7 @@ class ConcurrentLeaveTest {
                     for (int seq = 0; seq < 3000; seq++) {
                         byte[] pkt = rtp(VP8, seq, seq * 3000L, videoSsrc(n), new int[0], vp8(seq % 100 == 0, true));
                         p.endpoint().onRtp(pkt, 0, pkt.length);
+                        sent.incrementAndGet();
                         for (DownTrack d : p.downTracks()) {
                             nack[0] = (byte) 0x81;
                             nack[1] = (byte) 205;
@@ -66,14 +70,23 @@ class ConcurrentLeaveTest {
             t.start();
         }
         start.countDown();
+        // Each leave waits until another 300 packets went through, so it lands while packets flow.
+        int leftWhileFlowing = 0;
         for (int i = 0; i < ps.size(); i += 2) {
-            Thread.sleep(5);
+            long target = sent.get() + 300;
+            while (sent.get() < target && threads.stream().anyMatch(Thread::isAlive)) {
+                Thread.onSpinWait();
+            }
+            if (threads.stream().anyMatch(Thread::isAlive)) {
+                leftWhileFlowing++;
+            }
             ps.get(i).leave(LeaveReason.LEFT);
         }
         for (Thread t : threads) {
             t.join();
         }
         assertNull(failure.get());
+        assertTrue(leftWhileFlowing > 0, "no participant left while packets flowed");
         h.manager.close();
         assertEquals(0, h.pool.outstanding());
     }

@@ -7,9 +7,7 @@ import dev.sfu.core.room.Participant;
 import dev.sfu.core.room.PublishedTrack;
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.codec.Vp8PayloadDescriptor;
-import dev.sfu.rtp.ext.RepairedRtpStreamIdExtension;
-import dev.sfu.rtp.ext.RtpStreamIdExtension;
-import dev.sfu.rtp.ext.SdesMidExtension;
+import dev.sfu.rtp.ext.SdesTextExtension;
 
 import java.util.Arrays;
 import java.util.List;
@@ -40,9 +38,9 @@ public final class SimulcastPublisher {
 
     public static List<HeaderExtension> extensions() {
         return List.of(new HeaderExtension(2, RoomHarness.ABS_SEND_TIME),
-                new HeaderExtension(MID_ID, SdesMidExtension.URI),
-                new HeaderExtension(RID_ID, RtpStreamIdExtension.URI),
-                new HeaderExtension(RRID_ID, RepairedRtpStreamIdExtension.URI));
+                new HeaderExtension(MID_ID, SdesTextExtension.MID_URI),
+                new HeaderExtension(RID_ID, SdesTextExtension.RTP_STREAM_ID_URI),
+                new HeaderExtension(RRID_ID, SdesTextExtension.REPAIRED_RTP_STREAM_ID_URI));
     }
 
     /** The simulcast video track as the offer describes it: mid "1", rids q h f, no SSRCs. */
@@ -78,13 +76,13 @@ public final class SimulcastPublisher {
             b[len - 1] = (byte) padding;
         }
         if (mid != null) {
-            len = SdesMidExtension.add(b, 0, len, MID_ID, mid);
+            len = SdesTextExtension.add(b, 0, len, MID_ID, mid);
         }
         if (rid != null) {
-            len = RtpStreamIdExtension.add(b, 0, len, RID_ID, rid);
+            len = SdesTextExtension.add(b, 0, len, RID_ID, rid);
         }
         if (rrid != null) {
-            len = RepairedRtpStreamIdExtension.add(b, 0, len, RRID_ID, rrid);
+            len = SdesTextExtension.add(b, 0, len, RRID_ID, rrid);
         }
         if (len < 0) {
             throw new AssertionError("extension did not fit");

@@ -3,6 +3,7 @@ package dev.sfu.core.transport;
 import static dev.sfu.core.transport.TransportTestSupport.plain;
 import static dev.sfu.core.transport.TransportTestSupport.rtcpReceiverReport;
 import static dev.sfu.core.transport.TransportTestSupport.rtp;
+import static dev.sfu.core.transport.TransportTestSupport.waitFor;
 import static dev.sfu.core.transport.TransportTestSupport.wire;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +31,12 @@ class DtlsSrtpTransportTest {
     static TransportClient client;
     static TransportClient cmOnlyClient;
 
+    /** Receive buffers outstanding before this class: what it took must all come back. */
+    private static long poolBaseline;
+
     @BeforeAll
     static void start() throws Exception {
+        poolBaseline = PacketPool.outstanding();
         server = TransportServer.start(TransportConfig.loopbackEphemeral());
         client = TransportClient.start(TransportConfig.loopbackEphemeral());
         cmOnlyClient = TransportClient.start(TransportConfig.loopbackEphemeral()
@@ -39,10 +44,15 @@ class DtlsSrtpTransportTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         client.close();
         cmOnlyClient.close();
         server.close();
+        // Every receive buffer that ICE, DTLS and SRTP handled went back to the pool.
+        assertTrue(waitFor(() -> PacketPool.outstanding() <= poolBaseline, 5),
+                "receive buffers leaked: " + (PacketPool.outstanding() - poolBaseline) + " outstanding");
+        assertEquals(0, PacketPool.doubleReleases(), "receive buffers given back twice");
+        System.out.println("receive buffers: " + poolBaseline + " outstanding before, " + PacketPool.outstanding() + " after");
     }
 
     @ParameterizedTest(name = "client offers {0}, client profiles {1}")
@@ -105,14 +115,18 @@ class DtlsSrtpTransportTest {
                 assertTrue(TransportTestSupport.sendUntilReceived(p.server(), p.clientEvents(), 0x10000 + ssrc, ssrc),
                         "stream " + ssrc + " reached the client");
             }
+            IceDtlsTransport st = (IceDtlsTransport) p.server();
+            long dropsBefore = st.drops().total();
             for (int ssrc = 1; ssrc <= 150; ssrc++) {
                 byte[] up = rtp(ssrc, 0x20000 + ssrc, 40);
                 p.client().sendRtp(up, 0, 52);
             }
-            Thread.sleep(300);
+            // Every packet is either delivered or dropped and counted (a refused SSRC as MALFORMED).
+            boolean accounted = waitFor(() -> p.serverEvents().rtp.size() + st.drops().total() - dropsBefore >= 150, 10);
             assertEquals(SrtpSession.DEFAULT_MAX_SSRCS, p.serverEvents().rtp.stream()
                     .map(b -> java.nio.ByteBuffer.wrap(b).getInt(8)).distinct().count(),
-                    "the server accepts the first 64 SSRCs of one peer and refuses the rest");
+                    "the server accepts the first 64 SSRCs of one peer and refuses the rest (all 150 accounted for: "
+                            + accounted + ", drops " + st.drops() + ")");
         } finally {
             p.client().close();
         }

@@ -288,7 +288,8 @@ class NativeUdpSocketTest {
             last.set(n);
         });
         reader.start();
-        Thread.sleep(100);
+        // Waits until the reader is inside receive (a thread blocked in a native call stays RUNNABLE).
+        assertTrue(TransportTestSupport.waitFor(() -> isIn(reader, "receive"), 5), "the reader entered receive");
         assertTrue(reader.isAlive(), "blocked in receive");
         s.close();
         reader.join(2_000);
@@ -306,5 +307,15 @@ class NativeUdpSocketTest {
             assertTrue(e.getMessage().contains("address already in use"), e.getMessage());
             assertTrue(e.getMessage().contains(String.valueOf(at.getPort())), e.getMessage());
         }
+    }
+
+    /** True if {@code t} is running a method of {@link NativeUdpSocket} called {@code method}. */
+    private static boolean isIn(Thread t, String method) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals(NativeUdpSocket.class.getName()) && e.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

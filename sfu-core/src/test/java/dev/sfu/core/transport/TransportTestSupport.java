@@ -80,6 +80,21 @@ final class TransportTestSupport {
         return false;
     }
 
+    /**
+     * Polls {@code condition} every 10 ms until it holds or {@code seconds} passed; returns its
+     * last value. For waiting on what another thread does, instead of sleeping and hoping.
+     */
+    static boolean waitFor(java.util.function.BooleanSupplier condition, double seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+
     static byte[] plain(byte[] packetWithTail, int len) {
         return Arrays.copyOf(packetWithTail, len);
     }

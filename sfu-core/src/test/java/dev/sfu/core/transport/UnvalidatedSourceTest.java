@@ -2,6 +2,7 @@ package dev.sfu.core.transport;
 
 import static dev.sfu.core.transport.TransportTestSupport.plain;
 import static dev.sfu.core.transport.TransportTestSupport.rtp;
+import static dev.sfu.core.transport.TransportTestSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,24 +76,40 @@ class UnvalidatedSourceTest {
         try (DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             byte[] stun = bindingRequestWithUsername(st.localIceUfrag() + ":" + ct.localIceUfrag());
             attacker.send(new DatagramPacket(stun, stun.length, port));
-            Thread.sleep(100);
+            // A marker: forged RTP from the attacker, dropped and counted at once (it is not DTLS,
+            // so it is never held). Once one is counted, ice4j hands the attacker's datagrams to
+            // this transport; once the one sent after the ClientHello is counted, the ClientHello
+            // (same socket, same reader thread, sent first) went through the transport too.
+            byte[] marker = rtp(3, 0xBAD, 20);
+            boolean reached = false;
+            for (int attempt = 0; attempt < 10 && !reached; attempt++) {
+                attacker.send(new DatagramPacket(marker, 32, port));
+                // Half a second per marker, so none is still on its way when the loop ends.
+                reached = waitFor(() -> st.drops().get(DropReason.UNVALIDATED_SOURCE) >= 1, 0.5);
+            }
+            assertTrue(reached, "the attacker's address reaches the transport: " + st.drops());
+            long markers = st.drops().get(DropReason.UNVALIDATED_SOURCE);
             // Before ICE: the race the 2024 attack wins against unprotected stacks.
             attacker.send(new DatagramPacket(FAKE_CLIENT_HELLO, FAKE_CLIENT_HELLO.length, port));
-            Thread.sleep(100);
+            attacker.send(new DatagramPacket(marker, 32, port));
+            assertTrue(waitFor(() -> st.drops().get(DropReason.UNVALIDATED_SOURCE) >= markers + 1, 5),
+                    "the marker after the ClientHello counted");
             assertTrue(!st.isConnected() && se.closeReason == null, "the early ClientHello did not end the transport");
+            long beforeIce = st.drops().get(DropReason.UNVALIDATED_SOURCE);
 
             ct.setRemote(new RemoteParameters(st.localIceUfrag(), st.localIcePwd(), List.of(st.localFingerprint()),
                     st.localSetup(DtlsSetup.ACTPASS), st.localCandidates()));
             assertTrue(se.awaitConnected(10_000), "the real peer still connects");
             assertTrue(ce.awaitConnected(10_000));
             // Held until ICE selected the real peer's address, then dropped and counted.
-            assertTrue(waitFor(() -> st.drops().get(DropReason.UNVALIDATED_SOURCE) >= 1), "early ClientHello counted");
+            assertTrue(waitFor(() -> st.drops().get(DropReason.UNVALIDATED_SOURCE) >= beforeIce + 1, 5),
+                    "early ClientHello counted");
 
             long before = st.drops().get(DropReason.UNVALIDATED_SOURCE);
             attacker.send(new DatagramPacket(FAKE_CLIENT_HELLO, FAKE_CLIENT_HELLO.length, port));
             byte[] forged = rtp(7, 0xBAD, 50);
             attacker.send(new DatagramPacket(forged, 62, port));
-            assertTrue(waitFor(() -> st.drops().get(DropReason.UNVALIDATED_SOURCE) >= before + 2),
+            assertTrue(waitFor(() -> st.drops().get(DropReason.UNVALIDATED_SOURCE) >= before + 2, 5),
                     "late ClientHello and RTP counted: " + st.drops());
             assertTrue(se.rtp.isEmpty(), "no forged media delivered");
             assertEquals(0, st.drops().get(DropReason.SRTP_AUTH_FAILED), "never reached SRTP");
@@ -106,16 +123,5 @@ class UnvalidatedSourceTest {
             ct.close();
             st.close();
         }
-    }
-
-    static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
     }
 }

@@ -1,5 +1,6 @@
 package dev.sfu.signaling.sdp;
 
+import dev.sfu.rtp.ext.SdesTextExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,11 +27,11 @@ public final class CodecPolicy {
     /** Transport-wide sequence numbers for transport-cc (draft-holmer-rmcat-transport-wide-cc-extensions-01 section 2). */
     public static final String EXT_TRANSPORT_CC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     /** RFC 8843 section 15.2 mid. */
-    public static final String EXT_MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    public static final String EXT_MID = SdesTextExtension.MID_URI;
     /** RFC 8852 rtp-stream-id (simulcast rid). */
-    public static final String EXT_RID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    public static final String EXT_RID = SdesTextExtension.RTP_STREAM_ID_URI;
     /** RFC 8852 repaired-rtp-stream-id. */
-    public static final String EXT_REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    public static final String EXT_REPAIRED_RID = SdesTextExtension.REPAIRED_RTP_STREAM_ID_URI;
 
     /** The header extensions the server understands, in its preferred order. */
     public static final List<String> SUPPORTED_EXTENSIONS = List.of(EXT_AUDIO_LEVEL, EXT_ABS_SEND_TIME,

@@ -12,8 +12,7 @@ import dev.sfu.core.room.RoomListener;
 import dev.sfu.core.room.RoomManager;
 import dev.sfu.core.transport.CloseReason;
 import dev.sfu.core.transport.NoIceTransport;
-import dev.sfu.rtp.ext.RtpStreamIdExtension;
-import dev.sfu.rtp.ext.SdesMidExtension;
+import dev.sfu.rtp.ext.SdesTextExtension;
 
 import java.util.Arrays;
 import java.util.List;
@@ -80,8 +79,8 @@ final class SyntheticRooms implements AutoCloseable {
      * ({@link #simulcastPacket}).
      */
     static void publishSimulcast(Participant p) {
-        List<HeaderExtension> ext = List.of(new HeaderExtension(MID_ID, SdesMidExtension.URI),
-                new HeaderExtension(RID_ID, RtpStreamIdExtension.URI));
+        List<HeaderExtension> ext = List.of(new HeaderExtension(MID_ID, SdesTextExtension.MID_URI),
+                new HeaderExtension(RID_ID, SdesTextExtension.RTP_STREAM_ID_URI));
         p.publish(List.of(new PublishedTrack("v-" + p.id(), MediaKind.VIDEO, MID, -1, -1, List.of(vp8()), ext,
                 List.of("q", "h", "f"))));
     }
@@ -103,8 +102,8 @@ final class SyntheticRooms implements AutoCloseable {
 
     private static byte[] withMidAndRid(byte[] p, String rid) {
         byte[] b = Arrays.copyOf(p, p.length + 32);
-        int len = SdesMidExtension.add(b, 0, p.length, MID_ID, MID);
-        len = RtpStreamIdExtension.add(b, 0, len, RID_ID, rid);
+        int len = SdesTextExtension.add(b, 0, p.length, MID_ID, MID);
+        len = SdesTextExtension.add(b, 0, len, RID_ID, rid);
         if (len < 0) {
             throw new AssertionError("the extensions did not fit");
         }

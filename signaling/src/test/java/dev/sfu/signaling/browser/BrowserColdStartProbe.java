@@ -10,9 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Manual measurement, skipped unless {@code -Dsfu.coldprobe.runs=N}: N times, starts a fresh
- * server and joins one Chromium at once, and records the time from clicking Join to the
- * RTCPeerConnection being connected (the first participant of a cold server).
+ * A benchmark with a real browser, not a test: it asserts nothing and is never part of
+ * {@code ./sfu test} (Surefire runs classes named {@code *Test}; this one runs only when named,
+ * {@code -Dtest=BrowserColdStartProbe -Dsfu.coldprobe.runs=N}, and stays idle without
+ * {@code sfu.coldprobe.runs} so that a wildcard {@code -Dtest} does not start it). N times, it
+ * starts a fresh server and joins one Chromium at once, and prints the time from clicking Join
+ * to the RTCPeerConnection being connected (the first participant of a cold server). How to run
+ * it and the figures: docs/transport.md, "First connection of a fresh server".
  */
 class BrowserColdStartProbe {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserColdStartProbe.class);
@@ -20,7 +24,7 @@ class BrowserColdStartProbe {
     @Test
     void firstParticipantOfAFreshServer() {
         int runs = Integer.getInteger("sfu.coldprobe.runs", 0);
-        assumeTrue(runs > 0, "manual probe");
+        assumeTrue(runs > 0, "a benchmark: set -Dsfu.coldprobe.runs=N");
         BrowserSession.assumeAvailable();
         List<String> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {

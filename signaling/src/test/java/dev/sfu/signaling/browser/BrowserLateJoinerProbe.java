@@ -11,10 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Manual measurement, skipped unless {@code -Dsfu.latejoin.runs=N}: N times, on a fresh server,
- * two Chromiums call each other, then a third joins; records the time from the late joiner's
- * {@code joined} to it decoding every remote video (framesDecoded above 0 for both), polled
- * every 50 ms. The figures are in docs/performance.md.
+ * A benchmark with real browsers, not a test: it asserts nothing and is never part of
+ * {@code ./sfu test} (Surefire runs classes named {@code *Test}; this one runs only when named,
+ * {@code -Dtest=BrowserLateJoinerProbe -Dsfu.latejoin.runs=N}, and stays idle without
+ * {@code sfu.latejoin.runs} so that a wildcard {@code -Dtest} does not start it). N times, on a
+ * fresh server, two Chromiums call each other, then a third joins; it prints the time from the
+ * late joiner's {@code joined} to it decoding every remote video (framesDecoded above 0 for
+ * both), polled every 50 ms. How to run it and the figures: docs/performance.md.
  */
 class BrowserLateJoinerProbe {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserLateJoinerProbe.class);
@@ -22,7 +25,7 @@ class BrowserLateJoinerProbe {
     @Test
     void lateJoinerFromJoinedToDecodingEveryRemoteVideo() {
         int runs = Integer.getInteger("sfu.latejoin.runs", 0);
-        assumeTrue(runs > 0, "manual probe");
+        assumeTrue(runs > 0, "a benchmark: set -Dsfu.latejoin.runs=N");
         BrowserSession.assumeAvailable();
         List<String> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
