@@ -69,10 +69,11 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
         this(rooms, transports, maxMessageBytes, offerTimeout, AccessControl.defaults());
     }
 
+    /** A handler without resuming: a closed connection leaves at once (tests of the handler alone). */
     public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout,
                             AccessControl access) {
         this(rooms, transports, maxMessageBytes, offerTimeout, access, new ResumeRegistry<>(
-                io.netty.util.concurrent.GlobalEventExecutor.INSTANCE, Duration.ofSeconds(20), ClientSession::graceEnded));
+                io.netty.util.concurrent.GlobalEventExecutor.INSTANCE, Duration.ZERO, ClientSession::graceEnded));
     }
 
     public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout,
