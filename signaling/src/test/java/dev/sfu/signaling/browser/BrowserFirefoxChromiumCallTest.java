@@ -1,0 +1,261 @@
+package dev.sfu.signaling.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 15: Firefox ESR and Chromium in one call. Two headless Chromiums (Selenium) and one
+ * headless Firefox (puppeteer-core over WebDriver BiDi) join one room on a server bound to
+ * 0.0.0.0, as the README starts it (Firefox gathers no loopback candidates); each must decode
+ * every remote video and hear every remote audio, read from its own {@code getStats()}, then
+ * Firefox leaves and rejoins. Each check prints both browsers' figures (who receives what from
+ * whom), so a failure says which direction broke. The SDPs Firefox sent and received are saved
+ * to {@code target/browser-logs/firefox-sdp/} (the parser and answer-builder fixtures
+ * {@code firefox-153-live-*.sdp} were captured this way).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserFirefoxChromiumCallTest {
+    private static final Logger LOG = LoggerFactory.getLogger(BrowserFirefoxChromiumCallTest.class);
+    private static final String ROOM = "firefox-chromium";
+    private static final Duration JOIN = Duration.ofSeconds(40);
+    private static final Duration MEDIA = Duration.ofSeconds(30);
+    private static final Duration RISE = Duration.ofSeconds(3);
+
+    /** Records every SDP the page sends (offer/answer over the WebSocket) and every remote description it applies. */
+    static final String RECORD_SDP = """
+            (() => {
+              window.__sdps = [];
+              const send = WebSocket.prototype.send;
+              WebSocket.prototype.send = function (data) {
+                try {
+                  const m = JSON.parse(data);
+                  if (typeof m.sdp === 'string') window.__sdps.push({ dir: 'sent', type: m.type, sdp: m.sdp });
+                } catch (e) { /* not JSON */ }
+                return send.call(this, data);
+              };
+              const srd = RTCPeerConnection.prototype.setRemoteDescription;
+              RTCPeerConnection.prototype.setRemoteDescription = function (d) {
+                if (d && typeof d.sdp === 'string') window.__sdps.push({ dir: 'received', type: d.type, sdp: d.sdp });
+                return srd.apply(this, arguments);
+              };
+            })();
+            """;
+
+    private static LiveSfu sfu;
+    private static final List<CallPage> started = new ArrayList<>();
+    /** Participant id to browser, for those in the room now. */
+    private static final Map<String, CallPage> byId = new LinkedHashMap<>();
+    private static BrowserSession ada;
+    private static BrowserSession bob;
+    private static FirefoxSession fox;
+
+    @BeforeAll
+    static void startCall() {
+        FirefoxSession.assumeAvailable();
+        sfu = LiveSfu.startOnAllInterfaces("firefox-chromium");
+        long t0 = System.nanoTime();
+        fox = FirefoxSession.start("Fox");
+        started.add(fox);
+        fox.addInitScript(RECORD_SDP);
+        ada = BrowserSession.start("Ada");
+        started.add(ada);
+        bob = BrowserSession.start("Bob");
+        started.add(bob);
+        join(ada);
+        join(bob);
+        join(fox);
+        LOG.info("{} and two Chromiums joined in {} ms", fox.version(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @AfterAll
+    static void stopCall() {
+        try {
+            if (fox != null) {
+                saveSdps(fox);
+            }
+        } finally {
+            for (CallPage p : started) {
+                try {
+                    p.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: close failed", p.label(), e);
+                }
+            }
+            if (sfu != null) {
+                sfu.close();
+            }
+        }
+    }
+
+    private static String join(CallPage p) {
+        p.open(sfu.baseUrl() + "?room=" + ROOM + "&capture=640x360");
+        p.type("#name", p.label());
+        p.click("#join");
+        String id = p.awaitJoined(JOIN);
+        byId.put(id, p);
+        return id;
+    }
+
+    private static String id(CallPage p) {
+        return byId.entrySet().stream().filter(e -> e.getValue() == p).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new AssertionError(p.label() + " is not in the room"));
+    }
+
+    private static Set<String> othersOf(CallPage p) {
+        String own = id(p);
+        return byId.keySet().stream().filter(i -> !i.equals(own)).collect(Collectors.toSet());
+    }
+
+    private static String name(String participantId) {
+        CallPage p = byId.get(participantId);
+        return p == null ? participantId : p.label();
+    }
+
+    @Test
+    @Order(1)
+    void twoChromiumsAndAFirefoxEachDecodeEveryRemoteVideoAndHearEveryRemoteAudio() {
+        awaitEveryoneDecodingEveryone("first join");
+        assertEveryoneRising("first join");
+    }
+
+    @Test
+    @Order(2)
+    void firefoxLeavesAndRejoinsAndMediaFlowsBothWaysAgain() {
+        String old = id(fox);
+        byId.remove(old);
+        fox.click("#leave");
+        for (CallPage c : List.of(ada, bob)) {
+            Waits.until(MEDIA, c.label() + ": Firefox's tile removed after it left", () -> !c.remoteTiles().contains(old));
+        }
+        Waits.until(JOIN, "Fox: back on the landing page", () -> fox.isDisplayed("#join"));
+        fox.click("#join");
+        String fresh = fox.awaitJoined(JOIN);
+        byId.put(fresh, fox);
+        assertTrue(!fresh.equals(old), "a rejoin gets a new participant id");
+        awaitEveryoneDecodingEveryone("rejoin");
+        assertEveryoneRising("rejoin");
+    }
+
+    /** Waits until each browser is connected, shows a tile for each other and decodes video from each. */
+    private static void awaitEveryoneDecodingEveryone(String phase) {
+        for (CallPage p : byId.values()) {
+            Set<String> others = othersOf(p);
+            try {
+                p.awaitConnected(MEDIA);
+                Waits.until(MEDIA, p.label() + ": tiles for " + names(others), p::remoteTiles, others::equals);
+                Waits.until(MEDIA, p.label() + ": video decoded from " + names(others), p::stats,
+                        s -> others.stream().allMatch(i -> s.framesDecoded(i) > 0));
+            } catch (AssertionError e) {
+                throw new AssertionError(phase + ": " + e.getMessage() + "\n" + figures(), e);
+            }
+        }
+    }
+
+    /**
+     * Asserts, for every ordered pair of browsers, that the receiver's framesDecoded and
+     * totalAudioEnergy from the sender rise over {@link #RISE}; prints every pair's figures.
+     */
+    private static void assertEveryoneRising(String phase) {
+        Map<CallPage, RtcStats> before = new LinkedHashMap<>();
+        for (CallPage p : byId.values()) {
+            before.put(p, p.stats());
+        }
+        Waits.sleep(RISE);
+        List<String> failures = new ArrayList<>();
+        StringBuilder table = new StringBuilder(phase + ": what each browser receives over " + RISE.toSeconds() + " s\n");
+        for (CallPage p : byId.values()) {
+            RtcStats a = before.get(p);
+            RtcStats b = p.stats();
+            for (String from : othersOf(p)) {
+                String line = String.format("  %s <- %s: %s", p.label(), name(from), pairFigures(a, b, from));
+                table.append(line).append('\n');
+                if (b.framesDecoded(from) <= a.framesDecoded(from)) {
+                    failures.add(p.label() + " decodes no new video frame from " + name(from));
+                }
+                if (b.totalAudioEnergy(from) <= a.totalAudioEnergy(from)) {
+                    failures.add(p.label() + " hears no audio from " + name(from));
+                }
+            }
+            table.append(String.format("  %s sends: %s%n", p.label(), outbound(b)));
+        }
+        LOG.info("{}", table);
+        assertEquals(List.of(), failures, table.toString());
+    }
+
+    private static String pairFigures(RtcStats a, RtcStats b, String from) {
+        Map<String, Object> v = b.inbound(from, "video").orElse(Map.of());
+        return String.format("video %sx%s frames %d (+%d) lost %d; audio packets %d (+%d) energy %.4f (+%.4f) lost %d",
+                v.get("frameWidth"), v.get("frameHeight"), b.framesDecoded(from), b.framesDecoded(from) - a.framesDecoded(from),
+                b.packetsLost(from, "video"), b.packetsReceived(from, "audio"),
+                b.packetsReceived(from, "audio") - a.packetsReceived(from, "audio"), b.totalAudioEnergy(from),
+                b.totalAudioEnergy(from) - a.totalAudioEnergy(from), b.packetsLost(from, "audio"));
+    }
+
+    private static String outbound(RtcStats s) {
+        return s.ofType("outbound-rtp").stream()
+                .map(e -> e.get("kind") + (e.get("rid") != null ? "/" + e.get("rid") : "") + " " + e.get("packetsSent") + " packets"
+                        + (e.get("frameWidth") != null ? " " + e.get("frameWidth") + "x" + e.get("frameHeight") : ""))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Every browser's inbound figures now, for failure messages. */
+    private static String figures() {
+        StringBuilder sb = new StringBuilder();
+        for (CallPage p : byId.values()) {
+            try {
+                RtcStats s = p.stats();
+                for (String from : othersOf(p)) {
+                    sb.append(String.format("  %s <- %s: %s%n", p.label(), name(from), pairFigures(s, s, from)));
+                }
+                sb.append(String.format("  %s sends: %s; state %s %s%n", p.label(), outbound(s), p.state("pc"), p.state("signaling")));
+            } catch (RuntimeException | AssertionError e) {
+                sb.append("  ").append(p.label()).append(": no stats (").append(e.getMessage()).append(")\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String names(Set<String> ids) {
+        return ids.stream().map(BrowserFirefoxChromiumCallTest::name).sorted().collect(Collectors.joining(", "));
+    }
+
+    /** Writes the SDPs Firefox sent and received, in order, to target/browser-logs/firefox-sdp/. */
+    @SuppressWarnings("unchecked")
+    private static void saveSdps(FirefoxSession f) {
+        try {
+            Path dir = Path.of("target", "browser-logs", "firefox-sdp");
+            Files.createDirectories(dir);
+            List<Map<String, Object>> sdps = (List<Map<String, Object>>) f.js("return window.__sdps || []");
+            int n = 0;
+            for (Map<String, Object> s : sdps) {
+                Files.writeString(dir.resolve(String.format("%02d-%s-%s.sdp", ++n, s.get("dir"), s.get("type"))),
+                        (String) s.get("sdp"), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | AssertionError e) {
+            LOG.warn("could not save Firefox's SDPs", e);
+        }
+    }
+}
