@@ -78,6 +78,7 @@ class BrowserFirefoxChromiumCallTest {
         fox = FirefoxSession.start("Fox");
         started.add(fox);
         fox.addInitScript(RECORD_SDP);
+        fox.addInitScript(BrowserMuteAndShareTest.MAGENTA_SCREEN);
         ada = BrowserSession.start("Ada");
         started.add(ada);
         bob = BrowserSession.start("Bob");
@@ -139,8 +140,69 @@ class BrowserFirefoxChromiumCallTest {
         assertEveryoneRising("first join");
     }
 
+    /**
+     * A Firefox re-offer lists the server's send sections with port 0 and {@code a=bundle-only}
+     * (RFC 8843 section 6); the server must keep them (not read them as rejected) and media
+     * must go on both ways.
+     */
     @Test
     @Order(2)
+    void firefoxReofferWithBundleOnlySectionsKeepsEveryStream() {
+        Waits.until(MEDIA, "Fox: negotiation settled", () -> fox.state("signaling"), "stable"::equals);
+        long answers = answersReceived(fox);
+        fox.js("const c = window.sfu.call; c.enqueue(() => c.negotiate());");
+        Waits.until(MEDIA, "Fox: the server answered its re-offer", () -> answersReceived(fox), n -> n > answers);
+        Waits.until(MEDIA, "Fox: negotiation settled after its re-offer", () -> fox.state("signaling"), "stable"::equals);
+        String reoffer = lastSdp(fox, "sent", "offer");
+        assertTrue(reoffer.contains("a=bundle-only"), "Firefox offered sections bundle-only:\n" + reoffer);
+        assertEveryoneRising("after a Firefox re-offer");
+    }
+
+    /** Mute, camera off and a screen share from Firefox reach both Chromiums, with no renegotiation for the share. */
+    @Test
+    @Order(3)
+    void firefoxMuteCameraOffAndScreenShareShowInChromium() {
+        String f = id(fox);
+        String tile = ".tile[data-participant='" + f + "']";
+        double unmuted = energyGain(ada, f);
+        fox.click("#mute");
+        for (CallPage c : List.of(ada, bob)) {
+            Waits.until(RISE, c.label() + " sees Firefox muted", () -> c.isDisplayed(tile + " .mic-off"));
+        }
+        Waits.sleep(Duration.ofMillis(500));
+        double muted = energyGain(ada, f);
+        assertTrue(muted < unmuted * 0.05, "Firefox's audio is silent in Ada while muted: energy gain " + muted
+                + " vs " + unmuted + " unmuted");
+        fox.click("#camera");
+        for (CallPage c : List.of(ada, bob)) {
+            Waits.until(RISE, c.label() + " sees Firefox's camera off", () -> c.isDisplayed(tile + " .cam-off"));
+        }
+        fox.click("#mute");
+        fox.click("#camera");
+        for (CallPage c : List.of(ada, bob)) {
+            Waits.until(RISE, c.label() + " sees Firefox unmuted with its camera on",
+                    () -> !c.isDisplayed(tile + " .mic-off") && !c.isDisplayed(tile + " .cam-off"));
+        }
+
+        long offers = offersSent(fox);
+        fox.click("#share");
+        Waits.until(RISE, "Fox: share button pressed",
+                () -> fox.js("return document.querySelector('#share').getAttribute('aria-pressed')"), "true"::equals);
+        for (BrowserSession c : List.of(ada, bob)) {
+            Waits.until(MEDIA, c.label() + " sees Firefox's magenta screen", () -> LiveCall.tileColour(c, f),
+                    BrowserMuteAndShareTest::isMagenta);
+        }
+        fox.click("#share");
+        for (BrowserSession c : List.of(ada, bob)) {
+            Waits.until(MEDIA, c.label() + " sees Firefox's camera again", () -> LiveCall.tileColour(c, f),
+                    rgb -> !BrowserMuteAndShareTest.isMagenta(rgb));
+        }
+        assertEquals(offers, offersSent(fox), "Firefox sent no offer for the screen share (the same sender, replaceTrack)");
+        assertEveryoneRising("after mute, camera off and screen share from Firefox");
+    }
+
+    @Test
+    @Order(4)
     void firefoxLeavesAndRejoinsAndMediaFlowsBothWaysAgain() {
         String old = id(fox);
         byId.remove(old);
@@ -201,6 +263,27 @@ class BrowserFirefoxChromiumCallTest {
         }
         LOG.info("{}", table);
         assertEquals(List.of(), failures, table.toString());
+    }
+
+    /** Audio energy {@code p} receives from {@code id} over 2 s. */
+    private static double energyGain(CallPage p, String id) {
+        double before = p.stats().totalAudioEnergy(id);
+        Waits.sleep(Duration.ofSeconds(2));
+        return p.stats().totalAudioEnergy(id) - before;
+    }
+
+    private static long answersReceived(CallPage p) {
+        return ((Number) p.js("return window.sfu.call.counters.answersReceived")).longValue();
+    }
+
+    private static long offersSent(CallPage p) {
+        return ((Number) p.js("return window.sfu.call.counters.offersSent")).longValue();
+    }
+
+    /** The last SDP of this direction ("sent", "received") and type the page recorded. */
+    private static String lastSdp(CallPage p, String dir, String type) {
+        return String.valueOf(p.js("const all = (window.__sdps || []).filter((s) => s.dir === arguments[0] && s.type === arguments[1]);"
+                + " return all.length ? all[all.length - 1].sdp : '';", dir, type));
     }
 
     private static String pairFigures(RtcStats a, RtcStats b, String from) {
