@@ -229,7 +229,8 @@ class BrowserFirefoxChromiumCallTest {
                 Waits.until(MEDIA, p.label() + ": video decoded from " + names(others), p::stats,
                         s -> others.stream().allMatch(i -> s.framesDecoded(i) > 0));
             } catch (AssertionError e) {
-                throw new AssertionError(phase + ": " + e.getMessage() + "\n" + figures(), e);
+                throw new AssertionError(phase + ": " + e.getMessage() + "\n" + figures()
+                        + "the server's view of each downlink:\n" + sfu.downlinks(ROOM), e);
             }
         }
     }
@@ -262,7 +263,7 @@ class BrowserFirefoxChromiumCallTest {
             table.append(String.format("  %s sends: %s%n", p.label(), outbound(b)));
         }
         LOG.info("{}", table);
-        assertEquals(List.of(), failures, table.toString());
+        assertEquals(List.of(), failures, table + "the server's view of each downlink:\n" + sfu.downlinks(ROOM));
     }
 
     /** Audio energy {@code p} receives from {@code id} over 2 s. */
