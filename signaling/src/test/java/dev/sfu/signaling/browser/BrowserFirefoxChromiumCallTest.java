@@ -40,7 +40,13 @@ class BrowserFirefoxChromiumCallTest {
     private static final String ROOM = "firefox-chromium";
     private static final Duration JOIN = Duration.ofSeconds(40);
     private static final Duration MEDIA = Duration.ofSeconds(30);
-    private static final Duration RISE = Duration.ofSeconds(3);
+    /** UI changes (mute, camera off) must show within this. */
+    private static final Duration SHOWN = Duration.ofSeconds(3);
+    /**
+     * Every receiver must decode new frames and receive new audio energy from every sender within
+     * this (measured from one baseline; usually 2 s, more while the shared machine is overloaded).
+     */
+    private static final Duration RISE = Duration.ofSeconds(15);
 
     /** Records every SDP the page sends (offer/answer over the WebSocket) and every remote description it applies. */
     static final String RECORD_SDP = """
@@ -167,7 +173,7 @@ class BrowserFirefoxChromiumCallTest {
         double unmuted = energyGain(ada, f);
         fox.click("#mute");
         for (CallPage c : List.of(ada, bob)) {
-            Waits.until(RISE, c.label() + " sees Firefox muted", () -> c.isDisplayed(tile + " .mic-off"));
+            Waits.until(SHOWN, c.label() + " sees Firefox muted", () -> c.isDisplayed(tile + " .mic-off"));
         }
         Waits.sleep(Duration.ofMillis(500));
         double muted = energyGain(ada, f);
@@ -175,18 +181,18 @@ class BrowserFirefoxChromiumCallTest {
                 + " vs " + unmuted + " unmuted");
         fox.click("#camera");
         for (CallPage c : List.of(ada, bob)) {
-            Waits.until(RISE, c.label() + " sees Firefox's camera off", () -> c.isDisplayed(tile + " .cam-off"));
+            Waits.until(SHOWN, c.label() + " sees Firefox's camera off", () -> c.isDisplayed(tile + " .cam-off"));
         }
         fox.click("#mute");
         fox.click("#camera");
         for (CallPage c : List.of(ada, bob)) {
-            Waits.until(RISE, c.label() + " sees Firefox unmuted with its camera on",
+            Waits.until(SHOWN, c.label() + " sees Firefox unmuted with its camera on",
                     () -> !c.isDisplayed(tile + " .mic-off") && !c.isDisplayed(tile + " .cam-off"));
         }
 
         long offers = offersSent(fox);
         fox.click("#share");
-        Waits.until(RISE, "Fox: share button pressed",
+        Waits.until(SHOWN, "Fox: share button pressed",
                 () -> fox.js("return document.querySelector('#share').getAttribute('aria-pressed')"), "true"::equals);
         for (BrowserSession c : List.of(ada, bob)) {
             Waits.until(MEDIA, c.label() + " sees Firefox's magenta screen", () -> LiveCall.tileColour(c, f),
@@ -237,33 +243,42 @@ class BrowserFirefoxChromiumCallTest {
 
     /**
      * Asserts, for every ordered pair of browsers, that the receiver's framesDecoded and
-     * totalAudioEnergy from the sender rise over {@link #RISE}; prints every pair's figures.
+     * totalAudioEnergy from the sender rise from a baseline, within {@link #RISE}; logs every
+     * pair's figures (and, on failure, the server's view of each downlink).
      */
     private static void assertEveryoneRising(String phase) {
         Map<CallPage, RtcStats> before = new LinkedHashMap<>();
         for (CallPage p : byId.values()) {
             before.put(p, p.stats());
         }
-        Waits.sleep(RISE);
-        List<String> failures = new ArrayList<>();
-        StringBuilder table = new StringBuilder(phase + ": what each browser receives over " + RISE.toSeconds() + " s\n");
-        for (CallPage p : byId.values()) {
-            RtcStats a = before.get(p);
-            RtcStats b = p.stats();
-            for (String from : othersOf(p)) {
-                String line = String.format("  %s <- %s: %s", p.label(), name(from), pairFigures(a, b, from));
-                table.append(line).append('\n');
-                if (b.framesDecoded(from) <= a.framesDecoded(from)) {
-                    failures.add(p.label() + " decodes no new video frame from " + name(from));
+        long t0 = System.nanoTime();
+        Waits.sleep(Duration.ofSeconds(2));
+        while (true) {
+            List<String> failures = new ArrayList<>();
+            Duration over = Duration.ofNanos(System.nanoTime() - t0);
+            StringBuilder table = new StringBuilder(String.format("%s: what each browser receives over %.1f s%n", phase,
+                    over.toMillis() / 1000.0));
+            for (CallPage p : byId.values()) {
+                RtcStats a = before.get(p);
+                RtcStats b = p.stats();
+                for (String from : othersOf(p)) {
+                    table.append(String.format("  %s <- %s: %s%n", p.label(), name(from), pairFigures(a, b, from)));
+                    if (b.framesDecoded(from) <= a.framesDecoded(from)) {
+                        failures.add(p.label() + " decodes no new video frame from " + name(from));
+                    }
+                    if (b.totalAudioEnergy(from) <= a.totalAudioEnergy(from)) {
+                        failures.add(p.label() + " hears no audio from " + name(from));
+                    }
                 }
-                if (b.totalAudioEnergy(from) <= a.totalAudioEnergy(from)) {
-                    failures.add(p.label() + " hears no audio from " + name(from));
-                }
+                table.append(String.format("  %s sends: %s%n", p.label(), outbound(b)));
             }
-            table.append(String.format("  %s sends: %s%n", p.label(), outbound(b)));
+            if (failures.isEmpty() || over.compareTo(RISE) >= 0) {
+                LOG.info("{}", table);
+                assertEquals(List.of(), failures, table + "the server's view of each downlink:\n" + sfu.downlinks(ROOM));
+                return;
+            }
+            Waits.sleep(Duration.ofSeconds(1));
         }
-        LOG.info("{}", table);
-        assertEquals(List.of(), failures, table + "the server's view of each downlink:\n" + sfu.downlinks(ROOM));
     }
 
     /** Audio energy {@code p} receives from {@code id} over 2 s. */
