@@ -57,6 +57,7 @@ class BrowserFirefoxChromiumCallTest {
                 try {
                   const m = JSON.parse(data);
                   if (typeof m.sdp === 'string') window.__sdps.push({ dir: 'sent', type: m.type, sdp: m.sdp });
+                  if (m.type === 'join') window.__joins = (window.__joins || 0) + 1;
                 } catch (e) { /* not JSON */ }
                 return send.call(this, data);
               };
@@ -84,7 +85,7 @@ class BrowserFirefoxChromiumCallTest {
         fox = FirefoxSession.start("Fox");
         started.add(fox);
         fox.addInitScript(RECORD_SDP);
-        fox.addInitScript(BrowserMuteAndShareTest.MAGENTA_SCREEN);
+        fox.addInitScript("if (navigator.mediaDevices) {\n" + BrowserMuteAndShareTest.MAGENTA_SCREEN + "}\n");
         ada = BrowserSession.start("Ada");
         started.add(ada);
         bob = BrowserSession.start("Bob");
@@ -175,10 +176,17 @@ class BrowserFirefoxChromiumCallTest {
         for (CallPage c : List.of(ada, bob)) {
             Waits.until(SHOWN, c.label() + " sees Firefox muted", () -> c.isDisplayed(tile + " .mic-off"));
         }
-        Waits.sleep(Duration.ofMillis(500));
-        double muted = energyGain(ada, f);
-        assertTrue(muted < unmuted * 0.05, "Firefox's audio is silent in Ada while muted: energy gain " + muted
-                + " vs " + unmuted + " unmuted");
+        // What Ada's jitter buffer still holds plays out first: wait for a silent second.
+        double[] last = {ada.stats().totalAudioEnergy(f)};
+        double silent = unmuted / 2 * 0.05;
+        Waits.until(MEDIA, "Firefox's audio silent in Ada while muted: energy gain in one second below " + silent
+                + " (5% of the unmuted " + unmuted / 2 + ")", () -> {
+                    Waits.sleep(Duration.ofSeconds(1));
+                    double now = ada.stats().totalAudioEnergy(f);
+                    double gain = now - last[0];
+                    last[0] = now;
+                    return gain;
+                }, gain -> gain < silent);
         fox.click("#camera");
         for (CallPage c : List.of(ada, bob)) {
             Waits.until(SHOWN, c.label() + " sees Firefox's camera off", () -> c.isDisplayed(tile + " .cam-off"));
@@ -227,6 +235,19 @@ class BrowserFirefoxChromiumCallTest {
 
     /** Waits until each browser is connected, shows a tile for each other and decodes video from each. */
     private static void awaitEveryoneDecodingEveryone(String phase) {
+        for (CallPage p : List.copyOf(byId.values())) {
+            p.awaitConnected(MEDIA);
+            // A page whose media connection failed rejoins by itself with a new participant id
+            // (call.js): follow it, and say so (see docs/testing.md, "Firefox and Chromium").
+            String now = p.awaitJoined(JOIN);
+            String was = id(p);
+            if (!now.equals(was)) {
+                LOG.warn("{}: {} rejoined by itself as {} (its media connection failed; {} joins so far)", phase, p.label(),
+                        now, p.js("return window.__joins || 0"));
+                byId.remove(was);
+                byId.put(now, p);
+            }
+        }
         for (CallPage p : byId.values()) {
             Set<String> others = othersOf(p);
             try {
