@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine: a JDK, Maven, and Debian's
-# Chromium with its driver for the browser tests, coturn (TURN) and OpenSSL 3. Safe to run again; installs only what is missing.
+# Installs what the test suite needs on a fresh Debian machine: a JDK, Maven, Debian's Chromium with
+# its driver and Firefox ESR for the browser tests, node and npm with the pinned puppeteer-core that
+# drives Firefox (browser-tests/), coturn (TURN) and OpenSSL 3. Safe to run again; installs only what is missing.
 set -euo pipefail
 need=()
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# Firefox ESR, driven over WebDriver BiDi by puppeteer-core (npm) in BrowserFirefoxChromiumCallTest:
+# Debian has no geckodriver package.
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 # iproute2's ip and tc: BrowserBandwidthLimitTest's network namespace and tbf bottleneck (BottleneckLink;
 # it also needs root and the kernel's htb, tbf and u32, which no package adds; the test is skipped without root).
 command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 || need+=(iproute2)
@@ -25,4 +31,16 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
 else
   echo "install-test-deps: everything is installed"
+fi
+
+# puppeteer-core, pinned by browser-tests/package-lock.json; it drives the Debian Firefox above and
+# must not download a browser of its own.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+lock="$root/browser-tests/package-lock.json"
+stamp="$root/browser-tests/node_modules/.package-lock.json"
+if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ ! -d "$root/browser-tests/node_modules/puppeteer-core" ]; then
+  echo "install-test-deps: npm ci in browser-tests (puppeteer-core for the Firefox tests)"
+  (cd "$root/browser-tests" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "install-test-deps: browser-tests/node_modules is up to date"
 fi

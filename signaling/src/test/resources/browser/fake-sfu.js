@@ -15,6 +15,7 @@
     // simulcast) answers, so the page sends one encoding.
     acceptSimulcast: false,
     simulcastRids: new Map(), // mid -> rids the page offered to send
+    rejectVideo: false,  // answer the page's video m-line rejected (port 0), as a server without its codec would
   };
 
   class FakeSocket {
@@ -79,6 +80,18 @@
     }).join('');
   }
 
+  /** The SDP with its video m-lines rejected (port 0, out of the BUNDLE group), as RFC 3264 section 6 writes it. */
+  function rejectVideo(sdp) {
+    const mids = [];
+    const out = sections(sdp).map((sec) => {
+      if (!sec.startsWith('m=video')) return sec;
+      const mid = /^a=mid:(\S+)/m.exec(sec);
+      if (mid) mids.push(mid[1]);
+      return sec.replace(/^m=video \d+/, 'm=video 0');
+    }).join('');
+    return out.replace(/^a=group:BUNDLE (.*)$/m, (l, list) => 'a=group:BUNDLE ' + list.split(' ').filter((m) => !mids.includes(m)).join(' '));
+  }
+
   fake.socket = () => fake.sockets[fake.sockets.length - 1];
   fake.deliver = (msg) => fake.socket().deliver(msg);
   /** The server drops the connection, as a crash or a network cut would. */
@@ -106,7 +119,8 @@
         noteSimulcast(msg.sdp);
         await peer.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
         await peer.setLocalDescription();
-        return sock.deliver({ type: 'answer', sdp: withSimulcast(munge(peer.localDescription.sdp)) });
+        const answer = withSimulcast(munge(peer.localDescription.sdp));
+        return sock.deliver({ type: 'answer', sdp: fake.rejectVideo ? rejectVideo(answer) : answer });
       }
       case 'answer':
         return sock.peer.setRemoteDescription({ type: 'answer', sdp: msg.sdp });

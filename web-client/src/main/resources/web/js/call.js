@@ -613,7 +613,9 @@ export class Call {
   async afterStable() {
     const pc = this.pc;
     if (!pc || pc.signalingState !== 'stable' || this.makingOffer) return;
-    const unpublished = [this.audioTransceiver, this.videoTransceiver].some((t) => t && t.mid === null);
+    // A transceiver the server rejected is stopped and has no mid: offering again would loop.
+    const unpublished = [this.audioTransceiver, this.videoTransceiver]
+      .some((t) => t && t.mid === null && !t.stopped && t.currentDirection !== 'stopped');
     if (unpublished || this.offerWanted) await this.negotiate();
   }
 

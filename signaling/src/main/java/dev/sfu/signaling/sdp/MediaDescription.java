@@ -33,13 +33,16 @@ import java.util.List;
  * @param candidates      the a=candidate lines that parsed (malformed ones are skipped)
  * @param rtcpMux         a=rtcp-mux is present
  * @param endOfCandidates a=end-of-candidates is present
+ * @param bundleOnly      a=bundle-only is present: with port 0 the section is bundled, not rejected
+ *                        (RFC 8843 section 6; Firefox offers every section after the first this way)
  */
 public record MediaDescription(String type, int port, String protocol, List<String> formats, String mid,
                                Direction direction, List<RtpFormat> rtpFormats, List<Extmap> extensions,
                                List<Ssrc> ssrcs, List<SsrcGroup> ssrcGroups, String msidStream,
                                String msidTrack, List<Rid> rids, String simulcast, String iceUfrag,
                                String icePwd, List<Fingerprint> fingerprints, DtlsSetup setup,
-                               List<IceCandidate> candidates, boolean rtcpMux, boolean endOfCandidates) {
+                               List<IceCandidate> candidates, boolean rtcpMux, boolean endOfCandidates,
+                               boolean bundleOnly) {
 
     public MediaDescription {
         formats = List.copyOf(formats);
@@ -61,9 +64,13 @@ public record MediaDescription(String type, int port, String protocol, List<Stri
         };
     }
 
-    /** True when the port is 0 (the section is rejected or stopped). */
+    /**
+     * True when the port is 0 without {@code a=bundle-only} (the section is rejected or stopped).
+     * Port 0 with bundle-only is a section offered only inside the BUNDLE group (RFC 8843 section
+     * 6): it uses the group's transport, and is accepted like any other.
+     */
     public boolean isRejected() {
-        return port == 0;
+        return port == 0 && !bundleOnly;
     }
 
     /** The format with this payload type, or null. */

@@ -208,6 +208,7 @@ public final class SdpParser {
             }
             case "rtcp-mux" -> m.rtcpMux = true;
             case "end-of-candidates" -> m.endOfCandidates = true;
+            case "bundle-only" -> m.bundleOnly = true;
             default -> {
                 // rtcp, rtcp-rsize, rtcp-xr, ice-options, sctp-port ...: not used by the server.
             }
@@ -389,6 +390,7 @@ public final class SdpParser {
         final List<IceCandidate> candidates = new ArrayList<>();
         boolean rtcpMux;
         boolean endOfCandidates;
+        boolean bundleOnly;
 
         Format format(int pt) {
             return rtp.computeIfAbsent(pt, Format::new);
@@ -431,7 +433,7 @@ public final class SdpParser {
             }
             return new MediaDescription(type, port, protocol, formats, mid, direction, formatsOut, extensions,
                     ssrcList, ssrcGroups, msidStream, msidTrack, rids, simulcast, iceUfrag, icePwd, fingerprints,
-                    setup, candidates, rtcpMux, endOfCandidates);
+                    setup, candidates, rtcpMux, endOfCandidates, bundleOnly);
         }
     }
 }

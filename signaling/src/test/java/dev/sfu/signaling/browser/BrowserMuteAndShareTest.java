@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class BrowserMuteAndShareTest {
     /** The sharer's screen is a magenta canvas, so the receiver can tell it from the green fake camera. */
-    private static final String MAGENTA_SCREEN = """
+    static final String MAGENTA_SCREEN = """
             navigator.mediaDevices.getDisplayMedia = async () => {
               const c = document.createElement('canvas'); c.width = 640; c.height = 480;
               const g = c.getContext('2d'); let x = 0;
@@ -85,7 +85,7 @@ class BrowserMuteAndShareTest {
         return b.stats().totalAudioEnergy(id) - before;
     }
 
-    private static boolean isMagenta(List<Number> rgb) {
+    static boolean isMagenta(List<Number> rgb) {
         return rgb.get(0).intValue() > 150 && rgb.get(2).intValue() > 150 && rgb.get(1).intValue() < 100;
     }
 

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Usually each browser has its own chromedriver on this host; {@link #startRemote} drives one
  * through a chromedriver that runs elsewhere (in a {@link BottleneckLink}'s network namespace).
  */
-public final class BrowserSession implements AutoCloseable {
+public final class BrowserSession implements CallPage {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** Long enough for a cold Chromium on a loaded two-core machine. */

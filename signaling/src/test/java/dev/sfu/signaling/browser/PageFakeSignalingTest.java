@@ -49,6 +49,22 @@ class PageFakeSignalingTest {
         return FakeSfuPage.lastSent(b, type);
     }
 
+    /**
+     * A server that rejects the page's video m-line (port 0) stops that transceiver; the page must
+     * not take it for an unpublished one and offer again forever (Firefox did, before issue 15).
+     */
+    @Test
+    void aRejectedVideoMLineIsNotOfferedAgainAndAgain() {
+        try (BrowserSession b = joinFake("reject-video", "window.__fakeSfu.rejectVideo = true;")) {
+            Waits.until(T, "the answer applied", () -> b.state("signaling"), "stable"::equals);
+            Waits.until(T, "the answer rejecting the video applied", () -> Boolean.TRUE.equals(b.js(
+                    "return /^m=video 0 /m.test(window.sfu.pc.remoteDescription ? window.sfu.pc.remoteDescription.sdp : '')")));
+            Waits.sleep(Duration.ofSeconds(2));
+            assertEquals(1, count(b, "offer"), "one offer, no renegotiation loop");
+            assertEquals("stable", b.state("signaling"));
+        }
+    }
+
     @Test
     void joinedParticipantsBecomeNamedTilesWithTheirState() {
         try (BrowserSession b = joinFake("tiles", """

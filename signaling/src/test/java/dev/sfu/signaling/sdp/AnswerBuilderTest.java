@@ -115,6 +115,24 @@ class AnswerBuilderTest {
     }
 
     @Test
+    void firefoxVideoOfferedBundleOnlyIsAcceptedWithVp8AndItsSimulcastRids() throws SdpParseException {
+        AnswerBuilder.Answer a = AnswerBuilder.answer(Fixtures.parse(Fixtures.FIREFOX_LIVE_OFFER), Fixtures.SERVER,
+                java.util.Map.of(), 1, 1);
+        SessionDescription sd = SdpParser.parse(a.sdp());
+        assertEquals(List.of("0", "1"), sd.bundleMids(), "the bundle-only video section is in the BUNDLE group");
+        MediaDescription video = sd.media().get(1);
+        assertEquals(10000, video.port(), "answered with the server's port, not rejected");
+        assertFalse(video.bundleOnly(), "an answer never says bundle-only (RFC 8843 section 7.3)");
+        assertEquals(Direction.RECVONLY, video.direction());
+        assertEquals(List.of("120", "124"), video.formats(), "VP8 and its RTX with Firefox's payload types");
+        assertEquals(List.of("h", "f"), video.rids().stream().map(Rid::id).toList());
+        assertEquals("recv h;f", video.simulcast());
+        assertEquals(9, video.extensionId(CodecPolicy.EXT_RID));
+        assertEquals(2, a.tracks().size(), "Firefox publishes audio and video");
+        assertEquals(List.of("h", "f"), a.tracks().get(1).rids());
+    }
+
+    @Test
     void clientWithoutTransportCcIsAnsweredWithGoogRembOnly() throws SdpParseException {
         String legacy = Fixtures.text(Fixtures.CHROMIUM_SENDRECV).lines()
                 .filter(l -> !l.contains("transport-wide-cc") && !l.endsWith(" transport-cc"))

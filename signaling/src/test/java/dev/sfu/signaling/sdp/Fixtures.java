@@ -15,6 +15,15 @@ public final class Fixtures {
     public static final String CHROMIUM_SENDRECV = "chromium-156-offer-sendrecv.sdp";
     public static final String CHROMIUM_SIMULCAST = "chromium-156-offer-simulcast.sdp";
     public static final String FIREFOX_SENDRECV = "firefox-153-offer-sendrecv.sdp";
+    /**
+     * Captured live by BrowserFirefoxChromiumCallTest (the call page in Firefox ESR 153): its first
+     * offer (sendonly audio; sendonly video as simulcast rids h;f, port 0 with a=bundle-only).
+     */
+    public static final String FIREFOX_LIVE_OFFER = "firefox-153-live-offer-simulcast.sdp";
+    /** Firefox's answer to the server's offer of two Chromiums' audio and video (mids s0-s3). */
+    public static final String FIREFOX_LIVE_ANSWER = "firefox-153-live-answer.sdp";
+    /** Firefox's re-offer after that: every section after the first with port 0 and a=bundle-only. */
+    public static final String FIREFOX_LIVE_REOFFER = "firefox-153-live-reoffer.sdp";
 
     /** A fixed server transport, as a fake MediaTransport would report it. */
     public static final LocalTransport SERVER = new LocalTransport("srvU", "serverpassword0123456789",

@@ -101,6 +101,25 @@ class SdpParserTest {
     }
 
     @Test
+    void firefoxBundleOnlySectionWithPortZeroIsBundledNotRejectedRfc8843() {
+        SessionDescription sd = Fixtures.parse(Fixtures.FIREFOX_LIVE_OFFER);
+        assertEquals(List.of("0", "1"), sd.bundleMids());
+        MediaDescription video = sd.media().get(1);
+        assertEquals(0, video.port());
+        assertTrue(video.bundleOnly());
+        assertFalse(video.isRejected(), "port 0 with a=bundle-only is bundled (RFC 8843 section 6)");
+        assertEquals(Direction.SENDONLY, video.direction());
+        assertEquals(List.of("h", "f"), video.rids().stream().map(Rid::id).toList());
+        assertEquals("send h;f", video.simulcast());
+        assertEquals(9, video.extensionId(CodecPolicy.EXT_RID));
+        assertFalse(sd.media().get(0).bundleOnly());
+        // A plain port 0 (no bundle-only) is still a rejected section.
+        SessionDescription reoffer = Fixtures.parse(Fixtures.FIREFOX_LIVE_REOFFER);
+        assertEquals(List.of("0", "1", "s0", "s1", "s2", "s3"), reoffer.bundleMids());
+        assertTrue(reoffer.media().stream().skip(1).allMatch(m -> m.port() == 0 && m.bundleOnly() && !m.isRejected()));
+    }
+
+    @Test
     void firefoxOfferHasSessionLevelFingerprintAndComponentTwoCandidates() {
         SessionDescription sd = Fixtures.parse(Fixtures.FIREFOX_SENDRECV);
         assertEquals(List.of("0", "1"), sd.bundleMids());

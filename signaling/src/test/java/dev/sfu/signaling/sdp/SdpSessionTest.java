@@ -95,6 +95,47 @@ class SdpSessionTest {
         assertFalse(s.needsOffer());
     }
 
+    /**
+     * Live Firefox SDPs: its first offer, its answer to the server's offer of two Chromiums'
+     * audio and video, then its re-offer, where every section after the first has port 0 and
+     * a=bundle-only (RFC 8843 section 6): the server's send sections must stay sendonly.
+     */
+    @Test
+    void firefoxLiveAnswerAndBundleOnlyReofferKeepEveryServerSection() throws SdpParseException {
+        SdpSession s = new SdpSession("ff");
+        s.answerOffer(Fixtures.parse(Fixtures.FIREFOX_LIVE_OFFER), Fixtures.SERVER);
+        List<RemoteTrack> tracks = new ArrayList<>(tracksOf("bob"));
+        tracks.addAll(tracksOf("ada"));
+        assertTrue(s.setRemoteTracks(tracks));
+        SessionDescription offer = SdpParser.parse(s.createOffer(Fixtures.SERVER));
+        assertEquals(List.of("0", "1", "s0", "s1", "s2", "s3"), offer.bundleMids());
+        assertEquals(List.of("120", "124"), offer.media().get(3).formats(), "Firefox's VP8 and RTX payload types");
+
+        List<Subscription> subs = s.applyAnswer(Fixtures.parse(Fixtures.FIREFOX_LIVE_ANSWER));
+        assertEquals(4, subs.size(), "Firefox receives both Chromiums' audio and video: " + subs);
+        for (Subscription v : subs) {
+            if (v.kind() == MediaKind.VIDEO) {
+                assertEquals(120, v.codecs().get(0).payloadType());
+                assertEquals(124, v.codecs().get(0).rtxPayloadType());
+            } else {
+                assertEquals(109, v.codecs().get(0).payloadType());
+            }
+        }
+
+        SessionDescription answer = SdpParser.parse(s.answerOffer(Fixtures.parse(Fixtures.FIREFOX_LIVE_REOFFER),
+                Fixtures.SERVER).sdp());
+        assertEquals(List.of("0", "1", "s0", "s1", "s2", "s3"), answer.bundleMids());
+        for (int i = 2; i < 6; i++) {
+            MediaDescription m = answer.media().get(i);
+            assertFalse(m.isRejected(), m.mid() + " is kept");
+            assertEquals(Direction.SENDONLY, m.direction(), m.mid() + " still sends");
+            assertEquals(i < 4 ? "bob" : "ada", m.msidStream());
+        }
+        assertEquals(Direction.RECVONLY, answer.media().get(1).direction(), "Firefox's own video is still received");
+        assertEquals(4, s.subscriptions().size());
+        assertFalse(s.needsOffer());
+    }
+
     @Test
     void offersCarryTransportCcWhenTheSubscriberOfferedItWhateverThePublisherNegotiated() throws SdpParseException {
         SdpSession s = firefoxSubscriber();
