@@ -280,6 +280,13 @@ public final class MediaEndpoint implements TransportListener {
         LOG.info("{}: media connected ({})", id, profile);
     }
 
+    /** An ICE restart moved the participant to a new path: its downlink estimate starts again. */
+    @Override
+    public void onRouteChanged() {
+        LOG.info("{}: new network path (ICE restart): the downlink estimate starts again", id);
+        egress.onRouteChanged(clock.getAsLong());
+    }
+
     /** One decrypted RTP packet from this participant (its transport's executor). */
     @Override
     public void onRtp(byte[] buf, int off, int len) {

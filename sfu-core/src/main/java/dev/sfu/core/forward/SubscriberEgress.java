@@ -69,7 +69,9 @@ public final class SubscriberEgress {
     private final CongestionControlConfig config;
     private final PacerThread pacer;
     private final BufferPool pool;
-    private final SendSideBandwidthEstimator estimator;
+    /** Replaced when the path changes ({@link #onRouteChanged}); under the lock. */
+    private SendSideBandwidthEstimator estimator;
+    private long desiredBps = -1;
     private final PacerQueue queue;
     /** The subscriber's extension id for the transport-wide sequence number, by media kind; 0: not negotiated. */
     private final int[] transportCcIds = new int[KINDS];
@@ -502,7 +504,32 @@ public final class SubscriberEgress {
 
     void setDesiredBitrate(long bps) {
         synchronized (lock) {
+            desiredBps = bps;
             estimator.setDesiredBitrate(bps);
+        }
+    }
+
+    /**
+     * The subscriber's path changed (an ICE restart selected a new pair): the estimate starts
+     * again from the configured initial bitrate, as libwebrtc resets its estimator on a network
+     * route change. Otherwise the old path's outage (every packet sent while the link was down
+     * reported lost, no feedback for seconds) would hold the new path at the minimum and pause
+     * the subscriber's videos for seconds after it is back.
+     */
+    void onRouteChanged(long now) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            estimator = new SendSideBandwidthEstimator(config, now);
+            if (desiredBps >= 0) {
+                estimator.setDesiredBitrate(desiredBps);
+            }
+            probeCluster = -1;
+            probeBytesLeft = 0;
+            if (feedbacks > 0) {
+                estimate = estimator.targetBitrateBps();
+            }
         }
     }
 

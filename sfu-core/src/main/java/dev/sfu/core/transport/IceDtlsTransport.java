@@ -224,6 +224,20 @@ public final class IceDtlsTransport implements MediaTransport {
             retiring = null;
             LOG.info("{}: ICE restart done, {} ms after it began; media goes to {}", id,
                     (System.nanoTime() - restartNanos) / 1_000_000, routes.selectedRemote());
+            lane.post(this::announceRouteChanged);
+        }
+    }
+
+    /** On the serial task: tells the bound listener that the path changed. */
+    private void announceRouteChanged() {
+        TransportListener l = listener;
+        if (l == null || closed.get()) {
+            return;
+        }
+        try {
+            l.onRouteChanged();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: listener failed", id, e);
         }
     }
 

@@ -19,6 +19,14 @@ public interface TransportListener {
     default void onConnected(SrtpProfile profile) {
     }
 
+    /**
+     * The path changed: an ICE restart selected a new candidate pair (a network change, RFC 8445
+     * section 9). What was learned about the old path (a bandwidth estimate, its loss) no longer
+     * holds. SRTP and the session go on.
+     */
+    default void onRouteChanged() {
+    }
+
     /** One decrypted RTP packet. */
     void onRtp(byte[] buf, int off, int len);
 

@@ -39,6 +39,7 @@ import static dev.sfu.core.testutil.RtpFixtures.ts;
 import static dev.sfu.core.testutil.RtpFixtures.vp8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -506,6 +507,27 @@ class SubscriberEgressTest {
         for (int i = 0; i < sent.size(); i++) {
             assertEquals((first + i) & 0xFFFF, transportSeq(sent.get(i)), "the transport got them in stamp order");
         }
+    }
+
+    @Test
+    void aNewNetworkPathAfterAnIceRestartStartsTheEstimateAgainFromTheInitialBitrate() throws Exception {
+        long initial = 1_000_000;
+        start(CongestionControlConfig.defaults().withBitrates(initial, 100_000, 5_000_000));
+        for (int i = 0; i < 20; i++) {
+            sendVideo(i == 0, 1000);
+            tick(5 * MS);
+        }
+        egress(b).onReceiverReportLoss(80, 100, h.now.get());
+        dev.sfu.core.cc.SendSideBandwidthEstimator old = egress(b).estimator();
+        assertTrue(old.packetsSent() >= 20, "the old path's history: " + old.packetsSent());
+        b.endpoint().onRouteChanged();
+        dev.sfu.core.cc.SendSideBandwidthEstimator fresh = egress(b).estimator();
+        assertNotSame(old, fresh, "a new estimator for the new path");
+        assertEquals(0, fresh.packetsSent(), "nothing of the old path's send history");
+        assertEquals(initial, fresh.targetBitrateBps(), "the new path starts from the initial estimate");
+        sendVideo(false, 1000);
+        tick(5 * MS);
+        assertTrue(fresh.packetsSent() >= 1, "what is sent now is recorded by the new estimator");
     }
 
     @Test

@@ -63,6 +63,8 @@ class IceRestartTest {
             }
             InetSocketAddress after = ((IceDtlsTransport) p.server()).selectedRemoteAddress();
             assertNotEquals(before, after, "the server sends to the client's new socket");
+            assertTrue(p.serverEvents().routeChanged.await(5, java.util.concurrent.TimeUnit.SECONDS),
+                    "the server's listener heard of the new path (its downlink estimate starts again)");
             assertTrue(TransportTestSupport.sendUntilReceived(p.client(), p.serverEvents(), 0x1111, 100));
             assertTrue(TransportTestSupport.sendUntilReceived(p.server(), p.clientEvents(), 0x2222, 100));
             assertTrue(p.server().isConnected() && p.client().isConnected());

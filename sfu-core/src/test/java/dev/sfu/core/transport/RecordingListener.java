@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class RecordingListener implements TransportListener {
     final CountDownLatch connected = new CountDownLatch(1);
     final CountDownLatch closed = new CountDownLatch(1);
+    final CountDownLatch routeChanged = new CountDownLatch(1);
     final BlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
     final BlockingQueue<byte[]> rtcp = new LinkedBlockingQueue<>();
     volatile SrtpProfile profile;
@@ -56,6 +57,11 @@ final class RecordingListener implements TransportListener {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    @Override
+    public void onRouteChanged() {
+        routeChanged.countDown();
     }
 
     @Override

@@ -2,10 +2,8 @@ package dev.sfu.signaling.auth;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValueType;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -67,18 +65,6 @@ public record AuthConfig(String jwtSecret, String publicKeys, List<String> issue
     }
 
     private static List<String> issuers(Config c) {
-        if (!c.hasPath("jwt-issuers")) {
-            return List.of();
-        }
-        if (c.getValue("jwt-issuers").valueType() == ConfigValueType.STRING) {
-            List<String> out = new ArrayList<>();
-            for (String s : c.getString("jwt-issuers").split(",")) {
-                if (!s.isBlank()) {
-                    out.add(s.strip());
-                }
-            }
-            return out;
-        }
-        return c.getStringList("jwt-issuers");
+        return dev.sfu.signaling.config.ConfigLists.strings(c, "jwt-issuers");
     }
 }

@@ -2,11 +2,9 @@ package dev.sfu.signaling.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValueType;
 import dev.sfu.core.cc.CongestionControlConfig;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -132,17 +130,7 @@ public record ServerConfig(String httpBind, int httpPort, String mediaBind, int 
     }
 
     private static List<String> addresses(Config c) {
-        String key = "media.advertise-addresses";
-        if (c.getValue(key).valueType() == ConfigValueType.STRING) {
-            List<String> out = new ArrayList<>();
-            for (String s : c.getString(key).split(",")) {
-                if (!s.isBlank()) {
-                    out.add(s.strip());
-                }
-            }
-            return out;
-        }
-        return c.getStringList(key);
+        return ConfigLists.strings(c, "media.advertise-addresses");
     }
 
     private static void checkPort(String key, int port) {

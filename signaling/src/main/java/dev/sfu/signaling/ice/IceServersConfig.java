@@ -2,10 +2,8 @@ package dev.sfu.signaling.ice;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValueType;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -110,18 +108,7 @@ public record IceServersConfig(List<String> stunUrls, List<String> turnUrls, Str
 
     /** A list, or a comma-separated string (from the environment). */
     private static List<String> list(Config c, String key) {
-        if (!c.hasPath(key)) {
-            return List.of();
-        }
-        List<String> raw = c.getValue(key).valueType() == ConfigValueType.STRING
-                ? List.of(c.getString(key).split(",")) : c.getStringList(key);
-        List<String> out = new ArrayList<>();
-        for (String s : raw) {
-            if (!s.isBlank()) {
-                out.add(s.strip());
-            }
-        }
-        return out;
+        return dev.sfu.signaling.config.ConfigLists.strings(c, key);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.sfu.signaling.limit;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValueType;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -77,16 +76,7 @@ public record LimitsConfig(int wsConnectionsPerIpPerMinute, int wsConnectionsPer
     }
 
     private static List<String> list(Config c, String key) {
-        if (c.getValue(key).valueType() == ConfigValueType.STRING) {
-            List<String> out = new ArrayList<>();
-            for (String s : c.getString(key).split(",")) {
-                if (!s.isBlank()) {
-                    out.add(s.strip());
-                }
-            }
-            return out;
-        }
-        return c.getStringList(key);
+        return dev.sfu.signaling.config.ConfigLists.strings(c, key);
     }
 
     /** IP literals only: no name lookups at start. */
