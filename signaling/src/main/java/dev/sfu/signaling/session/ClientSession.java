@@ -665,12 +665,17 @@ public final class ClientSession implements ParticipantEvents {
 
     private void run(Runnable r) {
         Executor e = loop;
-        e.execute(() -> {
-            try {
-                r.run();
-            } catch (RuntimeException ex) {
-                LOG.error("{} failed to handle a room event", participantId, ex);
-            }
-        });
+        try {
+            e.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException ex) {
+                    LOG.error("{} failed to handle a room event", participantId, ex);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // The server is shutting down and the session's executor is gone: nobody to tell.
+            LOG.debug("{}: room event after the session's executor stopped", participantId);
+        }
     }
 }
