@@ -4,7 +4,11 @@
 # drives Firefox (browser-tests/), coturn (TURN) and OpenSSL 3. Safe to run again; installs only what is missing.
 set -euo pipefail
 need=()
-command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+# Java 17 or newer builds the project (release 17): Debian 12 has openjdk-17, later releases
+# have a newer default JDK instead.
+if ! command -v java >/dev/null 2>&1; then
+  if apt-cache show openjdk-17-jdk-headless >/dev/null 2>&1; then need+=(openjdk-17-jdk-headless); else need+=(default-jdk-headless); fi
+fi
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
@@ -28,7 +32,7 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
 else
   echo "install-test-deps: everything is installed"
 fi
