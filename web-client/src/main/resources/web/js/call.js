@@ -28,6 +28,9 @@ const SIGNALING_PROBE_MS = 1500;
 const ICE_DISCONNECTED_MS = 1000;
 /** ...at most this often while ICE stays down (the link may still be down). */
 const ICE_RESTART_INTERVAL_MS = 3000;
+// A WebSocket that opened and sent its resume this recently is kept when the network changes:
+// its answer carries the new resume token (the one sent is spent on the server).
+const RESUME_ANSWER_WAIT_MS = 3000;
 
 /** Error codes after which reconnecting would only fail again. */
 const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED', 'UNAUTHORIZED', 'TOKEN_EXPIRED']);
@@ -177,6 +180,8 @@ export class Call {
       this.emitState();
       if (this.resumable()) {
         this.send({ type: 'resume', participantId: this.participantId, resumeToken: this.resumeToken });
+        this.resumePendingWs = ws;
+        this.resumePendingSince = Date.now();
       } else {
         this.send({ type: 'join', room: this.room, name: this.name });
       }
@@ -212,6 +217,14 @@ export class Call {
    */
   replaceSocket(reason) {
     if (this.stopped || !this.resumable()) return;
+    const current = this.ws;
+    if (current && current === this.resumePendingWs && current.readyState === WebSocket.OPEN
+        && Date.now() - this.resumePendingSince < RESUME_ANSWER_WAIT_MS) {
+      // It opened after the change and its resume is being answered: closing it now would lose
+      // the answer and its new token, and the next resume would fail with the spent one.
+      this.note(`keep WebSocket (resume in flight): ${reason}`);
+      return;
+    }
     console.info(`signaling: replacing the WebSocket (${reason})`);
     this.note(`replace WebSocket: ${reason}`);
     this.counters.signalingReplaced++;
@@ -354,6 +367,7 @@ export class Call {
    * server makes its own pending offer again.
    */
   async onResumed(msg) {
+    this.resumePendingWs = null;
     this.participantId = msg.participantId;
     this.resumeToken = msg.resumeToken || null;
     this.counters.resumes++;

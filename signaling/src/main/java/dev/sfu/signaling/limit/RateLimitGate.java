@@ -39,7 +39,9 @@ public final class RateLimitGate extends ChannelInboundHandlerAdapter {
             String uri = req.uri();
             int q = uri.indexOf('?');
             String path = q < 0 ? uri : uri.substring(0, q);
-            if (path.equals(websocketPath) && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            // Every path the WebSocket handler upgrades counts: it takes the path and anything below it.
+            boolean websocket = path.equals(websocketPath) || path.startsWith(websocketPath + "/");
+            if (websocket && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
                 if (openFrom == null) {
                     InetAddress client = ClientAddress.of(ctx.channel(), req, limits.config().trustedProxies());
                     long wait = limits.tryOpen(client);

@@ -61,19 +61,32 @@ public final class RateLimits {
         if (client == null || config.exempt(client)) {
             return 0;
         }
-        AtomicInteger n = open.computeIfAbsent(client, k -> new AtomicInteger());
-        if (config.wsConnectionsPerIp() > 0 && n.get() >= config.wsConnectionsPerIp()) {
+        // The check and the count in one step under the map's lock for this address, so that
+        // parallel handshakes cannot all pass the check, and a close cannot drop a counter that
+        // an open is about to raise.
+        int cap = config.wsConnectionsPerIp();
+        boolean[] refused = new boolean[1];
+        open.compute(client, (k, n) -> {
+            AtomicInteger c = n == null ? new AtomicInteger() : n;
+            if (cap > 0 && c.get() >= cap) {
+                refused[0] = true;
+            } else {
+                c.incrementAndGet();
+            }
+            return c.get() == 0 ? null : c;
+        });
+        if (refused[0]) {
             counters.limited(Limit.WS_CONNECTIONS_AT_ONCE);
             return 1000;
         }
         if (wsPerMinute != null) {
             long wait = wsPerMinute.tryTake(client);
             if (wait > 0) {
+                closed(client);
                 counters.limited(Limit.WS_CONNECTIONS_PER_MINUTE);
                 return millis(wait);
             }
         }
-        n.incrementAndGet();
         return 0;
     }
 

@@ -302,6 +302,8 @@ class AccessControlServerTest {
         try (WsClient c = third) {
             c.assertAlive();
             assertEquals(429, handshakeStatus(ws("")), "a fourth in one minute");
+            // The WebSocket handler upgrades paths below /ws too: they count the same.
+            assertEquals(429, handshakeStatus(ws("/below")), "a path below the WebSocket path is no way around");
         }
         assertTrue(counters.limitedCount(Limit.WS_CONNECTIONS_PER_MINUTE) >= 1);
     }
