@@ -129,10 +129,17 @@ public final class ClientSession implements ParticipantEvents {
         }
     }
 
+    /**
+     * Set by {@link #resume} on the connection's thread the moment a resume claimed this session,
+     * cleared on the session's executor when the new connection is attached: a close of the old
+     * connection in between must not make the participant leave.
+     */
+    private volatile boolean resumeClaimed;
+
     /** Called by the registry's timer when the grace period ran out without a resume. */
     public static void graceEnded(ClientSession s) {
         s.execute(() -> {
-            if (s.connection == null && s.participantId != null) {
+            if (s.connection == null && s.participantId != null && !s.resumeClaimed) {
                 LOG.info("{} did not resume within {} s; leaving", s.participantId, s.resumes.grace().toSeconds());
                 s.leave();
             }
@@ -274,6 +281,10 @@ public final class ClientSession implements ParticipantEvents {
             if (resumes.park(resumeToken)) {
                 LOG.info("{} lost its connection; waiting up to {} s for a resume", participantId,
                         resumes.grace().toSeconds());
+            } else if (resumeClaimed) {
+                // A new connection already claimed the token (the old one's close arrived late, as
+                // after a network outage): it attaches on this executor next, the participant stays.
+                LOG.info("{}: its old connection closed after a resume claimed the session", participantId);
             } else {
                 leave();
             }
@@ -287,7 +298,9 @@ public final class ClientSession implements ParticipantEvents {
      * again when one was waiting for an answer.
      */
     public void resume(Connection to) {
+        resumeClaimed = true;
         execute(() -> {
+            resumeClaimed = false;
             Connection previous = connection;
             connection = to;
             if (previous != null && previous != to) {
