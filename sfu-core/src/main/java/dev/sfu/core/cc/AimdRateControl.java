@@ -7,7 +7,9 @@ package dev.sfu.core.cc;
  * draining; wait for it). Increase is multiplicative, 8 % per second, while the estimate is far
  * from where the link was last found ({@link LinkCapacityEstimator}), and additive, about one
  * packet per response time (RTT + 100 ms), near it. Decrease sets the estimate to
- * {@link #BETA} x the acknowledged bitrate, at most once per RTT. The estimate never climbs
+ * {@link #BETA} x the acknowledged bitrate, at most once per RTT; when the acknowledged bitrate is
+ * under {@link #APP_LIMITED} of the estimate it backs off from the estimate instead (see
+ * {@link #update}). The estimate never climbs
  * above 1.5 x acknowledged + 10 kbit/s, so an application-limited sender does not inflate it.
  *
  * <p>Constants from libwebrtc modules/remote_bitrate_estimator/aimd_rate_control.cc:
@@ -17,7 +19,8 @@ package dev.sfu.core.cc;
  * 1.5 x acked + 10 kbit/s, minimum multiplicative step 1000 bit/s, kInitializationTime 5 s
  * (the initial estimate is held, not increased, until a probe, an overuse or 5 s of acknowledged
  * bitrate measures the link: a blind increase from a start value that already fills the link
- * builds a queue before the trendline has the 20 groups it needs).
+ * builds a queue before the trendline has the 20 groups it needs; after 5 s the estimate becomes
+ * the acknowledged rate only when that is higher, see {@link #update}).
  */
 final class AimdRateControl {
     static final double BETA = 0.85;
@@ -116,7 +119,13 @@ final class AimdRateControl {
             if (ackedBps >= 0 && firstThroughputAt == Long.MIN_VALUE) {
                 firstThroughputAt = nowNanos;
             } else if (ackedBps >= 0 && nowNanos - firstThroughputAt > INITIALIZATION_NANOS) {
-                current = clamp(ackedBps);
+                // libwebrtc sets the estimate to the acknowledged rate here. Its sender is an
+                // encoder that fills the estimate; an SFU sends what the tiles need, often far
+                // less, and would then take that for the link's capacity (seen in Chromium calls
+                // on loopback: 1 Mbit/s lowered to 300-500 kbit/s 5 s into the call, with no
+                // sign of congestion, and a new participant's video paused for bandwidth).
+                // Only a higher acknowledged rate says more than the initial estimate.
+                current = clamp(Math.max(current, ackedBps));
                 initialized = true;
                 lastChange = nowNanos;
                 return current;
@@ -152,26 +161,35 @@ final class AimdRateControl {
                 lastChange = nowNanos;
             }
             case DECREASE -> {
-                long decreased = (long) (BETA * throughput);
-                if (decreased > current && linkCapacity.hasEstimate()) {
-                    decreased = (long) (BETA * linkCapacity.estimateBps());
-                }
-                if (throughput < APP_LIMITED * current && linkCapacity.hasEstimate()) {
+                long decreased;
+                if (throughput < APP_LIMITED * current) {
                     // Application limited: an SFU sends what its allocation chose, often far
                     // below the estimate. Cut to the acknowledged rate then, and each cut lowers
                     // the allocation, the next acknowledged rate and the next cut: a spiral to
                     // the minimum (seen behind an 800 kbit/s tbf: 250 kbit/s sent, estimate
-                    // 210 kbit/s). Back off from the link's last measured capacity instead.
-                    decreased = Math.min(current, (long) (BETA * linkCapacity.estimateBps()));
+                    // 210 kbit/s; and on loopback at the start of Chromium calls, where one
+                    // overuse read from a starved receiver took 1 Mbit/s to 0.85 x the first
+                    // video's 100 kbit/s and paused it). Back off from the link's last measured
+                    // capacity instead, or, before one is known, from the estimate, as
+                    // libwebrtc's WebRTC-Bwe-AlrLimitedBackoff does in its application-limited
+                    // region. Such an acknowledged rate says nothing of the capacity: not kept.
+                    decreased = linkCapacity.hasEstimate()
+                            ? Math.min(current, (long) (BETA * linkCapacity.estimateBps()))
+                            : (long) (BETA * current);
+                } else {
+                    decreased = (long) (BETA * throughput);
+                    if (decreased > current && linkCapacity.hasEstimate()) {
+                        decreased = (long) (BETA * linkCapacity.estimateBps());
+                    }
+                    if (throughput < linkCapacity.lowerBoundBps()) {
+                        linkCapacity.reset();
+                    }
+                    linkCapacity.onOveruse(throughput);
                 }
                 if (decreased < current) {
                     next = decreased;
                     decreases++;
                 }
-                if (throughput < linkCapacity.lowerBoundBps()) {
-                    linkCapacity.reset();
-                }
-                linkCapacity.onOveruse(throughput);
                 initialized = true;
                 state = State.HOLD;
                 lastChange = nowNanos;

@@ -144,9 +144,10 @@ public final class BandwidthAllocator {
             VideoAllocation a = v.a;
             a.fresh = false;
             if ((step < 0) != a.bandwidthPaused && v.current != -2 || step < 0 && v.current == -2) {
-                LOG.info("{}: {}'s video {} (estimate {} bit/s, audio {} bit/s, lowest step {} bit/s)",
+                LOG.info("{}: {}'s video {} (estimate {} bit/s, audio {} bit/s, lowest step {} bit/s; {})",
                         subscriber.id, v.d.streamId(), step < 0 ? "paused to save bandwidth" : "resumed",
-                        estimateBps, Math.round(audio), Math.round(v.ladder.cost(0)));
+                        estimateBps, Math.round(audio), Math.round(v.ladder.cost(0)),
+                        subscriber.egress().stats().estimator());
             }
             if (step < 0) {
                 paused++;

@@ -32,6 +32,12 @@ public enum DropReason {
     /** An RTX packet carrying only padding (bandwidth probing), not a retransmission. */
     RTX_PADDING,
     /**
+     * A packet whose sequence number was already received on its layer: an RTX copy the
+     * publisher sent to probe its uplink, or a retransmission of a packet that was only late.
+     * Forwarded, the subscriber's SRTP replay check would discard it (see {@code SequenceWindow}).
+     */
+    DUPLICATE,
+    /**
      * The subscriber's transport refused the packet (not connected yet or any more, encryption
      * or send failed); its own drop counter (layer "transport") says which.
      */

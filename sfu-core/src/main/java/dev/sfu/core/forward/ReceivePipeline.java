@@ -13,6 +13,7 @@ import dev.sfu.rtp.ext.HeaderExtensions;
  *                                (first: RTX and padding count too, and nothing is dropped yet)
  *    -> StreamResolver    header check, SSRC -> track and layer (learned from MID / RID / RRID)
  *    -> RtxDecoder        RTX -> the original packet (RFC 4588)
+ *    -> DuplicateFilter   a sequence number the layer already received (RTX probes)
  *    -> NackGenerator     reception statistics, NACKs for gaps (RFC 4585)
  *    -> KeyframeDetector  keyframe flag, layer resolution, owed keyframe requests
  *    -> cache             the layer's retransmission cache (answers subscribers' NACKs)
@@ -28,6 +29,7 @@ final class ReceivePipeline {
     final TransportFeedbackSender transportFeedback;
     private final StreamResolver resolver;
     private final RtxDecoder rtx;
+    private final DuplicateFilter duplicates;
     private final NackGenerator nacks;
     private final KeyframeDetector keyframes;
     private final StageCounters fanOut;
@@ -41,6 +43,7 @@ final class ReceivePipeline {
         this.transportFeedback = new TransportFeedbackSender(e, m.stage("twcc"), e.clock.getAsLong());
         this.resolver = new StreamResolver(e, m.stage("resolve"), maxPacket);
         this.rtx = new RtxDecoder(m.stage("rtx"), ingressBuffer);
+        this.duplicates = new DuplicateFilter(m.stage("dedup"));
         this.nacks = new NackGenerator(e, m.stage("nack"), e.config.maxNackGap());
         this.keyframes = new KeyframeDetector(e, m.stage("keyframe"));
         this.fanOut = m.stage("fanout");
@@ -59,7 +62,7 @@ final class ReceivePipeline {
             return;
         }
         countUp(p);
-        if (!rtx.decode(p)) {
+        if (!rtx.decode(p) || !duplicates.accept(p)) {
             return;
         }
         nacks.onPacket(p);

@@ -30,6 +30,9 @@ public final class SimulcastLayer {
     volatile long rtxSsrc;
     final ReceiveStatistics stats;
     final RetransmissionCache cache;
+    /** Sequence numbers received on {@link #receivedSsrc} (the publisher's executor; {@link DuplicateFilter}). */
+    final dev.sfu.rtp.util.SequenceWindow received = new dev.sfu.rtp.util.SequenceWindow();
+    long receivedSsrc = -1;
     private final AtomicLong lastPliNanos;
     volatile boolean keyframePending;
     volatile long lastKeyframeNanos;

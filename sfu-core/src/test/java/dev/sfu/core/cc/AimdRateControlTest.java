@@ -23,6 +23,30 @@ class AimdRateControlTest {
     }
 
     @Test
+    void anOveruseWhileApplicationLimitedBacksOffFromTheEstimateNotFromTheLittleThatWasSent() {
+        // 1 Mbit/s estimate, 100 kbit/s sent (the first video of a call): 0.85 x 1 Mbit/s, not
+        // 85 kbit/s, and the 100 kbit/s is not taken for the link's capacity.
+        AimdRateControl a = measured(1_000_000);
+        assertEquals(850_000, a.update(BandwidthUsage.OVERUSING, 100_000, 100 * MS));
+        assertEquals(-1, a.linkCapacityBps());
+        assertEquals(1, a.decreases());
+    }
+
+    @Test
+    void repeatedOverusesWhileApplicationLimitedStillBringTheEstimateDownToWhatIsSent() {
+        // A real link that cannot carry even the 300 kbit/s sent: each overuse takes 15 % until
+        // the estimate is within twice what is sent, then it goes to 0.85 x the acknowledged rate.
+        AimdRateControl a = measured(1_000_000);
+        long t = 0;
+        for (int i = 0; i < 10; i++) {
+            t += 300 * MS;
+            a.update(BandwidthUsage.OVERUSING, 200_000, t);
+        }
+        assertEquals(170_000, a.estimateBps());
+        assertEquals(200_000, a.linkCapacityBps());
+    }
+
+    @Test
     void farFromAnyCongestionItGrowsAbout8PercentPerSecond() {
         AimdRateControl a = measured(1_000_000);
         long t = 0;
@@ -73,7 +97,16 @@ class AimdRateControlTest {
         AimdRateControl a = new AimdRateControl(1_000_000, 10_000, 100_000_000);
         a.update(BandwidthUsage.NORMAL, 900_000, 0);
         assertEquals(1_000_000, a.update(BandwidthUsage.NORMAL, 900_000, 4_000 * MS));
-        assertEquals(900_000, a.update(BandwidthUsage.NORMAL, 900_000, 5_100 * MS), "5 s of acked bitrate");
+        assertEquals(1_000_000, a.update(BandwidthUsage.NORMAL, 900_000, 5_100 * MS),
+                "5 s of acked bitrate below the estimate: application limited, says nothing of the link");
+        assertTrue(a.initialized());
+    }
+
+    @Test
+    void fiveSecondsOfAcknowledgedBitrateAboveTheInitialEstimateRaiseIt() {
+        AimdRateControl a = new AimdRateControl(1_000_000, 10_000, 100_000_000);
+        a.update(BandwidthUsage.NORMAL, 1_400_000, 0);
+        assertEquals(1_400_000, a.update(BandwidthUsage.NORMAL, 1_400_000, 5_100 * MS));
         assertTrue(a.initialized());
     }
 

@@ -199,4 +199,33 @@ class DownTrackRewriteTest {
         assertArrayEquals(payload, Arrays.copyOfRange(restored, 12, restored.length));
         assertEquals(1, h.manager.room("r").metrics().drops(DropReason.RTX_PADDING));
     }
+
+    @Test
+    void anRtxCopyOfAPacketAlreadyForwardedIsDroppedAsADuplicate() throws Exception {
+        // libwebrtc probes its uplink with RTX copies of packets it just sent. Forwarded, the copy
+        // would reach the subscriber under a sequence number already used (SRTP replay).
+        Participant a = h.join("r", "a");
+        Participant b = h.join("r", "b");
+        RoomHarness.publishAv(a, 1);
+        b.activateDownTracks();
+        long v = RoomHarness.videoSsrc(1);
+        byte[] key = rtp(VP8, 9, 1000, v, new int[0], vp8(true, true));
+        a.endpoint().onRtp(key, 0, key.length);
+        byte[] payload = vp8(false, false);
+        byte[] p10 = rtp(VP8, 10, 1000, v, new int[0], payload);
+        a.endpoint().onRtp(p10, 0, p10.length);
+        byte[] rtxPayload = new byte[payload.length + 2];
+        rtxPayload[1] = 10;
+        System.arraycopy(payload, 0, rtxPayload, 2, payload.length);
+        byte[] rtx = rtp(RoomHarness.VP8_RTX, 700, 1000, RoomHarness.rtxSsrc(1), new int[0], rtxPayload);
+        a.endpoint().onRtp(rtx, 0, rtx.length);
+        byte[] again = rtp(VP8, 10, 1000, v, new int[0], payload);
+        a.endpoint().onRtp(again, 0, again.length);
+        byte[] p11 = rtp(VP8, 11, 1000, v, new int[0], payload);
+        a.endpoint().onRtp(p11, 0, p11.length);
+        FakeTransport tb = h.transport("b");
+        assertEquals(3, tb.rtp.size(), "9, 10 and 11 once each");
+        assertEquals((seq(tb.rtp.get(1)) + 1) & 0xFFFF, seq(tb.rtp.get(2)));
+        assertEquals(2, h.manager.room("r").metrics().drops(DropReason.DUPLICATE));
+    }
 }
