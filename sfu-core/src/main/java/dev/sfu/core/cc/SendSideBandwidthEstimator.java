@@ -206,8 +206,9 @@ public final class SendSideBandwidthEstimator {
      * phase, the estimator's counters read through the admin API), 7-14 % of the video packets
      * were reported not received in transport-cc feedback on an unshaped link while the same
      * browsers sent 10-12 NACKs in the whole call, and that loss held the estimate at its
-     * minimum. Why Chromium leaves those packets out is not known. The delay-based side still
-     * reads the feedback.
+     * minimum. (Those were publishers' RTX probe copies the server forwarded under used sequence
+     * numbers, discarded by the subscriber's SRTP replay check: now dropped by
+     * {@code DuplicateFilter}.) The delay-based side still reads the feedback.
      */
     public void onReceiverReportLoss(long lost, long expected, long nowNanos) {
         receiverReportLoss = true;
