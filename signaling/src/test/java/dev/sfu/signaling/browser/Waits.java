@@ -49,8 +49,14 @@ public final class Waits {
         }
     }
 
-    /** Sleeps, turning an interrupt into an unchecked failure that keeps the interrupt flag. */
+    /**
+     * Sleeps, turning an interrupt into an unchecked failure that keeps the interrupt flag. A
+     * duration already spent (negative: the rest of a deadline the caller computed) sleeps not at all.
+     */
     public static void sleep(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            return;
+        }
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
