@@ -73,7 +73,7 @@ public class PortSendBenchmark {
             jdk = new DatagramSocket(new InetSocketAddress(loopback, 0));
             packet = new DatagramPacket(datagram, LENGTH);
         } else {
-            String why = SharedUdpPort.NativeIo.UNAVAILABLE;
+            String why = NativePortIo.UNAVAILABLE;
             if (why != null) {
                 throw new IllegalStateException("native I/O unavailable (" + why + "): run through ./sfu bench");
             }

@@ -633,7 +633,7 @@ public final class IceDtlsTransport implements MediaTransport {
             return false;
         }
         try {
-            r.send(box, buf, off, len);
+            r.send(SendContext.current(), box, buf, off, len);
             return true;
         } catch (IOException | RuntimeException e) {
             drops.increment(DropReason.SEND_FAILED);

@@ -80,9 +80,13 @@ final class IceLink implements IceChannel {
             this(socket, remote, null, null);
         }
 
-        void send(Outbox box, byte[] buf, int off, int len) throws IOException {
+        /**
+         * Sends one datagram; {@code ctx} is the sending thread's ({@link SendContext#current()}),
+         * which batches it on a media thread when the port has native I/O.
+         */
+        void send(SendContext ctx, Outbox box, byte[] buf, int off, int len) throws IOException {
             if (port != null) {
-                port.send(box, buf, off, len, remote);
+                port.send(ctx, box, buf, off, len, remote);
                 return;
             }
             DatagramPacket packet = box.packet;
@@ -273,7 +277,7 @@ final class IceLink implements IceChannel {
         }
         LocalCandidate local = p.getLocalCandidate();
         LocalCandidate base = local.getBase() != null ? local.getBase() : local;
-        SharedUdpPort port = base instanceof SharedUdpPort.PortCandidate pc ? pc.port() : null;
+        SharedUdpPort port = base instanceof PortCandidate pc ? pc.port() : null;
         return new Route(socket, toPlain(p.getRemoteCandidate().getTransportAddress()),
                 port == null ? clientSocket : null, port);
     }

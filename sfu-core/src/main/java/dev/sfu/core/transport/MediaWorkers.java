@@ -44,35 +44,19 @@ final class MediaWorkers {
 
     /**
      * A worker's thread. With native UDP, datagrams it sends on the server's port wait in its
-     * {@link SendBatch} until the task that sent them ends, and then go out in one system call.
+     * {@link SendContext} until the task that sent them ends, and then go out in one system call.
      */
     static final class MediaThread extends Thread {
-        /** Created on first use by this thread; owned by it. */
-        private SendBatch batch;
+        private final SendContext sendContext;
 
         MediaThread(Runnable run, String name) {
             super(run, name);
+            sendContext = SendContext.batching(name);
         }
 
-        /** This thread's batch (the caller must be this thread). */
-        SendBatch batch() {
-            SendBatch b = batch;
-            if (b == null) {
-                b = new SendBatch();
-                batch = b;
-            }
-            return b;
-        }
-
-        private void flush() {
-            SendBatch b = batch;
-            if (b != null && b.pending() > 0) {
-                try {
-                    b.flush();
-                } catch (RuntimeException e) {
-                    LOG.warn("{}: sending a batch failed", getName(), e);
-                }
-            }
+        /** This thread's send context (only this thread may use it). */
+        SendContext sendContext() {
+            return sendContext;
         }
     }
 
@@ -166,7 +150,7 @@ final class MediaWorkers {
                 } catch (RuntimeException | Error e) {
                     LOG.warn("{}: media task failed", thread.getName(), e);
                 }
-                thread.flush();
+                thread.sendContext.flush();
                 return;
             }
             if (!isEmpty()) {

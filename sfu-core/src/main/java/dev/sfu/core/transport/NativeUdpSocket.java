@@ -3,11 +3,8 @@ package dev.sfu.core.transport;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.net.BindException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Locale;
@@ -29,21 +26,19 @@ import jdk.incubator.foreign.SymbolLookup;
  * VM with 19 loopback receivers ({@code docs/performance.md}): 5.4 us of sender CPU per
  * datagram with the JDK socket, 3.8-4.2 us with one {@code sendmmsg} per 19 datagrams.
  *
- * <p>Only {@link SharedUdpPort} uses this, and only when {@link #unavailableReason()} is null:
+ * <p>Only the media port ({@link NativePortIo}) uses this, and only when {@link #unavailableReason()} is null:
  * the JVM must run with {@code --add-modules jdk.incubator.foreign --enable-native-access=ALL-UNNAMED}
  * (the {@code ./sfu} launcher and the test runner pass both) on Linux x86-64 or arm64. Otherwise
  * the port keeps using JDK sockets, with the same behaviour and the old cost.
  *
- * <p>Ownership: the reader thread owns the receive memory ({@link Receiver}); each media
- * thread owns its {@link SendBatch}; immediate sends from other threads share one scratch area
+ * <p>Ownership: the reader thread owns the receive memory ({@link NativeReceiver}); each media
+ * thread owns its {@link SendBatch} (in its {@link SendContext}); immediate sends from other threads share one scratch area
  * under its lock. Every use of the descriptor holds the read side of a lock whose write side
  * {@link #close()} takes, so a descriptor number is never used after it is closed (and reused by
  * another file).
  */
 final class NativeUdpSocket implements AutoCloseable {
-    // Linux constants, the same on x86-64 and arm64.
-    static final int AF_INET = 2;
-    static final int AF_INET6 = 10;
+    // Linux constants, the same on x86-64 and arm64 (addresses: Sockaddr; message layouts: MmsgLayout).
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SOL_SOCKET = 1;
@@ -51,22 +46,9 @@ final class NativeUdpSocket implements AutoCloseable {
     private static final int SO_RCVBUF = 8;
     private static final int SO_RCVTIMEO = 20;
     private static final int SHUT_RDWR = 2;
-    static final int MSG_TRUNC = 0x20;
     private static final int MSG_WAITFORONE = 0x10000;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
-
-    // LP64 layouts: struct mmsghdr { struct msghdr msg_hdr; unsigned msg_len; } and struct iovec.
-    static final int MMSGHDR = 64;
-    static final int MSG_NAME = 0;
-    static final int MSG_NAMELEN = 8;
-    static final int MSG_IOV = 16;
-    static final int MSG_IOVLEN = 24;
-    static final int MSG_FLAGS = 48;
-    static final int MSG_LEN = 56;
-    static final int IOVEC = 16;
-    /** Room for a sockaddr_in6 (28 bytes), rounded up. */
-    static final int SOCKADDR = 32;
 
     /** How long a blocked receive waits before it looks at {@link #close()} again. */
     private static final long RECEIVE_TIMEOUT_MICROS = 250_000;
@@ -136,7 +118,7 @@ final class NativeUdpSocket implements AutoCloseable {
         if (at.isUnresolved()) {
             throw new IOException("cannot bind to an unresolved address: " + at);
         }
-        int family = at.getAddress() instanceof Inet6Address ? AF_INET6 : AF_INET;
+        int family = at.getAddress() instanceof Inet6Address ? Sockaddr.AF_INET6 : Sockaddr.AF_INET;
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
             MemorySegment tmp = MemorySegment.allocateNative(64, 8, scope);
             ByteBuffer v = tmp.asByteBuffer().order(ByteOrder.nativeOrder());
@@ -157,16 +139,16 @@ final class NativeUdpSocket implements AutoCloseable {
                 if ((int) Calls.SETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_RCVTIMEO, at0, 16) != 0) {
                     throw new IOException("cannot set a receive timeout: " + errnoText(errno()));
                 }
-                int len = encode(v, 0, family, at.getAddress(), at.getPort());
+                int len = Sockaddr.encode(v, 0, family, at.getAddress(), at.getPort());
                 if ((int) Calls.BIND.invokeExact(fd, at0, len) != 0) {
                     int e = errno();
                     throw new BindException("cannot bind UDP " + at + ": " + errnoText(e));
                 }
-                v.putInt(SOCKADDR, SOCKADDR);
-                if ((int) Calls.GETSOCKNAME.invokeExact(fd, at0, at0 + SOCKADDR) != 0) {
+                v.putInt(Sockaddr.SOCKADDR, Sockaddr.SOCKADDR);
+                if ((int) Calls.GETSOCKNAME.invokeExact(fd, at0, at0 + Sockaddr.SOCKADDR) != 0) {
                     throw new IOException("cannot read the bound address: " + errnoText(errno()));
                 }
-                InetSocketAddress bound = decode(v, 0);
+                InetSocketAddress bound = Sockaddr.decode(v, 0);
                 ok = true;
                 return new NativeUdpSocket(fd, family, bound != null ? bound : at, drops);
             } finally {
@@ -200,7 +182,7 @@ final class NativeUdpSocket implements AutoCloseable {
             if (nameLen < 0) {
                 throw new IOException("cannot send to " + to + " from a socket of family " + family);
             }
-            s.view.put(SOCKADDR, buf, off, len);
+            s.view.put(Sockaddr.SOCKADDR, buf, off, len);
             long stamp = lock.readLock();
             long r;
             try {
@@ -254,11 +236,11 @@ final class NativeUdpSocket implements AutoCloseable {
     }
 
     /**
-     * Receives up to {@link Receiver#slots} datagrams, waiting for the first one at most
+     * Receives up to {@link NativeReceiver#slots} datagrams, waiting for the first one at most
      * {@value #RECEIVE_TIMEOUT_MICROS} us. Returns how many, 0 on timeout or interruption, -1
      * once closed. The reader thread only: {@link #close()} wakes it.
      */
-    int receive(Receiver rx) {
+    int receive(NativeReceiver rx) {
         if (closed) {
             return -1;
         }
@@ -334,212 +316,16 @@ final class NativeUdpSocket implements AutoCloseable {
         }
     }
 
-    // ---- addresses ----
-
-    /**
-     * Writes a sockaddr for a socket of {@code family} at {@code at}: sockaddr_in (16 bytes) or
-     * sockaddr_in6 (28 bytes, IPv4 as ::ffff:a.b.c.d). Returns its length, or -1 when the
-     * address cannot be reached from that family.
-     */
-    static int encode(ByteBuffer v, int at, int family, InetAddress address, int port) {
-        byte[] a = address.getAddress();
-        for (int i = 0; i < SOCKADDR; i++) {
-            v.put(at + i, (byte) 0);
-        }
-        v.putShort(at, (short) family);
-        v.put(at + 2, (byte) (port >>> 8));
-        v.put(at + 3, (byte) port);
-        if (family == AF_INET) {
-            if (a.length != 4) {
-                return -1;
-            }
-            v.put(at + 4, a, 0, 4);
-            return 16;
-        }
-        if (a.length == 4) {
-            v.put(at + 18, (byte) 0xff);
-            v.put(at + 19, (byte) 0xff);
-            v.put(at + 20, a, 0, 4);
-        } else {
-            v.put(at + 8, a, 0, 16);
-            v.putInt(at + 24, ((Inet6Address) address).getScopeId());
-        }
-        return 28;
-    }
-
-    /** The address in a sockaddr, or null when it is of neither family. */
-    static InetSocketAddress decode(ByteBuffer v, int at) {
-        int fam = v.getShort(at) & 0xffff;
-        int port = (v.get(at + 2) & 0xff) << 8 | (v.get(at + 3) & 0xff);
-        try {
-            if (fam == AF_INET) {
-                byte[] a = new byte[4];
-                v.get(at + 4, a);
-                return new InetSocketAddress(InetAddress.getByAddress(a), port);
-            }
-            if (fam == AF_INET6) {
-                byte[] a = new byte[16];
-                v.get(at + 8, a);
-                int scope = v.getInt(at + 24);
-                InetAddress ia = InetAddress.getByAddress(a);
-                if (ia instanceof Inet6Address && scope != 0) {
-                    ia = Inet6Address.getByAddress(null, a, scope);
-                }
-                return new InetSocketAddress(ia, port);
-            }
-        } catch (UnknownHostException e) {
-            return null;
-        }
-        return null;
-    }
-
-    /**
-     * Encoded destinations by identity: a route sends to the same {@link InetSocketAddress}
-     * object for its whole life, so after the first packet an address costs a lookup and a
-     * 32-byte copy, not an encoding (which allocates).
-     */
-    static final class NameCache {
-        private static final int SIZE = 256;
-        private final InetSocketAddress[] keys = new InetSocketAddress[SIZE];
-        private final int[] families = new int[SIZE];
-        private final int[] lengths = new int[SIZE];
-        private final byte[] encoded = new byte[SIZE * SOCKADDR];
-        private final ByteBuffer encodedView = ByteBuffer.wrap(encoded).order(ByteOrder.nativeOrder());
-
-        /** Writes the sockaddr of {@code to} at {@code at} in {@code v}; its length, or -1. */
-        int encode(ByteBuffer v, int at, int family, InetSocketAddress to) {
-            int i = System.identityHashCode(to) & (SIZE - 1);
-            if (keys[i] != to || families[i] != family) {
-                if (to.isUnresolved()) {
-                    return -1;
-                }
-                int len = NativeUdpSocket.encode(encodedView, i * SOCKADDR, family, to.getAddress(), to.getPort());
-                if (len < 0) {
-                    return -1;
-                }
-                keys[i] = to;
-                families[i] = family;
-                lengths[i] = len;
-            }
-            v.put(at, encoded, i * SOCKADDR, SOCKADDR);
-            return lengths[i];
-        }
-    }
-
-    /**
-     * Source addresses by value, so the reader hands the same {@link InetSocketAddress} object
-     * for every datagram of a peer instead of allocating one each time.
-     */
-    static final class SourceCache {
-        private static final int SIZE = 1024;
-        private final long[] k0 = new long[SIZE];
-        private final long[] k1 = new long[SIZE];
-        private final long[] k2 = new long[SIZE];
-        private final int[] k3 = new int[SIZE];
-        private final InetSocketAddress[] values = new InetSocketAddress[SIZE];
-
-        InetSocketAddress lookup(ByteBuffer v, int at) {
-            // sockaddr_in: family, port, address in the first 8 bytes. sockaddr_in6: family,
-            // port, flow info; the address in the next 16; the scope id after it.
-            long a = v.getLong(at);
-            long b = 0;
-            long c = 0;
-            int d = 0;
-            if ((a & 0xffff) == AF_INET6) {
-                b = v.getLong(at + 8);
-                c = v.getLong(at + 16);
-                d = v.getInt(at + 24);
-            }
-            long h = a * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL ^ c * 0x165667B19E3779F9L ^ d;
-            int i = (int) (h ^ (h >>> 29)) & (SIZE - 1);
-            InetSocketAddress hit = values[i];
-            if (hit != null && k0[i] == a && k1[i] == b && k2[i] == c && k3[i] == d) {
-                return hit;
-            }
-            InetSocketAddress fresh = decode(v, at);
-            if (fresh != null) {
-                k0[i] = a;
-                k1[i] = b;
-                k2[i] = c;
-                k3[i] = d;
-                values[i] = fresh;
-            }
-            return fresh;
-        }
-    }
-
     // ---- memory ----
 
     /** One thread's immediate-send area: a sockaddr and a datagram. */
     private static final class Scratch {
-        final MemorySegment memory = MemorySegment.allocateNative(SOCKADDR + SCRATCH_BYTES, 16,
+        final MemorySegment memory = MemorySegment.allocateNative(Sockaddr.SOCKADDR + SCRATCH_BYTES, 16,
                 ResourceScope.newImplicitScope());
         final ByteBuffer view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
         final long name = memory.address().toRawLongValue();
-        final long data = name + SOCKADDR;
-        final NameCache names = new NameCache();
-    }
-
-    /** The reader thread's receive area: {@code slots} messages of {@code slotBytes} each. */
-    static final class Receiver {
-        final int slots;
-        final int slotBytes;
-        private final MemorySegment memory;
-        final ByteBuffer view;
-        final long headers;
-        private final int iovAt;
-        private final int nameAt;
-        private final int dataAt;
-        private final SourceCache sources = new SourceCache();
-
-        Receiver(int slots, int slotBytes) {
-            this.slots = slots;
-            this.slotBytes = slotBytes;
-            iovAt = slots * MMSGHDR;
-            nameAt = iovAt + slots * IOVEC;
-            dataAt = nameAt + slots * SOCKADDR;
-            memory = MemorySegment.allocateNative((long) dataAt + (long) slots * slotBytes, 16,
-                    ResourceScope.newImplicitScope());
-            view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
-            long base = memory.address().toRawLongValue();
-            headers = base;
-            for (int i = 0; i < slots; i++) {
-                int h = i * MMSGHDR;
-                view.putLong(h + MSG_NAME, base + nameAt + (long) i * SOCKADDR);
-                view.putLong(h + MSG_IOV, base + iovAt + (long) i * IOVEC);
-                view.putLong(h + MSG_IOVLEN, 1);
-                view.putLong(iovAt + i * IOVEC, base + dataAt + (long) i * slotBytes);
-                view.putLong(iovAt + i * IOVEC + 8, slotBytes);
-            }
-        }
-
-        /** Resets what the kernel overwrites (name lengths and flags). */
-        void prepare() {
-            for (int i = 0; i < slots; i++) {
-                view.putInt(i * MMSGHDR + MSG_NAMELEN, SOCKADDR);
-                view.putInt(i * MMSGHDR + MSG_FLAGS, 0);
-            }
-        }
-
-        int length(int i) {
-            return view.getInt(i * MMSGHDR + MSG_LEN);
-        }
-
-        boolean truncated(int i) {
-            return (view.getInt(i * MMSGHDR + MSG_FLAGS) & MSG_TRUNC) != 0;
-        }
-
-        /** The sender of message {@code i}, or null when its address is of neither family. */
-        InetSocketAddress source(int i) {
-            return sources.lookup(view, nameAt + i * SOCKADDR);
-        }
-
-        /** Copies message {@code i} into {@code dst}; its length. */
-        int copy(int i, byte[] dst) {
-            int len = Math.min(length(i), dst.length);
-            view.get(dataAt + i * slotBytes, dst, 0, len);
-            return len;
-        }
+        final long data = name + Sockaddr.SOCKADDR;
+        final DestinationNames names = new DestinationNames();
     }
 
     // ---- errno ----

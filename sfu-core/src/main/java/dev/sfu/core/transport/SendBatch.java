@@ -30,25 +30,25 @@ final class SendBatch {
     private final int iovAt;
     private final int nameAt;
     private final int dataAt;
-    private final NativeUdpSocket.NameCache names = new NativeUdpSocket.NameCache();
+    private final DestinationNames names = new DestinationNames();
     private NativeUdpSocket socket;
     private int count;
 
     SendBatch() {
-        iovAt = SLOTS * NativeUdpSocket.MMSGHDR;
-        nameAt = iovAt + SLOTS * NativeUdpSocket.IOVEC;
-        dataAt = nameAt + SLOTS * NativeUdpSocket.SOCKADDR;
+        iovAt = SLOTS * MmsgLayout.MMSGHDR;
+        nameAt = iovAt + SLOTS * MmsgLayout.IOVEC;
+        dataAt = nameAt + SLOTS * Sockaddr.SOCKADDR;
         memory = MemorySegment.allocateNative((long) dataAt + (long) SLOTS * SLOT_BYTES, 16,
                 ResourceScope.newImplicitScope());
         view = memory.asByteBuffer().order(ByteOrder.nativeOrder());
         long base = memory.address().toRawLongValue();
         for (int i = 0; i < SLOTS; i++) {
-            int h = i * NativeUdpSocket.MMSGHDR;
+            int h = i * MmsgLayout.MMSGHDR;
             headers[i] = base + h;
-            view.putLong(h + NativeUdpSocket.MSG_NAME, base + nameAt + (long) i * NativeUdpSocket.SOCKADDR);
-            view.putLong(h + NativeUdpSocket.MSG_IOV, base + iovAt + (long) i * NativeUdpSocket.IOVEC);
-            view.putLong(h + NativeUdpSocket.MSG_IOVLEN, 1);
-            view.putLong(iovAt + i * NativeUdpSocket.IOVEC, base + dataAt + (long) i * SLOT_BYTES);
+            view.putLong(h + MmsgLayout.MSG_NAME, base + nameAt + (long) i * Sockaddr.SOCKADDR);
+            view.putLong(h + MmsgLayout.MSG_IOV, base + iovAt + (long) i * MmsgLayout.IOVEC);
+            view.putLong(h + MmsgLayout.MSG_IOVLEN, 1);
+            view.putLong(iovAt + i * MmsgLayout.IOVEC, base + dataAt + (long) i * SLOT_BYTES);
         }
     }
 
@@ -73,13 +73,13 @@ final class SendBatch {
             socket = s;
         }
         int i = count;
-        int nameLen = names.encode(view, nameAt + i * NativeUdpSocket.SOCKADDR, s.family(), to);
+        int nameLen = names.encode(view, nameAt + i * Sockaddr.SOCKADDR, s.family(), to);
         if (nameLen < 0) {
             throw new IOException("cannot send to " + to + " from a socket of family " + s.family());
         }
-        int h = i * NativeUdpSocket.MMSGHDR;
-        view.putInt(h + NativeUdpSocket.MSG_NAMELEN, nameLen);
-        view.putLong(iovAt + i * NativeUdpSocket.IOVEC + 8, len);
+        int h = i * MmsgLayout.MMSGHDR;
+        view.putInt(h + MmsgLayout.MSG_NAMELEN, nameLen);
+        view.putLong(iovAt + i * MmsgLayout.IOVEC + 8, len);
         view.put(dataAt + i * SLOT_BYTES, buf, off, len);
         count = i + 1;
         if (count == SLOTS) {

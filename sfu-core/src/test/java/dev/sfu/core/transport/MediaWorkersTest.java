@@ -132,12 +132,13 @@ class MediaWorkersTest {
             SerialLane lane = new SerialLane("sender", 16, workers, drops, (buf, off, len, from) -> { });
             lane.post(() -> {
                 try {
-                    SendBatch batch = ((MediaWorkers.MediaThread) Thread.currentThread()).batch();
+                    SendContext ctx = SendContext.current();
+                    assertNotSame(SendContext.IMMEDIATE, ctx, "a media thread batches");
                     for (int i = 0; i < 10; i++) {
                         byte[] d = {(byte) i, 1, 2, 3};
-                        batch.add(port, d, 0, d.length, to);
+                        ctx.send(port, d, 0, d.length, to);
                     }
-                    queuedAtEnd.set(batch.pending());
+                    queuedAtEnd.set(ctx.pending());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 } finally {

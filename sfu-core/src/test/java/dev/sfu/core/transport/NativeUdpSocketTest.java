@@ -34,7 +34,7 @@ class NativeUdpSocketTest {
 
     @BeforeAll
     static void linkerAvailable() {
-        assertNull(SharedUdpPort.NativeIo.UNAVAILABLE, "the test runner passes the foreign-linker flags");
+        assertNull(NativePortIo.UNAVAILABLE, "the test runner passes the foreign-linker flags");
     }
 
     private static NativeUdpSocket bind(DropCounters drops) throws IOException {
@@ -214,7 +214,7 @@ class NativeUdpSocketTest {
 
             byte[] back = datagram(10, 70);
             peer.send(new DatagramPacket(back, back.length, s.localAddress()));
-            NativeUdpSocket.Receiver rx = new NativeUdpSocket.Receiver(4, 2048);
+            NativeReceiver rx = new NativeReceiver(4, 2048);
             int n = receiveAtLeast(s, rx, 1);
             assertEquals(1, n);
             assertEquals(peer.getLocalSocketAddress(), rx.source(0));
@@ -227,7 +227,7 @@ class NativeUdpSocketTest {
     }
 
     /** Receives until at least {@code want} datagrams came in one call, or fails after 5 s. */
-    private static int receiveAtLeast(NativeUdpSocket s, NativeUdpSocket.Receiver rx, int want) {
+    private static int receiveAtLeast(NativeUdpSocket s, NativeReceiver rx, int want) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
             int n = s.receive(rx);
@@ -248,7 +248,7 @@ class NativeUdpSocketTest {
                 peer.send(new DatagramPacket(d, d.length, s.localAddress()));
             }
             // Slots of 100 bytes: the second datagram does not fit.
-            NativeUdpSocket.Receiver rx = new NativeUdpSocket.Receiver(8, 100);
+            NativeReceiver rx = new NativeReceiver(8, 100);
             List<byte[]> got = new ArrayList<>();
             List<Boolean> truncated = new ArrayList<>();
             List<InetSocketAddress> sources = new ArrayList<>();
@@ -280,7 +280,7 @@ class NativeUdpSocketTest {
         NativeUdpSocket s = bind(new DropCounters());
         AtomicInteger last = new AtomicInteger(Integer.MIN_VALUE);
         Thread reader = new Thread(() -> {
-            NativeUdpSocket.Receiver rx = new NativeUdpSocket.Receiver(4, 2048);
+            NativeReceiver rx = new NativeReceiver(4, 2048);
             int n;
             do {
                 n = s.receive(rx);

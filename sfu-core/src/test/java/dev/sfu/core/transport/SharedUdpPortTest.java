@@ -8,7 +8,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,49 +24,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SharedUdpPortTest {
 
     @Test
-    void localUfragIsTheUsernameBeforeTheColonOfABindingRequest() {
-        byte[] ok = UnvalidatedSourceTest.bindingRequestWithUsername("srvU:cliU");
-        assertEquals("srvU", SharedUdpPort.localUfrag(ok, ok.length));
-        // Datagram longer than the STUN message (trailing bytes): still the message's USERNAME.
-        byte[] longer = Arrays.copyOf(ok, ok.length + 8);
-        assertEquals("srvU", SharedUdpPort.localUfrag(longer, longer.length));
-    }
-
-    @Test
-    void malformedOrForeignStunYieldsNoUfrag() {
-        byte[] ok = UnvalidatedSourceTest.bindingRequestWithUsername("srvU:cliU");
-        // Truncated below the header, and below the declared length.
-        assertNull(SharedUdpPort.localUfrag(ok, 19));
-        assertNull(SharedUdpPort.localUfrag(ok, ok.length - 4));
-        // Wrong magic cookie (RFC 5389 section 6).
-        byte[] cookie = ok.clone();
-        cookie[4] = 0x22;
-        assertNull(SharedUdpPort.localUfrag(cookie, cookie.length));
-        // A Binding success response (0x0101), not a request.
-        byte[] response = ok.clone();
-        response[0] = 0x01;
-        response[1] = 0x01;
-        assertNull(SharedUdpPort.localUfrag(response, response.length));
-        // No colon, and a colon first (empty local ufrag).
-        byte[] noColon = UnvalidatedSourceTest.bindingRequestWithUsername("srvUcliU");
-        assertNull(SharedUdpPort.localUfrag(noColon, noColon.length));
-        byte[] empty = UnvalidatedSourceTest.bindingRequestWithUsername(":cliU");
-        assertNull(SharedUdpPort.localUfrag(empty, empty.length));
-        // An attribute whose length runs past the message.
-        byte[] overrun = ok.clone();
-        overrun[22] = 0x7f;
-        assertNull(SharedUdpPort.localUfrag(overrun, overrun.length));
-        // A body length that is not a multiple of 4.
-        byte[] odd = ok.clone();
-        odd[3] = (byte) (odd[3] + 1);
-        assertNull(SharedUdpPort.localUfrag(odd, odd.length));
-    }
-
-    @Test
     void theTestJvmRunsTheMediaPortOnNativeIo() {
         // The test runner passes the launcher's flags; without them every transport test would
         // silently exercise only the fallback.
-        assertNull(SharedUdpPort.NativeIo.whyNot(), "native I/O is available to the tests");
+        assertNull(NativePortIo.whyNot(), "native I/O is available to the tests");
     }
 
     /** Starts a server whose media port uses native I/O or JDK sockets. */
