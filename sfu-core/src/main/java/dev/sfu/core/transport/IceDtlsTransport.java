@@ -2,7 +2,6 @@ package dev.sfu.core.transport;
 
 import dev.sfu.rtp.PacketDemux;
 import dev.sfu.rtp.PacketKind;
-import dev.sfu.rtp.srtp.SrtpError;
 import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.srtp.SrtpSession;
 import java.io.IOException;
@@ -37,8 +36,15 @@ import org.slf4j.LoggerFactory;
  * <p>Close: the close handlers ({@link #addCloseHandler}) run on the serial task after teardown.
  *
  * <p>Egress: {@link #sendRtp}/{@link #sendRtcp} encrypt in place and send on the selected pair
- * from the caller's thread; a small per-direction lock guards the encrypt context and the
- * reused datagram packet (uncontended when one thread sends to a given peer).
+ * from the caller's thread ({@link TransportEgress}: a small per-direction lock guards the
+ * encrypt context and the reused datagram packet, uncontended when one thread sends to a given
+ * peer).
+ *
+ * <p>Its parts: {@link PeerRoutes} (where packets may come from and go to), {@link HeldDtls}
+ * (DTLS from a source ICE has not validated yet), {@link DtlsHandshake} (the handshake thread),
+ * {@link TransportEgress} (the send path) and {@link ConnectionDeadlines} (the watchdog's
+ * deadlines). What stays here is the serial task's state machine: demux, decrypt, the DTLS pump,
+ * media that arrives before the local end of the handshake, ICE restarts and teardown.
  */
 public final class IceDtlsTransport implements MediaTransport {
     private static final Logger LOG = LoggerFactory.getLogger(IceDtlsTransport.class);
@@ -56,12 +62,6 @@ public final class IceDtlsTransport implements MediaTransport {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final IceDatagramTransport dtlsIo = new IceDatagramTransport(this::sendDtls);
     private final DtlsHandshake handshake;
-    private final Object rtpSendLock = new Object();
-    private final Object rtcpSendLock = new Object();
-    private final Object dtlsSendLock = new Object();
-    private final IceLink.Outbox rtpOut = new IceLink.Outbox();
-    private final IceLink.Outbox rtcpOut = new IceLink.Outbox();
-    private final IceLink.Outbox dtlsOut = new IceLink.Outbox();
     private final byte[] dtlsScratch = new byte[IceDatagramTransport.MAX_RECORD_DATAGRAM];
     /** The ICE agent now; replaced by {@link #restartIce}. */
     private volatile IceChannel ice;
@@ -71,6 +71,9 @@ public final class IceDtlsTransport implements MediaTransport {
     private long restartNanos;
     private final IceLinkFactory iceFactory;
     private final PeerRoutes routes;
+    private final TransportEgress egress;
+    private final HeldDtls heldDtls;
+    private final ConnectionDeadlines deadlines;
     private final ScheduledFuture<?> watchdog;
 
     private volatile RemoteParameters remote;
@@ -78,24 +81,12 @@ public final class IceDtlsTransport implements MediaTransport {
     private volatile SrtpSession srtp;
     private volatile SrtpProfile profile;
     private volatile boolean connected;
-    private volatile long lastHeardNanos = System.nanoTime();
-    private volatile long iceConnectedNanos;
     /** Serial-task owned: the listener was told {@code onConnected}. */
     private boolean connectAnnounced;
     /** Owned by the serial task once the handshake completed. */
     private DTLSTransport dtls;
     /** Serial-task owned: media that arrived between the peer's and our end of the handshake. */
     private final java.util.ArrayDeque<byte[]> earlyMedia = new java.util.ArrayDeque<>();
-    /**
-     * Serial-task owned: DTLS datagrams from sources ICE has not validated yet. A peer's
-     * ClientHello often overtakes the answer to our own check of the same pair; these are held
-     * (a few, copied) until that pair validates, and dropped and counted otherwise.
-     */
-    private final java.util.ArrayDeque<HeldDatagram> heldDtls = new java.util.ArrayDeque<>();
-    private static final int HELD_DTLS_LIMIT = 4;
-
-    private record HeldDatagram(byte[] data, InetSocketAddress from) {
-    }
 
     private IceDtlsTransport(String id, TransportRuntime rt, boolean serverSide, IceLinkFactory factory)
             throws IOException {
@@ -107,6 +98,9 @@ public final class IceDtlsTransport implements MediaTransport {
                 drops, this::handlePacket);
         this.handshake = new DtlsHandshake(id, rt, dtlsIo, this::remoteFingerprints, new HandshakeOutcome());
         this.routes = new PeerRoutes(id, this::iceValidatedRoute);
+        this.egress = new TransportEgress(routes, drops);
+        this.heldDtls = new HeldDtls(routes, drops);
+        this.deadlines = new ConnectionDeadlines(rt.config);
         this.iceFactory = factory;
         IceEvents events = new IceEvents();
         this.ice = factory.create(events);
@@ -181,7 +175,7 @@ public final class IceDtlsTransport implements MediaTransport {
         if (this.remote == null) {
             // ICE starts now: the deadline to connect counts from here, not from creation (a
             // server creates the transport when the participant joins, before its offer).
-            lastHeardNanos = System.nanoTime();
+            deadlines.heard();
         }
         this.remote = params;
         ice.setRemote(params.iceUfrag(), params.icePwd(), params.candidates());
@@ -276,49 +270,17 @@ public final class IceDtlsTransport implements MediaTransport {
 
     @Override
     public boolean sendRtp(byte[] buf, int off, int len) {
-        SrtpSession s = srtp;
-        if (s == null) {
-            drops.increment(DropReason.NOT_CONNECTED);
-            return false;
-        }
-        synchronized (rtpSendLock) {
-            int n = s.encryptRtp(buf, off, len);
-            if (n < 0) {
-                drops.increment(n == SrtpError.CLOSED.code() ? DropReason.NOT_CONNECTED : DropReason.ENCRYPT_FAILED);
-                return false;
-            }
-            return sendOn(rtpOut, buf, off, n);
-        }
+        return egress.sendRtp(srtp, buf, off, len);
     }
 
     @Override
     public boolean sendRtcp(byte[] buf, int off, int len) {
-        SrtpSession s = srtp;
-        if (s == null) {
-            drops.increment(DropReason.NOT_CONNECTED);
-            return false;
-        }
-        synchronized (rtcpSendLock) {
-            int n = s.encryptRtcp(buf, off, len);
-            if (n < 0) {
-                drops.increment(n == SrtpError.CLOSED.code() ? DropReason.NOT_CONNECTED : DropReason.ENCRYPT_FAILED);
-                return false;
-            }
-            return sendOn(rtcpOut, buf, off, n);
-        }
+        return egress.sendRtcp(srtp, buf, off, len);
     }
 
     @Override
     public void retireSendingSsrc(long ssrc) {
-        SrtpSession s = srtp;
-        if (s != null) {
-            synchronized (rtpSendLock) {
-                s.forgetSendingSsrc(ssrc);
-            }
-            synchronized (rtcpSendLock) {
-                s.forgetSendingRtcpSsrc(ssrc);
-            }
-        }
+        egress.retireSendingSsrc(srtp, ssrc);
     }
 
     @Override
@@ -410,7 +372,7 @@ public final class IceDtlsTransport implements MediaTransport {
             if (routes.selectedRemote() == null && b.getRemoteAddress() instanceof InetSocketAddress from
                     && PacketDemux.classify(b.getBuffer(), b.getOffset(), b.getLength()) == PacketKind.DTLS) {
                 byte[] copy = Arrays.copyOfRange(b.getBuffer(), b.getOffset(), b.getOffset() + b.getLength());
-                lane.post(() -> holdDtls(copy, from));
+                lane.post(() -> heldDtls.hold(copy, from, this::handlePacket));
             } else {
                 drops.increment(DropReason.UNVALIDATED_SOURCE);
             }
@@ -418,36 +380,6 @@ public final class IceDtlsTransport implements MediaTransport {
             return;
         }
         lane.offer(b);
-    }
-
-    private void holdDtls(byte[] data, InetSocketAddress from) {
-        if (routes.isValidatedSource(from)) {
-            handlePacket(data, 0, data.length, from);
-            return;
-        }
-        if (heldDtls.size() >= HELD_DTLS_LIMIT) {
-            heldDtls.poll();
-            drops.increment(DropReason.UNVALIDATED_SOURCE);
-        }
-        heldDtls.add(new HeldDatagram(data, from));
-    }
-
-    /** After a pair validated or was selected: replay what its address sent, drop what others sent. */
-    private void releaseHeldDtls() {
-        if (heldDtls.isEmpty()) {
-            return;
-        }
-        boolean selected = routes.selectedRemote() != null;
-        for (int i = heldDtls.size(); i > 0; i--) {
-            HeldDatagram h = heldDtls.poll();
-            if (routes.isValidatedSource(h.from())) {
-                handlePacket(h.data(), 0, h.data().length, h.from());
-            } else if (selected) {
-                drops.increment(DropReason.UNVALIDATED_SOURCE);
-            } else {
-                heldDtls.add(h);
-            }
-        }
     }
 
     /** RFC 7983 section 7 ({@link PacketDemux}): DTLS to bctls, RTP and RTCP to SRTP; STUN never gets here. */
@@ -485,7 +417,7 @@ public final class IceDtlsTransport implements MediaTransport {
             drops.increment(DropReason.ofSrtpError(n));
             return;
         }
-        lastHeardNanos = System.nanoTime();
+        deadlines.heard();
         routes.follow(from);
         TransportListener l = listener;
         if (l == null) {
@@ -520,7 +452,7 @@ public final class IceDtlsTransport implements MediaTransport {
             return;
         }
         if (dtls != null) {
-            lastHeardNanos = System.nanoTime();
+            deadlines.heard();
             pumpDtls();
         } else if (agreedLocalSetup == DtlsSetup.PASSIVE) {
             startHandshake();
@@ -588,7 +520,7 @@ public final class IceDtlsTransport implements MediaTransport {
         SrtpProfile p = session.profile();
         profile = p;
         connected = true;
-        lastHeardNanos = System.nanoTime();
+        deadlines.heard();
         LOG.debug("{}: DTLS-SRTP up as DTLS {}, {}", id, client ? "client" : "server", p);
         announceConnected();
         byte[] early;
@@ -616,29 +548,11 @@ public final class IceDtlsTransport implements MediaTransport {
         if (dtls == null && LOG.isDebugEnabled()) {
             LOG.debug("{}: DTLS out to {}: {}", id, routes.dtlsTarget(), DtlsHandshake.describeRecord(buf, off, len));
         }
-        synchronized (dtlsSendLock) {
-            return sendOn(dtlsOut, buf, off, len);
-        }
+        return egress.sendDtls(buf, off, len);
     }
 
     private IceLink.Route iceValidatedRoute(InetSocketAddress remoteAddress) {
         return ice.validatedRoute(remoteAddress);
-    }
-
-    /** Sends on the selected pair (or, before nomination, the validated pair DTLS came from). */
-    private boolean sendOn(IceLink.Outbox box, byte[] buf, int off, int len) {
-        IceLink.Route r = routes.sendRoute();
-        if (r == null) {
-            drops.increment(DropReason.NOT_CONNECTED);
-            return false;
-        }
-        try {
-            r.send(SendContext.current(), box, buf, off, len);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            drops.increment(DropReason.SEND_FAILED);
-            return false;
-        }
     }
 
     // ---- deadlines and close ----
@@ -647,21 +561,9 @@ public final class IceDtlsTransport implements MediaTransport {
         if (closed.get()) {
             return;
         }
-        long now = System.nanoTime();
-        long consent = rt.config.consentTimeout().toNanos();
-        if (connected) {
-            if (now - lastHeardNanos > consent) {
-                closeWith(CloseReason.CONSENT_EXPIRED, "nothing heard from the peer for "
-                        + rt.config.consentTimeout().toMillis() + " ms (RFC 7675)", false);
-            }
-        } else if (iceConnectedNanos != 0 && !handshake.isDone()) {
-            if (now - iceConnectedNanos > rt.config.dtlsHandshakeTimeout().toNanos()) {
-                closeWith(CloseReason.DTLS_TIMEOUT, "DTLS did not complete within "
-                        + rt.config.dtlsHandshakeTimeout().toMillis() + " ms of ICE", false);
-            }
-        } else if (remote != null && now - lastHeardNanos > consent) {
-            closeWith(CloseReason.ICE_FAILED, "ICE did not connect within "
-                    + rt.config.consentTimeout().toMillis() + " ms", false);
+        ConnectionDeadlines.Expired e = deadlines.expired(connected, handshake.isDone(), remote != null);
+        if (e != null) {
+            closeWith(e.reason(), e.detail(), false);
         }
     }
 
@@ -699,8 +601,7 @@ public final class IceDtlsTransport implements MediaTransport {
             }
         }
         earlyMedia.clear();
-        drops.add(DropReason.UNVALIDATED_SOURCE, heldDtls.size());
-        heldDtls.clear();
+        heldDtls.discard();
         lane.discardPackets();
         lane.release();
         if (reason == CloseReason.LOCAL_CLOSE) {
@@ -729,7 +630,7 @@ public final class IceDtlsTransport implements MediaTransport {
 
         @Override
         public void icePairValidated(IceLink.Route r) {
-            lastHeardNanos = System.nanoTime();
+            deadlines.heard();
             if (routes.addValidated(r)) {
                 lane.post(IceDtlsTransport.this::releaseHeldDtls);
             }
@@ -746,9 +647,8 @@ public final class IceDtlsTransport implements MediaTransport {
                 // Off ice4j's thread: closing an agent from its own callback could wait on its locks.
                 rt.timer.execute(() -> retirePrevious(l));
             }
-            lastHeardNanos = System.nanoTime();
-            if (iceConnectedNanos == 0) {
-                iceConnectedNanos = System.nanoTime();
+            deadlines.heard();
+            if (deadlines.iceConnected()) {
                 lane.post(IceDtlsTransport.this::onIceConnected);
             }
         }
@@ -763,8 +663,13 @@ public final class IceDtlsTransport implements MediaTransport {
 
         @Override
         public void consentRefreshed() {
-            lastHeardNanos = System.nanoTime();
+            deadlines.heard();
         }
+    }
+
+    /** After a pair validated or was selected: replay the DTLS its address sent while unvalidated. */
+    private void releaseHeldDtls() {
+        heldDtls.release(this::handlePacket);
     }
 
     private void onIceConnected() {
