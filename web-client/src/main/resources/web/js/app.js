@@ -2,6 +2,7 @@
 // TileHints and ChatPanel.
 
 import { Call } from './call.js';
+import { statusView } from './callstate.js';
 import { ChatPanel } from './chat.js';
 import { Grid } from './grid.js';
 import { LocalMedia, MediaAccessError, Mode, applyQuery, videoConfig } from './media.js';
@@ -342,18 +343,14 @@ function setToggle(button, pressed, label, text) {
 
 // ---- Status and messages ----
 
+/** Renders the status bar from the call's state and its table (callstate.js statusView). */
 function renderState(s) {
   const state = s || sfu.state;
-  let ws = state.ws;
-  if (state.phase === 'unreachable') ws = 'unreachable';
-  else if (state.phase === 'reconnecting' && ws !== 'open') ws = 'reconnecting';
-  else if (state.phase === 'idle') ws = 'idle';
-  else if (state.phase === 'ended') ws = 'closed';
-  ui.statusWs.dataset.state = ws;
-  ui.statusWs.querySelector('.label').textContent = `Signaling: ${ws}`;
-  ui.statusPc.dataset.state = state.pc === 'closed' ? 'idle' : state.pc;
-  const pcText = state.pc === 'closed' ? 'not connected' : state.pc;
-  ui.statusPc.querySelector('.label').textContent = `Media: ${pcText}`;
+  const view = statusView(state);
+  ui.statusWs.dataset.state = view.signaling.state;
+  ui.statusWs.querySelector('.label').textContent = view.signaling.text;
+  ui.statusPc.dataset.state = view.media.state;
+  ui.statusPc.querySelector('.label').textContent = view.media.text;
   document.body.dataset.phase = state.phase;
 }
 

@@ -8,7 +8,11 @@
 // alive) and reconnects with the resume token of the last `joined`/`resumed`: the server gives it
 // the same participant, so the others see no leave and no join. When ICE goes disconnected
 // (for a second) or failed, the page restarts ICE: new credentials, same DTLS and tracks.
+//
+// The call's state (connecting, joined, reconnecting ...) is a CallStateMachine (callstate.js):
+// a transition its table does not allow is refused and logged, never applied.
 
+import { CallStateMachine, Phase } from './callstate.js';
 import { mediaSections } from './sdp.js';
 import { VideoSender } from './sender.js';
 import { fetchRtcConfiguration } from './webrtcconfig.js';
@@ -62,10 +66,9 @@ export class Call {
     this.participantId = null;
     /** From the last `joined` or `resumed`: lets a new WebSocket take this participant over. */
     this.resumeToken = null;
-    this.phase = 'idle';
+    /** idle -> connecting -> joined ... -> ended (callstate.js); every change is shown. */
+    this.machine = new CallStateMachine({ onChange: () => this.emitState() });
     this.attempt = 0;
-    this.everJoined = false;
-    this.stopped = false;
     this.queue = Promise.resolve();
     this.makingOffer = false;
     this.offerWanted = false;
@@ -100,6 +103,15 @@ export class Call {
     /** Recent ICE and network events, for diagnosis (window.sfu.call.events). */
     this.events = [];
   }
+
+  /** The state's name (callstate.js Phase). */
+  get phase() { return this.machine.state; }
+
+  /** True once the call ended (left, or a fatal error): nothing more happens. */
+  get stopped() { return this.machine.ended; }
+
+  /** Whether this call was ever in the room: a drop then reconnects rather than reports the server unreachable. */
+  get everJoined() { return this.machine.everJoined; }
 
   /** Opens the WebSocket and joins; reconnects by itself until leave() or a fatal error. */
   start() {
@@ -163,7 +175,9 @@ export class Call {
 
   connect() {
     if (this.stopped) return;
-    this.setPhase(this.everJoined ? 'reconnecting' : 'connecting');
+    // A first connection (or a retry of one); a replaced WebSocket resumes; a rejoin stays one.
+    if (!this.everJoined) this.machine.to(Phase.CONNECTING, 'connect');
+    else if (this.machine.in(Phase.JOINED, Phase.RESTARTING_ICE)) this.machine.to(Phase.RECONNECTING, 'new WebSocket');
     let opened = false;
     let ws;
     try {
@@ -279,7 +293,7 @@ export class Call {
     if (this.resumable()) {
       const delayMs = Math.round(Math.min(RESUME_MAX_MS, RESUME_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
       this.attempt++;
-      this.setPhase('reconnecting');
+      this.machine.to(Phase.RECONNECTING, 'WebSocket closed');
       this.h.disconnected({ everJoined: true, opened, code: ev.code, delayMs, attempt: this.attempt, resuming: true });
       this.later(() => this.connect(), delayMs);
       return;
@@ -289,7 +303,7 @@ export class Call {
     this.resumeToken = null;
     const delayMs = Math.round(Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
     this.attempt++;
-    this.setPhase(this.everJoined ? 'reconnecting' : 'unreachable');
+    this.machine.to(this.everJoined ? Phase.REJOINING : Phase.UNREACHABLE, 'WebSocket closed');
     this.h.disconnected({ everJoined: this.everJoined, opened, code: ev.code, delayMs, attempt: this.attempt });
     this.later(() => this.connect(), delayMs);
   }
@@ -339,9 +353,8 @@ export class Call {
     this.counters.joins++;
     // A join token with canPublish: false: a receive-only session, whose offers must send nothing.
     this.receiveOnly = msg.canPublish === false;
-    this.everJoined = true;
     this.attempt = 0;
-    this.setPhase('joined');
+    this.machine.to(Phase.JOINED, 'joined');
     this.h.joined(msg);
     // Messages wait in the queue meanwhile, so an early server offer finds the PeerConnection.
     try {
@@ -372,54 +385,81 @@ export class Call {
     this.resumeToken = msg.resumeToken || null;
     this.counters.resumes++;
     this.attempt = 0;
-    this.setPhase('joined');
+    this.machine.to(Phase.JOINED, 'resumed');
     this.h.resumed(msg);
     this.every(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
     const pc = this.pc;
     if (pc && pc.signalingState === 'have-local-offer') {
-      await pc.setLocalDescription({ type: 'rollback' });
+      if (!await this.onPc(pc, () => pc.setLocalDescription({ type: 'rollback' }))) return;
       this.offerWanted = true;
     }
     this.offersUnanswered = 0;
     if (pc && (this.iceRestartWanted || pc.iceConnectionState === 'disconnected' || pc.iceConnectionState === 'failed')) {
       // After a network change, or a restart offer lost with the old WebSocket (or rolled back).
       this.iceRestartWanted = false;
-      this.lastIceRestart = Date.now();
-      this.counters.iceRestarts++;
-      this.note('restartIce after resume');
-      pc.restartIce();
+      this.restartIce(pc, 'restartIce after resume');
     }
     await this.afterStable();
+  }
+
+  /**
+   * Whether `pc`, captured when a negotiation step began, is no longer this call's (closed, or
+   * replaced after the WebSocket dropped or a rejoin): the step then stops quietly, since its
+   * answer or offer would belong to a connection that is gone.
+   */
+  replaced(pc) {
+    return this.stopped || pc !== this.pc || pc.signalingState === 'closed';
+  }
+
+  /**
+   * Runs one negotiation step on `pc`: true when it completed on the current connection, false
+   * when `pc` was replaced or closed meanwhile (also when that made the step throw). Errors on the
+   * current connection are thrown, and shown as CLIENT errors by enqueue().
+   */
+  async onPc(pc, step) {
+    try {
+      await step();
+    } catch (e) {
+      if (this.replaced(pc)) {
+        this.note(`negotiation dropped (connection replaced): ${e.message}`);
+        return false;
+      }
+      throw e;
+    }
+    return !this.replaced(pc);
   }
 
   async onAnswer(msg) {
     this.counters.answersReceived++;
     this.offersUnanswered = Math.max(0, this.offersUnanswered - 1);
-    if (!this.pc || this.pc.signalingState !== 'have-local-offer') {
-      console.warn('signaling: answer ignored in state', this.pc && this.pc.signalingState);
+    const pc = this.pc;
+    if (!pc || pc.signalingState !== 'have-local-offer') {
+      console.warn('signaling: answer ignored in state', pc && pc.signalingState);
       return;
     }
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
-    await this.flushCandidates();
+    if (!await this.onPc(pc, () => pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp }))) return;
+    if (!await this.onPc(pc, () => this.flushCandidates(pc))) return;
     this.syncRemote();
     // Not awaited: signaling goes on while the encoder is reconfigured.
     if (this.videoSender) this.videoSender.afterAnswer();
     this.reapplyLayers();
+    this.iceMaybeBack();
     await this.afterStable();
   }
 
   async onOffer(msg) {
     this.counters.offersReceived++;
-    if (!this.pc) return;
+    const pc = this.pc;
+    if (!pc) return;
     // Polite peer: a pending local offer is rolled back (implicitly by setRemoteDescription).
-    if (this.pc.signalingState !== 'stable') {
-      await this.pc.setLocalDescription({ type: 'rollback' });
+    if (pc.signalingState !== 'stable') {
+      if (!await this.onPc(pc, () => pc.setLocalDescription({ type: 'rollback' }))) return;
       this.offerWanted = true;
     }
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
-    await this.flushCandidates();
-    await this.pc.setLocalDescription();
-    this.send({ type: 'answer', sdp: this.pc.localDescription.sdp });
+    if (!await this.onPc(pc, () => pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp }))) return;
+    if (!await this.onPc(pc, () => this.flushCandidates(pc))) return;
+    if (!await this.onPc(pc, () => pc.setLocalDescription())) return;
+    this.send({ type: 'answer', sdp: pc.localDescription.sdp });
     this.counters.answersSent++;
     this.syncRemote();
     this.reapplyLayers();
@@ -427,24 +467,28 @@ export class Call {
   }
 
   async onRemoteCandidate(msg) {
-    if (!this.pc) return;
+    const pc = this.pc;
+    if (!pc) return;
     const init = { candidate: msg.candidate || '', sdpMid: msg.sdpMid, sdpMLineIndex: msg.sdpMLineIndex };
-    if (!this.pc.remoteDescription) {
+    if (!pc.remoteDescription) {
       this.pendingCandidates.push(init);
       return;
     }
-    await this.addCandidate(init);
+    await this.addCandidate(pc, init);
   }
 
-  async flushCandidates() {
+  async flushCandidates(pc) {
     const pending = this.pendingCandidates;
     this.pendingCandidates = [];
-    for (const c of pending) await this.addCandidate(c);
+    for (const c of pending) {
+      if (this.replaced(pc)) return;
+      await this.addCandidate(pc, c);
+    }
   }
 
-  async addCandidate(init) {
+  async addCandidate(pc, init) {
     try {
-      await this.pc.addIceCandidate(init);
+      await pc.addIceCandidate(init);
     } catch (e) {
       console.warn('signaling: candidate rejected', init, e);
     }
@@ -500,9 +544,10 @@ export class Call {
       // A newer offer is already out: this refusal is about one the server's offer replaced.
       if (this.offersUnanswered > 0) return;
       this.offerWanted = true;
-      if (this.pc && this.pc.signalingState === 'have-local-offer') {
+      const pc = this.pc;
+      if (pc && pc.signalingState === 'have-local-offer') {
         // The server's offer is on its way: drop ours, answer it, then offer again.
-        await this.pc.setLocalDescription({ type: 'rollback' });
+        if (!await this.onPc(pc, () => pc.setLocalDescription({ type: 'rollback' }))) return;
         this.later(() => this.enqueue(() => this.afterStable()), GLARE_FALLBACK_MS);
       } else {
         await this.afterStable();
@@ -511,6 +556,7 @@ export class Call {
     }
     if (code === 'RESUME_FAILED') {
       // The server no longer holds us (grace period over, or the media connection ended): join anew.
+      this.machine.to(Phase.REJOINING, code);
       this.closePc();
       this.participantId = null;
       this.resumeToken = null;
@@ -583,6 +629,7 @@ export class Call {
       this.iceDownSince = 0;
       if (this.iceWatch) clearInterval(this.iceWatch);
       this.iceWatch = null;
+      this.iceMaybeBack();
       return;
     }
     if (!this.iceDownSince) this.iceDownSince = Date.now();
@@ -590,13 +637,28 @@ export class Call {
     const now = Date.now();
     const down = s === 'failed' || now - this.iceDownSince >= ICE_DISCONNECTED_MS;
     if (down && now - this.lastIceRestart >= ICE_RESTART_INTERVAL_MS) {
-      this.lastIceRestart = now;
-      this.counters.iceRestarts++;
       console.info(`signaling: ICE ${s}, restarting ICE`);
-      this.note('restartIce');
-      pc.restartIce();
+      this.restartIce(pc, 'restartIce');
       // The same network change may have killed the WebSocket without telling us.
       this.probeSignaling();
+    }
+  }
+
+  /** Restarts ICE on `pc` (the offer follows from negotiationneeded); joined -> restartingIce. */
+  restartIce(pc, why) {
+    this.lastIceRestart = Date.now();
+    this.counters.iceRestarts++;
+    this.note(why);
+    // While reconnecting the state stays: signaling is the bigger problem, and ICE follows.
+    if (this.machine.in(Phase.JOINED)) this.machine.to(Phase.RESTARTING_ICE, why);
+    pc.restartIce();
+  }
+
+  /** restartingIce -> joined once ICE is connected again (a restart of a connected ICE may stay connected). */
+  iceMaybeBack() {
+    const s = this.pc ? this.pc.iceConnectionState : 'closed';
+    if (this.machine.in(Phase.RESTARTING_ICE) && (s === 'connected' || s === 'completed')) {
+      this.machine.to(Phase.JOINED, `ICE ${s}`);
     }
   }
 
@@ -612,8 +674,8 @@ export class Call {
     this.makingOffer = true;
     this.offerWanted = false;
     try {
-      await pc.setLocalDescription();
-      if (pc === this.pc && pc.signalingState === 'have-local-offer') {
+      if (!await this.onPc(pc, () => pc.setLocalDescription())) return;
+      if (pc.signalingState === 'have-local-offer') {
         this.send({ type: 'offer', sdp: pc.localDescription.sdp });
         this.counters.offersSent++;
         this.offersUnanswered++;
@@ -681,7 +743,8 @@ export class Call {
 
   shutdown(reason) {
     if (this.stopped) return;
-    this.stopped = true;
+    // First, so that nothing the closing below sets off runs on.
+    this.machine.to(Phase.ENDED, reason);
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     this.participantId = null;
@@ -691,13 +754,8 @@ export class Call {
     if (this.ws) {
       try { this.ws.close(1000, reason); } catch (e) { /* already closed */ }
     }
-    this.setPhase('ended');
-    this.h.ended(reason);
-  }
-
-  setPhase(phase) {
-    this.phase = phase;
     this.emitState();
+    this.h.ended(reason);
   }
 
   state() {

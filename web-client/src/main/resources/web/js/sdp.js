@@ -21,7 +21,3 @@ export function mediaSections(sdp) {
   return sections;
 }
 
-/** Counts the m= lines of an SDP. */
-export function countMLines(sdp) {
-  return (sdp.match(/^m=/gm) || []).length;
-}
