@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: a JDK, Maven, Debian's Chromium with
-# its driver and Firefox ESR for the browser tests, node (also for the call page's unit tests, web-client/src/test/js)
-# and npm with the pinned puppeteer-core that drives Firefox (browser-tests/), coturn (TURN) and OpenSSL 3. Safe to run again; installs only what is missing.
+# its driver and Firefox ESR for the browser tests, node (which also runs the call page's unit tests,
+# web-client/src/test/js) and npm with the pinned puppeteer-core that drives Firefox (browser-tests/),
+# coturn (TURN) and OpenSSL 3. Safe to run again; installs only what is missing.
 set -euo pipefail
 need=()
 # Java 17 or newer builds the project (release 17): Debian 12 has openjdk-17, later releases
