@@ -6,6 +6,7 @@ import dev.sfu.signaling.auth.JoinTokens;
 import dev.sfu.signaling.config.CommandLine;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.config.TokenCommand;
+import dev.sfu.signaling.config.UsageError;
 import dev.sfu.signaling.http.AccessControl;
 import dev.sfu.signaling.limit.AccessCounters;
 import dev.sfu.signaling.limit.LimitsConfig;
@@ -23,7 +24,8 @@ import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Entry point of the {@code ./sfu} launcher: {@code serve} (the default), {@code token} and {@code --help}.
+ * Entry point of the {@code ./sfu} launcher: {@code serve} (the default), {@code token}, {@code help} and
+ * {@code --help}, parsed with picocli ({@link dev.sfu.signaling.config.SfuCommands}).
  * A bad command line prints a sentence and the help to stderr and exits with status 2.
  */
 public final class Main {
@@ -54,7 +56,7 @@ public final class Main {
         try {
             cl = CommandLine.parse(args);
             if (cl.command().equals("help")) {
-                out.print(CommandLine.HELP);
+                out.print(cl.usage());
                 return 0;
             }
             config = ServerConfig.from(cl.config());
@@ -66,7 +68,7 @@ public final class Main {
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             err.println("sfu: " + e.getMessage());
             err.println();
-            err.print(CommandLine.HELP);
+            err.print(e instanceof UsageError u ? u.usage() : CommandLine.HELP);
             return 2;
         }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -124,7 +126,7 @@ public final class Main {
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             err.println("sfu token: " + e.getMessage());
             err.println();
-            err.print(TokenCommand.HELP);
+            err.print(e instanceof UsageError u ? u.usage() : TokenCommand.HELP);
             return 2;
         }
     }

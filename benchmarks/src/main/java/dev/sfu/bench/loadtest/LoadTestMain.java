@@ -29,7 +29,8 @@ public final class LoadTestMain {
         try {
             o = LoadTestOptions.parse(args);
         } catch (LoadTestOptions.UsageException e) {
-            err.println("sfu loadtest: " + e.getMessage());
+            String m = e.getMessage();
+            err.println("sfu loadtest: " + m + (m.contains("--help") ? "" : " Run './sfu loadtest --help' for the options."));
             return Verdict.USAGE;
         }
         if (o.help()) {

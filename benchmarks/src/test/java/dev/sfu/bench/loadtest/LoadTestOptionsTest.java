@@ -215,4 +215,71 @@ class LoadTestOptionsTest {
         assertTrue(assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--speakers", "-1"))
                 .getMessage().contains("--speakers"));
     }
+
+    @Test
+    void unknownOptionIsNamedWithTheNearestOptionsAndTheHelpHint() {
+        String e = usageError("--publisher", "3");
+        assertTrue(e.startsWith("Unknown option '--publisher'."), e);
+        assertTrue(e.contains("Did you mean --publishers"), e);
+        assertTrue(e.contains("Run './sfu loadtest --help'"), e);
+    }
+
+    @Test
+    void badValueNamesTheOptionAndTheAcceptedValues() {
+        String negative = usageError("--subscribers", "2", "--subscriber-kbps", "-5");
+        assertTrue(negative.contains("--subscriber-kbps") && negative.contains("between 16 and 1000000")
+                && negative.contains("-5"), negative);
+        String word = usageError("--fps", "abc");
+        assertTrue(word.contains("'--fps'") && word.contains("'abc' is not an int"), word);
+        String server = usageError("--server", "nope");
+        assertTrue(server.contains("'--server'") && server.contains("http://127.0.0.1:8080") && server.contains("'nope'"),
+                server);
+        String duration = usageError("--duration", "1e9");
+        assertTrue(duration.contains("--duration") && duration.contains("between 1.0 and 86400.0"), duration);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(Verdict.USAGE, LoadTestMain.run(new String[] {"--rooms", "0"}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Run './sfu loadtest --help'"), "every error hints --help");
+    }
+
+    @Test
+    void repeatedOptionKeepsTheLastValueAsBefore() throws Exception {
+        assertEquals(7, LoadTestOptions.parse("--rooms", "3", "--rooms=7").rooms());
+    }
+
+    @Test
+    void helpShowsEachDefaultThatParseApplies() throws Exception {
+        LoadTestOptions d = LoadTestOptions.parse();
+        String help = LoadTestOptions.HELP;
+        assertTrue(optionText(help, "--server").replaceAll("\\s+", "").contains("Default:" + d.server()), help);
+        assertTrue(optionText(help, "--rooms").contains("Default: " + d.rooms()));
+        assertTrue(optionText(help, "--publishers").contains("Default: " + d.publishers()));
+        assertTrue(optionText(help, "--subscribers").contains("Default: " + d.subscribers()));
+        assertTrue(optionText(help, "--video-kbps").contains("Default: " + d.videoKbps()));
+        assertTrue(optionText(help, "--fps").contains("Default: " + d.fps()));
+        assertTrue(optionText(help, "--duration").contains("Default: " + (int) d.durationSeconds()));
+        assertTrue(optionText(help, "--warmup").contains("Default: " + (int) d.warmupSeconds()));
+        assertTrue(optionText(help, "--max-tester-lag-ms").contains("Default: " + (int) d.maxTesterLagMillis()));
+        assertTrue(optionText(help, "--subscriber-queue-ms").contains("Default: " + (int) d.subscriberQueueMs()));
+        assertTrue(optionText(help, "--room-prefix").contains("Default: " + d.roomPrefix()));
+        assertTrue(optionText(help, "--bind").contains("Default: " + d.bind()));
+        assertTrue(optionText(help, "--layer-kbps").replaceAll("\\s+", "").contains("Default:150,500,1500"));
+        assertEquals(List.of(150, 500, 1500), d.layerKbps());
+        for (String section : List.of("Participants", "Capped subscribers", "Media", "Simulcast", "Run and report",
+                "Pass criteria")) {
+            assertTrue(help.contains("\n" + section), section);
+        }
+    }
+
+    /** The help text from the line of {@code option} to the next option's line. */
+    private static String optionText(String help, String option) {
+        int start = help.indexOf("  " + option + "=");
+        assertTrue(start >= 0, option + " in " + help);
+        int end = help.indexOf("\n      --", start + 1);
+        int blank = help.indexOf("\n\n", start + 1);
+        if (end < 0 || (blank >= 0 && blank < end)) {
+            end = blank;
+        }
+        return help.substring(start, end);
+    }
 }

@@ -1,11 +1,11 @@
 package dev.sfu.signaling.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import dev.sfu.signaling.auth.AuthConfig;
 import dev.sfu.signaling.auth.TokenIssuer;
 import dev.sfu.signaling.message.Message;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.time.Duration;
@@ -24,82 +24,70 @@ import java.util.Map;
  * @param file          the --config file, null when none
  */
 public record TokenCommand(String room, String identity, String name, Duration ttl, boolean subscribeOnly, File file) {
-    /** The longest lifetime {@code --ttl} accepts. */
-    static final Duration MAX_TTL = Duration.ofDays(366);
-
     /** The help text of {@code ./sfu token --help}. */
-    public static final String HELP = """
-            Usage: ./sfu token --room ROOM --identity ID [--name NAME] [--ttl 10m] [--subscribe-only] [--config FILE]
+    public static final String HELP = SfuCommands.usage(SfuCommands.root(), "token");
 
-            Prints a join token (a JWT signed with HS256) alone on stdout, for tests and trials:
-              ./sfu token --room blue-fox-42 --identity ada --name Ada
-            then open http://HOST:8080/?room=blue-fox-42&token=<token>.
+    /** The options of {@code ./sfu token}, declared for picocli. */
+    @Command(name = "token", usageHelpWidth = 110, sortOptions = false,
+            descriptionHeading = "%n", optionListHeading = "%nOptions:%n",
+            customSynopsis = "./sfu token --room ROOM --identity ID [--name NAME] [--ttl 10m] [--subscribe-only] "
+                    + "[--config FILE]",
+            description = {"Print a join token (a JWT signed with HS256) alone on stdout, for tests and trials:",
+                "  ./sfu token --room blue-fox-42 --identity ada --name Ada",
+                "then open http://HOST:8080/?room=blue-fox-42&token=<token>."},
+            footer = {"", "The secret is the server's: the environment variable SFU_JWT_SECRET (at least 32 bytes),",
+                "or sfu.auth.jwt-secret in the --config file. Tokens from ES256/RS256 keys are made by",
+                "your application with its private key; see docs/operations.md."})
+    static final class Options {
+        @Option(names = "--room", paramLabel = "ROOM",
+                description = "The room the token joins (A-Z a-z 0-9 _ -), or '*' for any room. Required")
+        String room;
 
-              --room ROOM          the room the token joins (A-Z a-z 0-9 _ -), or '*' for any room
-              --identity ID        the participant's identity (the 'sub' claim)
-              --name NAME          the display name the others see (else the one typed on the page)
-              --ttl DURATION       how long the token is valid: 90s, 10m, 2h, 1d (default 10m)
-              --subscribe-only     the participant receives only ('canPublish': false)
-              --config FILE        a HOCON file with sfu.auth.jwt-secret
+        @Option(names = "--identity", paramLabel = "ID",
+                description = "The participant's identity (the 'sub' claim). Required")
+        String identity;
 
-            The secret is the server's: the environment variable SFU_JWT_SECRET (at least 32 bytes),
-            or sfu.auth.jwt-secret in the --config file. Tokens from ES256/RS256 keys are made by
-            your application with its private key; see docs/operations.md.
-            """;
+        @Option(names = "--name", paramLabel = "NAME",
+                description = "The display name the others see (else the one typed on the page)")
+        String name;
 
-    /** Parses the arguments after {@code token}; throws {@link IllegalArgumentException} with a sentence. */
+        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "10m",
+                converter = Converters.TokenLifetime.class,
+                description = "How long the token is valid: 90s, 10m, 2h, 1d; at most 366 days.%n"
+                        + "Default: ${DEFAULT-VALUE}")
+        Duration ttl;
+
+        @Option(names = "--subscribe-only", description = "The participant receives only ('canPublish': false)")
+        boolean subscribeOnly;
+
+        @Option(names = "--config", paramLabel = "FILE", converter = Converters.ConfigFile.class,
+                description = "A HOCON file with sfu.auth.jwt-secret")
+        File config;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help")
+        boolean help;
+    }
+
+    /**
+     * Parses the arguments after {@code token} (from index {@code from}); throws
+     * {@link IllegalArgumentException} ({@link UsageError} for picocli's errors) with a sentence.
+     */
     public static TokenCommand parse(String[] args, int from) {
-        String room = null;
-        String identity = null;
-        String name = null;
-        Duration ttl = Duration.ofMinutes(10);
-        boolean subscribeOnly = false;
-        File file = null;
-        for (int i = from; i < args.length; i++) {
-            String arg = args[i];
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                value = arg.substring(eq + 1);
-                arg = arg.substring(0, eq);
-            }
-            if (arg.equals("--subscribe-only")) {
-                subscribeOnly = true;
-                continue;
-            }
-            if (!arg.equals("--room") && !arg.equals("--identity") && !arg.equals("--name") && !arg.equals("--ttl")
-                    && !arg.equals("--config")) {
-                throw new IllegalArgumentException("Unknown option '" + args[i] + "' of ./sfu token.");
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("The option " + arg + " needs a value.");
-                }
-                value = args[++i];
-            }
-            switch (arg) {
-                case "--room" -> room = value;
-                case "--identity" -> identity = value;
-                case "--name" -> name = value;
-                case "--ttl" -> ttl = duration(value);
-                default -> {
-                    file = new File(value);
-                    if (!file.isFile()) {
-                        throw new IllegalArgumentException("The config file '" + value + "' does not exist.");
-                    }
-                }
-            }
-        }
-        if (room == null || !(room.equals("*") || Message.ROOM.matcher(room).matches())) {
+        String[] line = new String[args.length - from + 1];
+        line[0] = "token";
+        System.arraycopy(args, from, line, 1, args.length - from);
+        picocli.CommandLine root = SfuCommands.root();
+        Options o = (Options) SfuCommands.parse(root, line).subcommand().commandSpec().userObject();
+        if (o.room == null || !(o.room.equals("*") || Message.ROOM.matcher(o.room).matches())) {
             throw new IllegalArgumentException("./sfu token needs --room: a room name (1 to 64 of A-Z a-z 0-9 _ -) or '*'.");
         }
-        if (identity == null || identity.isBlank() || identity.length() > 256) {
+        if (o.identity == null || o.identity.isBlank() || o.identity.length() > 256) {
             throw new IllegalArgumentException("./sfu token needs --identity: who the participant is (1 to 256 characters).");
         }
-        if (name != null && (name.isBlank() || name.length() > 64)) {
+        if (o.name != null && (o.name.isBlank() || o.name.length() > 64)) {
             throw new IllegalArgumentException("--name must be 1 to 64 characters, not only spaces.");
         }
-        return new TokenCommand(room, identity, name, ttl, subscribeOnly, file);
+        return new TokenCommand(o.room, o.identity, o.name, o.ttl, o.subscribeOnly, o.config);
     }
 
     /** The token, signed with the secret of {@code config} (resolved as the server resolves it). */
@@ -115,19 +103,6 @@ public record TokenCommand(String room, String identity, String name, Duration t
 
     /** The configuration the server would read (flags aside): -D properties, --config FILE, environment. */
     public Config config() {
-        return new CommandLine("token", Map.of(), file).config();
-    }
-
-    private static Duration duration(String value) {
-        Duration d;
-        try {
-            d = ConfigFactory.parseMap(Map.of("ttl", value)).getDuration("ttl");
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("--ttl needs a duration such as 90s, 10m, 2h or 1d, not '" + value + "'.");
-        }
-        if (d.isNegative() || d.isZero() || d.compareTo(MAX_TTL) > 0) {
-            throw new IllegalArgumentException("--ttl must be more than 0 and at most 366 days, not '" + value + "'.");
-        }
-        return d;
+        return new CommandLine("token", Map.of(), file, null).config();
     }
 }

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** reference.conf defaults and their overrides by file, system property and flags. */
+/** reference.conf defaults and their overrides by file, system property and flags; the picocli help and errors. */
 class CommandLineTest {
 
     @Test
@@ -138,5 +138,94 @@ class CommandLineTest {
         IllegalArgumentException half = assertThrows(IllegalArgumentException.class,
                 () -> dev.sfu.signaling.tls.TlsConfig.from(CommandLine.parse(new String[] {"--tls-cert", cert.getPath()}).config()));
         assertTrue(half.getMessage().contains("--tls-key"), half.getMessage());
+    }
+
+    private static String usageError(String... args) {
+        return assertThrows(UsageError.class, () -> CommandLine.parse(args)).getMessage();
+    }
+
+    @Test
+    void unknownOptionIsNamedWithTheNearestOptionAndTheHelpHint() {
+        String e = usageError("--http-prt", "8081");
+        assertTrue(e.startsWith("Unknown option '--http-prt'."), e);
+        assertTrue(e.contains("Did you mean --http-port?"), e);
+        assertTrue(e.contains("Run './sfu serve --help'"), e);
+        UsageError u = assertThrows(UsageError.class, () -> CommandLine.parse(new String[] {"serve", "--nope"}));
+        assertTrue(u.usage().startsWith("Usage: ./sfu serve"), u.usage());
+        String command = usageError("dance");
+        assertTrue(command.startsWith("Unknown command 'dance'.") && command.contains("Run './sfu --help'"), command);
+    }
+
+    @Test
+    void badValueNamesTheOptionAndTheAcceptedValues() {
+        for (String bad : List.of("abc", "70000", "-1")) {
+            String e = usageError("--media-port", bad);
+            assertTrue(e.contains("'--media-port'") && e.contains("port number 0-65535") && e.contains("'" + bad + "'")
+                    && e.contains("--help"), e);
+        }
+        String http = usageError("serve", "--http-port=8o80");
+        assertTrue(http.contains("'--http-port'") && http.contains("0-65535") && http.contains("'8o80'"), http);
+        String flag = usageError("--tls-self-signed=/tmp");
+        assertTrue(flag.contains("--tls-self-signed"), flag);
+    }
+
+    @Test
+    void repeatedOptionKeepsTheLastValueAsBefore() {
+        ServerConfig c = ServerConfig.from(CommandLine.parse(new String[] {"--http-port", "9001", "--http-port=9002"}).config());
+        assertEquals(9002, c.httpPort());
+    }
+
+    @Test
+    void serveHelpListsEveryOptionWithTheDefaultsOfReferenceConf() {
+        CommandLine help = CommandLine.parse(new String[] {"serve", "--help"});
+        assertEquals("help", help.command());
+        String text = help.usage();
+        assertTrue(text.startsWith("Usage: ./sfu serve [OPTIONS]"), text);
+        ServerConfig d = ServerConfig.from(CommandLine.parse(new String[0]).config());
+        assertTrue(optionText(text, "--http-port").contains("Default: " + d.httpPort()), text);
+        assertTrue(optionText(text, "--media-port").contains("Default: " + d.mediaPort()), text);
+        assertTrue(optionText(text, "--bind").contains("Default: " + d.httpBind()), text);
+        assertTrue(optionText(text, "--ice-transport-policy").contains("Default: "
+                + dev.sfu.signaling.ice.IceServersConfig.from(CommandLine.parse(new String[0]).config()).iceTransportPolicy()));
+        for (String option : List.of("--advertise-address", "--tls-cert", "--tls-key", "--tls-self-signed", "--stun-url",
+                "--turn-url", "--config", "--help")) {
+            assertTrue(text.contains(option), option);
+        }
+        assertEquals(text, CommandLine.parse(new String[] {"help", "serve"}).usage(), "./sfu help serve says the same");
+    }
+
+    @Test
+    void rootHelpListsEveryCommandOfTheLauncher() {
+        String root = CommandLine.parse(new String[] {"--help"}).usage();
+        for (String command : List.of("serve", "test", "loadtest", "bench", "token", "completion", "help")) {
+            assertTrue(root.contains("\n  " + command + " "), command + " in " + root);
+        }
+    }
+
+    @Test
+    void tokenHelpListsItsOptionsWithTheirDefaults() {
+        String text = TokenCommand.HELP;
+        assertTrue(text.startsWith("Usage: ./sfu token --room ROOM --identity ID"), text);
+        for (String option : List.of("--room", "--identity", "--name", "--subscribe-only", "--config", "--help")) {
+            assertTrue(text.contains(option), option);
+        }
+        assertTrue(optionText(text, "--ttl").contains("Default: 10m"), text);
+        assertEquals(text, CommandLine.parse(new String[] {"help", "token"}).usage());
+        String ttl = assertThrows(UsageError.class, () -> TokenCommand.parse(new String[] {"token", "--room", "r",
+            "--identity", "i", "--ttl", "soon"}, 1)).getMessage();
+        assertTrue(ttl.contains("'--ttl'") && ttl.contains("90s, 10m, 2h or 1d") && ttl.contains("'soon'"), ttl);
+    }
+
+    /** The help text from the line of {@code option} to the next option's line. */
+    private static String optionText(String help, String option) {
+        int start = help.indexOf("  " + option + "=");
+        assertTrue(start >= 0, option + " in " + help);
+        int next = help.indexOf("\n      --", start + 1);
+        int nextShort = help.indexOf("\n  -", start + 1);
+        int end = next < 0 ? help.length() : next;
+        if (nextShort >= 0 && nextShort < end) {
+            end = nextShort;
+        }
+        return help.substring(start, end);
     }
 }
