@@ -17,7 +17,7 @@ import java.util.Locale;
  * between options are checked by {@link LoadTestOptions#parse}.
  */
 @Command(name = "loadtest", abbreviateSynopsis = true, sortOptions = false, usageHelpWidth = 110,
-        descriptionHeading = "%n",
+        descriptionHeading = "%n", optionListHeading = "%nOptions:%n",
         description = {
             "Synthetic participants join rooms of a running SFU over the real protocol (WebSocket",
             "signaling, SDP offer/answer, ICE, DTLS, SRTP), publish Opus-like audio and VP8-like video,",

@@ -59,6 +59,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         cl.getCommandSpec().name("./sfu loadtest");
         // As the hand-written parser did: a repeated option keeps its last value.
         cl.setOverwrittenOptionsAllowed(true);
+        cl.setExpandAtFiles(false);
         try {
             cl.parseArgs(args);
         } catch (picocli.CommandLine.ParameterException e) {

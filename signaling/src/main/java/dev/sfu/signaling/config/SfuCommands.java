@@ -44,6 +44,8 @@ public final class SfuCommands {
         root.addSubcommand("help", new picocli.CommandLine.HelpCommand());
         // As the hand-written parser did: a repeated single-valued option keeps its last value.
         root.setOverwrittenOptionsAllowed(true);
+        // An argument starting with @ is a value (a room, a name), never a file of arguments.
+        root.setExpandAtFiles(false);
         return root;
     }
 

@@ -32,7 +32,8 @@ public record TokenCommand(String room, String identity, String name, Duration t
             descriptionHeading = "%n", optionListHeading = "%nOptions:%n",
             customSynopsis = "./sfu token --room ROOM --identity ID [--name NAME] [--ttl 10m] [--subscribe-only] "
                     + "[--config FILE]",
-            description = {"Print a join token (a JWT signed with HS256) alone on stdout, for tests and trials:",
+            description = {"Print a join token (a JWT signed with HS256) alone on stdout, for tests and trials.",
+                "For example:",
                 "  ./sfu token --room blue-fox-42 --identity ada --name Ada",
                 "then open http://HOST:8080/?room=blue-fox-42&token=<token>."},
             footer = {"", "The secret is the server's: the environment variable SFU_JWT_SECRET (at least 32 bytes),",

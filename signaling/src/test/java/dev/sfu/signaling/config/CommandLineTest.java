@@ -170,6 +170,16 @@ class CommandLineTest {
     }
 
     @Test
+    void anArgumentStartingWithAtIsAValueNotAnArgumentFile() throws IOException {
+        File f = File.createTempFile("sfu", ".args");
+        f.deleteOnExit();
+        Files.writeString(f.toPath(), "--room other");
+        TokenCommand t = TokenCommand.parse(new String[] {"token", "--room", "r", "--identity", "@" + f.getPath()}, 1);
+        assertEquals("@" + f.getPath(), t.identity());
+        assertEquals("r", t.room());
+    }
+
+    @Test
     void repeatedOptionKeepsTheLastValueAsBefore() {
         ServerConfig c = ServerConfig.from(CommandLine.parse(new String[] {"--http-port", "9001", "--http-port=9002"}).config());
         assertEquals(9002, c.httpPort());
