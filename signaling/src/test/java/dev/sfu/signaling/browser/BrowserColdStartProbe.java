@@ -1,31 +1,31 @@
 package dev.sfu.signaling.browser;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A benchmark with a real browser, not a test: it asserts nothing and is never part of
- * {@code ./sfu test} (Surefire runs classes named {@code *Test}; this one runs only when named,
- * {@code -Dtest=BrowserColdStartProbe -Dsfu.coldprobe.runs=N}, and stays idle without
- * {@code sfu.coldprobe.runs} so that a wildcard {@code -Dtest} does not start it). N times, it
- * starts a fresh server and joins one Chromium at once, and prints the time from clicking Join
- * to the RTCPeerConnection being connected (the first participant of a cold server). How to run
- * it and the figures: docs/transport.md, "First connection of a fresh server".
+ * A benchmark with a real browser, not a test: a plain main class that asserts nothing (no JUnit,
+ * so no test run can start it). N times, it starts a fresh server and joins one Chromium at once,
+ * and prints the time from clicking Join to the RTCPeerConnection being connected (the first
+ * participant of a cold server). It stays in the signaling test sources because it drives the
+ * browser fixtures there ({@link BrowserSession}, {@link LiveSfu}). How to run it and the figures:
+ * docs/performance.md ("Probes with a browser") and docs/transport.md ("First connection of a
+ * fresh server").
  */
-class BrowserColdStartProbe {
-    private static final Logger LOG = LoggerFactory.getLogger(BrowserColdStartProbe.class);
+public final class BrowserColdStartProbe {
+    private BrowserColdStartProbe() {
+    }
 
-    @Test
-    void firstParticipantOfAFreshServer() {
-        int runs = Integer.getInteger("sfu.coldprobe.runs", 0);
-        assumeTrue(runs > 0, "a benchmark: set -Dsfu.coldprobe.runs=N");
-        BrowserSession.assumeAvailable();
+    /** {@code args[0]}: how many fresh servers to measure (default 3). */
+    public static void main(String[] args) {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        if (!Files.isExecutable(BrowserSession.CHROMIUM) || !Files.isExecutable(BrowserSession.CHROMEDRIVER)) {
+            System.err.println(BrowserSession.CHROMIUM + " or " + BrowserSession.CHROMEDRIVER
+                    + " is missing: run scripts/install-test-deps.sh (apt-get install chromium chromium-driver).");
+            System.exit(2);
+        }
         List<String> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             try (LiveSfu sfu = LiveSfu.start("cold-" + i); BrowserSession b = BrowserSession.start("cold-" + i)) {
@@ -40,10 +40,11 @@ class BrowserColdStartProbe {
                 } catch (AssertionError e) {
                     result = "NOT connected within 40 s: " + e.getMessage();
                 }
-                LOG.info("cold run {}: {}", i, result);
+                System.out.println("cold run " + i + ": " + result);
                 results.add("run " + i + ": " + result);
             }
         }
-        LOG.info("cold-start results:\n{}", String.join("\n", results));
+        System.out.println("COLDSTART results:\n" + String.join("\n", results));
+        System.exit(0);
     }
 }

@@ -1,32 +1,31 @@
 package dev.sfu.signaling.browser;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A benchmark with real browsers, not a test: it asserts nothing and is never part of
- * {@code ./sfu test} (Surefire runs classes named {@code *Test}; this one runs only when named,
- * {@code -Dtest=BrowserLateJoinerProbe -Dsfu.latejoin.runs=N}, and stays idle without
- * {@code sfu.latejoin.runs} so that a wildcard {@code -Dtest} does not start it). N times, on a
- * fresh server, two Chromiums call each other, then a third joins; it prints the time from the
- * late joiner's {@code joined} to it decoding every remote video (framesDecoded above 0 for
- * both), polled every 50 ms. How to run it and the figures: docs/performance.md.
+ * A benchmark with real browsers, not a test: a plain main class that asserts nothing (no JUnit,
+ * so no test run can start it). N times, on a fresh server, two Chromiums call each other, then a
+ * third joins; it prints the time from the late joiner's {@code joined} to it decoding every
+ * remote video (framesDecoded above 0 for both), polled every 50 ms. It stays in the signaling
+ * test sources because it drives the browser fixtures there ({@link LiveCall}, {@link LiveSfu}).
+ * How to run it and the figures: docs/performance.md.
  */
-class BrowserLateJoinerProbe {
-    private static final Logger LOG = LoggerFactory.getLogger(BrowserLateJoinerProbe.class);
+public final class BrowserLateJoinerProbe {
+    private BrowserLateJoinerProbe() {
+    }
 
-    @Test
-    void lateJoinerFromJoinedToDecodingEveryRemoteVideo() {
-        int runs = Integer.getInteger("sfu.latejoin.runs", 0);
-        assumeTrue(runs > 0, "a benchmark: set -Dsfu.latejoin.runs=N");
-        BrowserSession.assumeAvailable();
+    /** {@code args[0]}: how many fresh servers to measure (default 3). */
+    public static void main(String[] args) {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        if (!Files.isExecutable(BrowserSession.CHROMIUM) || !Files.isExecutable(BrowserSession.CHROMEDRIVER)) {
+            System.err.println(BrowserSession.CHROMIUM + " or " + BrowserSession.CHROMEDRIVER
+                    + " is missing: run scripts/install-test-deps.sh (apt-get install chromium chromium-driver).");
+            System.exit(2);
+        }
         List<String> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             try (LiveSfu sfu = LiveSfu.start("late-" + i); LiveCall call = new LiveCall(sfu, "late" + i)) {
@@ -50,11 +49,11 @@ class BrowserLateJoinerProbe {
                 } catch (AssertionError e) {
                     result = "NOT decoding within 30 s";
                 }
-                LOG.info("late joiner run {}: {}", i, result);
+                System.out.println("late joiner run " + i + ": " + result);
                 results.add(result);
             }
         }
-        LOG.info("late-joiner results (joined -> decoding every remote video): {}", results);
         System.out.println("LATEJOIN " + results);
+        System.exit(0);
     }
 }
