@@ -1,6 +1,5 @@
 package dev.sfu.signaling.browser;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +20,7 @@ public final class BrowserLateJoinerProbe {
     /** {@code args[0]}: how many fresh servers to measure (default 3). */
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        if (!Files.isExecutable(BrowserSession.CHROMIUM) || !Files.isExecutable(BrowserSession.CHROMEDRIVER)) {
-            System.err.println(BrowserSession.CHROMIUM + " or " + BrowserSession.CHROMEDRIVER
-                    + " is missing: run scripts/install-test-deps.sh (apt-get install chromium chromium-driver).");
-            System.exit(2);
-        }
+        BrowserSession.exitUnlessInstalled();
         List<String> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             try (LiveSfu sfu = LiveSfu.start("late-" + i); LiveCall call = new LiveCall(sfu, "late" + i)) {

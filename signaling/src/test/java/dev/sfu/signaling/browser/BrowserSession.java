@@ -350,4 +350,13 @@ public final class BrowserSession implements CallPage {
             LOG.warn("could not delete {}", root, e);
         }
     }
+
+    /** For the probes' main methods: exits with status 2 and says what to install when Chromium or its driver is missing. */
+    static void exitUnlessInstalled() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            System.err.println(CHROMIUM + " or " + CHROMEDRIVER
+                    + " is missing: run scripts/install-test-deps.sh (apt-get install chromium chromium-driver).");
+            System.exit(2);
+        }
+    }
 }
