@@ -56,6 +56,11 @@ public enum ErrorCode {
     RESUME_FAILED,
     /** Chat messages sent faster than the per-connection limit; the message says how long to wait. */
     CHAT_RATE_LIMITED,
+    /**
+     * Cluster mode: the cluster's directory (Redis) cannot be reached, so this node cannot tell
+     * where a new room lives; calls in progress go on. The error carries {@code retryAfterMs}.
+     */
+    CLUSTER_UNAVAILABLE,
     /** A server bug; the message says what failed. */
     INTERNAL
 }

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
     @JsonSubTypes.Type(Message.VideoTiles.class), @JsonSubTypes.Type(Message.LayersNeeded.class),
     @JsonSubTypes.Type(Message.RemoteVideo.class), @JsonSubTypes.Type(Message.DominantSpeaker.class),
     @JsonSubTypes.Type(Message.Resume.class), @JsonSubTypes.Type(Message.Resumed.class),
-    @JsonSubTypes.Type(Message.Chat.class), @JsonSubTypes.Type(Message.ChatHistory.class)
+    @JsonSubTypes.Type(Message.Chat.class), @JsonSubTypes.Type(Message.ChatHistory.class),
+    @JsonSubTypes.Type(Message.Redirect.class)
 })
 public sealed interface Message {
     /** Room names: 1-64 of A-Z a-z 0-9 _ -. */
@@ -244,6 +245,15 @@ public sealed interface Message {
         public Error(String code, String message) {
             this(code, message, null);
         }
+    }
+
+    /**
+     * Server (cluster mode): the room of the {@code join} is hosted by another node; connect to
+     * {@code url} (that node's WebSocket URL) and send the same {@code join} there. The server
+     * closes this connection after it. {@code nodeId} names the node, for logs.
+     */
+    @JsonTypeName("redirect")
+    record Redirect(String room, String url, String nodeId) implements Message {
     }
 
     /** The most tiles one {@code videoTiles} message may describe. */

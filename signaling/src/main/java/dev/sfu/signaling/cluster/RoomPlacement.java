@@ -1,0 +1,38 @@
+package dev.sfu.signaling.cluster;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides which node hosts a room, before a {@code join} reaches the room layer. A single node
+ * ({@link #SINGLE_NODE}) hosts every room itself; in cluster mode the decision is shared through
+ * Redis, so that two nodes never both host a room they were not both assigned.
+ * <p>
+ * Implementations never block the calling (Netty event loop) thread.
+ */
+public interface RoomPlacement {
+    /** Every room here: a node without a cluster. */
+    RoomPlacement SINGLE_NODE = new RoomPlacement() {
+        private final CompletionStage<Placement> here = CompletableFuture.completedFuture(Placement.here("local"));
+
+        @Override
+        public CompletionStage<Placement> place(String room) {
+            return here;
+        }
+
+        @Override
+        public void roomClosed(String room) {
+        }
+    };
+
+    /**
+     * Where {@code room} is hosted, claiming it for the least-loaded live node when it is hosted
+     * nowhere yet. Completes exceptionally with a
+     * {@link dev.sfu.signaling.message.SignalingException} (CLUSTER_UNAVAILABLE) when that cannot be
+     * decided now.
+     */
+    CompletionStage<Placement> place(String room);
+
+    /** The last participant of {@code room} on this node has left: its claim may be released. */
+    void roomClosed(String room);
+}
