@@ -65,6 +65,15 @@ final class AimdRateControl {
         return linkCapacity.hasEstimate() ? linkCapacity.estimateBps() : -1;
     }
 
+    /**
+     * A long probe measured more than the link capacity found earlier: the link has changed, so
+     * that capacity is forgotten (the next probes are short again, and the additive increase
+     * no longer slows near it).
+     */
+    void forgetLinkCapacity() {
+        linkCapacity.reset();
+    }
+
     int decreases() {
         return decreases;
     }

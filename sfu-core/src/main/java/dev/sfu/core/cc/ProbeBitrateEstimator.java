@@ -25,6 +25,8 @@ final class ProbeBitrateEstimator {
     /** A finished cluster is judged after this long even if some feedback never came. */
     static final long SETTLE_NANOS = 500_000_000L;
     static final int SLOTS = 4;
+    /** A cluster judged by its tail needs at least this many of its tail's packets acknowledged. */
+    static final int MIN_TAIL_PACKETS = 5;
 
     private final int[] ids = new int[SLOTS];
     private final long[] startNanos = new long[SLOTS];
@@ -41,6 +43,13 @@ final class ProbeBitrateEstimator {
     private final long[] firstRecv = new long[SLOTS];
     private final long[] lastRecv = new long[SLOTS];
     private final int[] firstRecvSize = new int[SLOTS];
+    /** Send time from which a packet is in the cluster's tail, or Long.MAX_VALUE: judged whole. */
+    private final long[] tailFrom = new long[SLOTS];
+    private final int[] tailPackets = new int[SLOTS];
+    private final long[] tailBytes = new long[SLOTS];
+    private final long[] tailFirstRecv = new long[SLOTS];
+    private final long[] tailLastRecv = new long[SLOTS];
+    private final int[] tailFirstRecvSize = new int[SLOTS];
 
     /** Result of the last cluster judged: bit/s, or -1 when it failed. */
     private long resultBps = -1;
@@ -51,9 +60,23 @@ final class ProbeBitrateEstimator {
         java.util.Arrays.fill(ids, -1);
     }
 
-    /** A new cluster starts; it replaces whatever cluster its slot held. */
+    /** A new cluster starts, judged whole; it replaces whatever cluster its slot held. */
     void start(int id, long nowNanos) {
+        start(id, nowNanos, -1);
+    }
+
+    /**
+     * A new cluster starts; it replaces whatever cluster its slot held.
+     *
+     * @param tailFromNanos when not negative, the cluster is judged by the receive rate of the
+     *                      packets sent at least this long after its start (its tail): what a
+     *                      bottleneck let through once its token bucket was overdrawn
+     */
+    void start(int id, long nowNanos, long tailFromNanos) {
         int s = slot(id);
+        tailFrom[s] = tailFromNanos < 0 ? Long.MAX_VALUE : nowNanos + tailFromNanos;
+        tailPackets[s] = 0;
+        tailBytes[s] = 0;
         ids[s] = id;
         startNanos[s] = nowNanos;
         sendDone[s] = false;
@@ -104,6 +127,17 @@ final class ProbeBitrateEstimator {
         }
         recvPackets[s]++;
         recvBytes[s] += size;
+        if (sendNanos >= tailFrom[s]) {
+            if (tailPackets[s] == 0 || arrivalNanos < tailFirstRecv[s]) {
+                tailFirstRecv[s] = arrivalNanos;
+                tailFirstRecvSize[s] = size;
+            }
+            if (tailPackets[s] == 0 || arrivalNanos > tailLastRecv[s]) {
+                tailLastRecv[s] = arrivalNanos;
+            }
+            tailPackets[s]++;
+            tailBytes[s] += size;
+        }
     }
 
     /** Feedback said a packet of the cluster was lost. */
@@ -173,6 +207,14 @@ final class ProbeBitrateEstimator {
         }
         double sendBps = (recvBytes[s] - lastSendSize[s]) * 8e9 / sendInterval;
         double recvBps = (recvBytes[s] - firstRecvSize[s]) * 8e9 / recvInterval;
+        if (tailFrom[s] != Long.MAX_VALUE) {
+            // Judged by its tail: what arrived once a token bucket in the path was overdrawn.
+            long tailInterval = tailLastRecv[s] - tailFirstRecv[s];
+            if (tailPackets[s] < MIN_TAIL_PACKETS || tailInterval <= 0) {
+                return -1;
+            }
+            recvBps = (tailBytes[s] - tailFirstRecvSize[s]) * 8e9 / tailInterval;
+        }
         if (recvBps > MAX_VALID_RATIO * sendBps) {
             return -1;
         }

@@ -15,18 +15,35 @@ package dev.sfu.core.cc;
  * keeps the queue a probe builds on a full link short. Size: {@link #DURATION_NANOS} worth of
  * bytes, at least {@link #MIN_PACKETS} padding packets of {@link #PADDING_SIZE} bytes
  * (libwebrtc kMinProbeDurationMs 15, kMinProbePacketsSent 5): short, because on a link that is
- * already full a probe's burst lands in the bottleneck's queue. A probe result counts as having
+ * already full a probe's burst lands in the bottleneck's queue. Above a link capacity already
+ * found, though, a probe is long and judged by its tail ({@link #LONG_DURATION_NANOS}). A probe result counts as having
  * found headroom when it exceeds by {@link #SUCCESS_RATIO} both the target and the rate at
  * which the link was last found congested (else a probe that finds the same capacity after a
  * sawtooth low would count as news, and the link would be probed every 3 s). The back-off
  * bounds are ours (libwebrtc probes periodically only when application-limited, every
- * kAlrPeriodicProbingInterval 5 s): 3 s lets a recovered link be found quickly, 12 s keeps a
- * full link from being probed more than about twice in 20 s.
+ * kAlrPeriodicProbingInterval 5 s): 3 s lets a recovered link be found quickly, 6 s keeps a
+ * full link from being probed more than about four times in 20 s (each probe above a known
+ * capacity queues up to {@link #LONG_DURATION_NANOS} x 0.5 behind it).
  */
 final class ProbeController {
     static final long BASE_BACKOFF_NANOS = 3_000_000_000L;
-    static final long MAX_BACKOFF_NANOS = 12_000_000_000L;
+    static final long MAX_BACKOFF_NANOS = 6_000_000_000L;
     static final long DURATION_NANOS = 15_000_000L;
+    /**
+     * A probe above a link capacity already found lasts this long, and is judged by its second
+     * half ({@link #tailFromNanos}): a shaper's token bucket lets a short burst through at the
+     * rate it was sent (a tc tbf with 10 KB of burst passes a 15 ms probe whole), so a short probe
+     * over a known capacity measures the bucket, not the link. A long probe sends at most
+     * {@link #LONG_RATE_SCALE} x the capacity, media included (its padding makes up the rest):
+     * 300 ms at 1.2 Mbit/s over an 800 kbit/s link overdraws a 10 KB bucket after 200 ms and
+     * queues at most 150 ms behind it (when the link was already full), inside a 200 ms shaper
+     * queue; its tail, sent from 180 ms on, arrives at the link's rate.
+     */
+    static final long LONG_DURATION_NANOS = 300_000_000L;
+    /** The part of a long probe before its tail (see {@link #LONG_DURATION_NANOS}). */
+    static final double LONG_TAIL_FROM = 0.6;
+    /** A long probe sends at most this times the known link capacity, media included. */
+    static final double LONG_RATE_SCALE = 1.5;
     static final int MIN_PACKETS = 5;
     static final int PADDING_SIZE = 255;
     static final double RATE_SCALE = 2.0;
@@ -48,6 +65,8 @@ final class ProbeController {
     private long rateBps;
     private int bytes;
     private int started;
+    private int longStarted;
+    private long tailFromNanos = -1;
 
     ProbeController(long nowNanos) {
         nextAllowed = nowNanos;
@@ -62,8 +81,26 @@ final class ProbeController {
         desired = bps;
     }
 
-    /** A new cluster id when a probe is due now, else -1. */
+    /** A new cluster id when a probe is due now, else -1 (no link capacity known). */
     int poll(long nowNanos, long targetBps) {
+        return poll(nowNanos, targetBps, -1);
+    }
+
+    /**
+     * A new cluster id when a probe is due now, else -1.
+     *
+     * @param capacityBps the link capacity the estimator last found (where it overused), or -1:
+     *                    a probe above it is long and judged by its tail
+     */
+    int poll(long nowNanos, long targetBps, long capacityBps) {
+        return poll(nowNanos, targetBps, capacityBps, 0);
+    }
+
+    /**
+     * As {@link #poll(long, long, long)}; {@code mediaBps}, what media is sending now, is left out
+     * of a long probe's padding, so that the link sees the probe's rate in all.
+     */
+    int poll(long nowNanos, long targetBps, long capacityBps, long mediaBps) {
         if (awaitingResult && nowNanos - activeStart > RESULT_TIMEOUT_NANOS) {
             // No feedback judged it (feedback stopped): give up on that cluster.
             onJudged(-1, targetBps, nowNanos);
@@ -75,8 +112,18 @@ final class ProbeController {
         if (rate <= targetBps) {
             return -1;
         }
-        rateBps = rate;
-        bytes = (int) Math.max(rate * DURATION_NANOS / 8_000_000_000L, (long) MIN_PACKETS * PADDING_SIZE);
+        boolean overCapacity = capacityBps > 0 && rate > capacityBps;
+        if (overCapacity) {
+            rate = Math.min(rate, (long) (LONG_RATE_SCALE * capacityBps));
+            rateBps = Math.max(rate - mediaBps, rate / 4);
+            bytes = (int) Math.max(rateBps * LONG_DURATION_NANOS / 8_000_000_000L, (long) MIN_PACKETS * PADDING_SIZE);
+            tailFromNanos = (long) (LONG_TAIL_FROM * LONG_DURATION_NANOS);
+            longStarted++;
+        } else {
+            rateBps = rate;
+            bytes = (int) Math.max(rate * DURATION_NANOS / 8_000_000_000L, (long) MIN_PACKETS * PADDING_SIZE);
+            tailFromNanos = -1;
+        }
         active = nextId;
         nextId = (nextId + 1) & Integer.MAX_VALUE;
         activeStart = nowNanos;
@@ -136,5 +183,18 @@ final class ProbeController {
 
     int started() {
         return started;
+    }
+
+    /** Probes started over a known link capacity (long, judged by their tail). */
+    int longStarted() {
+        return longStarted;
+    }
+
+    /**
+     * For the cluster {@link #poll} last started: from how long after its start its packets
+     * make up the tail it is judged by, or -1 when it is judged whole.
+     */
+    long tailFromNanos() {
+        return tailFromNanos;
     }
 }

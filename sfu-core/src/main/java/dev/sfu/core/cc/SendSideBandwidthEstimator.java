@@ -133,6 +133,10 @@ public final class SendSideBandwidthEstimator {
         if (probeBps > 0 && usage != BandwidthUsage.OVERUSING
                 && (probeBps > aimd.estimateBps() || !aimd.initialized())) {
             // A probe measures the link: it raises the estimate, and sets the first one.
+            long capacity = aimd.linkCapacityBps();
+            if (capacity > 0 && probeBps > ProbeController.SUCCESS_RATIO * capacity) {
+                aimd.forgetLinkCapacity(); // Only a long probe, judged by its tail, gets here.
+            }
             aimd.setEstimate(probeBps, nowNanos);
             loss.onProbe(probeBps);
             probeRaises++;
@@ -238,9 +242,9 @@ public final class SendSideBandwidthEstimator {
      */
     public int pollProbe(long nowNanos) {
         lastNow = nowNanos;
-        int id = probes.poll(nowNanos, target);
+        int id = probes.poll(nowNanos, target, aimd.linkCapacityBps(), acked.bitrateBps());
         if (id >= 0) {
-            probeResults.start(id, nowNanos);
+            probeResults.start(id, nowNanos, probes.tailFromNanos());
         }
         return id;
     }
@@ -287,6 +291,11 @@ public final class SendSideBandwidthEstimator {
     /** Probe clusters started. */
     public int probesSent() {
         return probes.started();
+    }
+
+    /** Probe clusters started above a known link capacity: long, and judged by their tail. */
+    public int longProbesSent() {
+        return probes.longStarted();
     }
 
     /** Probe clusters judged with a result. */

@@ -42,9 +42,9 @@ class FramedDownlinkTest {
         double fps0 = (sim.video(0).framesDelivered - f0) / 20.0;
         double fps1 = (sim.video(1).framesDelivered - f1) / 20.0;
         System.out.printf("burst %d B, 20 s behind 800 kbit/s: fps %.1f %.1f, frozen %.1f %.1f s, estimate %d-%d kbit/s, "
-                        + "layer switches %d, tbf drops %d, probes %d (raised the estimate %d)%n  estimate every 500 ms: %s%n",
+                        + "layer switches %d, tbf drops %d, probes %d (%d long; raised the estimate %d)%n  estimate every 500 ms: %s%n",
                 burst, fps0, fps1, (sim.video(0).frozenNanos - frozen0) / 1e9, (sim.video(1).frozenNanos - frozen1) / 1e9,
-                min / 1000, max / 1000, sim.switches - switches, sim.queueDrops(), sim.estimator.probesSent(),
+                min / 1000, max / 1000, sim.switches - switches, sim.queueDrops(), sim.estimator.probesSent(), sim.estimator.longProbesSent(),
                 sim.estimator.probeRaises(), trace);
         assertEquals(0, sim.queueDrops(), "packets the bottleneck dropped");
         assertEquals(paused, sim.pausedNanos, "no video paused behind 800 kbit/s");

@@ -57,4 +57,32 @@ class ProbeControllerTest {
         assertTrue(sent >= p.bytes());
         assertEquals(-1, p.activeCluster(0));
     }
+
+    @Test
+    void aProbeAboveAKnownLinkCapacityIsLongCappedAndJudgedByItsTail() {
+        ProbeController p = new ProbeController(0);
+        p.setDesired(3_000_000, 700_000, 0);
+        assertEquals(0, p.poll(0, 700_000, 800_000, 400_000));
+        // 2 x 700 kbit/s would be 1.4 Mbit/s; capped at 1.5 x the 800 kbit/s capacity, media included.
+        assertEquals(1_200_000 - 400_000, p.rateBps(), "padding: the cap less what media sends");
+        assertEquals(800_000L * 300 / 8 / 1000, p.bytes(), "300 ms of padding");
+        assertEquals(180_000_000L, p.tailFromNanos(), "its tail: from 60 %");
+        assertEquals(1, p.longStarted());
+    }
+
+    @Test
+    void aProbeBelowTheKnownCapacityOrWithoutOneIsShortAndJudgedWhole() {
+        ProbeController p = new ProbeController(0);
+        p.setDesired(3_000_000, 300_000, 0);
+        assertEquals(0, p.poll(0, 300_000, 800_000, 200_000));
+        assertEquals(600_000, p.rateBps());
+        assertEquals(-1, p.tailFromNanos());
+        p.onJudged(600_000, 800_000, S);
+        ProbeController q = new ProbeController(0);
+        q.setDesired(3_000_000, 700_000, 0);
+        assertEquals(0, q.poll(0, 700_000, -1, 400_000));
+        assertEquals(1_400_000, q.rateBps(), "no capacity known: 2 x target, padding alone");
+        assertEquals(-1, q.tailFromNanos());
+        assertEquals(0, q.longStarted());
+    }
 }
