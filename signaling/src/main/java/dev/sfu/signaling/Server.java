@@ -6,6 +6,7 @@ import dev.sfu.core.transport.TransportConfig;
 import dev.sfu.core.transport.TransportServer;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
+import dev.sfu.signaling.cluster.RoomPlacement;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.http.AccessControl;
 import dev.sfu.signaling.http.SignalingServer;
@@ -85,6 +86,19 @@ public final class Server implements AutoCloseable {
     public static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice,
                                AccessControl access)
             throws IOException, InterruptedException {
+        return start(config, admin, tls, ice, access, RoomPlacement.SINGLE_NODE);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, AdminConfig, ReloadingSslContext, IceServersConfig, AccessControl)},
+     * with each join's room placed by {@code placement} (cluster mode: a room hosted by another node
+     * answers the join with {@code redirect}).
+     *
+     * @throws IOException when the media port cannot be bound
+     */
+    public static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice,
+                               AccessControl access, RoomPlacement placement)
+            throws IOException, InterruptedException {
         if (config.warmUpPackets() > 0) {
             ForwardingWarmUp.once(config.warmUpPackets(), WARM_UP_BUDGET_MILLIS);
         }
@@ -96,7 +110,7 @@ public final class Server implements AutoCloseable {
         try {
             operators = Operators.start(rooms.rooms(), metrics, admin);
             SignalingServer signaling = SignalingServer.start(config, rooms, rooms, operators, tls,
-                    new WebRtcConfigHandler(ice, access.configCaller(), Clock.systemUTC()), access);
+                    new WebRtcConfigHandler(ice, access.configCaller(), Clock.systemUTC()), access, placement);
             return new Server(media, rooms, signaling, metrics);
         } catch (InterruptedException | RuntimeException e) {
             if (operators != null) {

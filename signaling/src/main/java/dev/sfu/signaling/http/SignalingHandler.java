@@ -2,6 +2,8 @@ package dev.sfu.signaling.http;
 
 import dev.sfu.signaling.auth.Grant;
 import dev.sfu.signaling.auth.TokenRefused;
+import dev.sfu.signaling.cluster.Placement;
+import dev.sfu.signaling.cluster.RoomPlacement;
 import dev.sfu.signaling.limit.RateLimits;
 import dev.sfu.signaling.message.ErrorCode;
 import dev.sfu.signaling.message.Message;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 /**
  * The business handler of one WebSocket: checks the frame size (the protocol's 64 KiB, below
@@ -44,9 +48,20 @@ import java.util.List;
  * A {@code resume} as the first message claims a session from the {@link ResumeRegistry} (its
  * token stands for the join that was admitted); from then on this connection's messages go to
  * that session, on that session's executor.
+ * <p>
+ * An admitted {@code join} first asks the {@link RoomPlacement} where its room lives. Hosted here,
+ * the session takes the join; hosted on another node, the client gets a {@code redirect} with that
+ * node's URL and the connection is closed normally; undecidable (the cluster's directory is
+ * unreachable), it gets CLUSTER_UNAVAILABLE and the connection stays open. While the answer is
+ * pending, later messages of this connection wait (at most {@link #MAX_WAITING}) and are handled
+ * after the join, in order. A single node's placement is already complete: no wait at all.
  */
 public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingHandler.class);
+    /** Messages that may wait behind a join whose placement is pending; more are refused. */
+    static final int MAX_WAITING = 32;
+    /** The retry hint of CLUSTER_UNAVAILABLE. */
+    static final long CLUSTER_RETRY_MS = 1000;
 
     private final RoomService rooms;
     private final TransportFactory transports;
@@ -55,6 +70,11 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     private final AccessControl access;
     private final RateLimits.Messages messages;
     private final ResumeRegistry<ClientSession> resumes;
+    private final RoomPlacement placement;
+    /** True while a join waits for its room's placement. */
+    private boolean placing;
+    /** Messages that arrived while {@link #placing}, handled after the join in arrival order. */
+    private final ArrayDeque<Message> waiting = new ArrayDeque<>();
     private ClientSession session;
     /** The session this connection created; {@link #session} differs after a resume. */
     private ClientSession own;
@@ -78,7 +98,14 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
 
     public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout,
                             AccessControl access, ResumeRegistry<ClientSession> resumes) {
+        this(rooms, transports, maxMessageBytes, offerTimeout, access, resumes, RoomPlacement.SINGLE_NODE);
+    }
+
+    /** A handler whose joins go where {@code placement} says their room lives. */
+    public SignalingHandler(RoomService rooms, TransportFactory transports, int maxMessageBytes, Duration offerTimeout,
+                            AccessControl access, ResumeRegistry<ClientSession> resumes, RoomPlacement placement) {
         this.resumes = resumes;
+        this.placement = placement;
         this.rooms = rooms;
         this.transports = transports;
         this.maxMessageBytes = maxMessageBytes;
@@ -152,6 +179,20 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
             send(e.toMessage());
             return;
         }
+        if (placing) {
+            if (waiting.size() >= MAX_WAITING) {
+                send(new Message.Error(ErrorCode.RATE_LIMITED.name(), "Too many messages while the join is being"
+                        + " placed; this one was dropped. Wait for 'joined' before sending more.", CLUSTER_RETRY_MS));
+                return;
+            }
+            waiting.add(m);
+            return;
+        }
+        dispatch(m);
+    }
+
+    /** Hands one decoded message on: resume, join (through placement), or the session. */
+    private void dispatch(Message m) {
         if (m instanceof Message.Resume r && session == own && own.participantId() == null) {
             resume(r);
             return;
@@ -164,15 +205,59 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
             if (g == null) {
                 return;
             }
-            s.execute(() -> {
-                if (s.participantId() == null) {
-                    s.grant(g);
+            placing = true;
+            java.util.concurrent.CompletionStage<Placement> stage;
+            try {
+                stage = placement.place(j.room());
+            } catch (RuntimeException e) {
+                stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+            stage.whenComplete((where, failure) -> {
+                if (channel.eventLoop().inEventLoop()) {
+                    placed(s, j, g, where, failure);
+                } else {
+                    channel.eventLoop().execute(() -> placed(s, j, g, where, failure));
                 }
-                handle(s, m);
             });
             return;
         }
         s.execute(() -> handle(s, m));
+    }
+
+    /**
+     * The placement of {@code j}'s room is known (on the channel's event loop): join here, redirect,
+     * or say the cluster is unavailable; then the messages that waited, in order.
+     */
+    private void placed(ClientSession s, Message.Join j, Grant g, Placement where, Throwable failure) {
+        placing = false;
+        if (closing || !channel.isActive()) {
+            waiting.clear();
+            return;
+        }
+        if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            String sentence = cause instanceof SignalingException e ? e.getMessage()
+                    : "This node cannot tell where room '" + j.room() + "' is hosted right now (" + cause
+                    + "); join again in a moment.";
+            LOG.info("join to room {} from {}: placement failed: {}", j.room(), channel.remoteAddress(), sentence);
+            send(new Message.Error(ErrorCode.CLUSTER_UNAVAILABLE.name(), sentence, CLUSTER_RETRY_MS));
+        } else if (where == null || where.local()) {
+            s.execute(() -> {
+                if (s.participantId() == null) {
+                    s.grant(g);
+                }
+                handle(s, j);
+            });
+        } else {
+            LOG.debug("join to room {} from {} redirected to node {}", j.room(), channel.remoteAddress(), where.nodeId());
+            waiting.clear();
+            redirect(new Message.Redirect(j.room(), where.url(), where.nodeId()));
+            return;
+        }
+        while (!placing && !closing && !waiting.isEmpty()) {
+            dispatch(waiting.poll());
+        }
     }
 
     private void handle(ClientSession s, Message m) {
@@ -241,6 +326,17 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
         if (channel.isActive()) {
             channel.writeAndFlush(new TextWebSocketFrame(MessageCodec.encode(m)));
         }
+    }
+
+    /** Sends the redirect and closes the WebSocket normally (1000): the client continues on the other node. */
+    private void redirect(Message.Redirect r) {
+        if (!channel.isActive() || closing) {
+            return;
+        }
+        closing = true;
+        channel.write(new TextWebSocketFrame(MessageCodec.encode(r)));
+        channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void sendAndClose(Message.Error e) {

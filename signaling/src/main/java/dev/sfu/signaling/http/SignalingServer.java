@@ -5,6 +5,7 @@ import dev.sfu.core.room.RoomListener;
 import dev.sfu.core.room.RoomManager;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
+import dev.sfu.signaling.cluster.RoomPlacement;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.ice.IceServersConfig;
 import dev.sfu.signaling.limit.RateLimitGate;
@@ -117,6 +118,17 @@ public final class SignalingServer implements AutoCloseable {
     public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
                                         Operators operators, ReloadingSslContext tls, WebRtcConfigHandler webrtc,
                                         AccessControl access) throws InterruptedException {
+        return start(config, rooms, transports, operators, tls, webrtc, access, RoomPlacement.SINGLE_NODE);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, RoomService, TransportFactory, Operators, ReloadingSslContext,
+     * WebRtcConfigHandler, AccessControl)}, with each join's room placed by {@code placement}: a
+     * room hosted on another node answers the join with {@code redirect} (cluster mode).
+     */
+    public static SignalingServer start(ServerConfig config, RoomService rooms, TransportFactory transports,
+                                        Operators operators, ReloadingSslContext tls, WebRtcConfigHandler webrtc,
+                                        AccessControl access, RoomPlacement placement) throws InterruptedException {
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         StaticFileHandler files = new StaticFileHandler();
@@ -132,7 +144,7 @@ public final class SignalingServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            configure(c.pipeline(), config, admission, transports, files, access, resumes);
+                            configure(c.pipeline(), config, admission, transports, files, access, resumes, placement);
                             c.pipeline().addBefore("files", "webrtc", webrtc);
                             if (tls != null) {
                                 c.pipeline().addFirst("tls-detect", new TlsDetector(tls));
@@ -184,6 +196,13 @@ public final class SignalingServer implements AutoCloseable {
     /** Installs the per-connection handlers; {@code resumes} is shared by every connection of the server. */
     public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
                                  StaticFileHandler files, AccessControl access, ResumeRegistry<ClientSession> resumes) {
+        configure(p, config, rooms, transports, files, access, resumes, RoomPlacement.SINGLE_NODE);
+    }
+
+    /** Installs the per-connection handlers, placing each join's room with {@code placement}. */
+    public static void configure(ChannelPipeline p, ServerConfig config, RoomService rooms, TransportFactory transports,
+                                 StaticFileHandler files, AccessControl access, ResumeRegistry<ClientSession> resumes,
+                                 RoomPlacement placement) {
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("aggregator", new HttpObjectAggregator(config.maxRequestBytes()));
         p.addLast("limits", new RateLimitGate(access.limits(), WEBSOCKET_PATH));
@@ -198,7 +217,8 @@ public final class SignalingServer implements AutoCloseable {
         p.addLast("frames", new WebSocketFrameAggregator(NETTY_MAX_FRAME));
         p.addLast("files", files);
         p.addLast("signaling", new SignalingHandler(rooms, transports, config.maxMessageBytes(),
-                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout(), access, resumes));
+                config.offerTimeout() == null ? Duration.ofSeconds(10) : config.offerTimeout(), access, resumes,
+                placement));
     }
 
     /**

@@ -8,8 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sfu.signaling.cluster.Placement;
+import dev.sfu.signaling.cluster.RoomPlacement;
+import dev.sfu.signaling.message.ErrorCode;
+import dev.sfu.signaling.message.SignalingException;
 import dev.sfu.signaling.room.JoinResult;
 import dev.sfu.signaling.room.RoomService;
+import dev.sfu.signaling.session.ClientSession;
+import dev.sfu.signaling.session.ResumeRegistry;
 import dev.sfu.signaling.session.TransportFactory;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -22,6 +28,10 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * {@link SignalingHandler} alone on an {@link EmbeddedChannel} (no sockets, no server): frames in,
  * frames out, against a recording room service. What it owns: the frame size limit, binary frames,
  * JSON errors as error messages on a connection that stays open, a server bug reported as
- * INTERNAL, and leaving the room when the connection ends. The session's own rules are
+ * INTERNAL, leaving the room when the connection ends, and asking the room's placement before a
+ * join (redirect, CLUSTER_UNAVAILABLE, order kept while it is pending). The session's own rules are
  * ClientSession's; the whole server is SignalingServerTest.
  */
 class SignalingHandlerTest {
@@ -42,10 +53,24 @@ class SignalingHandlerTest {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private volatile RuntimeException failTrackState;
     private EmbeddedChannel ch;
+    private RoomService rooms;
+    private TransportFactory transports;
+    /** The placement the next {@link #withPlacement} handler asks: room -> its answer (absent: here). */
+    private final Map<String, CompletableFuture<Placement>> placements = new ConcurrentHashMap<>();
+    private final RoomPlacement fakePlacement = new RoomPlacement() {
+        @Override
+        public CompletionStage<Placement> place(String room) {
+            return placements.getOrDefault(room, CompletableFuture.completedFuture(Placement.here("node-a")));
+        }
+
+        @Override
+        public void roomClosed(String room) {
+        }
+    };
 
     @BeforeEach
     void open() {
-        RoomService rooms = (RoomService) Proxy.newProxyInstance(getClass().getClassLoader(),
+        rooms = (RoomService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RoomService.class}, (proxy, method, args) -> {
                     calls.add(method.getName() + (args == null ? "" : " " + args[0]));
                     if (method.getName().equals("join")) {
@@ -56,7 +81,7 @@ class SignalingHandlerTest {
                     }
                     return null;
                 });
-        TransportFactory transports = (TransportFactory) Proxy.newProxyInstance(getClass().getClassLoader(),
+        transports = (TransportFactory) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {TransportFactory.class}, (proxy, method, args) -> {
                     throw new UnsupportedOperationException("no media in these tests");
                 });
@@ -66,6 +91,15 @@ class SignalingHandlerTest {
     @AfterEach
     void close() {
         ch.finishAndReleaseAll();
+    }
+
+    /** Replaces the channel with one whose handler asks {@link #fakePlacement}. */
+    private void withPlacement() {
+        ch.finishAndReleaseAll();
+        ch = new EmbeddedChannel(new SignalingHandler(rooms, transports, MAX_BYTES, Duration.ofSeconds(10),
+                AccessControl.defaults(), new ResumeRegistry<ClientSession>(
+                        io.netty.util.concurrent.GlobalEventExecutor.INSTANCE, Duration.ZERO,
+                        ClientSession::graceEnded), fakePlacement));
     }
 
     private void sendText(String json) {
@@ -161,5 +195,96 @@ class SignalingHandlerTest {
         assertEquals("join blue", calls.get(0));
         ch.close().sync();
         assertTrue(calls.contains("leave p1"), "left on close: " + calls);
+    }
+
+    @Test
+    void aJoinForARoomHostedOnAnotherNodeIsRedirectedThereAndTheConnectionClosedNormally() throws Exception {
+        placements.put("blue", CompletableFuture.completedFuture(new Placement("node-b", "ws://10.0.0.2:8080/ws")));
+        withPlacement();
+        sendText("{\"type\":\"join\",\"room\":\"blue\",\"name\":\"Ada\"}");
+        JsonNode m = next();
+        assertEquals("redirect", m.get("type").asText(), m.toString());
+        assertEquals("blue", m.get("room").asText());
+        assertEquals("ws://10.0.0.2:8080/ws", m.get("url").asText());
+        assertEquals("node-b", m.get("nodeId").asText());
+        Object close = ch.readOutbound();
+        try {
+            CloseWebSocketFrame f = assertInstanceOf(CloseWebSocketFrame.class, close);
+            assertEquals(WebSocketCloseStatus.NORMAL_CLOSURE.code(), f.statusCode());
+        } finally {
+            ReferenceCountUtil.release(close);
+        }
+        ch.runPendingTasks();
+        assertFalse(ch.isActive(), "closed after the redirect");
+        assertFalse(calls.stream().anyMatch(c -> c.startsWith("join")), "this node joined nobody: " + calls);
+    }
+
+    @Test
+    void aJoinForARoomHostedHereIsJoinedAtOnce() throws Exception {
+        withPlacement();
+        sendText("{\"type\":\"join\",\"room\":\"green\",\"name\":\"Ada\"}");
+        assertEquals("joined", next().get("type").asText(), "no wait for a completed placement");
+        assertEquals("join green", calls.get(0));
+    }
+
+    @Test
+    void anUnreachableClusterIsClusterUnavailableAndTheConnectionStaysOpenForALaterJoin() throws Exception {
+        placements.put("blue", CompletableFuture.failedFuture(new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE,
+                "The cluster directory (Redis) cannot be reached; join again in a moment.")));
+        withPlacement();
+        sendText("{\"type\":\"join\",\"room\":\"blue\",\"name\":\"Ada\"}");
+        JsonNode m = next();
+        assertEquals("CLUSTER_UNAVAILABLE", m.get("code").asText(), m.toString());
+        assertTrue(m.get("message").asText().contains("Redis"), "the placement's own sentence: " + m);
+        assertEquals(SignalingHandler.CLUSTER_RETRY_MS, m.get("retryAfterMs").asLong());
+        assertTrue(ch.isActive());
+        assertTrue(calls.isEmpty(), "nobody joined: " + calls);
+        placements.remove("blue");
+        sendText("{\"type\":\"join\",\"room\":\"blue\",\"name\":\"Ada\"}");
+        assertEquals("joined", next().get("type").asText());
+        assertEquals("join blue", calls.get(0));
+    }
+
+    @Test
+    void messagesSentWhilePlacementIsPendingAreHandledAfterTheJoinInOrder() throws Exception {
+        CompletableFuture<Placement> pending = new CompletableFuture<>();
+        placements.put("blue", pending);
+        withPlacement();
+        sendText("{\"type\":\"join\",\"room\":\"blue\",\"name\":\"Ada\"}");
+        sendText("{\"type\":\"trackState\",\"audioMuted\":true,\"videoMuted\":false}");
+        sendText("{\"type\":\"ping\"}");
+        assertNull(next(), "nothing answered before the placement");
+        assertTrue(calls.isEmpty(), "nothing reached the room before the join: " + calls);
+        // Completed from another thread, as a Redis client would: the handler hops to the channel's loop.
+        Thread t = new Thread(() -> pending.complete(Placement.here("node-a")));
+        t.start();
+        t.join();
+        ch.runPendingTasks();
+        assertEquals("joined", next().get("type").asText());
+        assertEquals("pong", next().get("type").asText());
+        assertEquals(List.of("join blue", "trackState p1"), calls.subList(0, 2), "join first, then the rest in order");
+    }
+
+    @Test
+    void messagesBehindARedirectedJoinAreDropped() throws Exception {
+        CompletableFuture<Placement> pending = new CompletableFuture<>();
+        placements.put("blue", pending);
+        withPlacement();
+        sendText("{\"type\":\"join\",\"room\":\"blue\",\"name\":\"Ada\"}");
+        sendText("{\"type\":\"ping\"}");
+        pending.complete(new Placement("node-b", "ws://10.0.0.2:8080/ws"));
+        ch.runPendingTasks();
+        assertEquals("redirect", next().get("type").asText());
+        ReferenceCountUtil.release(ch.readOutbound());
+        assertNull(next(), "no pong after the redirect");
+        assertTrue(calls.isEmpty(), calls.toString());
+    }
+
+    @Test
+    void aRedirectSentByAClientIsUnknownType() throws Exception {
+        withPlacement();
+        sendText("{\"type\":\"redirect\",\"room\":\"blue\",\"url\":\"ws://x/ws\",\"nodeId\":\"n\"}");
+        assertError("UNKNOWN_TYPE");
+        assertTrue(ch.isActive());
     }
 }

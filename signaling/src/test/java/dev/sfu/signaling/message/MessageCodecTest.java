@@ -32,7 +32,8 @@ class MessageCodecTest {
                 new Message.DominantSpeaker("p2", List.of("p2", "p3")),
                 new Message.Resume("p1", "tok"), new Message.Resumed("p1", "room-1", List.of(), "tok2"),
                 new Message.Chat("<b>hi</b>", "p2", "Bob", 1700000000000L),
-                new Message.ChatHistory(List.of(new Message.Chat("hi", "p2", "Bob", 1700000000000L))));
+                new Message.ChatHistory(List.of(new Message.Chat("hi", "p2", "Bob", 1700000000000L))),
+                new Message.Redirect("room-1", "wss://node-b.example:8443/ws", "node-b"));
         assertEquals(all.size(), MessageCodec.typeNames().size());
         for (Message m : all) {
             String json = MessageCodec.encode(m);

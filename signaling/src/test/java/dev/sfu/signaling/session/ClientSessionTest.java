@@ -196,7 +196,8 @@ class ClientSessionTest {
     void serverOnlyMessageTypesFromAClientAreUnknownTypeAndTheSessionCarriesOn() throws Exception {
         join();
         for (Message m : List.of(new Message.Pong(), new Message.Joined("p9", "r", List.of()),
-                new Message.ParticipantLeft("p2"), new Message.Error("X", "y"))) {
+                new Message.ParticipantLeft("p2"), new Message.Error("X", "y"),
+                new Message.Redirect("r", "ws://127.0.0.1:1/ws", "node-b"))) {
             SignalingException e = assertThrows(SignalingException.class, () -> session.onMessage(first, m));
             assertEquals(ErrorCode.UNKNOWN_TYPE, e.code());
             assertTrue(e.getMessage().startsWith("The server sends '"), e.getMessage());
