@@ -218,7 +218,8 @@ function callHandlers() {
       if (code === 'ROOM_FULL') {
         showMessage('This room is full. Try again later or create a new room.', { code });
       } else {
-        showMessage(`${message} (${code})`, { code });
+        // CLUSTER_UNAVAILABLE is retried: its banner goes once the call is joined.
+        showMessage(`${message} (${code})`, { code, tag: code === 'CLUSTER_UNAVAILABLE' ? 'connection' : '' });
       }
       if (fatal) backToLanding();
     },

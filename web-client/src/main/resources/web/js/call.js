@@ -11,11 +11,16 @@
 //
 // The call's state (connecting, joined, reconnecting ...) is a CallStateMachine (callstate.js):
 // a transition its table does not allow is refused and logged, never applied.
+//
+// In a cluster, a node that does not host the room answers `join` with `redirect`: the page opens
+// the given node's WebSocket and sends the same join there (redirect.js), in the same state
+// (connecting or rejoining), without telling the user; resumes go to the node that accepted the join.
 
 import { CallStateMachine, Phase } from './callstate.js';
 import { mediaSections } from './sdp.js';
 import { VideoSender } from './sender.js';
 import { fetchRtcConfiguration } from './webrtcconfig.js';
+import { followRedirect, joinMessage, signalingUrl } from './redirect.js';
 
 const RECONNECT_BASE_MS = 500;
 const RECONNECT_MAX_MS = 10000;
@@ -36,6 +41,8 @@ const ICE_RESTART_INTERVAL_MS = 3000;
 // its answer carries the new resume token (the one sent is spent on the server).
 const RESUME_ANSWER_WAIT_MS = 3000;
 
+/** CLUSTER_UNAVAILABLE without retryAfterMs: join again after this long. */
+const CLUSTER_RETRY_MS = 1000;
 /** Error codes after which reconnecting would only fail again. */
 const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED', 'UNAUTHORIZED', 'TOKEN_EXPIRED']);
 
@@ -50,7 +57,16 @@ const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED', 'UNAUTHORIZED', 'TOK
  */
 export class Call {
   constructor({ url, configUrl, token, room, name, media, handlers }) {
+    /** The WebSocket URL of the current (or next) connection. */
     this.url = url;
+    /** The page's own node's WebSocket URL (with ?token=), where the first join goes. */
+    this.originUrl = url;
+    /** The URL of the node that accepted our last join (resumes go there), or null. */
+    this.joinedUrl = null;
+    /** Redirects followed in a row for the current join attempt (redirect.js MAX_REDIRECTS). */
+    this.redirects = 0;
+    /** The next connect() follows a redirect to this.url rather than choosing the URL itself. */
+    this.followingRedirect = false;
     /** The join token (already on `url` as ?token=), sent to /webrtc/config as a Bearer token; or null. */
     this.token = token || null;
     /** GET /webrtc/config: ICE servers and policies for the RTCPeerConnection. */
@@ -88,7 +104,8 @@ export class Call {
     /** Simulcast, dynacast and screen settings of the video transceiver's sender. */
     this.videoSender = null;
     this.counters = { offersSent: 0, offersReceived: 0, answersSent: 0, answersReceived: 0, errors: [],
-      joins: 0, resumes: 0, iceRestarts: 0, signalingReplaced: 0, participantsJoined: 0, participantsLeft: 0 };
+      joins: 0, resumes: 0, iceRestarts: 0, signalingReplaced: 0, participantsJoined: 0, participantsLeft: 0,
+      redirects: 0 };
     this.timers = new Set();
     /** Since when ICE is disconnected or failed (ms), 0 while it is fine; the watch timer; the last restart. */
     this.iceDownSince = 0;
@@ -178,6 +195,13 @@ export class Call {
     // A first connection (or a retry of one); a replaced WebSocket resumes; a rejoin stays one.
     if (!this.everJoined) this.machine.to(Phase.CONNECTING, 'connect');
     else if (this.machine.in(Phase.JOINED, Phase.RESTARTING_ICE)) this.machine.to(Phase.RECONNECTING, 'new WebSocket');
+    if (this.followingRedirect) {
+      this.followingRedirect = false;
+    } else {
+      this.redirects = 0;
+      this.url = signalingUrl({ resuming: this.resumable(), originUrl: this.originUrl, joinedUrl: this.joinedUrl,
+        attempt: this.attempt });
+    }
     let opened = false;
     let ws;
     try {
@@ -197,7 +221,7 @@ export class Call {
         this.resumePendingWs = ws;
         this.resumePendingSince = Date.now();
       } else {
-        this.send({ type: 'join', room: this.room, name: this.name });
+        this.send(this.joinMessage());
       }
     };
     ws.onmessage = (ev) => {
@@ -208,6 +232,12 @@ export class Call {
         console.warn('signaling: unparseable frame', ev.data);
         return;
       }
+      // At once, not queued: the server closes this WebSocket right after, and its close must not
+      // be taken for a lost connection.
+      if (msg && msg.type === 'redirect') {
+        if (this.ws === ws) this.onRedirect(msg);
+        return;
+      }
       this.enqueue(() => this.handle(msg));
     };
     ws.onerror = () => this.emitState();
@@ -215,6 +245,42 @@ export class Call {
       if (this.ws !== ws) return;
       this.onSocketClosed(opened, ev);
     };
+  }
+
+  /** The `join` for the current URL (with the join token when it is another node's). */
+  joinMessage() {
+    return joinMessage({ room: this.room, name: this.name, token: this.token, url: this.url, originUrl: this.originUrl });
+  }
+
+  /**
+   * The room is hosted by another node: open its WebSocket and join there, staying in the same
+   * state; after MAX_REDIRECTS in a row (or an unusable address) the call ends with an error.
+   */
+  onRedirect(msg) {
+    if (this.stopped) return;
+    const next = followRedirect(msg, { redirects: this.redirects, currentUrl: this.url,
+      pageSecure: location.protocol === 'https:' });
+    if (next.error) {
+      console.warn(`signaling: redirect to ${msg.url} not followed: ${next.error}`);
+      this.counters.errors.push('TOO_MANY_REDIRECTS');
+      this.h.error('TOO_MANY_REDIRECTS', next.error, true);
+      this.shutdown('TOO_MANY_REDIRECTS');
+      return;
+    }
+    this.redirects++;
+    this.counters.redirects++;
+    console.info(`signaling: room ${msg.room} is hosted by node ${msg.nodeId}; joining at ${next.url}`);
+    this.note(`redirect to ${msg.nodeId}`);
+    const old = this.ws;
+    this.ws = null;
+    if (old) {
+      old.onopen = old.onmessage = old.onerror = old.onclose = null;
+      try { old.close(1000, 'redirected'); } catch (e) { /* already closed */ }
+    }
+    this.clearTimers();
+    this.url = next.url;
+    this.followingRedirect = true;
+    this.connect();
   }
 
   send(msg) {
@@ -348,6 +414,8 @@ export class Call {
   }
 
   async onJoined(msg) {
+    this.joinedUrl = this.url;
+    this.redirects = 0;
     this.participantId = msg.participantId;
     this.resumeToken = msg.resumeToken || null;
     this.counters.joins++;
@@ -561,7 +629,13 @@ export class Call {
       this.participantId = null;
       this.resumeToken = null;
       this.h.resumeFailed();
-      this.send({ type: 'join', room: this.room, name: this.name });
+      this.send(this.joinMessage());
+      return;
+    }
+    if (code === 'CLUSTER_UNAVAILABLE') {
+      // The cluster cannot place the room right now: say so, and join again on this connection.
+      this.h.error(code, msg.message || 'The cluster cannot place this room right now.', false);
+      this.later(() => this.send(this.joinMessage()), msg.retryAfterMs || CLUSTER_RETRY_MS);
       return;
     }
     const fatal = FATAL_CODES.has(code) || !this.everJoined;
