@@ -92,6 +92,7 @@ public final class LoadRun {
         RunAggregator.Counters prev = agg.counters(-1);
         RunAggregator.Counters steadyBase = null;
         RunAggregator.Counters[] steadyBaseRooms = new RunAggregator.Counters[o.rooms()];
+        Map<java.net.URI, RunAggregator.Counters> steadyBaseNodes = new LinkedHashMap<>();
         double prevCpu = cpu.sample();
         double steadyCpu = Double.NaN;
         long steadySelfCpu = 0;
@@ -119,6 +120,9 @@ public final class LoadRun {
                     }
                     for (int r = 0; r < steadyBaseRooms.length; r++) {
                         steadyBaseRooms[r] = agg.counters(r);
+                    }
+                    for (java.net.URI node : agg.nodes()) {
+                        steadyBaseNodes.put(node, agg.nodeCounters(node));
                     }
                     steadyCpu = cpu.sample();
                     steadySelfCpu = os.getProcessCpuTime();
@@ -199,7 +203,7 @@ public final class LoadRun {
         sleepQuietly(DRAIN_NANOS);
         agg.drain();
         double steadySeconds = Math.max(1e-3, (stopNanos - steadyStart) / 1e9);
-        RunReport report = buildReport(ps, agg, steadyBase, steadyBaseRooms, steadyEnd, steadySeconds, (steadyStart - t0) / 1e9,
+        RunReport report = buildReport(ps, agg, steadyBase, steadyBaseRooms, steadyBaseNodes, steadyEnd, steadySeconds, (steadyStart - t0) / 1e9,
                 cpu, steadyCpu, cpuEnd, (selfCpuEnd - steadySelfCpu) / 1e9, schedulers, delays, timeline, t0,
                 layers == null ? null : layers.report(layerEnd.minus(layerBase), steadySeconds, o.subscribeLayer()),
                 capped == null ? null : capped.report(steadySeconds, estimates));
@@ -244,7 +248,8 @@ public final class LoadRun {
     }
 
     private RunReport buildReport(List<SyntheticParticipant> ps, RunAggregator agg, RunAggregator.Counters base,
-                                  RunAggregator.Counters[] roomBases, RunAggregator.Counters endCounters, double seconds, double rampSeconds,
+                                  RunAggregator.Counters[] roomBases,
+                                  Map<java.net.URI, RunAggregator.Counters> nodeBases, RunAggregator.Counters endCounters, double seconds, double rampSeconds,
                                   ServerCpuProbe cpu, double cpuStart, double cpuEnd, double selfCpuSeconds,
                                   SendScheduler[] schedulers, TesterDelays delays, List<RunReport.Sample> timeline,
                                   long t0, RunReport.Simulcast simulcast, RunReport.Capped capped) {
@@ -255,6 +260,26 @@ public final class LoadRun {
             rooms.add(agg.group(r, o.roomPrefix() + "-" + (r + 1), roomWindow(agg, r, window), seconds, roomBases[r]));
         }
         RunReport.Group total = agg.group(-1, "total", window, seconds, base);
+        List<RunReport.Node> nodes = new ArrayList<>();
+        int redirected = 0;
+        for (SyntheticParticipant p : ps) {
+            redirected += p.node() != null && p.redirects() > 0 ? 1 : 0;
+        }
+        if (o.multiNode() || redirected > 0) {
+            for (java.net.URI node : agg.nodes()) {
+                int there = 0;
+                int viaRedirect = 0;
+                for (SyntheticParticipant p : ps) {
+                    if (node.equals(p.node())) {
+                        there++;
+                        viaRedirect += p.redirects() > 0 ? 1 : 0;
+                    }
+                }
+                String label = node.getHost() + (node.getPort() > 0 ? ":" + node.getPort() : "");
+                nodes.add(new RunReport.Node(node.toString(), there, viaRedirect, agg.nodeGroup(node, label,
+                        share(agg.counters(-1), agg.nodeCounters(node), window), seconds, nodeBases.get(node))));
+            }
+        }
         List<RunReport.FailureEntry> failures = new ArrayList<>();
         Map<FailureReason, Integer> counts = new EnumMap<>(FailureReason.class);
         Map<String, Long> drops = new TreeMap<>();
@@ -287,7 +312,7 @@ public final class LoadRun {
                 Verdict.overloaded(lagP99, rxMean, o.maxTesterLagMillis()), drops);
         RunReport.Verdict verdict = Verdict.evaluate(o, total, failures.size(), tester, capped);
         return new RunReport(config(), machine(), rampSeconds, seconds, total, rooms, failures, failureCounts, server,
-                tester, timeline, verdict, simulcast, capped, transportCc(ps));
+                tester, timeline, verdict, simulcast, capped, transportCc(ps), nodes);
     }
 
     /** The receivers' transport-cc feedback, or null when no receiver negotiated it. */
@@ -317,8 +342,12 @@ public final class LoadRun {
     }
 
     private static RunAggregator.Counters roomWindow(RunAggregator agg, int room, RunAggregator.Counters totalWindow) {
-        RunAggregator.Counters all = agg.counters(-1);
-        RunAggregator.Counters mine = agg.counters(room);
+        return share(agg.counters(-1), agg.counters(room), totalWindow);
+    }
+
+    /** The window of a part of the run ({@code mine}), approximated by its share of the run's totals. */
+    private static RunAggregator.Counters share(RunAggregator.Counters all, RunAggregator.Counters mine,
+                                                RunAggregator.Counters totalWindow) {
         double in = all.packetsIn() == 0 ? 0 : (double) mine.packetsIn() / all.packetsIn();
         double outShare = all.packetsOut() == 0 ? 0 : (double) mine.packetsOut() / all.packetsOut();
         return new RunAggregator.Counters((long) (totalWindow.packetsOut() * outShare),
@@ -362,6 +391,9 @@ public final class LoadRun {
     private Map<String, Object> config() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("server", o.server().toString());
+        if (o.multiNode()) {
+            m.put("servers", o.servers().stream().map(Object::toString).toList());
+        }
         m.put("rooms", o.rooms());
         m.put("publishersPerRoom", o.publishers());
         m.put("subscribersPerRoom", o.subscribers());

@@ -76,10 +76,13 @@ public final class LoadTestCommand {
     boolean help;
 
     static final class Participants {
-        @Option(names = "--server", paramLabel = "URL", order = 1, defaultValue = "http://127.0.0.1:8080",
-                converter = ServerUrl.class,
-                description = "Server base URL (http, https, ws or wss); /ws is appended. Default: ${DEFAULT-VALUE}")
-        URI server;
+        @Option(names = "--server", paramLabel = "URL[,URL...]", hideParamSyntax = true, order = 1,
+                defaultValue = "http://127.0.0.1:8080", converter = ServerUrl.class, split = ",",
+                description = "Server base URL (http, https, ws or wss); /ws is appended. Several (comma-separated "
+                        + "or repeated; the nodes of a cluster, at most 64): participant i of each room connects to "
+                        + "server i mod n; every participant follows a redirect to the node hosting its room; the "
+                        + "report adds a table per node. Default: ${DEFAULT-VALUE}")
+        List<URI> server;
 
         @Option(names = "--rooms", paramLabel = "N", order = 2, defaultValue = "1",
                 description = "Rooms to fill, 1-10000. Default: ${DEFAULT-VALUE}")

@@ -48,7 +48,8 @@ public final class LoadTestMain {
 
     private static int single(LoadTestOptions o, PrintStream out) throws Exception {
         out.printf(Locale.ROOT, "Load test of %s: %d room(s) x (%d publishers%s + %d subscribers%s), %s, %.0f s, ramp-up "
-                        + "%.1f/s%n", o.server(), o.rooms(), o.publishers(), o.publishOnly() ? " (publish only)" : "",
+                        + "%.1f/s%n", o.multiNode() ? o.servers().size() + " nodes (" + o.servers().stream().map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")" : o.server(), o.rooms(), o.publishers(), o.publishOnly() ? " (publish only)" : "",
                 o.subscribers(), o.capped() ? String.format(Locale.ROOT, " capped at %d kbit/s, %.0f ms queue",
                         o.subscriberKbps(), o.subscriberQueueMs()) : "", media(o), o.durationSeconds(),
                 o.rampUpPerSecond());

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The command line of {@code ./sfu loadtest}, parsed by picocli ({@link LoadTestCommand} declares
- * the options). {@link #parse} throws {@link UsageException} with a sentence naming the bad option
+ * the options). {@code server} is the first of {@code servers} (one unless {@code --server} lists
+ * several nodes). {@link #parse} throws {@link UsageException} with a sentence naming the bad option
  * and what it accepts; {@link #HELP} is the text of {@code --help}.
  */
 public record LoadTestOptions(URI server, int rooms, int publishers, int subscribers, boolean publishOnly,
@@ -24,7 +25,7 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                               boolean simulcast, List<Integer> layerKbps, SimulcastLayer subscribeLayer,
                               List<Integer> sweep, double sweepStopLossPercent, int subscriberKbps,
                               double subscriberQueueMs, Double maxCappedLossPercent, int speakers, boolean quiet,
-                              boolean help) {
+                              boolean help, List<URI> servers) {
 
     /** The text of {@code ./sfu loadtest --help}, made by picocli from {@link LoadTestCommand}. */
     public static final String HELP = usage(new picocli.CommandLine(new LoadTestCommand()));
@@ -49,7 +50,8 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
     public static LoadTestOptions defaults() {
         return new LoadTestOptions(URI.create("http://127.0.0.1:8080"), 1, 2, 0, false, false, 500, 30, 5, 30, 5,
                 "loadtest", null, null, null, null, null, 0, 20, -1, "127.0.0.1", 10, 200, 1200, 15, 5, false,
-                DEFAULT_LAYER_KBPS, null, List.of(), 1.0, 0, DEFAULT_SUBSCRIBER_QUEUE_MS, null, -1, false, false);
+                DEFAULT_LAYER_KBPS, null, List.of(), 1.0, 0, DEFAULT_SUBSCRIBER_QUEUE_MS, null, -1, false, false,
+                List.of(URI.create("http://127.0.0.1:8080")));
     }
 
     /** Parses the arguments after {@code loadtest} with picocli, then checks ranges and the rules between options. */
@@ -129,12 +131,19 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
             throw new UsageException((subscriberQueueSet ? "--subscriber-queue-ms" : "--max-capped-loss")
                     + " applies to capped subscribers: add --subscriber-kbps KBPS.");
         }
-        return new LoadTestOptions(p.server, p.rooms, publishers, subscribers, p.publishOnly, audioOnly, m.videoKbps,
+        List<URI> servers = List.copyOf(new java.util.LinkedHashSet<>(p.server));
+        if (servers.size() != p.server.size()) {
+            throw new UsageException("--server lists a node twice: " + p.server + "; give each node's URL once.");
+        }
+        if (servers.size() > 64) {
+            throw new UsageException("--server lists " + servers.size() + " nodes; at most 64.");
+        }
+        return new LoadTestOptions(servers.get(0), p.rooms, publishers, subscribers, p.publishOnly, audioOnly, m.videoKbps,
                 m.fps, m.keyframeInterval, run.duration, p.rampUp, p.roomPrefix, run.json, run.plot, maxLoss, maxRunLoss,
                 maxP99, crit.maxFailures, crit.maxTesterLag, pid, p.bind, m.participantsPerThread, m.rxPollMicros,
                 m.maxPacketSize, p.connectTimeout, run.warmup, simulcast,
                 layerKbps == null ? DEFAULT_LAYER_KBPS : layerKbps, subscribeLayer, List.copyOf(sweep),
-                run.sweepStopLoss, subscriberKbps, subscriberQueue, maxCappedLoss, speakers, run.quiet, help);
+                run.sweepStopLoss, subscriberKbps, subscriberQueue, maxCappedLoss, speakers, run.quiet, help, servers);
     }
 
     private static String usage(picocli.CommandLine command) {
@@ -148,7 +157,8 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
                 keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, roomPrefix, json, plot, maxLossPercent,
                 maxRunLossPercent, maxP99Millis, maxFailures, maxTesterLagMillis, serverPid, bind, participantsPerThread, rxPollMicros, maxPacketSize,
                 connectTimeoutSeconds, warmupSeconds, simulcast, layerKbps, subscribeLayer, List.of(),
-                sweepStopLossPercent, subscriberKbps, subscriberQueueMs, maxCappedLossPercent, speakers, quiet, help);
+                sweepStopLossPercent, subscriberKbps, subscriberQueueMs, maxCappedLossPercent, speakers, quiet, help,
+                servers);
     }
 
     /** True when the receive-only subscribers have a capped downlink (--subscriber-kbps). */
@@ -161,8 +171,25 @@ public record LoadTestOptions(URI server, int rooms, int publishers, int subscri
         return simulcast || subscribeLayer != null;
     }
 
-    /** The WebSocket URI of the server. */
+    /** The WebSocket URI of the (first) server. */
     public URI webSocketUri() {
+        return webSocketUri(server);
+    }
+
+    /**
+     * The WebSocket URI that participant {@code slot} of a room connects to first: server
+     * {@code slot mod n} of the {@code --server} list, so that each room spreads over the nodes.
+     */
+    public URI webSocketUri(int slot) {
+        return webSocketUri(servers.get(Math.floorMod(slot, servers.size())));
+    }
+
+    /** True when the run spreads rooms over several servers (the report then has a table per node). */
+    public boolean multiNode() {
+        return servers.size() > 1;
+    }
+
+    static URI webSocketUri(URI server) {
         String scheme = "https".equalsIgnoreCase(server.getScheme()) || "wss".equalsIgnoreCase(server.getScheme())
                 ? "wss" : "ws";
         String path = server.getPath() == null || server.getPath().isEmpty() || server.getPath().equals("/")

@@ -36,6 +36,9 @@ public final class ReportPrinter {
                     g.latency().p95(), g.latency().p99(), g.latency().max(), g.jitterMeanMs(),
                     g.joinToFirstMediaMs().p50(), g.connectMs().p50());
         }
+        if (r.nodes() != null && !r.nodes().isEmpty()) {
+            printNodes(r.nodes(), out);
+        }
         RunReport.Group t = r.total();
         out.println();
         out.printf(Locale.ROOT, "Packets: %d sent, %d received, %d expected, %d lost (of which %d sent but still not "
@@ -102,6 +105,28 @@ public final class ReportPrinter {
             out.println("PASS (exit 0)");
         } else {
             out.println("FAIL (exit " + r.verdict().exitCode() + "): " + String.join("; ", r.verdict().missed()));
+        }
+    }
+
+    /**
+     * The per-node table (several --server, or redirected joins): each node's participants (those
+     * that joined there), how many of them a redirect sent there, and their figures as in the room table.
+     */
+    static void printNodes(List<RunReport.Node> nodes, PrintStream out) {
+        int redirected = nodes.stream().mapToInt(RunReport.Node::redirected).sum();
+        int joined = nodes.stream().mapToInt(RunReport.Node::joinedThere).sum();
+        out.println();
+        out.printf(Locale.ROOT, "Per node (by the node each participant joined): %d joins, %d of them after a "
+                + "redirect to the node hosting the room.%n", joined, redirected);
+        out.printf(Locale.ROOT, "%-21s %5s %5s %5s %9s %9s %8s %8s %8s %8s %8s %8s %8s %9s%n", "node", "part",
+                "redir", "conn", "out pkt/s", "in pkt/s", "in Mbps", "loss %", "p50 ms", "p95 ms", "p99 ms", "max ms",
+                "jit ms", "connect");
+        for (RunReport.Node n : nodes) {
+            RunReport.Group g = n.figures();
+            out.printf(Locale.ROOT, "%-21s %5d %5d %5d %9.0f %9.0f %8.2f %8.3f %8.2f %8.2f %8.2f %8.1f %8.2f %9.0f%n",
+                    abbreviate(g.name(), 21), n.joinedThere(), n.redirected(), g.connected(), g.packetsSentPerSecond(),
+                    g.packetsReceivedPerSecond(), g.mbpsReceived(), g.lossPercent(), g.latency().p50(),
+                    g.latency().p95(), g.latency().p99(), g.latency().max(), g.jitterMeanMs(), g.connectMs().p50());
         }
     }
 

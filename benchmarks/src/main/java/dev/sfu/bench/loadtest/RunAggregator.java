@@ -2,12 +2,17 @@ package dev.sfu.bench.loadtest;
 
 import org.HdrHistogram.Histogram;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Sums what the participants measured: per room and in total, cumulative counters and latency
+ * Sums what the participants measured: per room, per node (the server a participant joined, with
+ * several {@code --server}s) and in total, cumulative counters and latency
  * histograms (each participant's interval histogram is drained once per tick into its room's,
  * the total, and the tick's own), so the progress line and the final tables read the same
  * numbers. Used by one thread (the run's).
@@ -25,6 +30,8 @@ public final class RunAggregator {
     private final Histogram[] roomLatency;
     private final Histogram totalLatency;
     private final Histogram tickLatency;
+    /** Latency per node a participant joined, created as nodes appear. */
+    private final Map<URI, Histogram> nodeLatency = new LinkedHashMap<>();
 
     /** Counters at one instant, for rates over a window. */
     public record Counters(long packetsOut, long bytesOut, long packetsIn, long bytesIn, long expected, long lost) {
@@ -65,6 +72,10 @@ public final class RunAggregator {
                 continue;
             }
             roomLatency[p.roomIndex()].add(h);
+            URI node = p.node();
+            if (node != null) {
+                nodeLatency.computeIfAbsent(node, n -> new Histogram(MediaReceiver.MAX_LATENCY_MICROS, 3)).add(h);
+            }
             totalLatency.add(h);
             tickLatency.add(h);
         }
@@ -85,11 +96,42 @@ public final class RunAggregator {
         for (Histogram h : roomLatency) {
             h.reset();
         }
+        for (Histogram h : nodeLatency.values()) {
+            h.reset();
+        }
         totalLatency.reset();
     }
 
     /** Counters of one room ({@code room} >= 0) or of all (-1). */
     public Counters counters(int room) {
+        return counters(inRoom(room));
+    }
+
+    /** Counters of the participants that joined {@code node}. */
+    public Counters nodeCounters(URI node) {
+        return counters(onNode(node));
+    }
+
+    /** The nodes participants joined, in the order first seen (participant order). */
+    public List<URI> nodes() {
+        List<URI> out = new ArrayList<>();
+        for (SyntheticParticipant p : participants) {
+            if (p.node() != null && !out.contains(p.node())) {
+                out.add(p.node());
+            }
+        }
+        return out;
+    }
+
+    private static Predicate<SyntheticParticipant> inRoom(int room) {
+        return p -> room < 0 || p.roomIndex() == room;
+    }
+
+    private static Predicate<SyntheticParticipant> onNode(URI node) {
+        return p -> node.equals(p.node());
+    }
+
+    private Counters counters(Predicate<SyntheticParticipant> which) {
         long po = 0;
         long bo = 0;
         long pi = 0;
@@ -97,7 +139,7 @@ public final class RunAggregator {
         long exp = 0;
         long lost = 0;
         for (SyntheticParticipant p : participants) {
-            if (room >= 0 && p.roomIndex() != room) {
+            if (!which.test(p)) {
                 continue;
             }
             for (OutboundStream s : p.outbound()) {
@@ -189,6 +231,17 @@ public final class RunAggregator {
      * received at the end) and over the whole run, the join phase included.
      */
     public RunReport.Group group(int room, String name, Counters window, double seconds, Counters windowBase) {
+        return group(inRoom(room), room >= 0 ? roomLatency[room] : totalLatency, name, window, seconds, windowBase);
+    }
+
+    /** The report group of the participants that joined {@code node}; as {@link #group}. */
+    public RunReport.Group nodeGroup(URI node, String name, Counters window, double seconds, Counters windowBase) {
+        Histogram h = nodeLatency.getOrDefault(node, new Histogram(MediaReceiver.MAX_LATENCY_MICROS, 3));
+        return group(onNode(node), h, name, window, seconds, windowBase);
+    }
+
+    private RunReport.Group group(Predicate<SyntheticParticipant> which, Histogram h, String name, Counters window,
+                                  double seconds, Counters windowBase) {
         int n = 0;
         int pubs = 0;
         int connected = 0;
@@ -214,11 +267,11 @@ public final class RunAggregator {
         long[] atWindow = windowProbes;
         List<Double> firstMedia = new ArrayList<>();
         List<Double> connect = new ArrayList<>();
-        Counters all = counters(room);
+        Counters all = counters(which);
         long[] probesSent = probesSentByStream();
         long undelivered = 0;
         for (SyntheticParticipant p : participants) {
-            if (room >= 0 && p.roomIndex() != room) {
+            if (!which.test(p)) {
                 continue;
             }
             n++;
@@ -288,7 +341,6 @@ public final class RunAggregator {
                 nacksMissed += v.nacksMissed();
             }
         }
-        Histogram h = room >= 0 ? roomLatency[room] : totalLatency;
         RunReport.Latency lat = new RunReport.Latency(h.getTotalCount(), ms(h.getValueAtPercentile(50), h),
                 ms(h.getValueAtPercentile(95), h), ms(h.getValueAtPercentile(99), h), ms(h.getMaxValue(), h),
                 h.getTotalCount() == 0 ? 0 : h.getMean() / 1000.0);

@@ -11,7 +11,9 @@ import java.util.Map;
  * participant connected or failed, plus a settling second and {@code --warmup}, for {@code --duration}); loss over
  * the whole run (it counts from each stream's first packet). {@code rampSeconds} is the time
  * from the first join to the start of the window. {@code simulcast} is there only with
- * {@code --simulcast} or {@code --subscribe-layer}.
+ * {@code --simulcast} or {@code --subscribe-layer}. {@code nodes} is there only with several
+ * {@code --server}s or when a join was redirected: the figures of the participants that joined
+ * each node.
  */
 public record RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
                         double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,
@@ -19,7 +21,27 @@ public record RunReport(Map<String, Object> config, Map<String, Object> machine,
                         List<Sample> timeline, Verdict verdict,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Simulcast simulcast,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Capped capped,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) TransportCc transportCc) {
+                        @JsonInclude(JsonInclude.Include.NON_NULL) TransportCc transportCc,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Node> nodes) {
+
+    /** A report of one node (no per-node figures). */
+    public RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,
+                     double steadySeconds, Group total, List<Group> rooms, List<FailureEntry> failures,
+                     Map<String, Integer> failureCounts, Server server, LoadTester loadTester,
+                     List<Sample> timeline, Verdict verdict, Simulcast simulcast, Capped capped,
+                     TransportCc transportCc) {
+        this(config, machine, rampSeconds, steadySeconds, total, rooms, failures, failureCounts, server, loadTester,
+                timeline, verdict, simulcast, capped, transportCc, List.of());
+    }
+
+    /**
+     * The participants that joined one node (a {@code --server}, or the node a redirect sent them
+     * to): {@code joinedThere} of them, {@code redirected} of those after a redirect, and their
+     * figures as a room's ({@code figures.participants} also counts those that failed before joining
+     * anywhere: none, they have no node).
+     */
+    public record Node(String node, int joinedThere, int redirected, Group figures) {
+    }
 
     /** A report without transport-cc figures. */
     public RunReport(Map<String, Object> config, Map<String, Object> machine, double rampSeconds,

@@ -42,11 +42,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * video at that layer ({@link RemoteVideoState}). {@code layersNeeded} drives dynacast;
  * {@code remoteVideo} pauses are counted; other server messages it does not use are ignored.
  *
+ * <p>A {@code redirect} (a cluster node that does not host the room) is followed: the participant
+ * connects to the given node and sends the same join there, at most {@link #MAX_REDIRECTS} times in
+ * a row; {@link #node()} is the node it joined.
+ *
  * <p>A failure (server unreachable, room full, ICE/DTLS failure, the server stopping) is
  * recorded once with its reason; the participant then stops and the rest of the run goes on.
  */
 public final class SyntheticParticipant implements SignalingClient.Handler, TransportListener, MediaSink {
     private static final Logger LOG = LoggerFactory.getLogger(SyntheticParticipant.class);
+    /** Redirects followed in a row for one join; one more fails the participant (a redirect loop). */
+    static final int MAX_REDIRECTS = 3;
 
     /** Where a participant is in its life. */
     public enum State { NEW, SIGNALING, JOINED, CONNECTED, FAILED, STOPPED }
@@ -100,6 +106,12 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     private volatile long connectedNanos;
     private volatile String serverId;
     private volatile long offersAnswered;
+    /** The WebSocket URI of the current connection (after redirects). */
+    private volatile java.net.URI signalingUri;
+    /** The node's WebSocket URI once joined, else null. */
+    private volatile java.net.URI node;
+    /** Redirects followed for this participant's join. */
+    private volatile int redirects;
 
     /**
      * @param slot the participant's place in its room (publishers take the first slots), which
@@ -133,11 +145,17 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     public void start() {
         startNanos = System.nanoTime();
         state = State.SIGNALING;
+        connectAndJoin(ctx.options.webSocketUri(slot));
+    }
+
+    /** Opens a WebSocket to {@code uri} and sends the join on it. */
+    private void connectAndJoin(java.net.URI uri) {
+        signalingUri = uri;
         Duration timeout = Duration.ofMillis((long) (ctx.options.connectTimeoutSeconds() * 1000));
-        SignalingClient.connect(ctx.http, ctx.options.webSocketUri(), timeout, this).whenComplete((c, e) -> {
+        SignalingClient.connect(ctx.http, uri, timeout, this).whenComplete((c, e) -> {
             if (e != null) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                fail(FailureReason.SERVER_UNREACHABLE, "cannot open " + ctx.options.webSocketUri() + ": " + cause);
+                fail(FailureReason.SERVER_UNREACHABLE, "cannot open " + uri + ": " + cause);
                 return;
             }
             signaling = c;
@@ -147,6 +165,40 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
             }
             c.send(new Message.Join(room, name));
         });
+    }
+
+    /**
+     * The room is hosted by another node: leave this WebSocket (closed locally, so the server's
+     * close is not a failure) and join at the given node.
+     */
+    private void redirected(Message.Redirect r) {
+        if (state != State.SIGNALING) {
+            return;
+        }
+        if (redirects >= MAX_REDIRECTS) {
+            fail(FailureReason.SIGNALING_ERROR, "redirected " + (redirects + 1) + " times in a row (last to node "
+                    + r.nodeId() + " at " + r.url() + "): a redirect loop");
+            return;
+        }
+        java.net.URI next;
+        try {
+            java.net.URI given = java.net.URI.create(r.url());
+            if (given.getHost() == null || given.getScheme() == null) {
+                throw new IllegalArgumentException("no scheme or host");
+            }
+            next = LoadTestOptions.webSocketUri(given);
+        } catch (RuntimeException e) {
+            fail(FailureReason.SIGNALING_ERROR, "redirect to an unusable URL '" + r.url() + "': " + e.getMessage());
+            return;
+        }
+        redirects++;
+        LOG.debug("{}: room {} is on node {}; joining at {}", name, r.room(), r.nodeId(), next);
+        SignalingClient old = signaling;
+        signaling = null;
+        if (old != null) {
+            old.close();
+        }
+        connectAndJoin(next);
     }
 
     /** Checks the connect deadline; called about once per second by the run. */
@@ -220,6 +272,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         try {
             if (m instanceof Message.Joined j) {
                 joined(j);
+            } else if (m instanceof Message.Redirect r) {
+                redirected(r);
             } else if (m instanceof Message.Answer a) {
                 answer(a.sdp());
             } else if (m instanceof Message.Offer o) {
@@ -248,6 +302,7 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
 
     private void joined(Message.Joined j) {
         joinedNanos = System.nanoTime();
+        node = signalingUri;
         serverId = j.participantId();
         ctx.setServerId(index, serverId);
         for (Message.Participant p : j.participants()) {
@@ -521,6 +576,16 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
 
     public int index() {
         return index;
+    }
+
+    /** The WebSocket URI of the node this participant joined, or null before (or without) a join. */
+    public java.net.URI node() {
+        return node;
+    }
+
+    /** Redirects this participant followed before its join was accepted. */
+    public int redirects() {
+        return redirects;
     }
 
     public int roomIndex() {
