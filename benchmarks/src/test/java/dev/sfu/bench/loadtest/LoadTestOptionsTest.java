@@ -18,6 +18,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The command line of ./sfu loadtest. */
 class LoadTestOptionsTest {
     @Test
+    void severalServersAreTakenRoundRobinBySlot() throws Exception {
+        LoadTestOptions one = LoadTestOptions.parse();
+        assertEquals(List.of(URI.create("http://127.0.0.1:8080")), one.servers());
+        assertFalse(one.multiNode());
+        assertEquals(one.webSocketUri(), one.webSocketUri(5), "one server: every slot goes there");
+
+        LoadTestOptions o = LoadTestOptions.parse("--server", "http://10.0.0.1:8080,https://sfu-2.example:8443",
+                "--server", "ws://10.0.0.3:9000");
+        assertTrue(o.multiNode());
+        assertEquals(URI.create("http://10.0.0.1:8080"), o.server(), "the first is the server of CPU and estimates");
+        assertEquals(List.of(URI.create("ws://10.0.0.1:8080/ws"), URI.create("wss://sfu-2.example:8443/ws"),
+                URI.create("ws://10.0.0.3:9000/ws"), URI.create("ws://10.0.0.1:8080/ws")),
+                List.of(o.webSocketUri(0), o.webSocketUri(1), o.webSocketUri(2), o.webSocketUri(3)));
+        assertEquals(o.servers(), o.withPublishers(7).servers(), "kept by sweeps");
+        String twice = assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--server",
+                "http://10.0.0.1:8080,http://10.0.0.1:8080")).getMessage();
+        assertTrue(twice.contains("twice"), twice);
+        String bad = assertThrows(LoadTestOptions.UsageException.class, () -> LoadTestOptions.parse("--server",
+                "http://10.0.0.1:8080,nope")).getMessage();
+        assertTrue(bad.contains("--server") && bad.contains("'nope'"), bad);
+    }
+
+    @Test
     void defaultsNeedNoArguments() throws Exception {
         LoadTestOptions o = LoadTestOptions.parse();
         assertEquals(URI.create("http://127.0.0.1:8080"), o.server());
