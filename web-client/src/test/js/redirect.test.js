@@ -14,6 +14,8 @@ test('a redirect is followed to the absolute WebSocket URL it names', () => {
   // http(s) public URLs are taken as the same node's WebSocket.
   assert.deepEqual(followRedirect({ url: 'https://sfu-2.example.com/ws' }, { redirects: 0, currentUrl: A }),
     { url: 'wss://sfu-2.example.com/ws' });
+  assert.deepEqual(followRedirect({ url: 'https://sfu-2.example.com' }, { redirects: 0, currentUrl: A }),
+    { url: 'wss://sfu-2.example.com/ws' }, 'a node\'s base URL means its /ws');
 });
 
 test(`at most ${MAX_REDIRECTS} redirects in a row per join; the next one is an error naming the node`, () => {

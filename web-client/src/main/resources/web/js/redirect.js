@@ -6,7 +6,8 @@
 export const MAX_REDIRECTS = 3;
 
 /**
- * Where a `redirect` sends us: `{url}` (absolute ws:// or wss://), or `{error}` (a sentence for the
+ * Where a `redirect` sends us: `{url}` (absolute ws:// or wss://; an http(s) URL is taken as the
+ * same node's WebSocket, and a bare origin gets the /ws path), or `{error}` (a sentence for the
  * user) when it must not be followed: too many in a row (`redirects`, those already followed for
  * this join), no usable URL, or a plain ws:// URL from a page loaded over https (the browser would
  * refuse it, and the join token would travel unencrypted).
@@ -31,6 +32,8 @@ export function followRedirect(msg, { redirects, currentUrl, pageSecure = false 
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
     return { error: `The server sent this call to ${node} at an address that is not a WebSocket (${url.protocol}).` };
   }
+  // A node's base URL (https://sfu-2.example.com) stands for its signaling WebSocket at /ws.
+  if (url.pathname === '' || url.pathname === '/') url.pathname = '/ws';
   if (pageSecure && url.protocol === 'ws:') {
     return { error: `The server sent this call to ${node} over an unencrypted connection (${url.host}), which a `
       + 'secure page may not open; the cluster\'s public URLs must be wss:// (tell the operator).' };

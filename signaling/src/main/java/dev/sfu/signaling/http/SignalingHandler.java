@@ -237,11 +237,18 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
         if (failure != null) {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            String sentence = cause instanceof SignalingException e ? e.getMessage()
-                    : "This node cannot tell where room '" + j.room() + "' is hosted right now (" + cause
-                    + "); join again in a moment.";
-            LOG.info("join to room {} from {}: placement failed: {}", j.room(), channel.remoteAddress(), sentence);
-            send(new Message.Error(ErrorCode.CLUSTER_UNAVAILABLE.name(), sentence, CLUSTER_RETRY_MS));
+            if (cause instanceof SignalingException e) {
+                LOG.info("join to room {} from {}: placement refused: {} {}", j.room(), channel.remoteAddress(),
+                        e.code(), e.getMessage());
+                send(new Message.Error(e.code().name(), e.getMessage(),
+                        e.code() == ErrorCode.CLUSTER_UNAVAILABLE ? CLUSTER_RETRY_MS : null));
+            } else {
+                // Not the placement's own refusal: a bug or an unexpected failure; its details stay in the log.
+                LOG.warn("join to room {} from {}: placement failed", j.room(), channel.remoteAddress(), cause);
+                send(new Message.Error(ErrorCode.CLUSTER_UNAVAILABLE.name(), "This node cannot tell where room '"
+                        + j.room() + "' is hosted right now (" + cause.getClass().getSimpleName()
+                        + "); join again in a moment.", CLUSTER_RETRY_MS));
+            }
         } else if (where == null || where.local()) {
             s.execute(() -> {
                 if (s.participantId() == null) {

@@ -246,6 +246,17 @@ class SignalingHandlerTest {
     }
 
     @Test
+    void anUnexpectedPlacementFailureIsClusterUnavailableWithoutItsDetails() throws Exception {
+        placements.put("blue", CompletableFuture.failedFuture(new IllegalStateException("redis://10.1.2.3:6379 down")));
+        withPlacement();
+        sendText("{\"type\":\"join\",\"room\":\"blue\",\"name\":\"Ada\"}");
+        JsonNode m = next();
+        assertEquals("CLUSTER_UNAVAILABLE", m.get("code").asText(), m.toString());
+        assertFalse(m.get("message").asText().contains("10.1.2.3"), "internal details stay in the log: " + m);
+        assertTrue(ch.isActive());
+    }
+
+    @Test
     void messagesSentWhilePlacementIsPendingAreHandledAfterTheJoinInOrder() throws Exception {
         CompletableFuture<Placement> pending = new CompletableFuture<>();
         placements.put("blue", pending);
