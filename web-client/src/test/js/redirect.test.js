@@ -24,6 +24,7 @@ test(`at most ${MAX_REDIRECTS} redirects in a row per join; the next one is an e
   }
   const r = followRedirect({ url: B, nodeId: 'b' }, { redirects: MAX_REDIRECTS, currentUrl: A });
   assert.equal(r.url, undefined);
+  assert.equal(r.code, 'TOO_MANY_REDIRECTS');
   assert.match(r.error, /4 times in a row/);
   assert.match(r.error, /node b/);
 });
@@ -31,7 +32,7 @@ test(`at most ${MAX_REDIRECTS} redirects in a row per join; the next one is an e
 test('a redirect without a usable WebSocket address, or to ws:// from a secure page, is not followed', () => {
   for (const url of [undefined, '', 'ftp://x/ws', 'javascript:alert(1)']) {
     const r = followRedirect({ url, nodeId: 'b' }, { redirects: 0, currentUrl: A });
-    assert.ok(r.error && !r.url, `${url}: ${JSON.stringify(r)}`);
+    assert.ok(r.error && !r.url && r.code === 'BAD_REDIRECT', `${url}: ${JSON.stringify(r)}`);
   }
   const r = followRedirect({ url: B, nodeId: 'b' }, { redirects: 0, currentUrl: 'wss://a.example/ws', pageSecure: true });
   assert.match(r.error, /wss:\/\//);

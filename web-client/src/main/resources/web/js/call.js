@@ -262,9 +262,9 @@ export class Call {
       pageSecure: location.protocol === 'https:' });
     if (next.error) {
       console.warn(`signaling: redirect to ${msg.url} not followed: ${next.error}`);
-      this.counters.errors.push('TOO_MANY_REDIRECTS');
-      this.h.error('TOO_MANY_REDIRECTS', next.error, true);
-      this.shutdown('TOO_MANY_REDIRECTS');
+      this.counters.errors.push(next.code);
+      this.h.error(next.code, next.error, true);
+      this.shutdown(next.code);
       return;
     }
     this.redirects++;

@@ -7,35 +7,41 @@ export const MAX_REDIRECTS = 3;
 
 /**
  * Where a `redirect` sends us: `{url}` (absolute ws:// or wss://; an http(s) URL is taken as the
- * same node's WebSocket, and a bare origin gets the /ws path), or `{error}` (a sentence for the
- * user) when it must not be followed: too many in a row (`redirects`, those already followed for
- * this join), no usable URL, or a plain ws:// URL from a page loaded over https (the browser would
- * refuse it, and the join token would travel unencrypted).
+ * same node's WebSocket, and a bare origin gets the /ws path), or `{code, error}` (a code and a
+ * sentence for the user) when it must not be followed: TOO_MANY_REDIRECTS (`redirects`, those
+ * already followed for this join, reached MAX_REDIRECTS), or BAD_REDIRECT (no usable URL, or a
+ * plain ws:// URL from a page loaded over https: the browser would refuse it, and the join token
+ * would travel unencrypted).
  */
 export function followRedirect(msg, { redirects, currentUrl, pageSecure = false }) {
   const node = msg && msg.nodeId ? `node ${msg.nodeId}` : 'another node';
   if (redirects >= MAX_REDIRECTS) {
-    return { error: `The servers sent this call from node to node ${redirects + 1} times in a row without `
-      + `hosting it (last: ${node}); the cluster seems misconfigured. Try again in a minute, or tell the operator.` };
+    return { code: 'TOO_MANY_REDIRECTS',
+      error: `The servers sent this call from node to node ${redirects + 1} times in a row without hosting it`
+      + ` (last: ${node}); the cluster seems misconfigured. Try again in a minute, or tell the operator.` };
   }
   if (!msg || typeof msg.url !== 'string' || msg.url === '') {
-    return { error: `The server sent this call to ${node} without its address; try again, or tell the operator.` };
+    return { code: 'BAD_REDIRECT',
+      error: `The server sent this call to ${node} without its address; try again, or tell the operator.` };
   }
   let url;
   try {
     url = new URL(msg.url, currentUrl);
   } catch (e) {
-    return { error: `The server sent this call to ${node} at an address that is not valid (${msg.url}).` };
+    return { code: 'BAD_REDIRECT',
+      error: `The server sent this call to ${node} at an address that is not valid (${msg.url}).` };
   }
   if (url.protocol === 'https:') url.protocol = 'wss:';
   else if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    return { error: `The server sent this call to ${node} at an address that is not a WebSocket (${url.protocol}).` };
+    return { code: 'BAD_REDIRECT',
+      error: `The server sent this call to ${node} at an address that is not a WebSocket (${url.protocol}).` };
   }
   // A node's base URL (https://sfu-2.example.com) stands for its signaling WebSocket at /ws.
   if (url.pathname === '' || url.pathname === '/') url.pathname = '/ws';
   if (pageSecure && url.protocol === 'ws:') {
-    return { error: `The server sent this call to ${node} over an unencrypted connection (${url.host}), which a `
+    return { code: 'BAD_REDIRECT',
+      error: `The server sent this call to ${node} over an unencrypted connection (${url.host}), which a `
       + 'secure page may not open; the cluster\'s public URLs must be wss:// (tell the operator).' };
   }
   return { url: url.href };
