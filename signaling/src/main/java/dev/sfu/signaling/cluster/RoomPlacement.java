@@ -35,4 +35,13 @@ public interface RoomPlacement {
 
     /** The last participant of {@code room} on this node has left: its claim may be released. */
     void roomClosed(String room);
+
+    /**
+     * The public WebSocket URLs of the cluster's live nodes, this one included, as last seen (no
+     * network call): where a page may join again when the node hosting its call dies. Empty on a
+     * single node.
+     */
+    default java.util.List<String> nodeUrls() {
+        return java.util.List.of();
+    }
 }
