@@ -321,6 +321,19 @@ public final class MediaEndpoint implements TransportListener {
         }
     }
 
+    /**
+     * True when {@code ssrc} is the media or RTX SSRC of a layer this endpoint publishes: a
+     * relay delivers each packet from another node to the remote publisher it belongs to.
+     */
+    public boolean publishesSsrc(long ssrc) {
+        for (UpTrack u : upTracks) {
+            if (u.layerBySsrc(ssrc) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The layer whose media SSRC this is, over every published track; null if none. */
     SimulcastLayer layerByMediaSsrc(long ssrc) {
         for (UpTrack u : upTracks) {

@@ -83,6 +83,15 @@ final class ReceivePipeline {
         for (DownTrack d : u.downTrackArray()) {
             d.forward(p, egressBuffer);
         }
+        RelayEgress[] relays = u.relayArray();
+        if (relays.length > 0) {
+            // Once per relay, whatever the number of subscribers on the far node.
+            l.relayedPackets++;
+            l.relayedOctets += p.payloadLength();
+            for (RelayEgress r : relays) {
+                r.forward(p, egressBuffer);
+            }
+        }
         fanOut.out();
     }
 

@@ -127,6 +127,9 @@ final class RtcpTermination {
         layer.stats.onSenderReport(ntp >>> 32, ntp & 0xFFFFFFFFL, now);
         layer.onSenderReport(ntp, rtpTs);
         byte[] out = e.rtcpBuffer;
+        for (RelayEgress r : layer.track.relayArray()) {
+            r.senderReport(layer, ntp, rtpTs, out);
+        }
         // Only subscribers receiving this layer now get its report (the rewriter's source is its SSRC).
         for (DownTrack d : layer.track.downTrackArray()) {
             SequenceRewriter rw = d.slot.rewriter;

@@ -37,6 +37,12 @@ public final class SimulcastLayer {
     volatile boolean keyframePending;
     volatile long lastKeyframeNanos;
     volatile long lastPacketNanos;
+    /** Packets and payload octets sent across relays on this layer (publisher's executor), for the relay's sender reports. */
+    long relayedPackets;
+    long relayedOctets;
+    /** The sequence numbers of the relays' retransmissions on this layer's RTX SSRC (RFC 4588 section 4: a stream of its own). */
+    final java.util.concurrent.atomic.AtomicInteger relayRtxSequence =
+            new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(0x8000));
     /** Bytes of the RTP packets received on this layer (RTX included). */
     volatile long bytesReceived;
     /**

@@ -115,6 +115,10 @@ final class StreamResolver {
             LOG.debug("{}: track {} layer {} now on SSRC {} (was {})", endpoint.id, u.trackId(), l.rid, p.ssrc, l.ssrc);
             l.ssrc = p.ssrc;
         }
+        for (RelayEgress r : u.relayArray()) {
+            // The far nodes were told the SSRCs known when the track was described.
+            r.ssrcLearned(u);
+        }
         return l;
     }
 

@@ -33,6 +33,7 @@ public final class UpTrack {
     public static final String TRANSPORT_CC_FEEDBACK = "transport-cc";
 
     private static final DownTrack[] NONE = new DownTrack[0];
+    private static final RelayEgress[] NO_RELAYS = new RelayEgress[0];
 
     final MediaEndpoint publisher;
     private volatile PublishedTrack track;
@@ -59,6 +60,8 @@ public final class UpTrack {
     final boolean video;
     final boolean nackEnabled;
     private volatile DownTrack[] downTracks = NONE;
+    /** The relays to other nodes this track crosses, once each (copy-on-write). */
+    private volatile RelayEgress[] relays = NO_RELAYS;
     /** The rids dynacast last asked the publisher to send, as a bit mask (allocator thread only). */
     int announcedLayers = -1;
     /** True while the track carries a shared screen (the bandwidth allocation serves it first). */
@@ -247,6 +250,34 @@ public final class UpTrack {
         DownTrack[] old = downTracks;
         downTracks = CopyOnWrite.without(old, d);
         return downTracks != old;
+    }
+
+    RelayEgress[] relayArray() {
+        return relays;
+    }
+
+    synchronized void addRelay(RelayEgress r) {
+        relays = CopyOnWrite.with(relays, r);
+    }
+
+    synchronized void removeRelay(RelayEgress r) {
+        relays = CopyOnWrite.without(relays, r);
+    }
+
+    /**
+     * Sets the SSRCs of layer {@code index} when they are known from elsewhere: a track relayed
+     * from another node, whose simulcast SSRCs that node learned from the publisher's rid
+     * extensions (a value below 0 leaves that SSRC as it is). Any thread, before or while packets
+     * arrive.
+     */
+    public void setLayerSsrcs(int index, long ssrc, long rtxSsrc) {
+        SimulcastLayer l = layers[index];
+        if (ssrc >= 0) {
+            l.ssrc = ssrc;
+        }
+        if (rtxSsrc >= 0) {
+            l.rtxSsrc = rtxSsrc;
+        }
     }
 
     /** Sets who hears this track's RFC 6464 audio levels (the room's speaker detection). */

@@ -26,11 +26,19 @@ public final class Participant {
     private final RoomManager manager;
     private final MediaTransport transport;
     private final MediaEndpoint endpoint;
+    /** The node a relayed participant is connected to; null for this node's own participants. */
+    private final String remoteNode;
     private volatile boolean audioMuted;
     private volatile boolean videoMuted;
     private volatile List<PublishedTrack> published = List.of();
 
     Participant(String id, String displayName, Room room, RoomManager manager, MediaTransport transport) {
+        this(id, displayName, room, manager, transport, null);
+    }
+
+    Participant(String id, String displayName, Room room, RoomManager manager, MediaTransport transport,
+                String remoteNode) {
+        this.remoteNode = remoteNode;
         this.id = id;
         this.displayName = displayName;
         this.room = room;
@@ -46,6 +54,21 @@ public final class Participant {
 
     public String displayName() {
         return displayName;
+    }
+
+    /**
+     * True for a participant of another node hosting this room, mirrored here through a relay
+     * ({@link RoomManager#joinRemote}): its tracks arrive on the relay's transport, local
+     * participants receive them like any other, and it receives nothing from this node (its
+     * own node forwards to it what crosses the relay).
+     */
+    public boolean isRemote() {
+        return remoteNode != null;
+    }
+
+    /** The node a remote participant is connected to, or null for a local one. */
+    public String remoteNode() {
+        return remoteNode;
     }
 
     public Room room() {
@@ -114,6 +137,13 @@ public final class Participant {
 
     /** Records the microphone or camera state and tells the room. */
     public void setMuted(MediaKind kind, boolean muted) {
+        if (!setMutedQuietly(kind, muted)) {
+            return;
+        }
+        manager.trackStateChanged(this, kind, muted);
+    }
+
+    private boolean setMutedQuietly(MediaKind kind, boolean muted) {
         boolean changed;
         if (kind == MediaKind.AUDIO) {
             changed = audioMuted != muted;
@@ -122,9 +152,7 @@ public final class Participant {
             changed = videoMuted != muted;
             videoMuted = muted;
         }
-        if (changed) {
-            manager.trackStateChanged(this, kind, muted);
-        }
+        return changed;
     }
 
     /** Leaves the room (idempotent). */

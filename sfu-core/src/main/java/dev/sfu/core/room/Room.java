@@ -21,6 +21,8 @@ public final class Room {
     private final MetricRegistry registry;
     private final String participantsGauge;
     private volatile List<Participant> participants = List.of();
+    /** Relays to the other nodes hosting this room (copy-on-write; RoomManager's lock writes). */
+    private volatile List<RoomRelay> relays = List.of();
     private final DominantSpeakerDetector speakers = new DominantSpeakerDetector();
     private final java.util.Map<String, SpeakerActivity> activities = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -57,6 +59,35 @@ public final class Room {
 
     public int size() {
         return participants.size();
+    }
+
+    /** Participants connected to this node (remote ones, mirrored through relays, not counted). */
+    public int localSize() {
+        int n = 0;
+        for (Participant p : participants) {
+            if (!p.isRemote()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The relays to other nodes hosting this room now (an immutable snapshot). */
+    public List<RoomRelay> relays() {
+        return relays;
+    }
+
+    void addRelay(RoomRelay r) {
+        List<RoomRelay> n = new ArrayList<>(relays);
+        n.add(r);
+        relays = List.copyOf(n);
+    }
+
+    boolean removeRelay(RoomRelay r) {
+        List<RoomRelay> n = new ArrayList<>(relays);
+        boolean removed = n.remove(r);
+        relays = List.copyOf(n);
+        return removed;
     }
 
     /** Packets, bytes, drops, NACKs, PLIs and keyframes of this room's packet path. */

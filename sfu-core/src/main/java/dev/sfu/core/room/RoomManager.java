@@ -72,7 +72,8 @@ public final class RoomManager {
         transportDrops.trackPort(counters);
     }
 
-    ForwardingContext context() {
+    /** The buffer pool, forwarding tunables and clock this server's rooms share. */
+    public ForwardingContext context() {
         return context;
     }
 
@@ -127,7 +128,8 @@ public final class RoomManager {
             if (room.participant(participantId) != null) {
                 throw new IllegalStateException("participant " + participantId + " already in room " + roomId);
             }
-            if (room.size() >= maxParticipants) {
+            // The limit is this node's: participants of other nodes hosting the room do not count.
+            if (room.localSize() >= maxParticipants) {
                 throw new RoomFullException(roomId, maxParticipants);
             }
             p = create(room, participantId, displayName, transportFactory);
@@ -147,6 +149,9 @@ public final class RoomManager {
         if (receives) {
             listener.receiveSetChanged(p);
         }
+        for (RoomRelay r : room.relays()) {
+            r.localParticipantChanged(p);
+        }
         // Last, so that a transport already ended makes the participant leave after it joined.
         p.transport().addCloseHandler(p::transportClosed);
         return p;
@@ -159,6 +164,104 @@ public final class RoomManager {
     public Participant join(String roomId, String participantId, String displayName, MediaTransport transport)
             throws RoomFullException {
         return join(roomId, participantId, displayName, id -> transport);
+    }
+
+    /**
+     * Adds a participant of another node hosting {@code roomId}, mirrored here through a relay
+     * (creating the room if needed). Its transport is the relay's: nothing is bound to it here
+     * (the relay delivers each packet to the remote participant's endpoint) and its end is the
+     * relay's business, so neither leaving nor the per-node limit concerns it. It receives
+     * nothing from this node; local participants receive what it publishes
+     * ({@link Participant#publish}).
+     *
+     * @throws IllegalStateException when the id is already in the room
+     */
+    public Participant joinRemote(String roomId, String participantId, String displayName,
+                                  MediaTransport relayTransport, String remoteNode) {
+        Participant p;
+        Room room;
+        synchronized (lock) {
+            room = roomOrNew(roomId);
+            if (room.participant(participantId) != null) {
+                throw new IllegalStateException("participant " + participantId + " already in room " + roomId);
+            }
+            p = new Participant(participantId, displayName, room, this, relayTransport, remoteNode);
+            room.add(p);
+        }
+        LOG.info("{} (on node {}) joined room {} through a relay ({} participants)", participantId, remoteNode,
+                roomId, room.size());
+        listener.participantJoined(room, p);
+        return p;
+    }
+
+    /**
+     * Attaches a relay to another node hosting {@code roomId} (creating the room if needed): every
+     * track local participants publish, now or later, crosses it once; the relay hears of local
+     * participants now and whenever they change. The room stays while relays are attached.
+     */
+    public Room attachRelay(String roomId, RoomRelay relay) {
+        Room room;
+        List<Participant> locals = new ArrayList<>();
+        synchronized (lock) {
+            room = roomOrNew(roomId);
+            room.addRelay(relay);
+            for (Participant p : room.participants()) {
+                if (!p.isRemote()) {
+                    locals.add(p);
+                    for (UpTrack up : p.endpoint().upTracks()) {
+                        relay.egress().attach(up);
+                    }
+                }
+            }
+        }
+        for (Participant p : locals) {
+            relay.localParticipantChanged(p);
+        }
+        return room;
+    }
+
+    /**
+     * Detaches a relay: local tracks stop crossing it. Remove its remote participants first
+     * ({@link #leave}). The room goes when nobody is left in it and no relay is attached.
+     */
+    public void detachRelay(String roomId, RoomRelay relay) {
+        Room room;
+        boolean roomClosed = false;
+        synchronized (lock) {
+            room = rooms.get(roomId);
+            if (room == null || !room.removeRelay(relay)) {
+                return;
+            }
+            for (UpTrack up : relay.egress().tracks()) {
+                relay.egress().detach(up);
+            }
+            roomClosed = removeIfEmpty(room);
+        }
+        if (roomClosed) {
+            LOG.info("room {} removed", room.id());
+            listener.roomClosed(room);
+        }
+    }
+
+    /** Under the lock. */
+    private Room roomOrNew(String roomId) {
+        Room room = rooms.get(roomId);
+        if (room == null) {
+            room = new Room(roomId, maxParticipants, registry, context.nanoClock());
+            rooms.put(roomId, room);
+            LOG.info("room {} created", roomId);
+        }
+        return room;
+    }
+
+    /** Under the lock: removes a room with no participant and no relay; true when it did. */
+    private boolean removeIfEmpty(Room room) {
+        if (room.size() == 0 && room.relays().isEmpty() && rooms.get(room.id()) == room) {
+            rooms.remove(room.id());
+            room.unregisterMetrics();
+            return true;
+        }
+        return false;
     }
 
     /** Under the lock: the transport, the participant over it, and the endpoint bound to it. */
@@ -178,10 +281,7 @@ public final class RoomManager {
             if (transport != null) {
                 transport.close();
             }
-            if (room.size() == 0) {
-                rooms.remove(room.id());
-                room.unregisterMetrics();
-            }
+            removeIfEmpty(room);
             throw ex;
         }
     }
@@ -202,6 +302,9 @@ public final class RoomManager {
                 if (!keep.contains(up.trackId())) {
                     e.unpublish(up.trackId());
                     unsubscribeAll(room, up, affected);
+                    for (RoomRelay r : room.relays()) {
+                        r.egress().detach(up);
+                    }
                 }
             }
             for (PublishedTrack t : tracks) {
@@ -213,13 +316,21 @@ public final class RoomManager {
                     up.setAudioLevelListener(room.speakerActivity(p.id())::onLevel);
                 }
                 for (Participant other : room.participants()) {
-                    if (other != p && other.endpoint().subscribe(up) != null) {
+                    // A remote participant gets this track from its own node, through the relay.
+                    if (other != p && !other.isRemote() && other.endpoint().subscribe(up) != null) {
                         affected.add(other);
+                    }
+                }
+                if (!p.isRemote()) {
+                    // Local tracks only: a relayed track never crosses another relay (no loops).
+                    for (RoomRelay r : room.relays()) {
+                        r.egress().attach(up);
                     }
                 }
             }
         }
         listener.tracksChanged(room, p, List.copyOf(tracks));
+        notifyRelays(room, p);
         for (Participant s : affected) {
             listener.receiveSetChanged(s);
         }
@@ -238,6 +349,16 @@ public final class RoomManager {
 
     void trackStateChanged(Participant p, MediaKind kind, boolean muted) {
         listener.trackStateChanged(p.room(), p, kind, muted);
+        notifyRelays(p.room(), p);
+    }
+
+    private static void notifyRelays(Room room, Participant p) {
+        if (p.isRemote()) {
+            return;
+        }
+        for (RoomRelay r : room.relays()) {
+            r.localParticipantChanged(p);
+        }
     }
 
     /**
@@ -255,26 +376,33 @@ public final class RoomManager {
             }
             for (UpTrack up : p.endpoint().upTracks()) {
                 unsubscribeAll(room, up, affected);
+                for (RoomRelay r : room.relays()) {
+                    r.egress().detach(up);
+                }
             }
             for (DownTrack d : p.endpoint().downTracks()) {
                 p.endpoint().unsubscribe(d);
             }
             p.endpoint().close();
             affected.remove(p);
-            if (room.size() == 0 && rooms.get(room.id()) == room) {
-                rooms.remove(room.id());
-                room.unregisterMetrics();
-                roomClosed = true;
-            }
+            roomClosed = removeIfEmpty(room);
         }
         LOG.info("{} left room {} ({})", p.id(), room.id(), reason);
-        try {
-            p.transport().close();
-        } catch (RuntimeException ex) {
-            LOG.warn("closing the transport of {} failed", p.id(), ex);
+        if (!p.isRemote()) {
+            // A remote participant's transport is its relay's, which outlives it.
+            try {
+                p.transport().close();
+            } catch (RuntimeException ex) {
+                LOG.warn("closing the transport of {} failed", p.id(), ex);
+            }
+            transportDrops.retire(p.transport());
         }
-        transportDrops.retire(p.transport());
         listener.participantLeft(room, p, reason);
+        if (!p.isRemote()) {
+            for (RoomRelay r : room.relays()) {
+                r.localParticipantLeft(p);
+            }
+        }
         for (Participant s : affected) {
             listener.receiveSetChanged(s);
         }

@@ -35,6 +35,8 @@ final class DtlsHandshake {
 
     private final String id;
     private final TransportRuntime rt;
+    /** Receiving SSRCs per kind the SRTP session accepts (the runtime's, or a relay's larger bound). */
+    volatile int maxReceiveSsrcs;
     private final IceDatagramTransport io;
     private final Supplier<List<Fingerprint>> remoteFingerprints;
     private final Outcome outcome;
@@ -50,6 +52,7 @@ final class DtlsHandshake {
                   Supplier<List<Fingerprint>> remoteFingerprints, Outcome outcome) {
         this.id = id;
         this.rt = rt;
+        this.maxReceiveSsrcs = rt.maxReceiveSsrcs;
         this.io = io;
         this.remoteFingerprints = remoteFingerprints;
         this.outcome = outcome;
@@ -130,7 +133,7 @@ final class DtlsHandshake {
             return null;
         }
         try {
-            return SrtpSession.fromKeyingMaterial(p, keys, client, rt.maxReceiveSsrcs);
+            return SrtpSession.fromKeyingMaterial(p, keys, client, maxReceiveSsrcs);
         } finally {
             Arrays.fill(keys, (byte) 0);
         }

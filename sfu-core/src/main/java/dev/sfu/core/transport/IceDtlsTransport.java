@@ -120,6 +120,18 @@ public final class IceDtlsTransport implements MediaTransport {
         return new IceDtlsTransport(id, rt, serverSide, factory);
     }
 
+    /**
+     * Raises (or lowers) how many receiving SSRCs per kind the SRTP session will accept, before
+     * the handshake keys it: a relay to another node receives every stream of the far side's
+     * publishers, far more than the bound that guards against one browser's forged SSRCs.
+     */
+    void setMaxReceiveSsrcs(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max receive SSRCs must be positive: " + max);
+        }
+        handshake.maxReceiveSsrcs = max;
+    }
+
     // ---- MediaTransport ----
 
     @Override

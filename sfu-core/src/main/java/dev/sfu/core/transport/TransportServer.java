@@ -122,6 +122,15 @@ public final class TransportServer implements AutoCloseable {
      * this server's registry by itself when it closes (a close handler).
      */
     public MediaTransport createTransport(String id) {
+        return createTransport(id, runtime.maxReceiveSsrcs);
+    }
+
+    /**
+     * Like {@link #createTransport(String)}, with a bound on the SSRCs per kind the peer may send
+     * on: the answering end of a relay between nodes receives every stream of the far node's
+     * publishers (see {@code dev.sfu.core.relay}).
+     */
+    public MediaTransport createTransport(String id, int maxReceiveSsrcs) {
         if (closed) {
             throw new IllegalStateException("transport server closed");
         }
@@ -131,6 +140,7 @@ public final class TransportServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create transport " + id, e);
         }
+        t.setMaxReceiveSsrcs(maxReceiveSsrcs);
         IceDtlsTransport previous = transports.put(id, t);
         t.addCloseHandler((reason, detail) -> transports.remove(id, t));
         if (previous != null) {

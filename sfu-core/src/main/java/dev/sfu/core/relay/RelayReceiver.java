@@ -1,0 +1,158 @@
+package dev.sfu.core.relay;
+
+import dev.sfu.core.forward.CopyOnWrite;
+import dev.sfu.core.forward.MediaEndpoint;
+import dev.sfu.core.forward.RelayEgress;
+import dev.sfu.core.transport.TransportListener;
+import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.rtcp.RtcpCompoundIterator;
+import dev.sfu.rtp.rtcp.RtcpHeader;
+import dev.sfu.rtp.srtp.SrtpProfile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The listener bound to a relay's transport: what arrives from the far node.
+ * <ul>
+ *   <li>RTP goes to the remote participant whose track has that SSRC (its {@link MediaEndpoint}
+ *       runs the ordinary receive pipeline: statistics, NACKs across the relay, this node's
+ *       retransmission cache, fan-out to local subscribers);</li>
+ *   <li>RTCP is split per packet (RFC 3550 section 6.1): sender reports, about the far node's
+ *       streams, go to the remote participant that publishes them; receiver reports, NACKs, PLIs
+ *       and FIRs, about this node's streams, go to the {@link RelayEgress}; the rest is
+ *       consumed.</li>
+ * </ul>
+ * Runs on the relay transport's serial executor; allocates nothing per packet.
+ */
+public final class RelayReceiver implements TransportListener {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayReceiver.class);
+    private static final MediaEndpoint[] NONE = new MediaEndpoint[0];
+
+    /** Why something from the far node went nowhere. */
+    public enum Drop {
+        /** Not a valid RTP header or RTCP compound. */
+        MALFORMED,
+        /** RTP or a sender report on an SSRC no remote participant publishes (not described yet). */
+        UNKNOWN_SSRC
+    }
+
+    private final String name;
+    private final RtcpCompoundIterator compound = new RtcpCompoundIterator();
+    private volatile MediaEndpoint[] remotes = NONE;
+    private volatile RelayEgress egress;
+    private final CountDownLatch connected = new CountDownLatch(1);
+    private final AtomicLong packetsReceived = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
+    private final AtomicLong rtcpReceived = new AtomicLong();
+    private final AtomicLongArray drops = new AtomicLongArray(Drop.values().length);
+
+    RelayReceiver(String name) {
+        this.name = name;
+    }
+
+    void setEgress(RelayEgress e) {
+        egress = e;
+    }
+
+    synchronized void addRemote(MediaEndpoint e) {
+        remotes = CopyOnWrite.with(remotes, e);
+    }
+
+    synchronized void removeRemote(MediaEndpoint e) {
+        remotes = CopyOnWrite.without(remotes, e);
+    }
+
+    @Override
+    public void onConnected(SrtpProfile profile) {
+        LOG.info("relay {}: media connected ({})", name, profile);
+        connected.countDown();
+    }
+
+    boolean awaitConnected(long timeout, TimeUnit unit) throws InterruptedException {
+        return connected.await(timeout, unit);
+    }
+
+    boolean isConnected() {
+        return connected.getCount() == 0;
+    }
+
+    @Override
+    public void onRtp(byte[] buf, int off, int len) {
+        if (RtpPacket.validHeaderLength(buf, off, len) < 0) {
+            drops.incrementAndGet(Drop.MALFORMED.ordinal());
+            return;
+        }
+        MediaEndpoint e = owner(Integer.toUnsignedLong(RtpPacket.ssrc(buf, off)));
+        if (e == null) {
+            drops.incrementAndGet(Drop.UNKNOWN_SSRC.ordinal());
+            return;
+        }
+        packetsReceived.incrementAndGet();
+        bytesReceived.addAndGet(len);
+        e.onRtp(buf, off, len);
+    }
+
+    @Override
+    public void onRtcp(byte[] buf, int off, int len) {
+        if (!compound.reset(buf, off, len)) {
+            drops.incrementAndGet(Drop.MALFORMED.ordinal());
+            return;
+        }
+        rtcpReceived.incrementAndGet();
+        while (compound.next()) {
+            int p = compound.packetOffset();
+            int plen = compound.packetLength();
+            int type = compound.packetType();
+            if (type == RtcpHeader.PT_SR) {
+                // The sender's SSRC (RFC 3550 section 6.4.1) is one of the far node's streams.
+                MediaEndpoint e = owner(u32(buf, p + 4));
+                if (e != null) {
+                    e.onRtcp(buf, p, plen);
+                } else {
+                    drops.incrementAndGet(Drop.UNKNOWN_SSRC.ordinal());
+                }
+            } else if (type == RtcpHeader.PT_RR || type == RtcpHeader.PT_RTPFB || type == RtcpHeader.PT_PSFB) {
+                RelayEgress r = egress;
+                if (r != null) {
+                    r.onFeedback(buf, p, plen);
+                }
+            }
+        }
+    }
+
+    private static long u32(byte[] b, int i) {
+        return ((b[i] & 0xFFL) << 24) | ((b[i + 1] & 0xFFL) << 16) | ((b[i + 2] & 0xFFL) << 8) | (b[i + 3] & 0xFFL);
+    }
+
+    private MediaEndpoint owner(long ssrc) {
+        for (MediaEndpoint e : remotes) {
+            if (e.publishesSsrc(ssrc)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** RTP packets from the far node delivered to a remote participant. */
+    public long packetsReceived() {
+        return packetsReceived.get();
+    }
+
+    public long bytesReceived() {
+        return bytesReceived.get();
+    }
+
+    /** Valid RTCP compounds from the far node. */
+    public long rtcpReceived() {
+        return rtcpReceived.get();
+    }
+
+    public long drops(Drop reason) {
+        return drops.get(reason.ordinal());
+    }
+}

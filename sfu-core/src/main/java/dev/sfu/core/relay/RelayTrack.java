@@ -1,0 +1,81 @@
+package dev.sfu.core.relay;
+
+import dev.sfu.core.forward.SimulcastLayer;
+import dev.sfu.core.forward.UpTrack;
+import dev.sfu.core.room.Codec;
+import dev.sfu.core.room.HeaderExtension;
+import dev.sfu.core.room.MediaKind;
+import dev.sfu.core.room.PublishedTrack;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A published track as the far node needs it to read the packets that cross the relay unchanged:
+ * the publisher's payload types, RTX mapping and header extension ids, and the SSRC of every
+ * layer (a simulcast layer's SSRC is the one this node learned from the rid extension; -1 while
+ * not learned, and the description is sent again once it is).
+ *
+ * <p>The transport-wide sequence number extension and the {@code transport-cc} feedback are left
+ * out: they belong to the publisher's hop, and the far node stamps its own for its subscribers.
+ *
+ * @param layers one per simulcast encoding in the publisher's order, or a single one
+ */
+public record RelayTrack(String trackId, MediaKind kind, String mid, List<Codec> codecs,
+                         List<HeaderExtension> extensions, List<String> rids, List<Layer> layers,
+                         boolean screenShare) {
+    public RelayTrack {
+        codecs = List.copyOf(codecs);
+        extensions = List.copyOf(extensions);
+        rids = List.copyOf(rids);
+        layers = List.copyOf(layers);
+    }
+
+    /** One RTP stream of the track: its rid (null when not simulcast), SSRC and RTX SSRC (-1 when unknown). */
+    public record Layer(String rid, long ssrc, long rtxSsrc) {
+    }
+
+    /** The description of a local track, with the SSRCs known now. */
+    public static RelayTrack of(UpTrack up) {
+        PublishedTrack t = up.track();
+        List<Codec> codecs = new ArrayList<>();
+        for (Codec c : t.codecs()) {
+            List<String> fb = new ArrayList<>();
+            for (String f : c.rtcpFeedback()) {
+                if (!UpTrack.TRANSPORT_CC_FEEDBACK.equals(f.trim())) {
+                    fb.add(f);
+                }
+            }
+            codecs.add(new Codec(c.payloadType(), c.name(), c.clockRate(), c.channels(), c.fmtp(), fb,
+                    c.rtxPayloadType()));
+        }
+        List<HeaderExtension> extensions = new ArrayList<>();
+        for (HeaderExtension e : t.extensions()) {
+            if (!UpTrack.TRANSPORT_CC_URI.equals(e.uri())) {
+                extensions.add(e);
+            }
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (SimulcastLayer l : up.layers()) {
+            layers.add(new Layer(l.rid(), l.ssrc(), l.rtxSsrc()));
+        }
+        return new RelayTrack(t.trackId(), t.kind(), t.mid(), codecs, extensions, t.rids(), layers, up.isScreenShare());
+    }
+
+    /** The track as the far node publishes it for its remote participant (layer SSRCs: {@link #applyLayers}). */
+    public PublishedTrack toPublishedTrack() {
+        boolean plain = rids.isEmpty() && layers.size() == 1;
+        long ssrc = plain ? layers.get(0).ssrc() : -1;
+        long rtx = plain ? layers.get(0).rtxSsrc() : -1;
+        return new PublishedTrack(trackId, kind, mid, ssrc, rtx, codecs, extensions, rids);
+    }
+
+    /** Gives the far node's UpTrack the layer SSRCs this node knows. */
+    public void applyLayers(UpTrack up) {
+        int n = Math.min(layers.size(), up.layers().size());
+        for (int i = 0; i < n; i++) {
+            up.setLayerSsrcs(i, layers.get(i).ssrc(), layers.get(i).rtxSsrc());
+        }
+        up.setScreenShare(screenShare);
+    }
+}

@@ -1,0 +1,291 @@
+package dev.sfu.core.relay;
+
+import static dev.sfu.core.testutil.RoomHarness.OPUS;
+import static dev.sfu.core.testutil.RoomHarness.VP8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.sfu.core.cc.CongestionControlConfig;
+import dev.sfu.core.forward.DownTrack;
+import dev.sfu.core.forward.ForwardingConfig;
+import dev.sfu.core.forward.ForwardingContext;
+import dev.sfu.core.forward.RelayEgress;
+import dev.sfu.core.room.MediaKind;
+import dev.sfu.core.room.Participant;
+import dev.sfu.core.room.PublishedTrack;
+import dev.sfu.core.room.Room;
+import dev.sfu.core.room.RoomListener;
+import dev.sfu.core.room.RoomManager;
+import dev.sfu.core.testutil.RoomHarness;
+import dev.sfu.core.testutil.RtpFixtures;
+import dev.sfu.core.transport.TransportClient;
+import dev.sfu.core.transport.TransportConfig;
+import dev.sfu.core.transport.TransportServer;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * One room on two nodes in one JVM, each with its own media port (TransportServer on 127.0.0.1,
+ * port 0) and its own rooms, joined by a relay (ICE, DTLS, SRTP over loopback) that node B dials
+ * and node A, the room's owner, answers. Synthetic participants use the client role over real
+ * UDP. One scenario, in order: a publisher on A and two subscribers on B; per-hop NACK and
+ * keyframe requests; a publisher on B and a subscriber on A; the relay closing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RoomAcrossTwoNodesTest {
+    static final String ROOM = "spread";
+    static final long AUDIO = 0x1111;
+    static final long VIDEO = 0x2222;
+    static final long VIDEO_RTX = 0x3333;
+    static final long AUDIO_B = 0x4444;
+
+    static InMemoryRelaySignals signals;
+    static Node a;
+    static Node b;
+    static TransportClient peers;
+    static SyntheticPeer publisher;
+    static SyntheticPeer s1;
+    static SyntheticPeer s2;
+    static RelayLink linkA;
+    static RelayLink linkB;
+    static int audioSent;
+    static int videoSent;
+    static int lastVideoSeq;
+
+    /** One node: its media port, its rooms, its relays. */
+    record Node(String id, TransportServer server, RoomManager rooms, RelayManager relays) {
+        static Node start(String id, InMemoryRelaySignals signals) throws Exception {
+            TransportServer server = TransportServer.start(TransportConfig.loopbackEphemeral());
+            RoomManager rooms = new RoomManager(new MetricRegistry(), new RoomListener() { }, 10,
+                    new ForwardingContext(ForwardingContext.newPool(), ForwardingConfig.defaults(), System::nanoTime,
+                            CongestionControlConfig.disabled()));
+            return new Node(id, server, rooms, new RelayManager(id, server, rooms, signals));
+        }
+
+        void close() {
+            relays.close();
+            rooms.close();
+            server.close();
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        signals = new InMemoryRelaySignals();
+        a = Node.start("node-a", signals);
+        b = Node.start("node-b", signals);
+        peers = TransportClient.start(TransportConfig.loopbackEphemeral());
+    }
+
+    @AfterAll
+    static void stop() {
+        for (SyntheticPeer p : new SyntheticPeer[] {publisher, s1, s2}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (peers != null) {
+            peers.close();
+        }
+        signals.close();
+    }
+
+    static boolean waitFor(BooleanSupplier condition, long seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    static DownTrack downTrack(SyntheticPeer peer, MediaKind kind) {
+        for (DownTrack d : peer.participant.downTracks()) {
+            if (d.kind() == kind) {
+                return d;
+            }
+        }
+        throw new AssertionError(peer.participant.id() + " has no " + kind + " DownTrack");
+    }
+
+    @Test
+    @Order(1)
+    void everyPacketOfAPublisherOnACrossesTheRelayOnceAndReachesBothSubscribersOnB() throws Exception {
+        publisher = SyntheticPeer.join(a.rooms(), a.server(), peers, ROOM, "pub");
+        publisher.participant.publish(List.of(
+                new PublishedTrack("a-pub", MediaKind.AUDIO, "0", AUDIO, -1, RoomHarness.opusCodecs(), RoomHarness.extensions()),
+                new PublishedTrack("v-pub", MediaKind.VIDEO, "1", VIDEO, VIDEO_RTX, RoomHarness.vp8Codecs(), RoomHarness.extensions())));
+        s1 = SyntheticPeer.join(b.rooms(), b.server(), peers, ROOM, "s1");
+        s2 = SyntheticPeer.join(b.rooms(), b.server(), peers, ROOM, "s2");
+
+        // B joined the room later: it dials A, the owner.
+        linkB = b.relays().connect(ROOM, a.id());
+        assertTrue(waitFor(() -> a.relays().link(ROOM, b.id()) != null, 10), "A answered the offer");
+        linkA = a.relays().link(ROOM, b.id());
+        assertTrue(linkB.awaitConnected(15, TimeUnit.SECONDS), "relay connected on B");
+        assertTrue(linkA.awaitConnected(15, TimeUnit.SECONDS), "relay connected on A");
+        assertTrue(linkB.isDialer());
+        assertFalse(linkA.isDialer());
+
+        // B mirrors the publisher as a remote participant; its subscribers get ordinary DownTracks.
+        assertTrue(waitFor(() -> s1.participant.downTracks().size() == 2 && s2.participant.downTracks().size() == 2, 10),
+                "subscribers on B got the publisher's tracks");
+        Participant remote = b.rooms().room(ROOM).participant("pub");
+        assertNotNull(remote);
+        assertTrue(remote.isRemote());
+        assertEquals(a.id(), remote.remoteNode());
+        assertEquals(2, b.rooms().room(ROOM).localSize(), "the remote participant does not count against B's limit");
+        s1.participant.activateDownTracks();
+        s2.participant.activateDownTracks();
+        // And A mirrors B's two subscribers: everyone is in the room on both nodes.
+        assertTrue(waitFor(() -> a.rooms().room(ROOM).size() == 3, 10), "A sees s1 and s2");
+        assertTrue(a.rooms().room(ROOM).participant("s1").isRemote());
+
+        int seq = 1000;
+        for (int i = 0; i < 150; i++) {
+            publisher.send(RtpFixtures.rtp(OPUS, seq, 960L * i, AUDIO, new int[0], RtpFixtures.OPUS_PAYLOAD));
+            audioSent++;
+            // A one-packet frame; a keyframe every 25.
+            publisher.send(RtpFixtures.rtp(VP8, seq, 3000L * i, VIDEO, new int[0], RtpFixtures.vp8(i % 25 == 0, true)));
+            videoSent++;
+            lastVideoSeq = seq;
+            seq++;
+            Thread.sleep(2);
+        }
+        long audioToS1 = downTrack(s1, MediaKind.AUDIO).ssrc();
+        long audioToS2 = downTrack(s2, MediaKind.AUDIO).ssrc();
+        long videoToS1 = downTrack(s1, MediaKind.VIDEO).ssrc();
+        long videoToS2 = downTrack(s2, MediaKind.VIDEO).ssrc();
+        assertTrue(waitFor(() -> s1.received(audioToS1) >= audioSent * 9 / 10 && s2.received(audioToS2) >= audioSent * 9 / 10
+                && s1.received(videoToS1) > 0 && s2.received(videoToS2) > 0, 10),
+                "both subscribers on B receive: s1 audio " + s1.received(audioToS1) + " video " + s1.received(videoToS1)
+                        + ", s2 audio " + s2.received(audioToS2) + " video " + s2.received(videoToS2) + " of " + audioSent);
+
+        RelayEgress egress = linkA.egress();
+        // Every packet that reached A's fan-out (only this publisher publishes on A).
+        long arrivedOnA = a.rooms().room(ROOM).metrics().stage("fanout").inCount();
+        assertTrue(waitFor(() -> linkB.incoming().packetsReceived() >= egress.packetsSent() * 9 / 10, 5));
+        // Once per packet, whatever the number of subscribers on B: not twice.
+        assertEquals(arrivedOnA, egress.packetsSent(), "every packet A received crossed exactly once");
+        assertTrue(egress.packetsSent() <= audioSent + videoSent, "no packet crossed twice: " + egress.packetsSent());
+        assertTrue(egress.packetsSent() >= (audioSent + videoSent) * 9 / 10, "packets crossed: " + egress.packetsSent());
+        assertTrue(linkB.incoming().packetsReceived() <= egress.packetsSent());
+        assertEquals(0, linkB.incoming().drops(RelayReceiver.Drop.UNKNOWN_SSRC));
+    }
+
+    @Test
+    @Order(2)
+    void aNackFromASubscriberOnBIsAnsweredFromBsCacheWithoutCrossingTheRelay() throws Exception {
+        DownTrack video = downTrack(s1, MediaKind.VIDEO);
+        Integer outSeq = s1.lastSeq.get(video.ssrc());
+        assertNotNull(outSeq, "s1 received video");
+        long crossedBefore = linkB.incoming().packetsReceived();
+        long nacksOnA = linkA.egress().nacksReceived();
+        long resentByA = linkA.egress().retransmissions();
+        long rtxBefore = s1.received(video.rtxSsrc());
+
+        s1.sendNack(video.ssrc(), outSeq);
+        assertTrue(waitFor(() -> s1.received(video.rtxSsrc()) > rtxBefore, 5),
+                "s1 got the packet again (RFC 4588 RTX) from node B");
+        assertEquals(crossedBefore, linkB.incoming().packetsReceived(), "nothing crossed the relay for it");
+        assertEquals(nacksOnA, linkA.egress().nacksReceived(), "A never heard of that NACK");
+        assertEquals(resentByA, linkA.egress().retransmissions());
+    }
+
+    @Test
+    @Order(3)
+    void aNackFromNodeBIsAnsweredFromAsCacheAcrossTheRelay() throws Exception {
+        // What B's own NACK generator sends when a packet is lost on the relay: the original SSRC
+        // and sequence number, answered by A from its cache (the publisher is not asked).
+        long crossedBefore = linkB.incoming().packetsReceived();
+        long resentByA = linkA.egress().retransmissions();
+        SyntheticPeer.sendNack(linkB.transport(), VIDEO, lastVideoSeq);
+        assertTrue(waitFor(() -> linkA.egress().retransmissions() > resentByA, 5), "A answered from its cache");
+        assertTrue(waitFor(() -> linkB.incoming().packetsReceived() > crossedBefore, 5), "the packet crossed again");
+        assertEquals(0, publisher.received.size(), "the publisher was never asked to resend (it receives no RTP)");
+    }
+
+    @Test
+    @Order(4)
+    void aPliFromASubscriberOnBReachesThePublisherOnAThroughTheRelay() throws Exception {
+        long requestsOnA = linkA.egress().keyframeRequestsReceived();
+        int plisBefore = publisher.plis(VIDEO);
+        DownTrack video = downTrack(s2, MediaKind.VIDEO);
+        // Both hops rate-limit keyframe requests (300 ms): ask until one gets through.
+        assertTrue(waitFor(() -> {
+            s2.sendPli(video.ssrc());
+            return publisher.plis(VIDEO) > plisBefore;
+        }, 10), "the publisher on A got a PLI for its video");
+        assertTrue(linkA.egress().keyframeRequestsReceived() > requestsOnA, "it came across the relay");
+        assertTrue(linkA.egress().keyframeRequestsSent() >= 1);
+    }
+
+    @Test
+    @Order(5)
+    void aPublisherOnBReachesASubscriberOnA() throws Exception {
+        SyntheticPeer sub = SyntheticPeer.join(a.rooms(), a.server(), peers, ROOM, "s3");
+        SyntheticPeer pub = SyntheticPeer.join(b.rooms(), b.server(), peers, ROOM, "pub-b");
+        try {
+            pub.participant.publish(List.of(new PublishedTrack("a-pub-b", MediaKind.AUDIO, "0", AUDIO_B, -1,
+                    RoomHarness.opusCodecs(), RoomHarness.extensions())));
+            assertTrue(waitFor(() -> sub.participant.downTracks().stream()
+                    .anyMatch(d -> d.source().publisher().id().equals("pub-b")), 10), "s3 on A got pub-b's audio");
+            sub.participant.activateDownTracks();
+            long fanOutOnB = b.rooms().room(ROOM).metrics().stage("fanout").inCount();
+            long crossedBefore = linkB.egress().packetsSent();
+            DownTrack d = sub.participant.downTracks().stream()
+                    .filter(x -> x.source().publisher().id().equals("pub-b")).findFirst().orElseThrow();
+            for (int i = 0; i < 50; i++) {
+                pub.send(RtpFixtures.rtp(OPUS, 7000 + i, 960L * i, AUDIO_B, new int[0], RtpFixtures.OPUS_PAYLOAD));
+                Thread.sleep(2);
+            }
+            assertTrue(waitFor(() -> sub.received(d.ssrc()) >= 45, 10), "s3 received " + sub.received(d.ssrc()));
+            assertEquals(b.rooms().room(ROOM).metrics().stage("fanout").inCount() - fanOutOnB,
+                    linkB.egress().packetsSent() - crossedBefore, "each packet of pub-b crossed B->A once");
+            assertTrue(linkB.egress().packetsSent() - crossedBefore >= 45, "pub-b's packets crossed");
+            // And the subscribers on B hear pub-b directly, as usual.
+            assertTrue(waitFor(() -> s1.participant.downTracks().stream()
+                    .anyMatch(x -> x.source().publisher().id().equals("pub-b")), 5));
+        } finally {
+            pub.participant.leave(dev.sfu.core.room.LeaveReason.LEFT);
+            pub.close();
+            sub.participant.leave(dev.sfu.core.room.LeaveReason.LEFT);
+            sub.close();
+        }
+        assertTrue(waitFor(() -> a.rooms().room(ROOM).participant("pub-b") == null, 5), "A heard that pub-b left");
+    }
+
+    @Test
+    @Order(6)
+    void closingTheRelayRemovesTheRemoteParticipantsOnBothNodes() throws Exception {
+        b.relays().disconnect(ROOM, a.id(), "test");
+        assertTrue(waitFor(() -> a.relays().link(ROOM, b.id()) == null, 5), "A closed its end");
+        Room onB = b.rooms().room(ROOM);
+        Room onA = a.rooms().room(ROOM);
+        assertTrue(waitFor(() -> onA.size() == 1, 5), "only the publisher is left on A: " + onA.participants());
+        assertEquals(2, onB.size(), "only s1 and s2 are left on B: " + onB.participants());
+        assertTrue(s1.participant.downTracks().isEmpty(), "s1 no longer receives the publisher on A");
+        assertTrue(onB.relays().isEmpty());
+        assertTrue(linkA.egress().isClosed());
+        assertFalse(linkB.transport().isConnected());
+    }
+}
