@@ -62,6 +62,7 @@ class RoomAcrossTwoNodesTest {
     static int audioSent;
     static int videoSent;
     static int lastVideoSeq;
+    static int rounds;
 
     /** One node: its media port, its rooms, its relays. */
     record Node(String id, TransportServer server, RoomManager rooms, RelayManager relays) {
@@ -118,6 +119,27 @@ class RoomAcrossTwoNodesTest {
         return true;
     }
 
+    /** The publisher on A sends {@code n} rounds of one audio packet and a one-packet video frame (a keyframe every 25). */
+    static void sendRounds(int n) throws InterruptedException {
+        for (int k = 0; k < n; k++) {
+            int i = rounds++;
+            int seq = 1000 + i;
+            publisher.send(RtpFixtures.rtp(OPUS, seq, 960L * i, AUDIO, new int[0], RtpFixtures.OPUS_PAYLOAD));
+            audioSent++;
+            publisher.send(RtpFixtures.rtp(VP8, seq, 3000L * i, VIDEO, new int[0], RtpFixtures.vp8(i % 25 == 0, true)));
+            videoSent++;
+            lastVideoSeq = seq;
+            Thread.sleep(2);
+        }
+    }
+
+    /** Fresh packets (the caches keep 1 s), then waits until what A relayed has arrived on B. */
+    static void freshPacketsOnB() throws InterruptedException {
+        sendRounds(10);
+        waitFor(() -> linkB.incoming().packetsReceived() >= linkA.egress().packetsSent(), 2);
+        Thread.sleep(50);
+    }
+
     static DownTrack downTrack(SyntheticPeer peer, MediaKind kind) {
         for (DownTrack d : peer.participant.downTracks()) {
             if (d.kind() == kind) {
@@ -160,17 +182,7 @@ class RoomAcrossTwoNodesTest {
         assertTrue(waitFor(() -> a.rooms().room(ROOM).size() == 3, 10), "A sees s1 and s2");
         assertTrue(a.rooms().room(ROOM).participant("s1").isRemote());
 
-        int seq = 1000;
-        for (int i = 0; i < 150; i++) {
-            publisher.send(RtpFixtures.rtp(OPUS, seq, 960L * i, AUDIO, new int[0], RtpFixtures.OPUS_PAYLOAD));
-            audioSent++;
-            // A one-packet frame; a keyframe every 25.
-            publisher.send(RtpFixtures.rtp(VP8, seq, 3000L * i, VIDEO, new int[0], RtpFixtures.vp8(i % 25 == 0, true)));
-            videoSent++;
-            lastVideoSeq = seq;
-            seq++;
-            Thread.sleep(2);
-        }
+        sendRounds(150);
         long audioToS1 = downTrack(s1, MediaKind.AUDIO).ssrc();
         long audioToS2 = downTrack(s2, MediaKind.AUDIO).ssrc();
         long videoToS1 = downTrack(s1, MediaKind.VIDEO).ssrc();
@@ -190,11 +202,30 @@ class RoomAcrossTwoNodesTest {
         assertTrue(egress.packetsSent() >= (audioSent + videoSent) * 9 / 10, "packets crossed: " + egress.packetsSent());
         assertTrue(linkB.incoming().packetsReceived() <= egress.packetsSent());
         assertEquals(0, linkB.incoming().drops(RelayReceiver.Drop.UNKNOWN_SSRC));
+
+        // Sender reports are terminated per hop: A writes its own for the relayed stream (the
+        // publisher's NTP/RTP mapping, A's counts), B translates it for each subscriber.
+        long srsFromA = linkA.egress().senderReportsSent();
+        publisher.sendSenderReport(VIDEO, 0xE000_0000_0000_0000L, 3000L * 149, videoSent, videoSent * 11L);
+        assertTrue(waitFor(() -> s1.senderReports(videoToS1) > 0 && s2.senderReports(videoToS2) > 0, 5),
+                "both subscribers on B got a sender report for their video");
+        assertEquals(srsFromA + 1, linkA.egress().senderReportsSent());
+        // And B reports reception of the relayed streams to A, with its own receiver reports.
+        // (ReceiverReports sends one a second while packets arrive.)
+        assertTrue(waitFor(() -> {
+            try {
+                sendRounds(5);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return linkA.egress().receiverReports() > 0;
+        }, 5), "B's receiver reports reached A");
     }
 
     @Test
     @Order(2)
     void aNackFromASubscriberOnBIsAnsweredFromBsCacheWithoutCrossingTheRelay() throws Exception {
+        freshPacketsOnB();
         DownTrack video = downTrack(s1, MediaKind.VIDEO);
         Integer outSeq = s1.lastSeq.get(video.ssrc());
         assertNotNull(outSeq, "s1 received video");
@@ -216,6 +247,7 @@ class RoomAcrossTwoNodesTest {
     void aNackFromNodeBIsAnsweredFromAsCacheAcrossTheRelay() throws Exception {
         // What B's own NACK generator sends when a packet is lost on the relay: the original SSRC
         // and sequence number, answered by A from its cache (the publisher is not asked).
+        freshPacketsOnB();
         long crossedBefore = linkB.incoming().packetsReceived();
         long resentByA = linkA.egress().retransmissions();
         SyntheticPeer.sendNack(linkB.transport(), VIDEO, lastVideoSeq);

@@ -16,6 +16,7 @@ import dev.sfu.rtp.rtcp.PliPacket;
 import dev.sfu.rtp.rtcp.RtcpCompoundIterator;
 import dev.sfu.rtp.rtcp.RtcpFeedback;
 import dev.sfu.rtp.rtcp.RtcpHeader;
+import dev.sfu.rtp.rtcp.SenderReport;
 import dev.sfu.rtp.srtp.SrtpProfile;
 import dev.sfu.rtp.srtp.SrtpSession;
 
@@ -36,6 +37,7 @@ final class SyntheticPeer implements TransportListener {
     final Map<Long, AtomicInteger> received = new ConcurrentHashMap<>();
     final Map<Long, Integer> lastSeq = new ConcurrentHashMap<>();
     final Map<Long, AtomicInteger> plis = new ConcurrentHashMap<>();
+    final Map<Long, AtomicInteger> senderReports = new ConcurrentHashMap<>();
     private final RtcpCompoundIterator compound = new RtcpCompoundIterator();
     private final PliPacket pli = new PliPacket();
     volatile IceDtlsTransport transport;
@@ -79,6 +81,12 @@ final class SyntheticPeer implements TransportListener {
             return;
         }
         while (compound.next()) {
+            if (compound.packetType() == RtcpHeader.PT_SR) {
+                int at = compound.packetOffset() + 4;
+                long sender = ((buf[at] & 0xFFL) << 24) | ((buf[at + 1] & 0xFFL) << 16) | ((buf[at + 2] & 0xFFL) << 8)
+                        | (buf[at + 3] & 0xFFL);
+                senderReports.computeIfAbsent(sender, s -> new AtomicInteger()).incrementAndGet();
+            }
             if (compound.packetType() == RtcpHeader.PT_PSFB && compound.count() == RtcpFeedback.FMT_PLI
                     && pli.wrap(buf, compound.packetOffset(), compound.packetLength())) {
                 plis.computeIfAbsent(pli.mediaSsrc(), s -> new AtomicInteger()).incrementAndGet();
@@ -101,6 +109,18 @@ final class SyntheticPeer implements TransportListener {
         byte[] b = new byte[packet.length + SrtpSession.MAX_RTP_TRAILER];
         System.arraycopy(packet, 0, b, 0, packet.length);
         return transport.sendRtp(b, 0, packet.length);
+    }
+
+    int senderReports(long ssrc) {
+        AtomicInteger n = senderReports.get(ssrc);
+        return n == null ? 0 : n.get();
+    }
+
+    /** A sender report (RFC 3550 section 6.4.1) for {@code ssrc}. */
+    void sendSenderReport(long ssrc, long ntp, long rtpTimestamp, long packets, long octets) {
+        byte[] b = new byte[64 + SrtpSession.MAX_RTCP_TRAILER];
+        int n = SenderReport.write(b, 0, 64, ssrc, ntp, rtpTimestamp, packets, octets, 0);
+        transport.sendRtcp(b, 0, n);
     }
 
     void sendNack(long mediaSsrc, int seq) {
