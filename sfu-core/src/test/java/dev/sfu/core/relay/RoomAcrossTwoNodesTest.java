@@ -13,6 +13,7 @@ import dev.sfu.core.forward.DownTrack;
 import dev.sfu.core.forward.ForwardingConfig;
 import dev.sfu.core.forward.ForwardingContext;
 import dev.sfu.core.forward.RelayEgress;
+import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.room.MediaKind;
 import dev.sfu.core.room.Participant;
 import dev.sfu.core.room.PublishedTrack;
@@ -21,6 +22,7 @@ import dev.sfu.core.room.RoomListener;
 import dev.sfu.core.room.RoomManager;
 import dev.sfu.core.testutil.RoomHarness;
 import dev.sfu.core.testutil.RtpFixtures;
+import dev.sfu.core.testutil.SimulcastPublisher;
 import dev.sfu.core.transport.TransportClient;
 import dev.sfu.core.transport.TransportConfig;
 import dev.sfu.core.transport.TransportServer;
@@ -273,6 +275,48 @@ class RoomAcrossTwoNodesTest {
 
     @Test
     @Order(5)
+    void everySimulcastLayerCrossesOnceAndTheFarNodeLearnsTheLayersSsrcs() throws Exception {
+        SyntheticPeer sim = SyntheticPeer.join(a.rooms(), a.server(), peers, ROOM, "sim");
+        try {
+            // Three rids, no SSRCs in the "offer": A learns them from the rid extension (RFC 8852).
+            sim.participant.publish(List.of(SimulcastPublisher.track("v-sim", RoomHarness.vp8Codecs())));
+            assertTrue(waitFor(() -> s1.participant.downTracks().stream().anyMatch(d -> d.trackId().equals("v-sim")), 10),
+                    "s1 on B got the simulcast track");
+            s1.participant.activateDownTracks();
+            DownTrack d = s1.participant.downTracks().stream().filter(x -> x.trackId().equals("v-sim")).findFirst().orElseThrow();
+            long fanOutOnA = a.rooms().room(ROOM).metrics().stage("fanout").inCount();
+            long crossedBefore = linkA.egress().packetsSent();
+            String[] rids = {"q", "h", "f"};
+            long[] ssrcs = {0x5001, 0x5002, 0x5003};
+            int[] widths = {320, 640, 1280};
+            for (int i = 0; i < 60; i++) {
+                for (int l = 0; l < 3; l++) {
+                    sim.send(SimulcastPublisher.packet(VP8, true, 100 + i, 3000L * i, ssrcs[l], SimulcastPublisher.MID_VALUE,
+                            rids[l], null, SimulcastPublisher.vp8Payload(i % 20 == 0, i, i, 0, 0, widths[l], widths[l] * 9 / 16), 0));
+                }
+                Thread.sleep(2);
+            }
+            Participant remote = b.rooms().room(ROOM).participant("sim");
+            UpTrack mirrored = remote.upTracks().get(0);
+            assertTrue(waitFor(() -> mirrored.layers().get(0).ssrc() == ssrcs[0] && mirrored.layers().get(1).ssrc() == ssrcs[1]
+                    && mirrored.layers().get(2).ssrc() == ssrcs[2], 5),
+                    "B was told the layers' SSRCs that A learned: " + mirrored.layers());
+            assertTrue(waitFor(() -> s1.received(d.ssrc()) > 0, 5), "s1 receives one of the layers");
+            long arrived = a.rooms().room(ROOM).metrics().stage("fanout").inCount() - fanOutOnA;
+            assertEquals(arrived, linkA.egress().packetsSent() - crossedBefore, "all three layers cross, each packet once");
+            assertTrue(arrived >= 3 * 60 * 9 / 10, "packets of the three layers: " + arrived);
+            System.out.println("simulcast across the relay: " + linkB.incoming().drops(RelayReceiver.Drop.UNKNOWN_SSRC)
+                    + " packets dropped on B before A described the learned SSRCs");
+        } finally {
+            sim.participant.leave(dev.sfu.core.room.LeaveReason.LEFT);
+            sim.close();
+        }
+        assertTrue(waitFor(() -> s1.participant.downTracks().stream().noneMatch(x -> x.trackId().equals("v-sim")), 5),
+                "the simulcast track left s1 when its publisher left A");
+    }
+
+    @Test
+    @Order(6)
     void aPublisherOnBReachesASubscriberOnA() throws Exception {
         SyntheticPeer sub = SyntheticPeer.join(a.rooms(), a.server(), peers, ROOM, "s3");
         SyntheticPeer pub = SyntheticPeer.join(b.rooms(), b.server(), peers, ROOM, "pub-b");
@@ -307,7 +351,7 @@ class RoomAcrossTwoNodesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void closingTheRelayRemovesTheRemoteParticipantsOnBothNodes() throws Exception {
         b.relays().disconnect(ROOM, a.id(), "test");
         assertTrue(waitFor(() -> a.relays().link(ROOM, b.id()) == null, 5), "A closed its end");
