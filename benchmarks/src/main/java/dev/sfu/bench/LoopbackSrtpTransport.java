@@ -17,7 +17,7 @@ import java.nio.channels.DatagramChannel;
  * then a send on a real UDP socket ({@link DatagramChannel} connected to a loopback sink). The
  * server's transport sends through ice4j's socket wrapper instead; that wrapper is not measured.
  */
-final class LoopbackSrtpTransport extends NoIceTransport {
+class LoopbackSrtpTransport extends NoIceTransport {
     private final SrtpSession srtp;
     private final DatagramChannel channel;
     private final ByteBuffer out = ByteBuffer.allocateDirect(2048);
@@ -46,6 +46,11 @@ final class LoopbackSrtpTransport extends NoIceTransport {
     public boolean sendRtcp(byte[] buf, int off, int len) {
         int n = srtp.encryptRtcp(buf, off, len);
         return n >= 0 && send(buf, off, n);
+    }
+
+    /** Encrypts RTP in place, as {@link #sendRtp} does before sending; returns the SRTP length or a negative error. */
+    int encrypt(byte[] buf, int off, int len) {
+        return srtp.encryptRtp(buf, off, len);
     }
 
     /** Sends bytes as they are (the LIMIT baseline encrypts itself). */
