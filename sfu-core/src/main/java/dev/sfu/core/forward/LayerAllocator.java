@@ -154,6 +154,11 @@ public final class LayerAllocator {
             d.setTargetLayer(a.layer);
             announce(d, a.layer, null, listener);
         }
+        if (u.relayArray().length > 0) {
+            // Every layer crosses a relay to another node, which picks one per subscriber there
+            // (docs/architecture.md, "Relays"): none may be switched off for this node's needs.
+            needed = (1 << n) - 1;
+        }
         if (dynacast && u.isSimulcast()) {
             if (needed == 0 || bandwidthPaused) {
                 // A video paused for bandwidth comes back on the smallest layer: keep it

@@ -137,13 +137,6 @@ public final class Participant {
 
     /** Records the microphone or camera state and tells the room. */
     public void setMuted(MediaKind kind, boolean muted) {
-        if (!setMutedQuietly(kind, muted)) {
-            return;
-        }
-        manager.trackStateChanged(this, kind, muted);
-    }
-
-    private boolean setMutedQuietly(MediaKind kind, boolean muted) {
         boolean changed;
         if (kind == MediaKind.AUDIO) {
             changed = audioMuted != muted;
@@ -152,7 +145,9 @@ public final class Participant {
             changed = videoMuted != muted;
             videoMuted = muted;
         }
-        return changed;
+        if (changed) {
+            manager.trackStateChanged(this, kind, muted);
+        }
     }
 
     /** Leaves the room (idempotent). */

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static dev.sfu.core.testutil.RoomHarness.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Layer choice per subscriber tile and dynacast, with layer sizes learned from the layers' VP8
@@ -157,6 +158,34 @@ class LayerAllocatorTest {
         allocate();
         assertEquals(3, needed.size(), "q was already the only layer asked for");
         assertEquals("q", target(b));
+    }
+
+    @Test
+    void dynacastKeepsEveryLayerOfATrackThatCrossesARelay() {
+        video(b).setConstraints(new VideoConstraints(320, 180, true));
+        video(c).setConstraints(new VideoConstraints(320, 180, true));
+        h.manager.scheduler().allocate(h.manager.room("r"));
+        assertTrue(h.layerEvents.contains("layers a [q]"), h.layerEvents.toString());
+        // Another node hosts the room too: its subscribers choose among all of a's layers.
+        RelayEgress relay = new RelayEgress(new dev.sfu.core.testutil.FakeTransport("relay"), h.manager.context());
+        h.manager.attachRelay("r", new dev.sfu.core.room.RoomRelay() {
+            @Override
+            public RelayEgress egress() {
+                return relay;
+            }
+
+            @Override
+            public void localParticipantChanged(Participant p) {
+            }
+
+            @Override
+            public void localParticipantLeft(Participant p) {
+            }
+        });
+        h.layerEvents.clear();
+        h.manager.scheduler().allocate(h.manager.room("r"));
+        assertEquals(List.of("layers a [q, h, f]"), h.layerEvents.stream().filter(e -> e.startsWith("layers")).toList());
+        relay.close();
     }
 
     @Test
