@@ -252,9 +252,13 @@ class RoomAcrossTwoNodesTest {
         freshPacketsOnB();
         long crossedBefore = linkB.incoming().packetsReceived();
         long resentByA = linkA.egress().retransmissions();
+        long duplicatesOnB = b.rooms().room(ROOM).metrics().stage("dedup").droppedCount();
         SyntheticPeer.sendNack(linkB.transport(), VIDEO, lastVideoSeq);
         assertTrue(waitFor(() -> linkA.egress().retransmissions() > resentByA, 5), "A answered from its cache");
         assertTrue(waitFor(() -> linkB.incoming().packetsReceived() > crossedBefore, 5), "the packet crossed again");
+        // B undid the RTX and recognised the packet it already had (it was not lost here).
+        assertTrue(waitFor(() -> b.rooms().room(ROOM).metrics().stage("dedup").droppedCount() > duplicatesOnB, 5),
+                "B decoded the RTX to the original sequence number");
         assertEquals(0, publisher.received.size(), "the publisher was never asked to resend (it receives no RTP)");
     }
 
