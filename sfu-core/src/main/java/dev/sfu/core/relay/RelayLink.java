@@ -132,6 +132,26 @@ public final class RelayLink implements RoomRelay {
         return closed.get();
     }
 
+    /** This relay's state and counters now. */
+    public RelayStats stats() {
+        RelayEgress e = egress;
+        java.util.Map<String, Long> drops = new java.util.TreeMap<>();
+        if (e != null) {
+            for (RelayEgress.Drop d : RelayEgress.Drop.values()) {
+                drops.put("egress." + d, e.drops(d));
+            }
+        }
+        for (RelayReceiver.Drop d : RelayReceiver.Drop.values()) {
+            drops.put("incoming." + d, receiver.drops(d));
+        }
+        return new RelayStats(roomId, peerNode, dialer, isConnected(), remotes.size(),
+                e == null ? 0 : e.tracks().size(), e == null ? 0 : e.packetsSent(), e == null ? 0 : e.bytesSent(),
+                e == null ? 0 : e.retransmissions(), e == null ? 0 : e.nacksReceived(),
+                e == null ? 0 : e.keyframeRequestsReceived(), e == null ? 0 : e.keyframeRequestsSent(),
+                e == null ? 0 : e.senderReportsSent(), e == null ? 0 : e.fractionLost(),
+                receiver.packetsReceived(), receiver.bytesReceived(), drops);
+    }
+
     // ---------------------------------------------------------------- local participants -> far node
 
     @Override

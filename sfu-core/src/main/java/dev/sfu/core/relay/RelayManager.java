@@ -76,6 +76,15 @@ public final class RelayManager implements AutoCloseable {
         return new ArrayList<>(links.values());
     }
 
+    /** Every live relay's state and counters (for /api/cluster). */
+    public List<RelayStats> stats() {
+        List<RelayStats> all = new ArrayList<>();
+        for (RelayLink l : links.values()) {
+            all.add(l.stats());
+        }
+        return all;
+    }
+
     /** Messages that named a link this node does not have (counted, logged, dropped). */
     public long unexpectedMessages() {
         return unexpectedMessages.get();

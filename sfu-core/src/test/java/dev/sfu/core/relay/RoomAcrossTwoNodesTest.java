@@ -204,6 +204,13 @@ class RoomAcrossTwoNodesTest {
         assertTrue(egress.packetsSent() >= (audioSent + videoSent) * 9 / 10, "packets crossed: " + egress.packetsSent());
         assertTrue(linkB.incoming().packetsReceived() <= egress.packetsSent());
         assertEquals(0, linkB.incoming().drops(RelayReceiver.Drop.UNKNOWN_SSRC));
+        RelayStats statsA = a.relays().stats().get(0);
+        assertEquals(b.id(), statsA.peerNode());
+        assertFalse(statsA.dialer());
+        assertEquals(2, statsA.tracksRelayed());
+        assertEquals(2, statsA.remoteParticipants());
+        assertEquals(egress.packetsSent(), statsA.packetsSent());
+        assertEquals(0L, statsA.drops().get("egress.TRANSPORT_REFUSED"));
 
         // Sender reports are terminated per hop: A writes its own for the relayed stream (the
         // publisher's NTP/RTP mapping, A's counts), B translates it for each subscriber.
