@@ -53,6 +53,8 @@ final class ProbeBitrateEstimator {
 
     /** Result of the last cluster judged: bit/s, or -1 when it failed. */
     private long resultBps = -1;
+    /** Whether the last cluster judged arrived clearly slower than it was sent (the link was full). */
+    private boolean saturated;
     private int results;
     private int failures;
 
@@ -188,6 +190,15 @@ final class ProbeBitrateEstimator {
     }
 
 
+    /**
+     * Whether the cluster {@link #evaluate} last judged arrived clearly slower than it was sent:
+     * its result is what the link carried. Otherwise the result is at most the rate it was sent
+     * at, which says only that the link carries at least that much.
+     */
+    boolean saturated() {
+        return saturated;
+    }
+
     /** Clusters judged with a result. */
     int results() {
         return results;
@@ -215,10 +226,12 @@ final class ProbeBitrateEstimator {
             }
             recvBps = (tailBytes[s] - tailFirstRecvSize[s]) * 8e9 / tailInterval;
         }
+        saturated = false;
         if (recvBps > MAX_VALID_RATIO * sendBps) {
             return -1;
         }
-        if (recvBps < UNSATURATED_RATIO * sendBps) {
+        saturated = recvBps < UNSATURATED_RATIO * sendBps;
+        if (saturated) {
             return (long) (TARGET_UTILIZATION * recvBps);
         }
         return (long) Math.min(sendBps, recvBps);

@@ -1,6 +1,8 @@
 package dev.sfu.core.cc;
 
 import dev.sfu.rtp.rtcp.TransportCcFeedback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One subscriber's downlink estimate from transport-wide congestion control feedback
@@ -58,6 +60,9 @@ public final class SendSideBandwidthEstimator {
     private long duplicateReports;
     private long badSizePackets;
     private int probeRaises;
+
+    /** Debug trace of probes and estimate changes (off by default; logback level DEBUG). */
+    private static final Logger TRACE = LoggerFactory.getLogger(SendSideBandwidthEstimator.class);
 
     public SendSideBandwidthEstimator(CongestionControlConfig config, long nowNanos) {
         this.config = config;
@@ -124,15 +129,23 @@ public final class SendSideBandwidthEstimator {
         long ackedBps = acked.bitrateBps();
 
         long probeBps = -1;
+        long before = target;
         if (probeResults.evaluate(nowNanos) >= 0) {
             probeBps = probeResults.resultBps();
+            if (TRACE.isDebugEnabled()) {
+                TRACE.debug("{} probe judged: {} bit/s (target {}, capacity {}, delay {})", System.identityHashCode(this),
+                        probeBps, target, aimd.linkCapacityBps(), detector.state());
+            }
             // Headroom is news only above where the link was last found full.
             probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()), nowNanos);
         }
         BandwidthUsage usage = detector.state();
         if (probeBps > 0 && usage != BandwidthUsage.OVERUSING
-                && (probeBps > aimd.estimateBps() || !aimd.initialized())) {
-            // A probe measures the link: it raises the estimate, and sets the first one.
+                && (probeBps > aimd.estimateBps() || (!aimd.initialized() && probeResults.saturated()))) {
+            // A probe measures the link: it raises the estimate, and sets the first one when the link
+            // was found full. A first probe that was merely sent slowly (a starved pacer thread:
+            // on a loaded machine 2 Mbit/s probes went out at 150-400 kbit/s on loopback) says only
+            // that the link carries at least that much: no reason to start below the initial estimate.
             long capacity = aimd.linkCapacityBps();
             if (capacity > 0 && probeBps > ProbeController.SUCCESS_RATIO * capacity) {
                 aimd.forgetLinkCapacity(); // Only a long probe, judged by its tail, gets here.
@@ -151,6 +164,11 @@ public final class SendSideBandwidthEstimator {
             aimd.capAt(lossLimit);
         }
         target = clamp(Math.min(aimd.estimateBps(), lossLimit));
+        if (TRACE.isDebugEnabled() && (target > before * 1.1 || target < before * 0.9)) {
+            TRACE.debug("{} target {} -> {} (delay-based {}, loss limit {}, acked {}, capacity {}, delay {}, loss {}/{})",
+                    System.identityHashCode(this), before, target, aimd.estimateBps(), lossLimit, ackedBps,
+                    aimd.linkCapacityBps(), usage, feedbackLost, feedbackLost + feedbackReceived);
+        }
     }
 
     private void onReportedPacket(int seq, int status, int delta) {
@@ -245,6 +263,11 @@ public final class SendSideBandwidthEstimator {
         int id = probes.poll(nowNanos, target, aimd.linkCapacityBps(), acked.bitrateBps());
         if (id >= 0) {
             probeResults.start(id, nowNanos, probes.tailFromNanos());
+            if (TRACE.isDebugEnabled()) {
+                TRACE.debug("{} probe {} started: {} bit/s of padding, {} bytes, {} (target {}, capacity {})",
+                        System.identityHashCode(this), id, probes.rateBps(), probes.bytes(),
+                        probes.tailFromNanos() < 0 ? "short" : "long", target, aimd.linkCapacityBps());
+            }
         }
         return id;
     }

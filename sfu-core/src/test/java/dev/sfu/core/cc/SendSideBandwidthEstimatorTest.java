@@ -61,6 +61,41 @@ class SendSideBandwidthEstimatorTest {
         assertEquals(-1, e.pollProbe(2 * MS), "one at a time");
     }
 
+    /**
+     * Sends a probe cluster of 15 packets of 255 bytes {@code sendGapUs} apart, received
+     * {@code recvGapUs} apart, and returns the target after its feedback.
+     */
+    private long afterFirstProbe(long sendGapUs, long recvGapUs) {
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(CongestionControlConfig.defaults(), 0);
+        e.setDesiredBitrate(3_000_000);
+        int id = e.pollProbe(MS);
+        assertTrue(id >= 0);
+        int n = 15;
+        boolean[] received = new boolean[n];
+        long[] arrival = new long[n];
+        for (int i = 0; i < n; i++) {
+            e.onPacketSent(i, 255, MS + i * sendGapUs * 1000, id);
+            received[i] = true;
+            arrival[i] = 20_000 + i * recvGapUs;
+        }
+        int len = TransportCcFeedback.write(buf, 0, buf.length, 1, 2, 0, 0, received, arrival, n);
+        assertTrue(view.wrap(buf, 0, len));
+        e.onFeedback(view, 60 * MS + n * Math.max(sendGapUs, recvGapUs) * 1000);
+        return e.targetBitrateBps();
+    }
+
+    @Test
+    void aFirstProbeSentSlowlyDoesNotLowerTheInitialEstimate() {
+        // Asked for 2 Mbit/s, sent at 204 kbit/s (10 ms apart: a starved pacer), received as sent.
+        assertEquals(CongestionControlConfig.defaults().initialBitrateBps(), afterFirstProbe(10_000, 10_000));
+    }
+
+    @Test
+    void aFirstProbeThatFoundTheLinkFullSetsTheEstimate() {
+        // Sent at 2 Mbit/s (1 ms apart), received at 510 kbit/s (4 ms apart): the link was full.
+        assertEquals(0.95 * 510_000, afterFirstProbe(1_000, 4_000), 10_000);
+    }
+
     @Test
     void anInitialEstimateOutsideTheConfiguredBoundsIsRefused() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
