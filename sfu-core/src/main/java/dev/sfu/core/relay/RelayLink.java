@@ -154,8 +154,14 @@ public final class RelayLink implements RoomRelay {
 
     // ---------------------------------------------------------------- local participants -> far node
 
+    /**
+     * Describes a local participant to the far node. Synchronized, with {@link #localParticipantLeft}:
+     * descriptions leave in the order their snapshots were taken, whichever threads change the
+     * participant (signaling publishes, a media thread learns an SSRC), so the far node, which
+     * applies them in the order received, never ends on an older one.
+     */
     @Override
-    public void localParticipantChanged(Participant p) {
+    public synchronized void localParticipantChanged(Participant p) {
         if (closed.get()) {
             return;
         }
@@ -168,7 +174,7 @@ public final class RelayLink implements RoomRelay {
     }
 
     @Override
-    public void localParticipantLeft(Participant p) {
+    public synchronized void localParticipantLeft(Participant p) {
         if (!closed.get()) {
             signals.send(peerNode, new RelayMessage.PublisherLeft(roomId, localNode, p.id()));
         }
