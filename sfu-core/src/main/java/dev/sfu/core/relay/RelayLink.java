@@ -210,6 +210,7 @@ public final class RelayLink implements RoomRelay {
         apply(p, m.tracks());
         p.publish(published);
         apply(p, m.tracks());
+        receiver.rebuild();
         p.setMuted(MediaKind.AUDIO, m.audioMuted());
         p.setMuted(MediaKind.VIDEO, m.videoMuted());
     }

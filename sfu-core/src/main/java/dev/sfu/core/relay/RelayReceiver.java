@@ -44,6 +44,8 @@ public final class RelayReceiver implements TransportListener {
     private final String name;
     private final RtcpCompoundIterator compound = new RtcpCompoundIterator();
     private volatile MediaEndpoint[] remotes = NONE;
+    /** SSRC -> remote participant, rebuilt when the far node describes its participants; checked on each hit. */
+    private volatile SsrcTable table = SsrcTable.EMPTY;
     private volatile RelayEgress egress;
     private final CountDownLatch connected = new CountDownLatch(1);
     private final AtomicLong packetsReceived = new AtomicLong();
@@ -61,10 +63,17 @@ public final class RelayReceiver implements TransportListener {
 
     synchronized void addRemote(MediaEndpoint e) {
         remotes = CopyOnWrite.with(remotes, e);
+        rebuild();
     }
 
     synchronized void removeRemote(MediaEndpoint e) {
         remotes = CopyOnWrite.without(remotes, e);
+        rebuild();
+    }
+
+    /** Re-reads the remote participants' SSRCs (after a description changed them). */
+    synchronized void rebuild() {
+        table = SsrcTable.of(remotes);
     }
 
     @Override
@@ -130,6 +139,10 @@ public final class RelayReceiver implements TransportListener {
     }
 
     private MediaEndpoint owner(long ssrc) {
+        MediaEndpoint hit = table.get(ssrc);
+        if (hit != null && hit.publishesSsrc(ssrc)) {
+            return hit;
+        }
         for (MediaEndpoint e : remotes) {
             if (e.publishesSsrc(ssrc)) {
                 return e;
@@ -154,5 +167,76 @@ public final class RelayReceiver implements TransportListener {
 
     public long drops(Drop reason) {
         return drops.get(reason.ordinal());
+    }
+
+    /**
+     * An open-addressing map from SSRC to remote participant, immutable once built (a new one
+     * replaces it), so the packet path reads it without a lock or an allocation; a miss or a
+     * stale entry falls back to the scan.
+     */
+    static final class SsrcTable {
+        static final SsrcTable EMPTY = new SsrcTable(new long[1], new MediaEndpoint[1]);
+
+        private final long[] keys;
+        private final MediaEndpoint[] values;
+        private final int mask;
+
+        private SsrcTable(long[] keys, MediaEndpoint[] values) {
+            this.keys = keys;
+            this.values = values;
+            this.mask = keys.length - 1;
+            java.util.Arrays.fill(keys, -1);
+        }
+
+        static SsrcTable of(MediaEndpoint[] endpoints) {
+            java.util.List<long[]> pairs = new java.util.ArrayList<>();
+            java.util.List<MediaEndpoint> owners = new java.util.ArrayList<>();
+            for (MediaEndpoint e : endpoints) {
+                for (dev.sfu.core.forward.UpTrack u : e.upTracks()) {
+                    for (dev.sfu.core.forward.SimulcastLayer l : u.layers()) {
+                        for (long s : new long[] {l.ssrc(), l.rtxSsrc()}) {
+                            if (s >= 0) {
+                                pairs.add(new long[] {s});
+                                owners.add(e);
+                            }
+                        }
+                    }
+                }
+            }
+            int capacity = Integer.highestOneBit(Math.max(4, pairs.size() * 4) - 1) << 1;
+            SsrcTable t = new SsrcTable(new long[capacity], new MediaEndpoint[capacity]);
+            for (int i = 0; i < pairs.size(); i++) {
+                t.put(pairs.get(i)[0], owners.get(i));
+            }
+            return t;
+        }
+
+        private static int slot(long ssrc) {
+            long h = ssrc * 0x9E3779B97F4A7C15L;
+            return (int) (h >>> 32);
+        }
+
+        private void put(long ssrc, MediaEndpoint e) {
+            int i = slot(ssrc) & mask;
+            while (keys[i] != -1 && keys[i] != ssrc) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = ssrc;
+            values[i] = e;
+        }
+
+        MediaEndpoint get(long ssrc) {
+            int i = slot(ssrc) & mask;
+            while (true) {
+                long k = keys[i];
+                if (k == ssrc) {
+                    return values[i];
+                }
+                if (k == -1) {
+                    return null;
+                }
+                i = (i + 1) & mask;
+            }
+        }
     }
 }
