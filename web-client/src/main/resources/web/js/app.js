@@ -184,6 +184,12 @@ function callHandlers() {
       showMessage('Reconnected, but the server no longer held your place in the call: joining again…',
         { kind: 'info', tag: 'connection' });
     },
+    failover() {
+      // The node hosting the call is gone: the page joins again through another one (a new session).
+      grid.clearRemote();
+      showMessage('The server hosting this call stopped answering: joining again through another server…',
+        { kind: 'info', tag: 'connection' });
+    },
     chat(msg, { history }) { chat.add(msg, history); },
     participantJoined(p) { if (p) grid.upsert(p); },
     participantLeft(id) { grid.remove(id); },

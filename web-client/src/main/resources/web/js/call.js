@@ -15,12 +15,17 @@
 // In a cluster, a node that does not host the room answers `join` with `redirect`: the page opens
 // the given node's WebSocket and sends the same join there (redirect.js), in the same state
 // (connecting or rejoining), without telling the user; resumes go to the node that accepted the join.
+// When that node dies (its connections fail while another node answers), the page gives the call up
+// there and joins again through another node: its own page's node or one the server listed in
+// `joined.nodes` (failover.js).
 
 import { CallStateMachine, Phase } from './callstate.js';
 import { mediaSections } from './sdp.js';
 import { VideoSender } from './sender.js';
 import { fetchRtcConfiguration } from './webrtcconfig.js';
 import { followRedirect, joinMessage, signalingUrl } from './redirect.js';
+import { alternatives, endpoint, failoverDelayMs, failoverJoinTarget, HOST_FAILURES_BEFORE_PROBE, nodeUrls,
+  OPEN_TIMEOUT_MS, resumeTarget } from './failover.js';
 
 const RECONNECT_BASE_MS = 500;
 const RECONNECT_MAX_MS = 10000;
@@ -52,7 +57,7 @@ const FATAL_CODES = new Set(['ROOM_FULL', 'ALREADY_JOINED', 'UNAUTHORIZED', 'TOK
  *   joined(msg), participantJoined(p), participantLeft(id), trackState(msg)
  *   remoteTrack(participantId, kind, track), remoteGone(participantId, kind)
  *   remoteVideo({mid, participantId, paused, reason, rid}), dominantSpeaker({participantId, recent})
- *   disconnected({everJoined, delayMs, attempt, resuming}), resumed(msg), resumeFailed()
+ *   disconnected({everJoined, delayMs, attempt, resuming}), resumed(msg), resumeFailed(), failover({from, to})
  *   chat({participantId, name, text, ts}, {history}), error(code, message, fatal), ended(reason)
  */
 export class Call {
@@ -67,6 +72,16 @@ export class Call {
     this.redirects = 0;
     /** The next connect() follows a redirect to this.url rather than choosing the URL itself. */
     this.followingRedirect = false;
+    /** The cluster's nodes from the last `joined`/`resumed` (WebSocket URLs): where to go if ours dies. */
+    this.nodes = [];
+    /** WebSockets in a row that failed to open while the call could be resumed (failover.js). */
+    this.failures = 0;
+    /** The node we failed over from, avoided by joins until one succeeds; or null. */
+    this.downUrl = null;
+    /** A WebSocket opening to another node, to learn whether it answers (failover.js); or null. */
+    this.probeWs = null;
+    /** {ws, url}: another node's open WebSocket, nothing sent yet, taken if the hosting node fails once more. */
+    this.standby = null;
     /** The join token (already on `url` as ?token=), sent to /webrtc/config as a Bearer token; or null. */
     this.token = token || null;
     /** GET /webrtc/config: ICE servers and policies for the RTCPeerConnection. */
@@ -105,7 +120,7 @@ export class Call {
     this.videoSender = null;
     this.counters = { offersSent: 0, offersReceived: 0, answersSent: 0, answersReceived: 0, errors: [],
       joins: 0, resumes: 0, iceRestarts: 0, signalingReplaced: 0, participantsJoined: 0, participantsLeft: 0,
-      redirects: 0 };
+      redirects: 0, failovers: 0 };
     this.timers = new Set();
     /** Since when ICE is disconnected or failed (ms), 0 while it is fine; the watch timer; the last restart. */
     this.iceDownSince = 0;
@@ -192,6 +207,7 @@ export class Call {
 
   connect() {
     if (this.stopped) return;
+    this.dropProbe();
     // A first connection (or a retry of one); a replaced WebSocket resumes; a rejoin stays one.
     if (!this.everJoined) this.machine.to(Phase.CONNECTING, 'connect');
     else if (this.machine.in(Phase.JOINED, Phase.RESTARTING_ICE)) this.machine.to(Phase.RECONNECTING, 'new WebSocket');
@@ -199,10 +215,24 @@ export class Call {
       this.followingRedirect = false;
     } else {
       this.redirects = 0;
-      this.url = signalingUrl({ resuming: this.resumable(), originUrl: this.originUrl, joinedUrl: this.joinedUrl,
-        attempt: this.attempt });
+      if (this.resumable() && this.joinedUrl) {
+        // The hosting node, unless it failed several times: then every other attempt asks another
+        // node; with one answering (standby), the hosting node is asked once more.
+        const target = this.standby ? { url: this.joinedUrl, probe: false }
+          : resumeTarget({ joinedUrl: this.joinedUrl, others: this.otherNodes(this.joinedUrl), failures: this.failures });
+        if (target.probe) {
+          this.probeNode(target.url);
+          return;
+        }
+        this.url = target.url;
+      } else if (this.downUrl && !this.resumable()) {
+        this.url = failoverJoinTarget({ originUrl: this.originUrl, nodes: this.nodes, downUrl: this.downUrl,
+          attempt: this.attempt });
+      } else {
+        this.url = signalingUrl({ resuming: this.resumable(), originUrl: this.originUrl, joinedUrl: this.joinedUrl,
+          attempt: this.attempt });
+      }
     }
-    let opened = false;
     let ws;
     try {
       ws = new WebSocket(this.url);
@@ -213,10 +243,25 @@ export class Call {
     }
     this.ws = ws;
     this.emitState();
+    this.wire(ws, false);
+    if (this.resumable() || this.downUrl) {
+      // A node whose machine died answers nothing at all: a connection that does not open counts as failed.
+      this.later(() => {
+        if (this.ws === ws && ws.readyState === WebSocket.CONNECTING) this.abandon(ws, 'did not open');
+      }, OPEN_TIMEOUT_MS);
+    }
+  }
+
+  /** Handles `ws`'s events as the call's WebSocket (`open`: it is open already). */
+  wire(ws, open) {
+    let opened = open;
     ws.onopen = () => {
       opened = true;
       this.emitState();
       if (this.resumable()) {
+        // The hosting node answers: no failover.
+        this.failures = 0;
+        this.dropStandby();
         this.send({ type: 'resume', participantId: this.participantId, resumeToken: this.resumeToken });
         this.resumePendingWs = ws;
         this.resumePendingSince = Date.now();
@@ -245,6 +290,111 @@ export class Call {
       if (this.ws !== ws) return;
       this.onSocketClosed(opened, ev);
     };
+  }
+
+  /** Gives up a WebSocket that did not open in time, as if it had failed to open. */
+  abandon(ws, why) {
+    this.note(`WebSocket to ${endpoint(this.url)} ${why}`);
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    try { ws.close(); } catch (e) { /* never opened */ }
+    this.onSocketClosed(false, { code: 1006 });
+  }
+
+  /** The nodes other than `url`'s: the page's own first, then those the server listed. */
+  otherNodes(url) {
+    return alternatives({ originUrl: this.originUrl, nodes: this.nodes, avoidUrl: url });
+  }
+
+  /**
+   * Opens a WebSocket to another node while the hosting node fails: if it opens, the network
+   * works; it is kept, unused, and the hosting node is asked once more at once (failing again,
+   * the call fails over to this one). Failing to open, it counts as one more failure.
+   */
+  probeNode(url) {
+    this.note(`probe ${endpoint(url)}`);
+    let ws;
+    try {
+      ws = new WebSocket(url);
+    } catch (e) {
+      this.onSocketClosed(false, { code: 1006 });
+      return;
+    }
+    this.probeWs = ws;
+    ws.onopen = () => {
+      if (this.probeWs !== ws) return;
+      this.probeWs = null;
+      if (this.stopped || !this.resumable()) {
+        ws.onclose = null;
+        ws.close(1000, 'not needed');
+        return;
+      }
+      this.note(`${endpoint(url)} answers`);
+      this.standby = { ws, url };
+      ws.onclose = () => { if (this.standby && this.standby.ws === ws) this.standby = null; };
+      this.connect();
+    };
+    ws.onclose = (ev) => {
+      if (this.probeWs !== ws) return;
+      this.probeWs = null;
+      this.onSocketClosed(false, ev);
+    };
+    this.later(() => {
+      if (this.probeWs === ws && ws.readyState === WebSocket.CONNECTING) {
+        this.probeWs = null;
+        ws.onopen = ws.onclose = null;
+        try { ws.close(); } catch (e) { /* never opened */ }
+        this.onSocketClosed(false, { code: 1006 });
+      }
+    }, OPEN_TIMEOUT_MS);
+  }
+
+  /** Forgets a probe still opening. */
+  dropProbe() {
+    const ws = this.probeWs;
+    this.probeWs = null;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+      try { ws.close(); } catch (e) { /* never opened */ }
+    }
+  }
+
+  /** Closes the standby connection to another node, if any. */
+  dropStandby() {
+    const s = this.standby;
+    this.standby = null;
+    if (s) {
+      s.ws.onopen = s.ws.onmessage = s.ws.onerror = s.ws.onclose = null;
+      try { s.ws.close(1000, 'not needed'); } catch (e) { /* already closed */ }
+    }
+  }
+
+  /**
+   * The hosting node failed again while another node answers (the standby): it is gone. The call
+   * there is given up (its resume token is that node's), and the same join goes to the node that
+   * answered, which hosts the room from now on or sends the page to the node that does.
+   */
+  failOver() {
+    const { ws, url } = this.standby;
+    this.standby = null;
+    const from = this.joinedUrl;
+    console.info(`signaling: node ${endpoint(from)} failed ${this.failures} connections in a row while `
+      + `${endpoint(url)} answers: it is gone; joining the room again through ${endpoint(url)}`);
+    this.note(`failover from ${endpoint(from)} to ${endpoint(url)}`);
+    this.counters.failovers++;
+    this.downUrl = from;
+    this.machine.to(Phase.REJOINING, 'hosting node gone');
+    this.closePc();
+    this.participantId = null;
+    this.resumeToken = null;
+    this.attempt = 0;
+    this.failures = 0;
+    this.redirects = 0;
+    this.h.failover({ from, to: url });
+    this.url = url;
+    this.ws = ws;
+    this.wire(ws, true);
+    this.send(this.joinMessage());
+    this.emitState();
   }
 
   /** The `join` for the current URL (with the join token when it is another node's). */
@@ -356,18 +506,30 @@ export class Call {
       this.emitState();
       return;
     }
+    if (!opened) this.failures++;
     if (this.resumable()) {
-      const delayMs = Math.round(Math.min(RESUME_MAX_MS, RESUME_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
+      if (!opened && this.standby) {
+        this.failOver();
+        return;
+      }
+      // Once the hosting node failed several times and another node is known, the next attempts
+      // (another node, then the hosting node again) come quickly.
+      const failingOver = this.failures >= HOST_FAILURES_BEFORE_PROBE && this.otherNodes(this.joinedUrl).length > 0;
+      const delayMs = failingOver ? failoverDelayMs(0)
+        : Math.round(Math.min(RESUME_MAX_MS, RESUME_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
       this.attempt++;
       this.machine.to(Phase.RECONNECTING, 'WebSocket closed');
       this.h.disconnected({ everJoined: true, opened, code: ev.code, delayMs, attempt: this.attempt, resuming: true });
       this.later(() => this.connect(), delayMs);
       return;
     }
+    this.dropStandby();
     this.closePc();
     this.participantId = null;
     this.resumeToken = null;
-    const delayMs = Math.round(Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
+    // After a failover the others may send us to the dead node for a few seconds: retry quickly.
+    const delayMs = this.downUrl ? failoverDelayMs(this.attempt, { maxMs: RECONNECT_MAX_MS })
+      : Math.round(Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.attempt) * (0.75 + Math.random() * 0.5));
     this.attempt++;
     this.machine.to(this.everJoined ? Phase.REJOINING : Phase.UNREACHABLE, 'WebSocket closed');
     this.h.disconnected({ everJoined: this.everJoined, opened, code: ev.code, delayMs, attempt: this.attempt });
@@ -413,9 +575,20 @@ export class Call {
     }
   }
 
+  /** Keeps the cluster's node list of a `joined` or `resumed`, if it has one. */
+  takeNodes(msg) {
+    if (Array.isArray(msg.nodes)) {
+      this.nodes = nodeUrls(msg.nodes, { currentUrl: this.url, pageSecure: location.protocol === 'https:' });
+    }
+  }
+
   async onJoined(msg) {
     this.joinedUrl = this.url;
     this.redirects = 0;
+    this.failures = 0;
+    this.downUrl = null;
+    this.dropStandby();
+    this.takeNodes(msg);
     this.participantId = msg.participantId;
     this.resumeToken = msg.resumeToken || null;
     this.counters.joins++;
@@ -425,15 +598,24 @@ export class Call {
     this.machine.to(Phase.JOINED, 'joined');
     this.h.joined(msg);
     // Messages wait in the queue meanwhile, so an early server offer finds the PeerConnection.
+    let config;
     try {
-      this.rtcConfiguration = await fetchRtcConfiguration(this.configUrl, msg.participantId,
+      config = await fetchRtcConfiguration(this.configUrl, msg.participantId,
         this.token ? { Authorization: `Bearer ${this.token}` } : {});
     } catch (e) {
-      this.h.error('CONFIG_UNAVAILABLE', `Could not load the connection settings from ${this.configUrl} (${e.message}); `
-        + 'trying again.', false);
-      if (this.ws) this.ws.close(4001, 'no connection settings');
-      return;
+      if (!this.rtcConfiguration || this.counters.failovers === 0) {
+        this.h.error('CONFIG_UNAVAILABLE', `Could not load the connection settings from ${this.configUrl} (${e.message}); `
+          + 'trying again.', false);
+        if (this.ws) this.ws.close(4001, 'no connection settings');
+        return;
+      }
+      // After a failover the page's own node, which serves the settings, may be the one that died:
+      // the previous settings (STUN/TURN) serve the new connection.
+      console.warn(`signaling: connection settings unavailable from ${this.configUrl} (${e.message}); using the previous ones`);
+      this.note('previous connection settings');
+      config = this.rtcConfiguration;
     }
+    this.rtcConfiguration = config;
     if (this.stopped || this.participantId !== msg.participantId) return;
     this.createPc();
     this.sendTrackState();
@@ -449,6 +631,9 @@ export class Call {
    */
   async onResumed(msg) {
     this.resumePendingWs = null;
+    this.failures = 0;
+    this.dropStandby();
+    this.takeNodes(msg);
     this.participantId = msg.participantId;
     this.resumeToken = msg.resumeToken || null;
     this.counters.resumes++;
@@ -824,6 +1009,8 @@ export class Call {
     this.participantId = null;
     this.resumeToken = null;
     this.clearTimers();
+    this.dropProbe();
+    this.dropStandby();
     this.closePc();
     if (this.ws) {
       try { this.ws.close(1000, reason); } catch (e) { /* already closed */ }
