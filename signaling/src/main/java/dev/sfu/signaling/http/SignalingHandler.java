@@ -122,7 +122,8 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        own = new ClientSession(rooms, transports, ctx.channel().eventLoop(), connection, offerTimeout, resumes);
+        own = new ClientSession(rooms, transports, ctx.channel().eventLoop(), connection, offerTimeout, resumes,
+                placement::nodeUrls);
         session = own;
     }
 

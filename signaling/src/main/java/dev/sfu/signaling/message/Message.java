@@ -79,17 +79,24 @@ public sealed interface Message {
      * Server: the client is in the room; the others as of now. {@code canPublish} is false for a
      * receive-only session (its join token has {@code canPublish: false}): the client offers
      * recvonly only. Absent (null) means true. {@code resumeToken} lets a new WebSocket take this
-     * participant over after the connection drops ({@link Resume}).
+     * participant over after the connection drops ({@link Resume}). {@code nodes} (cluster mode
+     * only, else null) are the public WebSocket URLs of the cluster's live nodes, this one
+     * included: where the client may join again if this node dies.
      */
     @JsonTypeName("joined")
     record Joined(String participantId, String room, List<Participant> participants, Boolean canPublish,
-                  String resumeToken) implements Message {
+                  String resumeToken, List<String> nodes) implements Message {
         public Joined(String participantId, String room, List<Participant> participants) {
-            this(participantId, room, participants, null, null);
+            this(participantId, room, participants, null, null, null);
         }
 
         public Joined(String participantId, String room, List<Participant> participants, Boolean canPublish) {
-            this(participantId, room, participants, canPublish, null);
+            this(participantId, room, participants, canPublish, null, null);
+        }
+
+        public Joined(String participantId, String room, List<Participant> participants, Boolean canPublish,
+                      String resumeToken) {
+            this(participantId, room, participants, canPublish, resumeToken, null);
         }
     }
 
@@ -114,11 +121,15 @@ public sealed interface Message {
     /**
      * Server: the participant was resumed on this connection: same id, same media connection.
      * {@code participants} are the others as of now (the client reconciles what it missed);
-     * {@code resumeToken} replaces the one just used, which no longer works.
+     * {@code resumeToken} replaces the one just used, which no longer works. {@code nodes}: as in
+     * {@link Joined}, the cluster's live nodes as of now (null on a single node).
      */
     @JsonTypeName("resumed")
-    record Resumed(String participantId, String room, List<Participant> participants, String resumeToken)
-            implements Message {
+    record Resumed(String participantId, String room, List<Participant> participants, String resumeToken,
+                   List<String> nodes) implements Message {
+        public Resumed(String participantId, String room, List<Participant> participants, String resumeToken) {
+            this(participantId, room, participants, resumeToken, null);
+        }
     }
 
     /** The most characters (Unicode code points) of one chat message. */

@@ -34,6 +34,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -101,6 +102,8 @@ public final class ClientSession implements ParticipantEvents {
     private int offersSent;
     private int offerTimeouts;
     private Grant grant = Grant.OPEN;
+    /** The cluster's live nodes' public URLs, for {@code joined} and {@code resumed}. */
+    private final Supplier<List<String>> nodeUrls;
 
     /**
      * @param rooms        the room layer
@@ -112,6 +115,18 @@ public final class ClientSession implements ParticipantEvents {
      */
     public ClientSession(RoomService rooms, TransportFactory transports, ScheduledExecutorService loop,
                          Connection connection, Duration offerTimeout, ResumeRegistry<ClientSession> resumes) {
+        this(rooms, transports, loop, connection, offerTimeout, resumes, List::of);
+    }
+
+    /**
+     * A session whose {@code joined} and {@code resumed} list the cluster's live nodes
+     * ({@code nodeUrls}: the placement's {@code nodeUrls()}, empty on a single node, which then
+     * sends no list).
+     */
+    public ClientSession(RoomService rooms, TransportFactory transports, ScheduledExecutorService loop,
+                         Connection connection, Duration offerTimeout, ResumeRegistry<ClientSession> resumes,
+                         Supplier<List<String>> nodeUrls) {
+        this.nodeUrls = nodeUrls;
         this.rooms = rooms;
         this.transports = transports;
         this.loop = loop;
@@ -323,7 +338,7 @@ public final class ClientSession implements ParticipantEvents {
                 others.add(toMessage(p));
             }
             LOG.info("{} resumed on a new connection ({} others)", participantId, others.size());
-            to.send(new Message.Resumed(participantId, room, others, resumeToken));
+            to.send(new Message.Resumed(participantId, room, others, resumeToken, nodes()));
             Message.Chat c;
             while ((c = missedChat.pollFirst()) != null) {
                 to.send(c);
@@ -376,7 +391,8 @@ public final class ClientSession implements ParticipantEvents {
             LOG.info("{} joined room {} as '{}' ({} others)", participantId, r.room(), name, others.size());
         }
         resumeToken = resumes.issue(participantId, this);
-        out(new Message.Joined(participantId, r.room(), others, grant.canPublish() ? null : Boolean.FALSE, resumeToken));
+        out(new Message.Joined(participantId, r.room(), others, grant.canPublish() ? null : Boolean.FALSE, resumeToken,
+                nodes()));
         if (!r.chatHistory().isEmpty()) {
             List<Message.Chat> history = new ArrayList<>(r.chatHistory().size());
             for (ChatMessage c : r.chatHistory()) {
@@ -384,6 +400,12 @@ public final class ClientSession implements ParticipantEvents {
             }
             out(new Message.ChatHistory(history));
         }
+    }
+
+    /** The node list for {@code joined}/{@code resumed}: null (left out) when there is none. */
+    private List<String> nodes() {
+        List<String> n = nodeUrls.get();
+        return n == null || n.isEmpty() ? null : List.copyOf(n);
     }
 
     private void leave() {

@@ -30,7 +30,8 @@ class MessageCodecTest {
                 new Message.LayersNeeded("1", List.of("q", "h")),
                 new Message.RemoteVideo("s1", "p2", true, "hidden", null),
                 new Message.DominantSpeaker("p2", List.of("p2", "p3")),
-                new Message.Resume("p1", "tok"), new Message.Resumed("p1", "room-1", List.of(), "tok2"),
+                new Message.Resume("p1", "tok"), new Message.Resumed("p1", "room-1", List.of(), "tok2",
+                        List.of("wss://node-a.example/ws", "wss://node-b.example/ws")),
                 new Message.Chat("<b>hi</b>", "p2", "Bob", 1700000000000L),
                 new Message.ChatHistory(List.of(new Message.Chat("hi", "p2", "Bob", 1700000000000L))),
                 new Message.Redirect("room-1", "wss://node-b.example:8443/ws", "node-b"));
@@ -45,6 +46,12 @@ class MessageCodecTest {
     @Test
     void exactJsonOfSomeMessages() throws SignalingException {
         assertEquals("{\"type\":\"join\",\"room\":\"r\",\"name\":\"n\"}", MessageCodec.encode(new Message.Join("r", "n")));
+        assertEquals("{\"type\":\"joined\",\"participantId\":\"p1\",\"room\":\"r\",\"participants\":[],"
+                + "\"resumeToken\":\"t\",\"nodes\":[\"ws://a:1/ws\",\"ws://b:2/ws\"]}",
+                MessageCodec.encode(new Message.Joined("p1", "r", List.of(), null, "t", List.of("ws://a:1/ws", "ws://b:2/ws"))));
+        assertEquals("{\"type\":\"joined\",\"participantId\":\"p1\",\"room\":\"r\",\"participants\":[],"
+                + "\"resumeToken\":\"t\"}", MessageCodec.encode(new Message.Joined("p1", "r", List.of(), null, "t")),
+                "a single node sends no node list");
         assertEquals("{\"type\":\"trackState\",\"audioMuted\":true,\"videoMuted\":false}",
                 MessageCodec.encode(new Message.TrackState(null, true, false)));
         assertEquals(new Message.TrackState(null, false, false, true), MessageCodec.decode(

@@ -175,6 +175,41 @@ class ClientSessionTest {
     }
 
     @Test
+    void onASingleNodeJoinedAndResumedListNoNodes() throws Exception {
+        String token = join();
+        assertNull(first.last(Message.Joined.class).nodes(), "no cluster, no node list");
+        session.connectionClosed(first);
+        loop.runPending();
+        FakeConnection second = new FakeConnection();
+        assertSame(session, resumes.claim("p1", token));
+        session.resume(second);
+        loop.runPending();
+        assertNull(second.last(Message.Resumed.class).nodes());
+    }
+
+    @Test
+    void inAClusterJoinedAndResumedListTheLiveNodesAsOfThatMoment() throws Exception {
+        List<String> live = new ArrayList<>(List.of("ws://a.test:8080/ws", "ws://b.test:8080/ws"));
+        FakeConnection c = new FakeConnection();
+        TransportFactory noMedia = (id, onClosed) -> {
+            throw new AssertionError("no offer in this test");
+        };
+        ClientSession s = new ClientSession(rooms, noMedia, loop, c, Duration.ofSeconds(10), resumes, () -> live);
+        s.onMessage(c, new Message.Join("room1", "Ada", null));
+        Message.Joined joined = c.last(Message.Joined.class);
+        assertEquals(List.of("ws://a.test:8080/ws", "ws://b.test:8080/ws"), joined.nodes());
+
+        live.remove(1);
+        s.connectionClosed(c);
+        loop.runPending();
+        FakeConnection second = new FakeConnection();
+        assertSame(s, resumes.claim(joined.participantId(), joined.resumeToken()));
+        s.resume(second);
+        loop.runPending();
+        assertEquals(List.of("ws://a.test:8080/ws"), second.last(Message.Resumed.class).nodes(), "as of the resume");
+    }
+
+    @Test
     void aSecondJoinIsRefusedWithAlreadyJoinedAndTheFirstStays() throws Exception {
         join();
         assertRefused(ErrorCode.ALREADY_JOINED, () -> session.onMessage(first, new Message.Join("room2", "Ada", null)));
