@@ -293,6 +293,21 @@ public final class LiveSfu implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the server with SIGKILL, as a crash or the kernel's OOM killer would: no shutdown hook
+     * runs, nothing is said to anyone; returns once the process is gone.
+     */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("the server (pid " + pid() + ") survived SIGKILL for 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
     @Override
     public void close() {
