@@ -3,6 +3,7 @@ package dev.sfu.signaling;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.auth.AuthConfig;
 import dev.sfu.signaling.auth.JoinTokens;
+import dev.sfu.signaling.cluster.ClusterConfig;
 import dev.sfu.signaling.config.CommandLine;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.config.TokenCommand;
@@ -53,6 +54,7 @@ public final class Main {
         AccessControl access;
         TlsConfig tlsConfig;
         IceServersConfig ice;
+        ClusterConfig cluster;
         try {
             cl = CommandLine.parse(args);
             if (cl.command().equals("help")) {
@@ -65,6 +67,7 @@ public final class Main {
                     new RateLimits(LimitsConfig.from(cl.config()), new AccessCounters()));
             tlsConfig = TlsConfig.from(cl.config());
             ice = IceServersConfig.from(cl.config());
+            cluster = ClusterConfig.from(cl.config());
         } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
             err.println("sfu: " + e.getMessage());
             err.println();
@@ -84,7 +87,10 @@ public final class Main {
         log.info("ICE servers for browsers (GET /webrtc/config): {}", ice);
         Server server;
         try {
-            server = Server.start(config, admin, tls, ice, access);
+            server = Server.start(config, admin, tls, ice, access, cluster);
+        } catch (IllegalStateException e) {
+            log.error("could not start: {}", e.getMessage());
+            return 1;
         } catch (IOException | RuntimeException e) {
             log.error("could not start (http {}:{}, media udp {}:{}): {}", config.httpBind(), config.httpPort(),
                     config.mediaBind(), config.mediaPort(), e.toString());

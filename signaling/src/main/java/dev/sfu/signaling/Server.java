@@ -6,6 +6,11 @@ import dev.sfu.core.transport.TransportConfig;
 import dev.sfu.core.transport.TransportServer;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
+import dev.sfu.signaling.cluster.ClusterConfig;
+import dev.sfu.signaling.cluster.ClusterNode;
+import dev.sfu.signaling.cluster.ClusterView;
+import dev.sfu.signaling.cluster.LocalNode;
+import dev.sfu.signaling.cluster.NodeIds;
 import dev.sfu.signaling.cluster.RoomPlacement;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.http.AccessControl;
@@ -22,6 +27,9 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One SFU node: the UDP media port ({@link TransportServer}), the rooms and forwarding
@@ -35,12 +43,20 @@ public final class Server implements AutoCloseable {
     private final SfuRoomService rooms;
     private final SignalingServer signaling;
     private final MetricRegistry metrics;
+    private final LocalNode node;
+    /** Cluster mode's node, null on a single node. */
+    private final ClusterNode cluster;
+    private final RoomPlacement placement;
 
-    private Server(TransportServer media, SfuRoomService rooms, SignalingServer signaling, MetricRegistry metrics) {
+    private Server(TransportServer media, SfuRoomService rooms, SignalingServer signaling, MetricRegistry metrics,
+                   LocalNode node, ClusterNode cluster, RoomPlacement placement) {
         this.media = media;
         this.rooms = rooms;
         this.signaling = signaling;
         this.metrics = metrics;
+        this.node = node;
+        this.cluster = cluster;
+        this.placement = placement;
     }
 
     /**
@@ -86,18 +102,39 @@ public final class Server implements AutoCloseable {
     public static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice,
                                AccessControl access)
             throws IOException, InterruptedException {
-        return start(config, admin, tls, ice, access, RoomPlacement.SINGLE_NODE);
+        return start(config, admin, tls, ice, access, ClusterConfig.off(), null);
     }
 
     /**
      * As {@link #start(ServerConfig, AdminConfig, ReloadingSslContext, IceServersConfig, AccessControl)},
      * with each join's room placed by {@code placement} (cluster mode: a room hosted by another node
-     * answers the join with {@code redirect}).
+     * answers the join with {@code redirect}); tests place rooms with their own placement this way.
      *
      * @throws IOException when the media port cannot be bound
      */
     public static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice,
                                AccessControl access, RoomPlacement placement)
+            throws IOException, InterruptedException {
+        return start(config, admin, tls, ice, access, ClusterConfig.off(), placement);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, AdminConfig, ReloadingSslContext, IceServersConfig, AccessControl)}, and in
+     * cluster mode (when {@code clusterConfig} names a Redis) registered in that Redis, with rooms placed
+     * through it. Without a Redis URL, Redis is never contacted.
+     *
+     * @throws IOException           when the media port cannot be bound
+     * @throws IllegalStateException when Redis cannot be reached
+     */
+    public static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice,
+                               AccessControl access, ClusterConfig clusterConfig)
+            throws IOException, InterruptedException {
+        return start(config, admin, tls, ice, access, clusterConfig, null);
+    }
+
+    /** The server, its rooms placed by {@code placementOverride} when not null, else by cluster mode or this node alone. */
+    private static Server start(ServerConfig config, AdminConfig admin, ReloadingSslContext tls, IceServersConfig ice,
+                                AccessControl access, ClusterConfig clusterConfig, RoomPlacement placementOverride)
             throws IOException, InterruptedException {
         if (config.warmUpPackets() > 0) {
             ForwardingWarmUp.once(config.warmUpPackets(), WARM_UP_BUDGET_MILLIS);
@@ -107,12 +144,36 @@ public final class Server implements AutoCloseable {
         SfuRoomService rooms = SfuRoomService.over(media, config.maxParticipants(), metrics, config.congestionControl());
         rooms.rooms().scheduler().configure(config.tileSizeFactor(), config.dynacast(), config.lastN());
         Operators operators = null;
+        ClusterNode cluster = null;
         try {
-            operators = Operators.start(rooms.rooms(), metrics, admin);
+            Operators ops = Operators.start(rooms.rooms(), metrics, admin);
+            operators = ops;
+            String nodeId = clusterConfig.nodeId().isEmpty() ? NodeIds.defaultId(config.httpPort()) : clusterConfig.nodeId();
+            LocalNode node = new LocalNode(nodeId, clusterConfig.region(), mediaAddress(config),
+                    clusterConfig.maxParticipants(), null, () -> load(ops, rooms));
+            if (clusterConfig.enabled()) {
+                cluster = ClusterNode.connect(clusterConfig, node, id -> rooms.rooms().room(id) != null);
+                rooms.onRoomClosed(cluster::roomClosed);
+                ops.cluster(nodeId, cluster::view);
+            } else {
+                ops.cluster(nodeId, () -> ClusterView.single(node.record(System.currentTimeMillis(), List.of())));
+            }
+            RoomPlacement placement = placementOverride != null ? placementOverride
+                    : cluster != null ? cluster : RoomPlacement.SINGLE_NODE;
             SignalingServer signaling = SignalingServer.start(config, rooms, rooms, operators, tls,
                     new WebRtcConfigHandler(ice, access.configCaller(), Clock.systemUTC()), access, placement);
-            return new Server(media, rooms, signaling, metrics);
+            node.url(clusterConfig.publicUrlFor(config.httpBind(),
+                    config.advertiseAddresses().isEmpty() ? null : config.advertiseAddresses().get(0),
+                    signaling.port(), tls != null));
+            Server server = new Server(media, rooms, signaling, metrics, node, cluster, placement);
+            if (cluster != null) {
+                register(cluster, clusterConfig);
+            }
+            return server;
         } catch (InterruptedException | RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             if (operators != null) {
                 operators.close();
             }
@@ -137,6 +198,48 @@ public final class Server implements AutoCloseable {
         }
         return TransportConfig.defaults().withBindAddress(bind).withPort(config.mediaPort())
                 .withAdvertisedAddresses(advertised).withMediaThreads(config.mediaThreads());
+    }
+
+    /** Waits for the node's first registration, so that the others see it before its port takes joins. */
+    private static void register(ClusterNode cluster, ClusterConfig config) throws InterruptedException {
+        try {
+            cluster.start().toCompletableFuture().get(3 * config.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the first registration in Redis did not finish in time; it is retried every {}",
+                    config.refreshInterval());
+        }
+    }
+
+    /** This node's load for the cluster, from the latest statistics (at most a second old). */
+    private static LocalNode.Load load(Operators ops, SfuRoomService rooms) {
+        var s = ops.latest();
+        List<String> ids = new ArrayList<>();
+        for (var r : rooms.rooms().rooms()) {
+            ids.add(r.id());
+        }
+        return new LocalNode.Load(rooms.rooms().participantCount(), s.trackCount(), s.bitrateIn() + s.bitrateOut(),
+                s.process().processCpuLoad(), !ops.isReady(), ids);
+    }
+
+    /** The media address other nodes and operators see: the first advertised address (or the bind one) and the port. */
+    private static String mediaAddress(ServerConfig config) {
+        String host = config.advertiseAddresses().isEmpty() ? config.mediaBind() : config.advertiseAddresses().get(0);
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.mediaPort();
+    }
+
+    /** Where rooms are placed: cluster mode's node, or this node alone. */
+    public RoomPlacement placement() {
+        return placement;
+    }
+
+    /** Cluster mode's node, null on a single node. */
+    public ClusterNode cluster() {
+        return cluster;
+    }
+
+    /** This node's id (the node label of /metrics). */
+    public String nodeId() {
+        return node.id();
     }
 
     public int httpPort() {
@@ -170,5 +273,8 @@ public final class Server implements AutoCloseable {
         }
         rooms.close();
         media.close();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 }

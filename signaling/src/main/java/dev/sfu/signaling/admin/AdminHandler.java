@@ -34,7 +34,7 @@ import java.util.List;
 /**
  * The operator endpoints, placed before the static file handler in the signaling pipeline:
  * {@code /health}, {@code /ready}, {@code /metrics}, {@code /api/rooms}, {@code /api/rooms/{id}},
- * {@code /api/stream} and {@code /dashboard}. Other requests pass on unchanged. Everything is
+ * {@code /api/cluster}, {@code /api/stream} and {@code /dashboard}. Other requests pass on unchanged. Everything is
  * answered from the collector's latest snapshot, on the event loop, without touching rooms.
  */
 @ChannelHandler.Sharable
@@ -79,7 +79,7 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private enum Route { HEALTH, READY, METRICS, ROOMS, ROOM, STREAM, DASHBOARD }
+    private enum Route { HEALTH, READY, METRICS, ROOMS, ROOM, CLUSTER, STREAM, DASHBOARD }
 
     private static Route route(String path) {
         return switch (path) {
@@ -87,6 +87,7 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
             case "/ready" -> Route.READY;
             case "/metrics" -> Route.METRICS;
             case "/api/rooms", "/api/rooms/" -> Route.ROOMS;
+            case "/api/cluster", "/api/cluster/" -> Route.CLUSTER;
             case "/api/stream" -> Route.STREAM;
             case "/dashboard", "/dashboard/" -> Route.DASHBOARD;
             default -> path.startsWith("/api/rooms/") ? Route.ROOM : null;
@@ -118,7 +119,8 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
                     ? json(HttpResponseStatus.OK, new Views.Status("ready"))
                     : json(HttpResponseStatus.SERVICE_UNAVAILABLE, new Views.Status("draining")));
             case METRICS -> send(ctx, req, text(HttpResponseStatus.OK, PrometheusFormat.CONTENT_TYPE,
-                    PrometheusFormat.write(s, operators.isReady(), operators.accessCounters()).getBytes(StandardCharsets.UTF_8)));
+                    PrometheusFormat.write(s, operators.isReady(), operators.accessCounters(), operators.nodeId())
+                            .getBytes(StandardCharsets.UTF_8)));
             case ROOMS -> send(ctx, req, json(HttpResponseStatus.OK, Views.RoomList.of(s)));
             case ROOM -> {
                 String id = uri.path().substring("/api/rooms/".length());
@@ -126,6 +128,7 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
                 send(ctx, req, r != null ? json(HttpResponseStatus.OK, r) : error(HttpResponseStatus.NOT_FOUND,
                         "ROOM_NOT_FOUND", "There is no room '" + id + "' (rooms exist only while someone is in them)."));
             }
+            case CLUSTER -> send(ctx, req, json(HttpResponseStatus.OK, operators.clusterView()));
             case STREAM -> stream(ctx, req, uri);
             case DASHBOARD -> {
                 byte[] page = dashboard();

@@ -6,6 +6,9 @@ import dev.sfu.core.metrics.ServerMetrics;
 import dev.sfu.core.metrics.StatsCollector;
 import dev.sfu.core.metrics.StatsSnapshot;
 import dev.sfu.core.room.RoomManager;
+import dev.sfu.signaling.cluster.ClusterView;
+import dev.sfu.signaling.cluster.NodeIds;
+import dev.sfu.signaling.cluster.NodeRecord;
 import dev.sfu.signaling.limit.AccessCounters;
 import io.netty.channel.ChannelHandler;
 import org.slf4j.Logger;
@@ -13,9 +16,11 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * What operators see: collects a {@link StatsSnapshot} once per second on its own thread, pushes
@@ -40,6 +45,8 @@ public final class Operators implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile boolean draining;
     private volatile AccessCounters access;
+    private volatile String nodeId = NodeIds.defaultId(0);
+    private volatile Supplier<ClusterView> cluster;
 
     private Operators(StatsCollector collector, AdminConfig config) {
         this.collector = collector;
@@ -123,6 +130,32 @@ public final class Operators implements AutoCloseable {
 
     AccessCounters accessCounters() {
         return access;
+    }
+
+    /**
+     * This node's id (the {@code node} label of every /metrics series) and what {@code /api/cluster}
+     * shows. Until set: a random id and a cluster of this node alone, from the latest snapshot.
+     */
+    public void cluster(String id, Supplier<ClusterView> view) {
+        nodeId = id;
+        cluster = view;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** The cluster as this node sees it; a node without a cluster sees itself alone. */
+    ClusterView clusterView() {
+        Supplier<ClusterView> c = cluster;
+        if (c != null) {
+            return c.get();
+        }
+        StatsSnapshot s = latest();
+        List<String> rooms = new java.util.ArrayList<>();
+        s.rooms().forEach(r -> rooms.add(r.id()));
+        return ClusterView.single(new NodeRecord(nodeId, null, null, "default", s.participantCount(), s.trackCount(),
+                s.bitrateIn() + s.bitrateOut(), s.process().processCpuLoad(), 0, draining, rooms, s.timestampMillis()));
     }
 
     public boolean isReady() {

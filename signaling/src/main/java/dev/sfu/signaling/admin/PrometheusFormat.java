@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * # TYPE sfu_room_bitrate_bits_per_second gauge
  * sfu_room_bitrate_bits_per_second{room="abc",direction="in"} 804000
  * </pre>
+ * Every sample carries first a {@code node} label, the id of the node that wrote it (so that the
+ * series of a cluster's nodes stay apart), when one is given.
  * Per-room series carry a {@code room} label, per-participant series {@code room} and
  * {@code participant}; per-track series add {@code track} (and, for a received track, the
  * {@code publisher}), per-layer series the layer's {@code rid}. Label values escape backslash, double quote and newline; help texts
@@ -35,8 +37,11 @@ public final class PrometheusFormat {
     private static final String TRANSPORT_DROP = TransportDropMetrics.PREFIX.substring(ServerMetrics.DROPS_PREFIX.length());
 
     private final StringBuilder out = new StringBuilder(4096);
+    /** The escaped node id, or null for no node label. */
+    private final String node;
 
-    private PrometheusFormat() {
+    private PrometheusFormat(String nodeId) {
+        this.node = nodeId == null ? null : escapeLabel(nodeId);
     }
 
     /** The exposition of {@code s}; {@code ready} is false while the server drains. */
@@ -46,7 +51,12 @@ public final class PrometheusFormat {
 
     /** The exposition of {@code s} and of what access control refused ({@code access} may be null). */
     public static String write(StatsSnapshot s, boolean ready, AccessCounters access) {
-        PrometheusFormat f = new PrometheusFormat();
+        return write(s, ready, access, null);
+    }
+
+    /** As {@link #write(StatsSnapshot, boolean, AccessCounters)}, each sample labelled {@code node="nodeId"} (null: none). */
+    public static String write(StatsSnapshot s, boolean ready, AccessCounters access, String nodeId) {
+        PrometheusFormat f = new PrometheusFormat(nodeId);
         f.server(s, ready);
         if (access != null) {
             f.access(access);
@@ -320,10 +330,13 @@ public final class PrometheusFormat {
     /** One sample of the current family; {@code labels} alternate names and values. */
     private void sample(double value, String... labels) {
         out.append(family);
-        if (labels.length > 0) {
+        if (labels.length > 0 || node != null) {
             out.append('{');
+            if (node != null) {
+                out.append("node=\"").append(node).append('"');
+            }
             for (int i = 0; i < labels.length; i += 2) {
-                if (i > 0) {
+                if (i > 0 || node != null) {
                     out.append(',');
                 }
                 out.append(labels[i]).append("=\"").append(escapeLabel(labels[i + 1])).append('"');

@@ -84,4 +84,12 @@ public final class Converters {
             return List.of("all", "relay").iterator();
         }
     }
+
+    /** Completion candidates of --placement. */
+    public static final class PlacementPolicies implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("least-loaded", "local-first", "region").iterator();
+        }
+    }
 }

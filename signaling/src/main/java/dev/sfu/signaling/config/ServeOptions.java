@@ -30,7 +30,9 @@ import java.util.Map;
             "(env SFU_RESUME_GRACE; 0s: leave at once) so that its page can reconnect as the same participant.",
             "The page is served at http://HOST:PORT/ and the signaling WebSocket at ws://HOST:PORT/ws (https:// and",
             "wss:// with TLS); GET /webrtc/config gives browsers the ICE servers. Production setup (TLS, a reverse",
-            "proxy, TURN with coturn, firewall ports): docs/operations.md."
+            "proxy, TURN with coturn, firewall ports): docs/operations.md.",
+            "Cluster mode (--redis): -Dsfu.cluster.refresh-interval=2s, node-ttl=5s, claim-ttl=10s; what Redis holds and",
+            "what happens when it is unreachable: docs/operations.md, \"Cluster mode\"."
         })
 public final class ServeOptions {
     @Option(names = "--http-port", paramLabel = "PORT", converter = Converters.Port.class,
@@ -81,6 +83,35 @@ public final class ServeOptions {
                     + "Default: all")
     String iceTransportPolicy;
 
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Cluster mode: register this node in the Redis at redis://HOST:PORT and place rooms on the "
+                    + "cluster's nodes (env SFU_REDIS_URL). Default: none, a single node that never contacts Redis")
+    String redis;
+
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "Cluster mode: the WebSocket URL clients use for this node, e.g. wss://sfu1.example.net/ws "
+                    + "(env SFU_PUBLIC_URL).%nDefault: ws[s]://BIND-ADDRESS:HTTP-PORT/ws")
+    String publicUrl;
+
+    @Option(names = "--region", paramLabel = "NAME",
+            description = "Cluster mode: this node's region (env SFU_REGION).%nDefault: default")
+    String region;
+
+    @Option(names = "--node-id", paramLabel = "ID",
+            description = "Cluster mode: this node's id, letters, digits, '.', '_', '-' (env SFU_NODE_ID); also the "
+                    + "node label of /metrics.%nDefault: HOSTNAME-HTTPPORT")
+    String nodeId;
+
+    @Option(names = "--cluster-max-participants", paramLabel = "N",
+            description = "Cluster mode: participants this node takes in all rooms together; full nodes get no new "
+                    + "rooms (env SFU_CLUSTER_MAX_PARTICIPANTS).%nDefault: 0, no node limit")
+    Integer clusterMaxParticipants;
+
+    @Option(names = "--placement", paramLabel = "POLICY", completionCandidates = Converters.PlacementPolicies.class,
+            description = "Cluster mode: where a new room goes: least-loaded, local-first or region (env SFU_PLACEMENT)."
+                    + "%nDefault: least-loaded")
+    String placement;
+
     @Option(names = "--config", paramLabel = "FILE", converter = Converters.ConfigFile.class,
             description = "A HOCON file overriding reference.conf (keys under sfu { ... })")
     File config;
@@ -121,6 +152,24 @@ public final class ServeOptions {
         }
         if (iceTransportPolicy != null) {
             overrides.put("sfu.webrtc.ice-transport-policy", iceTransportPolicy);
+        }
+        if (redis != null) {
+            overrides.put("sfu.cluster.redis-url", redis);
+        }
+        if (publicUrl != null) {
+            overrides.put("sfu.cluster.public-url", publicUrl);
+        }
+        if (region != null) {
+            overrides.put("sfu.cluster.region", region);
+        }
+        if (nodeId != null) {
+            overrides.put("sfu.cluster.node-id", nodeId);
+        }
+        if (clusterMaxParticipants != null) {
+            overrides.put("sfu.cluster.max-participants", clusterMaxParticipants);
+        }
+        if (placement != null) {
+            overrides.put("sfu.cluster.placement", placement);
         }
         return overrides;
     }

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -60,6 +61,8 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     private final Map<Room, ChatHistory> chats = new ConcurrentHashMap<>();
     private final ExecutorService events;
     private final SecureRandom random = new SecureRandom();
+    /** Told the id of each room that closes (its last participant left); cluster mode releases its claim. */
+    private volatile Consumer<String> roomClosedHook = id -> { };
 
     /**
      * @param maxParticipants per room
@@ -100,6 +103,11 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         service.manager.scheduler().start();
         service.manager.pacer().start();
         return service;
+    }
+
+    /** {@code hook} is told the id of each room that closes, on the thread where its last participant left. */
+    public void onRoomClosed(Consumer<String> hook) {
+        roomClosedHook = hook;
     }
 
     /** The rooms (tests, metrics, the dashboard). */
@@ -355,6 +363,11 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         @Override
         public void roomClosed(Room room) {
             chats.remove(room);
+            try {
+                roomClosedHook.accept(room.id());
+            } catch (RuntimeException e) {
+                LOG.warn("the room-closed hook failed for room {}", room.id(), e);
+            }
         }
 
         @Override

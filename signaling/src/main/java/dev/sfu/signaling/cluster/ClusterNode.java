@@ -1,0 +1,330 @@
+package dev.sfu.signaling.cluster;
+
+import dev.sfu.signaling.message.ErrorCode;
+import dev.sfu.signaling.message.SignalingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One node of a cluster on Redis: it registers itself every refresh interval, keeps a view of
+ * the live nodes, and places rooms ({@link RoomPlacement}) by claiming them atomically in Redis
+ * ({@link RedisDirectory}).
+ * <p>
+ * Every refresh (on its own thread, never a Netty event loop) the node writes its
+ * {@link NodeRecord} with the node TTL, renews the claims of the rooms it hosts (and re-takes
+ * them after Redis lost them), and reads the registry. When Redis cannot be reached, calls in
+ * progress go on and rooms hosted here still take joins; a join to any other room completes with
+ * CLUSTER_UNAVAILABLE and a retryAfterMs. The outage is logged once when it starts and once when
+ * it ends.
+ * <p>
+ * {@link #place} completes on a Lettuce I/O thread (or at once on the caller's thread for a room
+ * hosted here): a Netty handler continues on its own event loop ({@code ctx.executor()}).
+ */
+public final class ClusterNode implements RoomPlacement, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** Dead nodes stay in the registry (and in /api/cluster) this long after their last refresh. */
+    static final Duration KEEP_DEAD = Duration.ofMinutes(1);
+
+    private final ClusterConfig config;
+    private final RedisDirectory directory;
+    private final LocalNode self;
+    private final Predicate<String> hostsRoom;
+    private final ScheduledExecutorService timer;
+    /** Rooms placed here whose first participant may not have joined yet: room to when (ms). */
+    private final Map<String, Long> placed = new ConcurrentHashMap<>();
+    /** The last record read of each node, to show dead ones. */
+    private final Map<String, NodeRecord> lastRecords = new ConcurrentHashMap<>();
+    /** Rooms hosted here that another live node claims too; warned about once each. */
+    private final Set<String> conflicts = ConcurrentHashMap.newKeySet();
+    private volatile List<NodeRecord> live = List.of();
+    private volatile ClusterView view;
+    private volatile boolean reachable = true;
+    private volatile long outageSince;
+    private volatile boolean closed;
+
+    private ClusterNode(ClusterConfig config, RedisDirectory directory, LocalNode self, Predicate<String> hostsRoom) {
+        this.config = config;
+        this.directory = directory;
+        this.self = self;
+        this.hostsRoom = hostsRoom;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sfu-cluster");
+            t.setDaemon(true);
+            return t;
+        });
+        long now = System.currentTimeMillis();
+        this.view = buildView(now, self.record(now, List.of()), List.of());
+    }
+
+    /**
+     * Connects to the cluster's Redis (blocking, at start, at most the command timeout); throws an
+     * {@link IllegalStateException} naming the URL when it cannot. {@link #start} begins the refreshes.
+     *
+     * @param hostsRoom whether a room is open on this node now
+     */
+    public static ClusterNode connect(ClusterConfig config, LocalNode self, Predicate<String> hostsRoom) {
+        if (!config.enabled()) {
+            throw new IllegalArgumentException("cluster mode needs sfu.cluster.redis-url (--redis)");
+        }
+        RedisDirectory d = RedisDirectory.connect(config.redisUrl(), config.commandTimeout(), config.redisUrlForLogs());
+        return new ClusterNode(config, d, self, hostsRoom);
+    }
+
+    /**
+     * Registers this node (completes when the first refresh is done, or failed) and refreshes
+     * every refresh interval from then on.
+     */
+    public CompletionStage<Void> start() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        timer.execute(() -> refresh(first));
+        LOG.info("cluster mode: node {} ({}, region {}) on Redis {}, placement {}", self.id(), self.url(),
+                config.region(), config.redisUrlForLogs(), config.policy().label());
+        return first;
+    }
+
+    public String nodeId() {
+        return self.id();
+    }
+
+    /** The cluster as last read (at most a refresh interval old). */
+    public ClusterView view() {
+        return view;
+    }
+
+    /** False from a failed refresh or placement until the next successful refresh. */
+    public boolean redisReachable() {
+        return reachable;
+    }
+
+    @Override
+    public CompletionStage<Placement> place(String room) {
+        if (closed) {
+            return CompletableFuture.failedFuture(unavailable("this node is shutting down"));
+        }
+        if (hostsRoom.test(room) || placedHere(room)) {
+            return CompletableFuture.completedFuture(Placement.here(self.id()));
+        }
+        long now = System.currentTimeMillis();
+        NodeRecord me = self.record(now, placed.keySet());
+        NodeRecord choice = config.policy().choose(me, live);
+        CompletableFuture<Placement> out = new CompletableFuture<>();
+        CompletionStage<RedisDirectory.Owner> claim;
+        try {
+            claim = directory.claim(room, choice.id(), self.id(), config.claimTtl());
+        } catch (RuntimeException e) {
+            claim = CompletableFuture.failedFuture(e);
+        }
+        claim.whenComplete((owner, err) -> {
+            if (err != null) {
+                LOG.debug("placing room {} failed: {}", room, err.toString());
+                out.completeExceptionally(unavailable("the cluster's Redis cannot be reached"));
+            } else if (owner.id().equals(self.id())) {
+                placed.put(room, System.currentTimeMillis());
+                out.complete(Placement.here(self.id()));
+            } else {
+                NodeRecord r = owner.record() != null ? owner.record() : lastRecords.get(owner.id());
+                if (r == null || r.url() == null || r.url().isEmpty()) {
+                    out.completeExceptionally(unavailable("node " + owner.id() + " hosts this room but has not said "
+                            + "its address yet"));
+                } else {
+                    out.complete(new Placement(owner.id(), r.url()));
+                }
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void roomClosed(String room) {
+        placed.remove(room);
+        conflicts.remove(room);
+        if (closed || hostsRoom.test(room)) {
+            return;
+        }
+        try {
+            directory.release(room, self.id()).whenComplete((released, err) -> {
+                if (err != null) {
+                    LOG.debug("releasing room {} failed (its claim expires by itself): {}", room, err.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("releasing room {} failed (its claim expires by itself): {}", room, e.toString());
+        }
+    }
+
+    private boolean placedHere(String room) {
+        Long at = placed.get(room);
+        return at != null && System.currentTimeMillis() - at < config.claimTtl().toMillis();
+    }
+
+    private SignalingException unavailable(String why) {
+        long retry = Math.max(1000, config.refreshInterval().toMillis());
+        return new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE, "This server cannot tell now where this room is "
+                + "hosted (" + why + "); calls in progress go on. Try again in " + (retry + 999) / 1000 + " s.", retry);
+    }
+
+    /** One refresh: publish, renew claims, read the registry; then the next one is scheduled. */
+    private void refresh(CompletableFuture<Void> done) {
+        if (closed) {
+            done.complete(null);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        placed.values().removeIf(at -> now - at >= config.claimTtl().toMillis());
+        NodeRecord me = self.record(now, placed.keySet());
+        CompletableFuture<List<RedisDirectory.Entry>> round;
+        try {
+            round = directory.publish(me, config.nodeTtl())
+                    .thenCompose(v -> directory.renew(me.rooms(), self.id(), config.claimTtl()))
+                    .thenCompose(lost -> {
+                        noteConflicts(lost);
+                        return directory.nodes(now - KEEP_DEAD.toMillis());
+                    })
+                    .toCompletableFuture()
+                    .orTimeout(Math.max(config.refreshInterval().toMillis(), 3 * config.commandTimeout().toMillis()),
+                            TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            round = CompletableFuture.failedFuture(e);
+        }
+        round.whenComplete((entries, err) -> {
+            try {
+                if (err != null) {
+                    outage(err);
+                } else {
+                    update(me, entries);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cluster refresh failed", e);
+            } finally {
+                done.complete(null);
+                schedule();
+            }
+        });
+    }
+
+    private void schedule() {
+        if (closed) {
+            return;
+        }
+        try {
+            timer.schedule(() -> refresh(new CompletableFuture<>()), config.refreshInterval().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile.
+        }
+    }
+
+    private void outage(Throwable err) {
+        if (reachable) {
+            reachable = false;
+            outageSince = System.currentTimeMillis();
+            Throwable cause = err.getCause() != null ? err.getCause() : err;
+            LOG.warn("Redis at {} cannot be reached ({}): calls in progress go on and rooms hosted here keep taking "
+                            + "joins; joins to other rooms get CLUSTER_UNAVAILABLE until it is back (retried every {} ms)",
+                    config.redisUrlForLogs(), cause.toString(), config.refreshInterval().toMillis());
+        }
+        long now = System.currentTimeMillis();
+        view = buildView(now, self.record(now, placed.keySet()), List.of());
+    }
+
+    private void update(NodeRecord me, List<RedisDirectory.Entry> entries) {
+        if (!reachable) {
+            reachable = true;
+            LOG.info("Redis at {} is reachable again after {} ms: node {} is registered again and holds the claims "
+                    + "of its {} rooms", config.redisUrlForLogs(), System.currentTimeMillis() - outageSince,
+                    self.id(), me.rooms().size());
+        }
+        List<NodeRecord> others = new ArrayList<>();
+        for (RedisDirectory.Entry e : entries) {
+            if (e.record() != null) {
+                lastRecords.put(e.id(), e.record());
+                if (!e.id().equals(self.id())) {
+                    others.add(e.record());
+                }
+            }
+        }
+        Set<String> known = new HashSet<>();
+        for (RedisDirectory.Entry e : entries) {
+            known.add(e.id());
+        }
+        lastRecords.keySet().retainAll(known);
+        live = List.copyOf(others);
+        view = buildView(System.currentTimeMillis(), me, entries);
+    }
+
+    private void noteConflicts(List<String> lost) {
+        for (String room : lost) {
+            if (conflicts.add(room)) {
+                LOG.warn("room {} is hosted here, but another live node claimed it (Redis was unreachable from here "
+                        + "meanwhile): its participants here stay here, new ones go there", room);
+            }
+        }
+        conflicts.retainAll(Set.copyOf(lost));
+    }
+
+    private ClusterView buildView(long now, NodeRecord me, List<RedisDirectory.Entry> entries) {
+        List<ClusterView.Node> nodes = new ArrayList<>();
+        nodes.add(ClusterView.Node.of(me, reachable, true, me.updatedMillis()));
+        List<ClusterView.Node> others = new ArrayList<>();
+        for (RedisDirectory.Entry e : entries) {
+            if (e.id().equals(self.id())) {
+                continue;
+            }
+            NodeRecord r = e.record() != null ? e.record() : lastRecords.get(e.id());
+            if (r == null) {
+                r = new NodeRecord(e.id(), null, null, null, 0, 0, 0, -1, 0, false, List.of(), e.lastSeenMillis());
+            }
+            others.add(ClusterView.Node.of(r, e.record() != null, false, e.lastSeenMillis()));
+        }
+        others.sort(Comparator.comparing(ClusterView.Node::id));
+        nodes.addAll(others);
+        return new ClusterView(self.id(), "redis", reachable ? "connected" : "unreachable", config.policy().label(), now,
+                nodes, List.of());
+    }
+
+    /** The owner Redis records for {@code room} now (tests). */
+    CompletionStage<String> ownerOf(String room) {
+        return directory.owner(room);
+    }
+
+    /**
+     * Stops refreshing, deletes this node's record (so the others take over its rooms at once; if
+     * Redis is unreachable the record expires within the node TTL) and closes the connection.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        try {
+            directory.forget(self.id()).toCompletableFuture().get(config.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            LOG.debug("deleting this node's record failed (it expires by itself): {}", e.toString());
+        }
+        directory.close();
+    }
+
+    /** Stops refreshing and drops the connection without a word to Redis, as a killed node would (tests). */
+    void crash() {
+        closed = true;
+        timer.shutdownNow();
+        directory.close();
+    }
+}
