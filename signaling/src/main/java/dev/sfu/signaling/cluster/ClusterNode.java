@@ -204,6 +204,9 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         }
         round.whenComplete((entries, err) -> {
             try {
+                if (closed) {
+                    return;
+                }
                 if (err != null) {
                     outage(err);
                 } else {
@@ -308,7 +311,10 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
      * Redis is unreachable the record expires within the node TTL) and closes the connection.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         timer.shutdownNow();
         try {
@@ -322,7 +328,10 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
     }
 
     /** Stops refreshing and drops the connection without a word to Redis, as a killed node would (tests). */
-    void crash() {
+    synchronized void crash() {
+        if (closed) {
+            return;
+        }
         closed = true;
         timer.shutdownNow();
         directory.close();
