@@ -133,9 +133,9 @@ class AdminEndpointsTest {
         assertTrue(b.downTracks().get(0).isActive());
 
         String metrics = s.get("/metrics").body();
-        assertTrue(metrics.contains("sfu_layer_bitrate_bits_per_second{room=\"alpha\",participant=\"a\",track=\"v-a\",rid=\"q\"} "), metrics);
-        assertTrue(metrics.contains("sfu_down_paused{room=\"alpha\",participant=\"b\",publisher=\"a\",track=\"v-a\"} 0\n"));
-        assertTrue(metrics.contains("sfu_stage_packets_total{room=\"alpha\",stage=\"resolve\",direction=\"in\"} 20\n"));
+        assertTrue(metrics.contains("sfu_layer_bitrate_bits_per_second{node=\"test-node\",room=\"alpha\",participant=\"a\",track=\"v-a\",rid=\"q\"} "), metrics);
+        assertTrue(metrics.contains("sfu_down_paused{node=\"test-node\",room=\"alpha\",participant=\"b\",publisher=\"a\",track=\"v-a\"} 0\n"));
+        assertTrue(metrics.contains("sfu_stage_packets_total{node=\"test-node\",room=\"alpha\",stage=\"resolve\",direction=\"in\"} 20\n"));
         PrometheusParser.parse(metrics);
     }
 
@@ -158,10 +158,32 @@ class AdminEndpointsTest {
         HttpResponse<String> r = s.get("/metrics");
         assertEquals(200, r.statusCode());
         assertEquals(PrometheusFormat.CONTENT_TYPE, r.headers().firstValue("content-type").orElse(""));
-        assertTrue(r.body().contains("sfu_room_bitrate_bits_per_second{room=\"abc\",direction=\"in\"} "), r.body());
-        assertTrue(r.body().contains("sfu_participant_bitrate_bits_per_second{room=\"abc\",participant=\"a\",direction=\"up\"} "));
+        assertTrue(r.body().contains("sfu_room_bitrate_bits_per_second{node=\"test-node\",room=\"abc\",direction=\"in\"} "), r.body());
+        assertTrue(r.body().contains("sfu_participant_bitrate_bits_per_second{node=\"test-node\",room=\"abc\",participant=\"a\",direction=\"up\"} "));
         assertTrue(r.body().contains("# TYPE sfu_jvm_gc_collections_total counter"));
         PrometheusParser.parse(r.body()); // Well-formed throughout.
+    }
+
+    @Test
+    void apiClusterOnASingleNodeShowsThatNodeAloneWithItsLoadAndRooms() throws Exception {
+        s = new AdminServer(AdminConfig.open());
+        HttpResponse<String> r = s.get("/api/cluster");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        JsonNode c = JSON.readTree(r.body());
+        assertEquals("test-node", c.get("self").asText());
+        assertEquals("single", c.get("mode").asText());
+        assertEquals("off", c.get("redis").asText());
+        assertEquals(1, c.get("nodes").size());
+        JsonNode n = c.get("nodes").get(0);
+        assertEquals("test-node", n.get("id").asText());
+        assertTrue(n.get("live").asBoolean() && n.get("self").asBoolean());
+        assertEquals(s.operators.latest().participantCount(), n.get("load").get("participants").asInt());
+        assertEquals(s.operators.latest().roomCount(), n.get("rooms").size());
+        assertTrue(c.get("relays").isArray());
+        try (AdminServer guarded = new AdminServer(AdminConfig.withToken("s3cret"))) {
+            assertEquals(401, guarded.get("/api/cluster").statusCode(), "the admin token guards it too");
+        }
     }
 
     @Test
@@ -175,7 +197,7 @@ class AdminEndpointsTest {
         assertEquals(503, ready.statusCode());
         assertEquals("draining", JSON.readTree(ready.body()).get("status").asText());
         assertEquals(200, s.get("/health").statusCode(), "a draining server is alive");
-        assertTrue(s.get("/metrics").body().contains("\nsfu_ready 0\n"));
+        assertTrue(s.get("/metrics").body().contains("\nsfu_ready{node=\"test-node\"} 0\n"));
     }
 
     @Test

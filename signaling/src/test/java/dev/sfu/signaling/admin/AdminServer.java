@@ -19,10 +19,13 @@ final class AdminServer implements AutoCloseable {
     final Operators operators;
     final SfuRoomService signalingRooms;
     final SignalingServer server;
+    /** The node id the endpoints report (the node label of /metrics). */
+    static final String NODE = "test-node";
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     AdminServer(AdminConfig admin) throws InterruptedException {
         operators = Operators.start(rooms.manager, rooms.registry, admin);
+        operators.cluster(NODE, null);
         ServerConfig config = ServerConfig.loopback(10000);
         // The signaling side gets its own media-less room layer; the endpoints observe SyntheticRooms.
         signalingRooms = new SfuRoomService(50, rooms.registry, UnwiredTransport.maker(List.of("127.0.0.1"), 10000));

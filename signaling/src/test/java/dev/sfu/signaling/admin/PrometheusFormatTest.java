@@ -74,6 +74,25 @@ class PrometheusFormatTest {
     }
 
     @Test
+    void everySampleCarriesTheNodeLabelFirstWhenANodeIsNamed() {
+        String text = PrometheusFormat.write(snapshot(), true, null, "sfu-1");
+        int samples = 0;
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            samples++;
+            String name = line.substring(0, line.indexOf('{') > 0 ? line.indexOf('{') : line.indexOf(' '));
+            assertTrue(line.startsWith(name + "{node=\"sfu-1\""), line);
+        }
+        assertTrue(samples > 50, "samples: " + samples);
+        Map<String, PrometheusParser.Family> f = PrometheusParser.parse(text);
+        assertEquals(1_264_000, value(f, "sfu_room_bitrate_bits_per_second",
+                Map.of("node", "sfu-1", "room", "abc", "direction", "in")));
+        assertEquals(1, value(f, "sfu_ready", Map.of("node", "sfu-1")));
+    }
+
+    @Test
     void perRoomSeriesCarryARoomLabel() {
         Map<String, PrometheusParser.Family> f = PrometheusParser.parse(PrometheusFormat.write(snapshot(), true));
         assertEquals(1_264_000, value(f, "sfu_room_bitrate_bits_per_second", Map.of("room", "abc", "direction", "in")));

@@ -40,8 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after the participant has left.
  */
 class TransportDropsMetricsTest {
-    private static final Map<String, String> UNVALIDATED =
-            Map.of("layer", "transport", "reason", "UNVALIDATED_SOURCE");
 
     @Test
     void aForgedPacketFromAnUnvalidatedAddressIsCountedInMetrics() throws Exception {
@@ -74,15 +72,17 @@ class TransportDropsMetricsTest {
         }
     }
 
-    /** {@code sfu_drops_total{layer="transport",reason="UNVALIDATED_SOURCE"}} from GET /metrics. */
+    /** {@code sfu_drops_total{node="ID",layer="transport",reason="UNVALIDATED_SOURCE"}} from GET /metrics. */
     private static double metric(Server server) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
+            Map<String, String> unvalidated = Map.of("node", server.nodeId(), "layer", "transport",
+                    "reason", "UNVALIDATED_SOURCE");
             for (PrometheusParser.Sample s : PrometheusParser.parse(r.body()).get("sfu_drops_total").samples()) {
-                if (s.labels().equals(UNVALIDATED)) {
+                if (s.labels().equals(unvalidated)) {
                     return s.value();
                 }
             }

@@ -345,8 +345,9 @@ class AccessControlServerTest {
         MetricRegistry registry = new MetricRegistry();
         rooms = new SfuRoomService(50, registry, UnwiredTransport.maker(List.of("127.0.0.1"), 10000));
         counters = new AccessCounters();
-        server = SignalingServer.start(ServerConfig.loopback(10000), rooms, rooms,
-                Operators.start(rooms.rooms(), registry, AdminConfig.open()),
+        Operators operators = Operators.start(rooms.rooms(), registry, AdminConfig.open());
+        operators.cluster("n1", null);
+        server = SignalingServer.start(ServerConfig.loopback(10000), rooms, rooms, operators,
                 new AccessControl(JoinTokens.from(AuthConfig.withSecret(SECRET)), new RateLimits(LimitsConfig.defaults(), counters)));
         try (WsClient c = new WsClient(server.port())) {
             c.send("type", "join", "room", "blue", "name", "Ada");
@@ -355,8 +356,8 @@ class AccessControlServerTest {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("# TYPE sfu_rate_limited_total counter"), metrics);
-        assertTrue(metrics.contains("sfu_rate_limited_total{limit=\"messages\"} 0"), metrics);
-        assertTrue(metrics.contains("sfu_join_tokens_refused_total{reason=\"missing\"} 1"), metrics);
-        assertTrue(metrics.contains("sfu_connections_closed_for_abuse_total 0"), metrics);
+        assertTrue(metrics.contains("sfu_rate_limited_total{node=\"n1\",limit=\"messages\"} 0"), metrics);
+        assertTrue(metrics.contains("sfu_join_tokens_refused_total{node=\"n1\",reason=\"missing\"} 1"), metrics);
+        assertTrue(metrics.contains("sfu_connections_closed_for_abuse_total{node=\"n1\"} 0"), metrics);
     }
 }
