@@ -2,7 +2,7 @@
 # Installs what the test suite needs on a fresh Debian machine: a JDK, Maven, Debian's Chromium with
 # its driver and Firefox ESR for the browser tests, node (which also runs the call page's unit tests,
 # web-client/src/test/js) and npm with the pinned puppeteer-core that drives Firefox (browser-tests/),
-# coturn (TURN) and OpenSSL 3. Safe to run again; installs only what is missing.
+# coturn (TURN), redis-server (cluster mode) and OpenSSL 3. Safe to run again; installs only what is missing.
 set -euo pipefail
 need=()
 # Java 17 or newer builds the project (release 17): Debian 12 has openjdk-17, later releases
@@ -25,6 +25,10 @@ command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 || need+=(iproute
 # own turnserver without a config file on free loopback ports, so a coturn that the package's postinst may have
 # started as a service (on 3478, from /etc/turnserver.conf) neither disturbs it nor is touched by it.
 [ -x /usr/bin/turnserver ] || need+=(coturn)
+# redis-server: the cluster tests (signaling/src/test/java/dev/sfu/signaling/cluster) start their own on a free
+# loopback port, without persistence, in a temporary directory; a service the package may have started on 6379
+# neither disturbs them nor is needed by them.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # OpenSSL 3's libcrypto: jitsi-srtp's native AES and the server's direct AES-GCM calls use it
 # (the tests assert the native path); the openssl package pulls the right libssl on any Debian.
 # (grep reads all of ldconfig's output: with -q it could stop early and, under pipefail, fail.)

@@ -3,6 +3,7 @@
 // bitrate, and (after a click) that room's participants: under each one, the simulcast layers it
 // publishes with their bitrates and the layer it receives of each video, its downlink estimate
 // against what the allocation gives it, and a chart of both over time for one participant.
+// A nodes table polls /api/cluster: this node alone, or every node of the cluster (cluster mode).
 
 const HISTORY = 300;          // points kept per room: five minutes at one per second
 const MAX_SERIES = 8;         // rooms drawn in the charts: the busiest ones
@@ -349,5 +350,47 @@ function select(roomId) {
   connect(); // The stream carries the selected room's participants.
 }
 
+/** The nodes table from a /api/cluster answer: live nodes with their load, dead ones greyed out. */
+export function nodeRows(cluster) {
+  return cluster.nodes.map((n) => ({
+    id: n.id + (n.self ? ' (this node)' : ''),
+    region: n.region ?? '–',
+    state: !n.live ? 'dead' : n.load.draining ? 'draining' : 'live',
+    participants: n.load.participants,
+    tracks: n.load.tracks,
+    bitrate: formatBitrate(n.load.bitrateBps),
+    cpu: n.load.cpu >= 0 ? percent(n.load.cpu) : '–',
+    rooms: n.rooms.length,
+    url: n.url ?? '–',
+  }));
+}
+
+function drawNodes(cluster) {
+  state.cluster = cluster;
+  $('#nodes-mode').textContent = cluster.mode === 'single' ? '(single node, no cluster)'
+    : `(cluster on Redis: ${cluster.redis}, placement ${cluster.placement})`;
+  const rows = nodeRows(cluster).map((r) => {
+    const tr = document.createElement('tr');
+    tr.dataset.node = r.id;
+    tr.dataset.state = r.state;
+    tr.append(cell(r.id), cell(r.region), cell(r.state), cell(r.participants, 'num'), cell(r.tracks, 'num'),
+      cell(r.bitrate, 'num'), cell(r.cpu, 'num'), cell(r.rooms, 'num'), cell(r.url));
+    if (r.state === 'dead') tr.style.opacity = '0.5';
+    return tr;
+  });
+  $('#nodes tbody').replaceChildren(...rows);
+}
+
+async function pollNodes() {
+  try {
+    const r = await fetch('/api/cluster', { headers: token ? { Authorization: 'Bearer ' + token } : {} });
+    if (r.ok) drawNodes(await r.json());
+  } catch (e) {
+    // The stream's status line already says when the server is unreachable.
+  }
+}
+
 $('#detail-close').addEventListener('click', () => select(state.selected));
 connect();
+pollNodes();
+setInterval(pollNodes, 2000);

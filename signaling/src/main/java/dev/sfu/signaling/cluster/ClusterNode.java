@@ -176,7 +176,7 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
     private SignalingException unavailable(String why) {
         long retry = Math.max(1000, config.refreshInterval().toMillis());
         return new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE, "This server cannot tell now where this room is "
-                + "hosted (" + why + "); calls in progress go on. Try again in " + (retry + 999) / 1000 + " s.", retry);
+                + "hosted (" + why + "); calls in progress go on. Try again in a few seconds.", retry);
     }
 
     /** One refresh: publish, renew claims, read the registry; then the next one is scheduled. */

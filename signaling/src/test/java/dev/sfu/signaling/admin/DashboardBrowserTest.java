@@ -81,6 +81,11 @@ class DashboardBrowserTest {
                 assertEquals(List.of("standup", "design-review", "lobby"), b.js(
                         "return [...document.querySelectorAll('#rooms tbody tr')].map(r => r.dataset.room);"), "sorted by bitrate");
 
+                Waits.until(Duration.ofSeconds(10), "the nodes table: this node alone, live, with its 6 participants",
+                        () -> b.js("const r = document.querySelectorAll('#nodes tbody tr');"
+                                + "return r.length === 1 ? [r[0].dataset.node, r[0].dataset.state, r[0].children[3].textContent] : null;"),
+                        List.of(AdminServer.NODE + " (this node)", "live", "6")::equals);
+
                 Waits.until(Duration.ofSeconds(10), "both charts drawing every room with traffic",
                         () -> b.js("const c = Chart.getChart(document.getElementById('chart-in'));"
                                 + "return c ? c.data.datasets.length : 0;"), n -> ((Number) n).intValue() >= 2);
