@@ -187,11 +187,13 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         }
         long now = System.currentTimeMillis();
         placed.values().removeIf(at -> now - at >= config.claimTtl().toMillis());
-        NodeRecord me = self.record(now, placed.keySet());
+        LocalNode.Load load = self.load();
+        List<String> hosted = LocalNode.hosted(load, placed.keySet());
+        NodeRecord me = self.record(load, hosted, now);
         CompletableFuture<List<RedisDirectory.Entry>> round;
         try {
             round = directory.publish(me, config.nodeTtl())
-                    .thenCompose(v -> directory.renew(me.rooms(), self.id(), config.claimTtl()))
+                    .thenCompose(v -> directory.renew(hosted, self.id(), config.claimTtl()))
                     .thenCompose(lost -> {
                         noteConflicts(lost);
                         return directory.nodes(now - KEEP_DEAD.toMillis());
@@ -210,7 +212,7 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
                 if (err != null) {
                     outage(err);
                 } else {
-                    update(me, entries);
+                    update(me, hosted.size(), entries);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("cluster refresh failed", e);
@@ -246,12 +248,12 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         view = buildView(now, self.record(now, placed.keySet()), List.of());
     }
 
-    private void update(NodeRecord me, List<RedisDirectory.Entry> entries) {
+    private void update(NodeRecord me, int hostedRooms, List<RedisDirectory.Entry> entries) {
         if (!reachable) {
             reachable = true;
             LOG.info("Redis at {} is reachable again after {} ms: node {} is registered again and holds the claims "
                     + "of its {} rooms", config.redisUrlForLogs(), System.currentTimeMillis() - outageSince,
-                    self.id(), me.rooms().size());
+                    self.id(), hostedRooms);
         }
         List<NodeRecord> others = new ArrayList<>();
         for (RedisDirectory.Entry e : entries) {

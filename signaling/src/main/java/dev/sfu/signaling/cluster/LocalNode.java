@@ -61,21 +61,30 @@ public final class LocalNode {
         this.url = publicUrl;
     }
 
+    /** The load now. */
+    public Load load() {
+        return load.get();
+    }
+
     /** The record to publish now; {@code placedRooms} are rooms placed here whose first participant has not come yet. */
     public NodeRecord record(long nowMillis, Collection<String> placedRooms) {
         Load l = load.get();
-        List<String> rooms = l.rooms();
-        if (!placedRooms.isEmpty()) {
-            Set<String> all = new LinkedHashSet<>(rooms);
-            all.addAll(placedRooms);
-            rooms = List.copyOf(all);
-        }
-        return new NodeRecord(id, url, mediaAddress, region, l.participants(), l.tracks(), l.bitrateBps(), l.cpu(),
-                maxParticipants, l.draining(), rooms, nowMillis);
+        return record(l, hosted(l, placedRooms), nowMillis);
     }
 
-    /** The rooms open here now. */
-    List<String> openRooms() {
-        return load.get().rooms();
+    /** The record of load {@code l} and the rooms {@code hosted} (the record lists the first 1000). */
+    NodeRecord record(Load l, List<String> hosted, long nowMillis) {
+        return new NodeRecord(id, url, mediaAddress, region, l.participants(), l.tracks(), l.bitrateBps(), l.cpu(),
+                maxParticipants, l.draining(), hosted, nowMillis);
+    }
+
+    /** Every room hosted here: those open in {@code l} and those placed here and not yet open. */
+    static List<String> hosted(Load l, Collection<String> placedRooms) {
+        if (placedRooms.isEmpty()) {
+            return l.rooms();
+        }
+        Set<String> all = new LinkedHashSet<>(l.rooms());
+        all.addAll(placedRooms);
+        return List.copyOf(all);
     }
 }

@@ -97,6 +97,9 @@ public final class RedisDirectory implements AutoCloseable {
             return 0
             """;
 
+    /** The longest wait for a connection to Redis (at start, and each reconnection's handshake). */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     /** Connections opened by this class in this JVM (a test proves a single node opens none). */
     static final AtomicInteger CONNECTIONS_OPENED = new AtomicInteger();
 
@@ -114,7 +117,7 @@ public final class RedisDirectory implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code url}, waiting at most {@code timeout}; throws an
+     * Connects to {@code url}, waiting at most 5 s, with commands failing after {@code timeout}; throws an
      * {@link IllegalStateException} that names the URL when Redis cannot be reached.
      */
     public static RedisDirectory connect(String url, Duration timeout, String urlForLogs) {
@@ -125,7 +128,8 @@ public final class RedisDirectory implements AutoCloseable {
             throw new IllegalArgumentException("sfu.cluster.redis-url '" + urlForLogs + "' is not a Redis URL: "
                     + e.getMessage(), e);
         }
-        uri.setTimeout(timeout);
+        // The first connection (and each reconnection's handshake) may take longer than a command.
+        uri.setTimeout(CONNECT_TIMEOUT.compareTo(timeout) > 0 ? CONNECT_TIMEOUT : timeout);
         // Two I/O threads are plenty for one connection; reconnect quickly (0.1 s doubling up to 1 s),
         // since rooms cannot be placed while Redis is away.
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
@@ -136,7 +140,7 @@ public final class RedisDirectory implements AutoCloseable {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(uri.getTimeout()).keepAlive(true).build())
                 .build());
         try {
             StatefulRedisConnection<String, String> c = client.connect();
