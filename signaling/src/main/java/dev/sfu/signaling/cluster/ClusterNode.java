@@ -40,6 +40,8 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /** Dead nodes stay in the registry (and in /api/cluster) this long after their last refresh. */
     static final Duration KEEP_DEAD = Duration.ofMinutes(1);
+    /** The retry hint of CLUSTER_UNAVAILABLE: Lettuce retries the connection at least this often. */
+    static final long RETRY_AFTER_MS = 1000;
 
     private final ClusterConfig config;
     private final RedisDirectory directory;
@@ -150,6 +152,18 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         return out;
     }
 
+    /** The URLs of the nodes seen live at the last refresh, this one first. */
+    @Override
+    public List<String> nodeUrls() {
+        List<String> urls = new ArrayList<>();
+        for (ClusterView.Node n : view.nodes()) {
+            if (n.live() && n.url() != null && !n.url().isEmpty() && !urls.contains(n.url())) {
+                urls.add(n.url());
+            }
+        }
+        return urls;
+    }
+
     @Override
     public void roomClosed(String room) {
         placed.remove(room);
@@ -174,7 +188,7 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
     }
 
     private SignalingException unavailable(String why) {
-        long retry = Math.max(1000, config.refreshInterval().toMillis());
+        long retry = RETRY_AFTER_MS;
         return new SignalingException(ErrorCode.CLUSTER_UNAVAILABLE, "This server cannot tell now where this room is "
                 + "hosted (" + why + "); calls in progress go on. Try again in a few seconds.", retry);
     }
