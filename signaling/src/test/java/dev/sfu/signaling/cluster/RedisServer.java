@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * free loopback port, without persistence, in a temporary directory. {@link #kill} and
  * {@link #restart} play an outage; the restarted server, on the same port, has lost every key.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private static final String BINARY = "redis-server";
 
     private final Path dir;
@@ -31,7 +31,7 @@ final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    static RedisServer start() throws IOException, InterruptedException {
+    public static RedisServer start() throws IOException, InterruptedException {
         if (!installed()) {
             throw new IllegalStateException("redis-server is not installed, and the cluster tests start a real one: "
                     + "run scripts/install-test-deps.sh (it installs the Debian package redis-server)");
@@ -92,7 +92,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Deletes every key (between tests sharing one server). */
-    void flushAll() throws IOException {
+    public void flushAll() throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(2000);
@@ -106,22 +106,22 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Kills the server (SIGKILL): its connections drop, its keys are gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** Starts a new server on the same port (empty, like a Redis restarted without persistence). */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         launch();
     }
 

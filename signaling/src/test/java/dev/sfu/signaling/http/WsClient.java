@@ -92,6 +92,21 @@ final class WsClient implements AutoCloseable {
         throw new AssertionError("no '" + type + "' message within 5 s");
     }
 
+    /** The next message of one of these types, skipping others; fails after 5 s. */
+    JsonNode nextOf(String... types) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end) {
+            JsonNode n = received.poll(100, TimeUnit.MILLISECONDS);
+            if (n != null && java.util.List.of(types).contains(n.path("type").asText())) {
+                return n;
+            }
+            if (n != null && n.path("type").asText().equals("error")) {
+                throw new AssertionError("expected one of " + java.util.List.of(types) + ", got " + n);
+            }
+        }
+        throw new AssertionError("none of " + java.util.List.of(types) + " within 5 s");
+    }
+
     /** Sends ping and expects pong as the next message: the connection is alive and in order. */
     void assertAlive() throws Exception {
         send("{\"type\":\"ping\"}");
