@@ -155,9 +155,9 @@ public final class LayerAllocator {
             announce(d, a.layer, null, listener);
         }
         if (u.relayArray().length > 0) {
-            // Every layer crosses a relay to another node, which picks one per subscriber there
-            // (docs/architecture.md, "Relays"): none may be switched off for this node's needs.
-            needed = (1 << n) - 1;
+            // What the relays' far nodes need too (every layer until they say, docs/architecture.md
+            // "Relays"): their subscribers choose among what crosses.
+            needed |= u.relayLayersNeeded() & ((1 << n) - 1);
         }
         if (dynacast && u.isSimulcast()) {
             if (needed == 0 || bandwidthPaused) {

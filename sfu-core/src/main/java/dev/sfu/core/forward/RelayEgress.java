@@ -53,6 +53,8 @@ public final class RelayEgress {
         TOO_LARGE,
         /** The relay was closed. */
         CLOSED,
+        /** A simulcast layer the far node does not need now (dynacast across the relay); not an error. */
+        LAYER_NOT_NEEDED,
         /** Feedback about an SSRC this relay does not send. */
         UNKNOWN_SSRC,
         /** A NACKed packet no longer (or never) in the cache. */
@@ -82,6 +84,8 @@ public final class RelayEgress {
     private final ReceiverReport rr = new ReceiverReport();
     private final ReportBlock block = new ReportBlock();
     private volatile UpTrack[] tracks = NONE;
+    /** Per simulcast track, the layers the far node needs (bit per layer index); absent: all. */
+    private final java.util.concurrent.ConcurrentHashMap<UpTrack, Integer> needed = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Listener listener;
     private final AtomicInteger state = new AtomicInteger();
 
@@ -121,7 +125,29 @@ public final class RelayEgress {
     /** Stops relaying {@code up}'s packets. Any thread. */
     public synchronized void detach(UpTrack up) {
         tracks = CopyOnWrite.without(tracks, up);
+        needed.remove(up);
         up.removeRelay(this);
+    }
+
+    /**
+     * Dynacast across the relay: the far node needs only these layers of {@code up} (by rid);
+     * the others stop crossing, and the publisher may stop sending them if no one else needs
+     * them. Unknown rids are ignored; an empty list keeps the smallest layer. Any thread.
+     */
+    public void setLayersNeeded(UpTrack up, List<String> rids) {
+        int mask = 0;
+        for (int i = 0; i < up.layerCount(); i++) {
+            if (rids.contains(up.layer(i).rid)) {
+                mask |= 1 << i;
+            }
+        }
+        needed.put(up, mask == 0 ? 1 : mask);
+    }
+
+    /** The layers of {@code up} the far node needs, as a bit mask (all until it said). */
+    int layersNeeded(UpTrack up) {
+        Integer m = needed.get(up);
+        return m == null ? -1 : m;
     }
 
     /** The tracks relayed now. */
@@ -136,6 +162,13 @@ public final class RelayEgress {
         if ((state.get() & CLOSED) != 0) {
             drops.incrementAndGet(Drop.CLOSED.ordinal());
             return;
+        }
+        if (p.track.layerCount() > 1) {
+            Integer m = needed.get(p.track);
+            if (m != null && (m & (1 << p.layer.index)) == 0) {
+                drops.incrementAndGet(Drop.LAYER_NOT_NEEDED.ordinal());
+                return;
+            }
         }
         int len = p.len;
         if (len + RtpPacket.TAIL_ROOM > out.length) {
@@ -158,7 +191,7 @@ public final class RelayEgress {
      * SSRC. Publisher's executor; {@code out} is its RTCP buffer.
      */
     void senderReport(SimulcastLayer l, long ntp, long rtpTimestamp, byte[] out) {
-        if ((state.get() & CLOSED) != 0) {
+        if ((state.get() & CLOSED) != 0 || (layersNeeded(l.track) & (1 << l.index)) == 0) {
             return;
         }
         int n = SenderReport.write(out, 0, out.length - RtpPacket.TAIL_ROOM, l.ssrc, ntp, rtpTimestamp,

@@ -256,6 +256,18 @@ public final class UpTrack {
         return relays;
     }
 
+    /**
+     * The layers the relays' far nodes need, as a bit mask by layer index: every layer until a
+     * far node said otherwise ({@link RelayEgress#setLayersNeeded}); 0 without relays.
+     */
+    int relayLayersNeeded() {
+        int mask = 0;
+        for (RelayEgress r : relays) {
+            mask |= r.layersNeeded(this);
+        }
+        return mask;
+    }
+
     synchronized void addRelay(RelayEgress r) {
         relays = CopyOnWrite.with(relays, r);
     }

@@ -180,6 +180,31 @@ public final class RelayLink implements RoomRelay {
         }
     }
 
+    /** Dynacast for one of the far node's tracks mirrored here: ask the far node for these layers only. */
+    @Override
+    public void remoteLayersNeeded(Participant remote, UpTrack track, List<String> rids) {
+        if (!closed.get() && remotes.get(remote.id()) == remote) {
+            signals.send(peerNode, new RelayMessage.LayersNeeded(roomId, localNode, remote.id(), track.trackId(), rids));
+        }
+    }
+
+    /** The far node needs only some layers of a local track (signals thread). */
+    void onLayersNeeded(RelayMessage.LayersNeeded m) {
+        Room room = rooms.room(roomId);
+        Participant p = room == null ? null : room.participant(m.participantId());
+        RelayEgress e = egress;
+        if (p == null || p.isRemote() || e == null) {
+            return;
+        }
+        for (UpTrack up : p.upTracks()) {
+            if (up.trackId().equals(m.trackId())) {
+                e.setLayersNeeded(up, m.rids());
+                // This node's own dynacast now counts the far node's needs.
+                rooms.scheduler().requestAllocation(room);
+            }
+        }
+    }
+
     /** A simulcast SSRC learned after the track was described (publisher's executor): describe it again. */
     private void ssrcLearned(UpTrack up) {
         Room room = rooms.room(roomId);

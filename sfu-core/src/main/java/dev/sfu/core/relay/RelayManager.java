@@ -153,6 +153,8 @@ public final class RelayManager implements AutoCloseable {
             }
         } else if (m instanceof RelayMessage.Publisher p) {
             l.onPublisher(p);
+        } else if (m instanceof RelayMessage.LayersNeeded n) {
+            l.onLayersNeeded(n);
         } else if (m instanceof RelayMessage.PublisherLeft p) {
             l.onPublisherLeft(p);
         } else if (m instanceof RelayMessage.Close c) {

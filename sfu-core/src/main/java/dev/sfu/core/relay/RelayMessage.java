@@ -51,6 +51,17 @@ public sealed interface RelayMessage {
         }
     }
 
+    /**
+     * Dynacast across the relay: the sending node's subscribers need only these layers (rids) of
+     * the receiving node's participant's track; the others need not cross.
+     */
+    record LayersNeeded(String roomId, String fromNode, String participantId, String trackId, List<String> rids)
+            implements RelayMessage {
+        public LayersNeeded {
+            rids = List.copyOf(rids);
+        }
+    }
+
     /** A participant of the sending node left the room. */
     record PublisherLeft(String roomId, String fromNode, String participantId) implements RelayMessage {
     }

@@ -1,6 +1,9 @@
 package dev.sfu.core.room;
 
 import dev.sfu.core.forward.RelayEgress;
+import dev.sfu.core.forward.UpTrack;
+
+import java.util.List;
 
 /**
  * A relay from this node's part of a room to another node hosting the same room
@@ -18,4 +21,12 @@ public interface RoomRelay {
 
     /** A local participant left the room. */
     void localParticipantLeft(Participant participant);
+
+    /**
+     * Dynacast for a remote participant's simulcast track (one this relay may mirror): the
+     * layers this node's subscribers need of it, lowest first by the publisher's order. The relay
+     * tells the far node, which stops sending the others across. Scheduler thread.
+     */
+    default void remoteLayersNeeded(Participant remote, UpTrack track, List<String> rids) {
+    }
 }

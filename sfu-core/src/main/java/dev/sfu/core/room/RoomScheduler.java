@@ -160,7 +160,12 @@ public final class RoomScheduler implements AutoCloseable {
             public void layersNeeded(UpTrack u, List<String> rids) {
                 Participant p = room.participant(u.publisher().id());
                 LOG.debug("{}: layers needed {}", u.publisher().id(), rids);
-                if (p != null) {
+                if (p != null && p.isRemote()) {
+                    // Its publisher is on another node: the relay asks that node for these layers.
+                    for (RoomRelay r : room.relays()) {
+                        r.remoteLayersNeeded(p, u, rids);
+                    }
+                } else if (p != null) {
                     listener.layersNeeded(p, u, rids);
                 }
             }

@@ -185,6 +185,11 @@ class LayerAllocatorTest {
         h.layerEvents.clear();
         h.manager.scheduler().allocate(h.manager.room("r"));
         assertEquals(List.of("layers a [q, h, f]"), h.layerEvents.stream().filter(e -> e.startsWith("layers")).toList());
+        // Until the far node says what its subscribers need: then the union of its needs and ours.
+        relay.setLayersNeeded(a.upTracks().get(0), List.of("h"));
+        h.layerEvents.clear();
+        h.manager.scheduler().allocate(h.manager.room("r"));
+        assertEquals(List.of("layers a [q, h]"), h.layerEvents.stream().filter(e -> e.startsWith("layers")).toList());
         relay.close();
     }
 

@@ -65,15 +65,23 @@ class RoomAcrossTwoNodesTest {
     static int videoSent;
     static int lastVideoSeq;
     static int rounds;
+    static final List<RelayMessage.LayersNeeded> layersNeededByB = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** One node: its media port, its rooms, its relays. */
-    record Node(String id, TransportServer server, RoomManager rooms, RelayManager relays) {
-        static Node start(String id, InMemoryRelaySignals signals) throws Exception {
+    record Node(String id, TransportServer server, RoomManager rooms, RelayManager relays, List<String> layersAsked) {
+        static Node start(String id, RelaySignals signals) throws Exception {
             TransportServer server = TransportServer.start(TransportConfig.loopbackEphemeral());
-            RoomManager rooms = new RoomManager(new MetricRegistry(), new RoomListener() { }, 10,
+            List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+            RoomListener events = new RoomListener() {
+                @Override
+                public void layersNeeded(Participant publisher, UpTrack track, List<String> rids) {
+                    asked.add(publisher.id() + " " + rids);
+                }
+            };
+            RoomManager rooms = new RoomManager(new MetricRegistry(), events, 10,
                     new ForwardingContext(ForwardingContext.newPool(), ForwardingConfig.defaults(), System::nanoTime,
                             CongestionControlConfig.disabled()));
-            return new Node(id, server, rooms, new RelayManager(id, server, rooms, signals));
+            return new Node(id, server, rooms, new RelayManager(id, server, rooms, signals), asked);
         }
 
         void close() {
@@ -87,7 +95,21 @@ class RoomAcrossTwoNodesTest {
     static void start() throws Exception {
         signals = new InMemoryRelaySignals();
         a = Node.start("node-a", signals);
-        b = Node.start("node-b", signals);
+        // B's messages are recorded on their way (dynacast across the relay).
+        b = Node.start("node-b", new RelaySignals() {
+            @Override
+            public void send(String toNode, RelayMessage message) {
+                if (message instanceof RelayMessage.LayersNeeded n) {
+                    layersNeededByB.add(n);
+                }
+                signals.send(toNode, message);
+            }
+
+            @Override
+            public AutoCloseable register(String nodeId, java.util.function.Consumer<RelayMessage> handler) {
+                return signals.register(nodeId, handler);
+            }
+        });
         peers = TransportClient.start(TransportConfig.loopbackEphemeral());
     }
 
@@ -286,7 +308,7 @@ class RoomAcrossTwoNodesTest {
 
     @Test
     @Order(5)
-    void everySimulcastLayerCrossesOnceAndTheFarNodeLearnsTheLayersSsrcs() throws Exception {
+    void simulcastLayersCrossAsTheFarNodesSubscribersNeedThemAndTheFarNodeLearnsTheirSsrcs() throws Exception {
         SyntheticPeer sim = SyntheticPeer.join(a.rooms(), a.server(), peers, ROOM, "sim");
         try {
             // Three rids, no SSRCs in the "offer": A learns them from the rid extension (RFC 8852).
@@ -295,13 +317,26 @@ class RoomAcrossTwoNodesTest {
                     "s1 on B got the simulcast track");
             s1.participant.activateDownTracks();
             DownTrack d = s1.participant.downTracks().stream().filter(x -> x.trackId().equals("v-sim")).findFirst().orElseThrow();
+            // B's allocation decides which layers its subscribers need, and tells A (dynacast across the relay).
+            d.setConstraints(new dev.sfu.core.forward.VideoConstraints(320, 180, true));
+            b.rooms().scheduler().allocate(b.rooms().room(ROOM));
+            assertTrue(waitFor(() -> layersNeededByB.stream().anyMatch(n -> n.trackId().equals("v-sim")), 5),
+                    "B asked A for the layers it needs");
+            assertTrue(signals.awaitIdle(5_000));
+            List<String> needed = lastLayersNeeded("v-sim");
+            assertFalse(needed.isEmpty());
+            // A, with no subscriber of its own for it, asks its publisher for exactly what B needs.
+            assertTrue(waitFor(() -> a.layersAsked().contains("sim " + needed), 5), a.layersAsked() + " vs " + needed);
+
             long fanOutOnA = a.rooms().room(ROOM).metrics().stage("fanout").inCount();
             long crossedBefore = linkA.egress().packetsSent();
+            long heldBefore = linkA.egress().drops(RelayEgress.Drop.LAYER_NOT_NEEDED);
             String[] rids = {"q", "h", "f"};
             long[] ssrcs = {0x5001, 0x5002, 0x5003};
             int[] widths = {320, 640, 1280};
             for (int i = 0; i < 60; i++) {
                 for (int l = 0; l < 3; l++) {
+                    // The synthetic publisher ignores dynacast and keeps sending all three.
                     sim.send(SimulcastPublisher.packet(VP8, true, 100 + i, 3000L * i, ssrcs[l], SimulcastPublisher.MID_VALUE,
                             rids[l], null, SimulcastPublisher.vp8Payload(i % 20 == 0, i, i, 0, 0, widths[l], widths[l] * 9 / 16), 0));
                 }
@@ -314,16 +349,31 @@ class RoomAcrossTwoNodesTest {
                     "B was told the layers' SSRCs that A learned: " + mirrored.layers());
             assertTrue(waitFor(() -> s1.received(d.ssrc()) > 0, 5), "s1 receives one of the layers");
             long arrived = a.rooms().room(ROOM).metrics().stage("fanout").inCount() - fanOutOnA;
-            assertEquals(arrived, linkA.egress().packetsSent() - crossedBefore, "all three layers cross, each packet once");
+            long crossed = linkA.egress().packetsSent() - crossedBefore;
+            long held = linkA.egress().drops(RelayEgress.Drop.LAYER_NOT_NEEDED) - heldBefore;
             assertTrue(arrived >= 3 * 60 * 9 / 10, "packets of the three layers: " + arrived);
-            System.out.println("simulcast across the relay: " + linkB.incoming().drops(RelayReceiver.Drop.UNKNOWN_SSRC)
-                    + " packets dropped on B before A described the learned SSRCs");
+            assertEquals(arrived, crossed + held, "each packet crossed once or was held back by dynacast");
+            assertTrue(crossed >= 60 * needed.size() * 9 / 10 && crossed <= 60L * needed.size(),
+                    "only the " + needed + " layer(s) crossed: " + crossed + " of " + arrived);
+            System.out.println("simulcast across the relay: B needed " + needed + ", " + crossed + " of " + arrived
+                    + " packets crossed; " + linkB.incoming().drops(RelayReceiver.Drop.UNKNOWN_SSRC)
+                    + " dropped on B before A described the learned SSRCs");
         } finally {
             sim.participant.leave(dev.sfu.core.room.LeaveReason.LEFT);
             sim.close();
         }
         assertTrue(waitFor(() -> s1.participant.downTracks().stream().noneMatch(x -> x.trackId().equals("v-sim")), 5),
                 "the simulcast track left s1 when its publisher left A");
+    }
+
+    static List<String> lastLayersNeeded(String trackId) {
+        List<String> last = List.of();
+        for (RelayMessage.LayersNeeded n : layersNeededByB) {
+            if (n.trackId().equals(trackId)) {
+                last = n.rids();
+            }
+        }
+        return last;
     }
 
     @Test
