@@ -217,7 +217,7 @@ public final class RelayLink implements RoomRelay {
     // ---------------------------------------------------------------- far node -> remote participants
 
     /** The far node's participant, as it is now (signals thread). */
-    void onPublisher(RelayMessage.Publisher m) {
+    synchronized void onPublisher(RelayMessage.Publisher m) {
         if (closed.get()) {
             return;
         }
@@ -250,7 +250,7 @@ public final class RelayLink implements RoomRelay {
         }
     }
 
-    void onPublisherLeft(RelayMessage.PublisherLeft m) {
+    synchronized void onPublisherLeft(RelayMessage.PublisherLeft m) {
         Participant p = remotes.remove(m.participantId());
         if (p != null) {
             receiver.removeRemote(p.endpoint());
@@ -267,8 +267,9 @@ public final class RelayLink implements RoomRelay {
     /**
      * Ends the relay: the far node's participants leave the local room, local tracks stop
      * crossing, the transport closes; the far node is told unless it said so first.
+     * Synchronized with the far node's descriptions, so none adds a remote participant after it.
      */
-    void close(boolean tellPeer, String why) {
+    synchronized void close(boolean tellPeer, String why) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
