@@ -117,6 +117,22 @@ public final class RelayManager implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code node} is dead (its registration expired in the cluster): every relay to it closes at
+     * once, without telling it, and its participants leave this node's rooms, instead of waiting
+     * for the relays' consent to expire (30 s). Returns how many relays closed.
+     */
+    public int nodeGone(String node) {
+        int n = 0;
+        for (RelayLink l : links()) {
+            if (l.peerNode().equals(node)) {
+                l.close(false, "node " + node + " is gone");
+                n++;
+            }
+        }
+        return n;
+    }
+
     private RelayLink newLink(String roomId, String peerNode, boolean dialer) {
         String k = key(roomId, peerNode);
         RelayLink[] self = new RelayLink[1];

@@ -425,4 +425,21 @@ class RoomAcrossTwoNodesTest {
         assertTrue(linkA.egress().isClosed());
         assertFalse(linkB.transport().isConnected());
     }
+
+    @Test
+    @Order(8)
+    void whenTheOtherNodeIsGoneItsParticipantsLeaveAtOnce() throws Exception {
+        // The room spans the nodes again: a new relay, a new handshake.
+        RelayLink again = b.relays().connect(ROOM, a.id());
+        assertTrue(again.awaitConnected(15, TimeUnit.SECONDS), "relay connected again");
+        assertTrue(waitFor(() -> b.rooms().room(ROOM).participant("pub") != null
+                && a.rooms().room(ROOM).participant("s1") != null, 10), "both nodes mirror each other again");
+        // The cluster says B is dead (in truth it is alive here, and is not told).
+        assertEquals(1, a.relays().nodeGone(b.id()));
+        assertEquals(1, a.rooms().room(ROOM).size(), "B's participants left A at once");
+        assertEquals(null, a.relays().link(ROOM, b.id()));
+        assertEquals(0, b.relays().nodeGone("no-such-node"));
+        b.relays().nodeGone(a.id());
+        assertEquals(2, b.rooms().room(ROOM).size());
+    }
 }
