@@ -59,6 +59,7 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
     private volatile boolean reachable = true;
     private volatile long outageSince;
     private volatile boolean closed;
+    private volatile java.util.function.Supplier<List<?>> relays = List::of;
 
     private ClusterNode(ClusterConfig config, RedisDirectory directory, LocalNode self, Predicate<String> hostsRoom) {
         this.config = config;
@@ -104,9 +105,17 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         return self.id();
     }
 
-    /** The cluster as last read (at most a refresh interval old). */
+    /** The cluster as last read (at most a refresh interval old), with the relays as they are now. */
     public ClusterView view() {
-        return view;
+        ClusterView v = view;
+        List<?> r = relays.get();
+        return r.isEmpty() ? v : new ClusterView(v.self(), v.mode(), v.redis(), v.placement(), v.timestamp(), v.nodes(),
+                List.copyOf(r));
+    }
+
+    /** What {@code /api/cluster} lists as relays (for example each relay's statistics); none until set. */
+    public void relays(java.util.function.Supplier<List<?>> source) {
+        relays = source;
     }
 
     /** False from a failed refresh or placement until the next successful refresh. */

@@ -40,7 +40,7 @@ class ClusterServerTest {
 
     @Test
     void withoutRedisTheServerOpensNoRedisConnectionAndApiClusterShowsThisNodeAlone() throws Exception {
-        int before = RedisDirectory.CONNECTIONS_OPENED.get();
+        int before = RedisDirectory.CONNECTION_ATTEMPTS.get();
         try (Server server = Server.start(ServerConfig.loopback(0))) {
             assertEquals(RoomPlacement.SINGLE_NODE, server.placement());
             assertTrue(server.placement().place("any").toCompletableFuture().get(1, TimeUnit.SECONDS).local());
@@ -56,7 +56,7 @@ class ClusterServerTest {
             assertTrue(c.get("relays").isArray() && c.get("relays").isEmpty());
             assertTrue(get(server, "/metrics").contains("\nsfu_rooms{node=\"" + server.nodeId() + "\"} 0\n"));
         }
-        assertEquals(before, RedisDirectory.CONNECTIONS_OPENED.get(), "a single node never connects to Redis");
+        assertEquals(before, RedisDirectory.CONNECTION_ATTEMPTS.get(), "a single node never tries to connect to Redis");
     }
 
     @Test
