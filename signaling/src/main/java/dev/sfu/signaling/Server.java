@@ -149,7 +149,7 @@ public final class Server implements AutoCloseable {
             Operators ops = Operators.start(rooms.rooms(), metrics, admin);
             operators = ops;
             String nodeId = clusterConfig.nodeId().isEmpty() ? NodeIds.defaultId(config.httpPort()) : clusterConfig.nodeId();
-            LocalNode node = new LocalNode(nodeId, clusterConfig.region(), mediaAddress(config),
+            LocalNode node = new LocalNode(nodeId, clusterConfig.region(), mediaAddress(config, media.localAddress().getPort()),
                     clusterConfig.maxParticipants(), null, () -> load(ops, rooms));
             if (clusterConfig.enabled()) {
                 cluster = ClusterNode.connect(clusterConfig, node, id -> rooms.rooms().room(id) != null);
@@ -222,9 +222,9 @@ public final class Server implements AutoCloseable {
     }
 
     /** The media address other nodes and operators see: the first advertised address (or the bind one) and the port. */
-    private static String mediaAddress(ServerConfig config) {
+    private static String mediaAddress(ServerConfig config, int boundPort) {
         String host = config.advertiseAddresses().isEmpty() ? config.mediaBind() : config.advertiseAddresses().get(0);
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.mediaPort();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + boundPort;
     }
 
     /** Where rooms are placed: cluster mode's node, or this node alone. */

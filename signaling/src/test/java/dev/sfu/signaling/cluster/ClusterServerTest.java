@@ -84,6 +84,7 @@ class ClusterServerTest {
                 assertTrue(me.get("self").asBoolean() && me.get("live").asBoolean());
                 assertEquals("ws://127.0.0.1:" + server.httpPort() + "/ws", me.get("url").asText(),
                         "the public URL is derived from the bind address and the bound port");
+                assertEquals("127.0.0.1:" + server.media().localAddress().getPort(), me.get("mediaAddress").asText());
                 JsonNode p = node(c, "peer-2");
                 assertTrue(p.get("live").asBoolean());
                 assertFalse(p.get("self").asBoolean());
