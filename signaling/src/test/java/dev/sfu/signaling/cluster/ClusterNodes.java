@@ -12,12 +12,13 @@ import java.util.function.BooleanSupplier;
 /**
  * In-JVM cluster nodes on one test Redis, without media or HTTP: each has a load the test sets
  * and a set of rooms it "hosts". Short timings keep the tests fast: refresh 250 ms, node TTL
- * 1 s, claim TTL 2 s (the defaults are 2 s, 5 s and 10 s).
+ * 2 s, claim TTL 4 s (the defaults are 2 s, 5 s and 10 s); the TTLs leave room for a refresh
+ * thread starved for a second on a busy machine.
  */
 final class ClusterNodes implements AutoCloseable {
     static final Duration REFRESH = Duration.ofMillis(250);
-    static final Duration NODE_TTL = Duration.ofSeconds(1);
-    static final Duration CLAIM_TTL = Duration.ofSeconds(2);
+    static final Duration NODE_TTL = Duration.ofSeconds(2);
+    static final Duration CLAIM_TTL = Duration.ofSeconds(4);
 
     /** One node and the handles the test turns. */
     record TestNode(ClusterNode node, AtomicReference<LocalNode.Load> load, Set<String> hosted, String url) {

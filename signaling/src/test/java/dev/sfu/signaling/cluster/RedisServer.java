@@ -93,16 +93,24 @@ public final class RedisServer implements AutoCloseable {
 
     /** Deletes every key (between tests sharing one server). */
     public void flushAll() throws IOException {
+        if (!command("FLUSHALL").equals("+OK")) {
+            throw new IOException("FLUSHALL was not answered +OK");
+        }
+    }
+
+    /** Sends one inline command (arguments without spaces) and returns the first line of the reply, e.g. ":812". */
+    public String command(String line) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(2000);
-            s.getOutputStream().write("FLUSHALL\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            byte[] b = new byte[5];
-            int n = s.getInputStream().readNBytes(b, 0, 5);
-            if (!new String(b, 0, n, StandardCharsets.US_ASCII).startsWith("+OK")) {
-                throw new IOException("FLUSHALL was not answered +OK");
+            StringBuilder reply = new StringBuilder();
+            InputStream in = s.getInputStream();
+            for (int c = in.read(); c >= 0 && c != '\r'; c = in.read()) {
+                reply.append((char) c);
             }
+            return reply.toString();
         }
     }
 
