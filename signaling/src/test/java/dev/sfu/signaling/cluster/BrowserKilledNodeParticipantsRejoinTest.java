@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,8 +49,14 @@ class BrowserKilledNodeParticipantsRejoinTest {
     static void startRedisAndTwoNodes() throws Exception {
         BrowserSession.assumeAvailable();
         redis = RedisServer.start();
-        a = node("node-a");
-        b = node("node-b");
+        // Both JVMs start at once (each takes seconds); each is kept for stopAll, even if the other fails.
+        CompletableFuture<LiveSfu> startingA = CompletableFuture.supplyAsync(() -> node("node-a"));
+        CompletableFuture<LiveSfu> startingB = CompletableFuture.supplyAsync(() -> node("node-b"));
+        try {
+            a = startingA.join();
+        } finally {
+            b = startingB.join();
+        }
         Waits.until(Duration.ofSeconds(10), "A and B see each other live", () -> liveNodes(a).size() == 2
                 && liveNodes(b).size() == 2);
     }
