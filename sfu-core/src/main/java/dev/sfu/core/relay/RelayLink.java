@@ -73,6 +73,16 @@ public final class RelayLink implements RoomRelay {
 
     /** Takes the transport (its listener is {@link #receiver()}) and attaches the link to the room. */
     void start(MediaTransport t) {
+        use(t);
+        attach();
+    }
+
+    /**
+     * Takes the transport (its listener is {@link #receiver()}), without attaching to the room yet:
+     * the dialer holds it before its offer goes (the answer may come back at once), and attaches
+     * after, so that no message of the link reaches the peer before the offer.
+     */
+    void use(MediaTransport t) {
         this.transport = t;
         RelayEgress e = new RelayEgress(t, rooms.context());
         e.setListener(this::ssrcLearned);
@@ -80,6 +90,10 @@ public final class RelayLink implements RoomRelay {
         receiver.setEgress(e);
         t.setAffinityGroup(roomId);
         t.addCloseHandler(this::transportClosed);
+    }
+
+    /** Attaches the link to its room: the room's publishers are described to the peer from now on. */
+    void attach() {
         rooms.attachRelay(roomId, this);
     }
 

@@ -102,11 +102,13 @@ public final class RelayManager implements AutoCloseable {
         }
         RelayLink link = newLink(roomId, peerNode, true);
         IceDtlsTransport t = client().createTransport(RelayLink.transportId(roomId, nodeId, peerNode), link.receiver());
-        // Started before the offer goes: the answer may come back on the signals thread at once,
-        // and needs the link's transport (seen in CI: the answer was lost and ICE failed).
-        link.start(t);
+        // The link holds its transport before the offer goes: the answer may come back on the
+        // signals thread at once and needs it (seen in CI: the answer was lost, ICE failed). It is
+        // attached to the room after, so that the offer is the first message the peer gets.
+        link.use(t);
         signals.send(peerNode, new RelayMessage.Offer(roomId, nodeId, new RelayMessage.IceParameters(
                 t.localIceUfrag(), t.localIcePwd(), t.localCandidates(), t.localFingerprint(), DtlsSetup.ACTPASS)));
+        link.attach();
         LOG.info("relay for room {}: dialing node {}", roomId, peerNode);
         return link;
     }
