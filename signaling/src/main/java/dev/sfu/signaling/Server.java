@@ -6,6 +6,7 @@ import dev.sfu.core.transport.TransportConfig;
 import dev.sfu.core.transport.TransportServer;
 import dev.sfu.signaling.admin.AdminConfig;
 import dev.sfu.signaling.admin.Operators;
+import dev.sfu.core.relay.RelayManager;
 import dev.sfu.signaling.cluster.ClusterConfig;
 import dev.sfu.signaling.cluster.ClusterNode;
 import dev.sfu.signaling.cluster.ClusterView;
@@ -47,9 +48,12 @@ public final class Server implements AutoCloseable {
     /** Cluster mode's node, null on a single node. */
     private final ClusterNode cluster;
     private final RoomPlacement placement;
+    /** The relays of rooms spanning nodes (cluster mode), null on a single node. */
+    private final RelayManager relays;
 
     private Server(TransportServer media, SfuRoomService rooms, SignalingServer signaling, MetricRegistry metrics,
-                   LocalNode node, ClusterNode cluster, RoomPlacement placement) {
+                   LocalNode node, ClusterNode cluster, RoomPlacement placement, RelayManager relays) {
+        this.relays = relays;
         this.media = media;
         this.rooms = rooms;
         this.signaling = signaling;
@@ -145,6 +149,7 @@ public final class Server implements AutoCloseable {
         rooms.rooms().scheduler().configure(config.tileSizeFactor(), config.dynacast(), config.lastN());
         Operators operators = null;
         ClusterNode cluster = null;
+        RelayManager relays = null;
         try {
             Operators ops = Operators.start(rooms.rooms(), metrics, admin);
             operators = ops;
@@ -154,7 +159,15 @@ public final class Server implements AutoCloseable {
             if (clusterConfig.enabled()) {
                 cluster = ClusterNode.connect(clusterConfig, node, id -> rooms.rooms().room(id) != null);
                 rooms.onRoomClosed(cluster::roomClosed);
+                relays = new RelayManager(nodeId, media, rooms.rooms(), cluster.relaySignals());
+                cluster.span(relays, config.maxParticipants(), id -> {
+                    var r = rooms.rooms().room(id);
+                    return r == null ? 0 : r.localSize();
+                });
+                rooms.onLocalParticipants(cluster::localJoined, cluster::localLeft);
+                RelayManager relayManager = relays;
                 ops.cluster(nodeId, cluster::view);
+                ops.relays(relayManager::stats);
             } else {
                 ops.cluster(nodeId, () -> ClusterView.single(node.record(System.currentTimeMillis(), List.of())));
             }
@@ -165,12 +178,15 @@ public final class Server implements AutoCloseable {
             node.url(clusterConfig.publicUrlFor(config.httpBind(),
                     config.advertiseAddresses().isEmpty() ? null : config.advertiseAddresses().get(0),
                     signaling.port(), tls != null));
-            Server server = new Server(media, rooms, signaling, metrics, node, cluster, placement);
+            Server server = new Server(media, rooms, signaling, metrics, node, cluster, placement, relays);
             if (cluster != null) {
                 register(cluster, clusterConfig);
             }
             return server;
         } catch (InterruptedException | RuntimeException e) {
+            if (relays != null) {
+                relays.close();
+            }
             if (cluster != null) {
                 cluster.close();
             }
@@ -232,6 +248,11 @@ public final class Server implements AutoCloseable {
         return placement;
     }
 
+    /** The relays of rooms spanning nodes (cluster mode), null on a single node. */
+    public RelayManager relays() {
+        return relays;
+    }
+
     /** Cluster mode's node, null on a single node. */
     public ClusterNode cluster() {
         return cluster;
@@ -270,6 +291,10 @@ public final class Server implements AutoCloseable {
             signaling.close();
         } catch (RuntimeException e) {
             LOG.warn("closing the HTTP server failed", e);
+        }
+        if (relays != null) {
+            // Before the rooms: the far nodes hear that the relays close, and their remote participants leave.
+            relays.close();
         }
         rooms.close();
         media.close();

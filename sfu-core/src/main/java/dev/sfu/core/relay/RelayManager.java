@@ -184,6 +184,11 @@ public final class RelayManager implements AutoCloseable {
 
     private RelayLink expected(RelayMessage m) {
         RelayLink l = link(m.roomId(), m.fromNode());
+        if (l == null && m instanceof RelayMessage.Close) {
+            // Both ends closed at once (both lost their last participant, or shut down): nothing to do.
+            LOG.debug("relay for room {} with node {} already closed", m.roomId(), m.fromNode());
+            return null;
+        }
         if (l == null) {
             unexpectedMessages.incrementAndGet();
             LOG.warn("relay message for room {} from node {} without a relay: {}", m.roomId(), m.fromNode(),

@@ -119,7 +119,8 @@ final class AdminHandler extends ChannelInboundHandlerAdapter {
                     ? json(HttpResponseStatus.OK, new Views.Status("ready"))
                     : json(HttpResponseStatus.SERVICE_UNAVAILABLE, new Views.Status("draining")));
             case METRICS -> send(ctx, req, text(HttpResponseStatus.OK, PrometheusFormat.CONTENT_TYPE,
-                    PrometheusFormat.write(s, operators.isReady(), operators.accessCounters(), operators.nodeId())
+                    PrometheusFormat.write(s, operators.isReady(), operators.accessCounters(), operators.nodeId(),
+                            operators.relayStats())
                             .getBytes(StandardCharsets.UTF_8)));
             case ROOMS -> send(ctx, req, json(HttpResponseStatus.OK, Views.RoomList.of(s)));
             case ROOM -> {

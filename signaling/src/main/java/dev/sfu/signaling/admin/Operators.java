@@ -47,6 +47,7 @@ public final class Operators implements AutoCloseable {
     private volatile AccessCounters access;
     private volatile String nodeId = NodeIds.defaultId(0);
     private volatile Supplier<ClusterView> cluster;
+    private volatile Supplier<List<dev.sfu.core.relay.RelayStats>> relays = List::of;
 
     private Operators(StatsCollector collector, AdminConfig config) {
         this.collector = collector;
@@ -143,6 +144,15 @@ public final class Operators implements AutoCloseable {
 
     public String nodeId() {
         return nodeId;
+    }
+
+    /** This node's relays to other nodes, for /metrics (cluster mode). */
+    public void relays(Supplier<List<dev.sfu.core.relay.RelayStats>> stats) {
+        relays = stats;
+    }
+
+    List<dev.sfu.core.relay.RelayStats> relayStats() {
+        return relays.get();
     }
 
     /** The cluster as this node sees it; a node without a cluster sees itself alone. */

@@ -56,6 +56,12 @@ public final class PrometheusFormat {
 
     /** As {@link #write(StatsSnapshot, boolean, AccessCounters)}, each sample labelled {@code node="nodeId"} (null: none). */
     public static String write(StatsSnapshot s, boolean ready, AccessCounters access, String nodeId) {
+        return write(s, ready, access, nodeId, java.util.List.of());
+    }
+
+    /** As {@link #write(StatsSnapshot, boolean, AccessCounters, String)}, with this node's relays to other nodes. */
+    public static String write(StatsSnapshot s, boolean ready, AccessCounters access, String nodeId,
+                               java.util.List<dev.sfu.core.relay.RelayStats> relays) {
         PrometheusFormat f = new PrometheusFormat(nodeId);
         f.server(s, ready);
         if (access != null) {
@@ -64,7 +70,44 @@ public final class PrometheusFormat {
         f.rooms(s);
         f.participants(s);
         f.layers(s);
+        if (!relays.isEmpty()) {
+            f.relays(relays);
+        }
         return f.out.toString();
+    }
+
+    /** Relays: a gauge of those up, and per far node the packets and bytes across, both ways. */
+    private void relays(java.util.List<dev.sfu.core.relay.RelayStats> relays) {
+        java.util.Map<String, long[]> byPeer = new java.util.TreeMap<>();
+        int connected = 0;
+        for (dev.sfu.core.relay.RelayStats r : relays) {
+            if (r.connected()) {
+                connected++;
+            }
+            long[] c = byPeer.computeIfAbsent(r.peerNode(), k -> new long[5]);
+            c[0] += r.packetsSent();
+            c[1] += r.bytesSent();
+            c[2] += r.packetsReceived();
+            c[3] += r.bytesReceived();
+            c[4] += r.retransmissions();
+        }
+        int up = connected;
+        gauge("sfu_relays", "Relays to other nodes (one per room and far node), by state.", () -> {
+            sample(up, "state", "connected");
+            sample(relays.size() - up, "state", "connecting");
+        });
+        counter("sfu_relay_packets_total", "RTP packets across relays of the rooms open now, by far node and direction.",
+                () -> byPeer.forEach((peer, c) -> {
+                    sample(c[0], "peer", peer, "direction", "out");
+                    sample(c[2], "peer", peer, "direction", "in");
+                }));
+        counter("sfu_relay_bytes_total", "RTP bytes across relays of the rooms open now, by far node and direction.",
+                () -> byPeer.forEach((peer, c) -> {
+                    sample(c[1], "peer", peer, "direction", "out");
+                    sample(c[3], "peer", peer, "direction", "in");
+                }));
+        counter("sfu_relay_retransmissions_total", "Retransmissions sent across relays, by far node.",
+                () -> byPeer.forEach((peer, c) -> sample(c[4], "peer", peer)));
     }
 
     private void access(AccessCounters a) {

@@ -27,10 +27,13 @@ import java.util.Locale;
  * @param nodeTtl         a node record's lifetime: a node not refreshed for this long is dead (5 s)
  * @param claimTtl        a room claim's lifetime: renewed by its owner while it hosts the room
  * @param commandTimeout  how long one Redis command may take before the node treats Redis as unreachable
+ * @param expandCpu       a room hosted here expands to another node for a new join when this node's
+ *                        process CPU (0-1) is above this, as when its part of the room is full
+ *                        (sfu.max-participants); 0 or 1: only when full
  */
 public record ClusterConfig(String redisUrl, String publicUrl, String region, String nodeId, int maxParticipants,
                             PlacementPolicy policy, Duration refreshInterval, Duration nodeTtl, Duration claimTtl,
-                            Duration commandTimeout) {
+                            Duration commandTimeout, double expandCpu) {
 
     public ClusterConfig {
         redisUrl = redisUrl == null ? "" : redisUrl.strip();
@@ -55,6 +58,10 @@ public record ClusterConfig(String redisUrl, String publicUrl, String region, St
         if (policy == null) {
             throw new IllegalArgumentException("sfu.cluster.placement is missing");
         }
+        if (!(expandCpu >= 0 && expandCpu <= 1)) {
+            throw new IllegalArgumentException("sfu.cluster.expand-cpu must be between 0 and 1 (a fraction of the "
+                    + "machine's CPU; 0: expand only when full), not " + expandCpu);
+        }
         positive("sfu.cluster.refresh-interval", refreshInterval);
         positive("sfu.cluster.node-ttl", nodeTtl);
         positive("sfu.cluster.claim-ttl", claimTtl);
@@ -68,7 +75,7 @@ public record ClusterConfig(String redisUrl, String publicUrl, String region, St
     /** A single node: no Redis. */
     public static ClusterConfig off() {
         return new ClusterConfig("", "", "default", "", 0, PlacementPolicy.LEAST_LOADED, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1), 0);
     }
 
     /** Reads {@code sfu.cluster}; a missing block means {@link #off()}. */
@@ -81,7 +88,7 @@ public record ClusterConfig(String redisUrl, String publicUrl, String region, St
             return new ClusterConfig(c.getString("redis-url"), c.getString("public-url"), c.getString("region"),
                     c.getString("node-id"), c.getInt("max-participants"), PlacementPolicy.parse(c.getString("placement")),
                     c.getDuration("refresh-interval"), c.getDuration("node-ttl"), c.getDuration("claim-ttl"),
-                    c.getDuration("command-timeout"));
+                    c.getDuration("command-timeout"), c.hasPath("expand-cpu") ? c.getDouble("expand-cpu") : 0);
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -94,19 +101,25 @@ public record ClusterConfig(String redisUrl, String publicUrl, String region, St
     /** A copy with other timings (tests use short ones). */
     public ClusterConfig withTimings(Duration refresh, Duration nodeLifetime, Duration claimLifetime) {
         return new ClusterConfig(redisUrl, publicUrl, region, nodeId, maxParticipants, policy, refresh, nodeLifetime,
-                claimLifetime, commandTimeout);
+                claimLifetime, commandTimeout, expandCpu);
     }
 
     /** A copy as node {@code id} of the cluster on {@code redis}, with {@code url} as its public URL. */
     public ClusterConfig withNode(String redis, String id, String url) {
         return new ClusterConfig(redis, url, region, id, maxParticipants, policy, refreshInterval, nodeTtl, claimTtl,
-                commandTimeout);
+                commandTimeout, expandCpu);
     }
 
     /** A copy with another policy, region and node capacity. */
     public ClusterConfig withPlacement(PlacementPolicy p, String regionName, int nodeMaxParticipants) {
         return new ClusterConfig(redisUrl, publicUrl, regionName, nodeId, nodeMaxParticipants, p, refreshInterval,
-                nodeTtl, claimTtl, commandTimeout);
+                nodeTtl, claimTtl, commandTimeout, expandCpu);
+    }
+
+    /** A copy that expands rooms above {@code cpu} (0: only when full). */
+    public ClusterConfig withExpandCpu(double cpu) {
+        return new ClusterConfig(redisUrl, publicUrl, region, nodeId, maxParticipants, policy, refreshInterval,
+                nodeTtl, claimTtl, commandTimeout, cpu);
     }
 
     /** The Redis URL without a password, for logs. */

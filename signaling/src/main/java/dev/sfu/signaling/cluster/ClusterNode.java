@@ -1,5 +1,7 @@
 package dev.sfu.signaling.cluster;
 
+import dev.sfu.core.relay.RelayLink;
+import dev.sfu.core.relay.RelayManager;
 import dev.sfu.signaling.message.ErrorCode;
 import dev.sfu.signaling.message.SignalingException;
 import org.slf4j.Logger;
@@ -20,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * One node of a cluster on Redis: it registers itself every refresh interval, keeps a view of
@@ -59,7 +62,15 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
     private volatile boolean reachable = true;
     private volatile long outageSince;
     private volatile boolean closed;
-    private volatile java.util.function.Supplier<List<?>> relays = List::of;
+    /** What /api/cluster lists as relays when no RelayManager is attached (tests). */
+    private volatile java.util.function.Supplier<List<?>> relaySource = List::of;
+    /** The relays of rooms spanning nodes; null: rooms never expand (no media, tests). */
+    private volatile RelayManager relays;
+    private volatile ToIntFunction<String> localParticipants = room -> 0;
+    private volatile int roomLimit;
+    private volatile RedisRelaySignals signals;
+    /** Rooms this node is in the node set of (it expanded to or from here). */
+    private final Set<String> spanning = ConcurrentHashMap.newKeySet();
 
     private ClusterNode(ClusterConfig config, RedisDirectory directory, LocalNode self, Predicate<String> hostsRoom) {
         this.config = config;
@@ -108,14 +119,15 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
     /** The cluster as last read (at most a refresh interval old), with the relays as they are now. */
     public ClusterView view() {
         ClusterView v = view;
-        List<?> r = relays.get();
-        return r.isEmpty() ? v : new ClusterView(v.self(), v.mode(), v.redis(), v.placement(), v.timestamp(), v.nodes(),
-                List.copyOf(r));
+        RelayManager r = relays;
+        List<?> listed = r != null ? r.stats() : relaySource.get();
+        return listed.isEmpty() ? v : new ClusterView(v.self(), v.mode(), v.redis(), v.placement(), v.timestamp(),
+                v.nodes(), new ArrayList<Object>(listed));
     }
 
-    /** What {@code /api/cluster} lists as relays (for example each relay's statistics); none until set. */
+    /** What {@code /api/cluster} lists as relays (for example each relay's statistics) without a RelayManager. */
     public void relays(java.util.function.Supplier<List<?>> source) {
-        relays = source;
+        relaySource = source;
     }
 
     /** False from a failed refresh or placement until the next successful refresh. */
@@ -129,8 +141,189 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
             return CompletableFuture.failedFuture(unavailable("this node is shutting down"));
         }
         if (hostsRoom.test(room) || placedHere(room)) {
+            if (relays != null && mustExpand(room)) {
+                return expand(room);
+            }
             return CompletableFuture.completedFuture(Placement.here(self.id()));
         }
+        if (relays == null) {
+            return claim(room);
+        }
+        // A join an expansion sent here joins here; any other goes to the room's owner.
+        CompletableFuture<Placement> out = new CompletableFuture<>();
+        CompletionStage<Boolean> in;
+        try {
+            in = directory.inHosts(room, self.id());
+        } catch (RuntimeException e) {
+            in = CompletableFuture.failedFuture(e);
+        }
+        in.whenComplete((yes, err) -> {
+            if (err != null) {
+                out.completeExceptionally(unavailable("the cluster's Redis cannot be reached"));
+            } else if (yes) {
+                spanning.add(room);
+                out.complete(Placement.here(self.id()));
+            } else {
+                claim(room).whenComplete((p, e) -> {
+                    if (e != null) {
+                        out.completeExceptionally(e);
+                    } else {
+                        out.complete(p);
+                    }
+                });
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public CompletionStage<Placement> full(String room) {
+        if (closed || relays == null) {
+            return CompletableFuture.completedFuture(Placement.here(self.id()));
+        }
+        return expand(room);
+    }
+
+    /** Whether a join to {@code room}, hosted here, goes to another node: this node's part is full, or its CPU too high. */
+    private boolean mustExpand(String room) {
+        int limit = roomLimit;
+        if (limit > 0 && localParticipants.applyAsInt(room) >= limit) {
+            return true;
+        }
+        double cpu = config.expandCpu();
+        return cpu > 0 && cpu < 1 && self.load().cpu() > cpu;
+    }
+
+    /**
+     * The room expands: the join goes to a node of its set with room left, else to the least
+     * loaded live node not hosting it yet, which joins the set; here (the room layer then answers
+     * ROOM_FULL) when none can take it.
+     */
+    private CompletionStage<Placement> expand(String room) {
+        List<NodeRecord> candidates = new ArrayList<>();
+        for (NodeRecord r : live) {
+            if (!r.draining() && r.url() != null && !r.url().isEmpty()) {
+                candidates.add(r);
+            }
+        }
+        candidates.sort(Comparator.comparingInt(NodeRecord::participants).thenComparingDouble(NodeRecord::cpu));
+        List<String> ids = new ArrayList<>();
+        for (NodeRecord r : candidates) {
+            ids.add(r.id());
+        }
+        CompletableFuture<Placement> out = new CompletableFuture<>();
+        CompletionStage<RedisDirectory.Owner> chosen;
+        try {
+            chosen = directory.expand(room, self.id(), roomLimit, localParticipants.applyAsInt(room), config.claimTtl(), ids);
+        } catch (RuntimeException e) {
+            chosen = CompletableFuture.failedFuture(e);
+        }
+        chosen.whenComplete((node, err) -> {
+            if (err != null) {
+                LOG.debug("expanding room {} failed: {}", room, err.toString());
+                out.complete(Placement.here(self.id()));
+                return;
+            }
+            spanning.add(room);
+            NodeRecord r = node == null ? null : node.record() != null ? node.record() : lastRecords.get(node.id());
+            if (r == null || r.url() == null || r.url().isEmpty()) {
+                LOG.info("room {} is full here and no other node can take it", room);
+                out.complete(Placement.here(self.id()));
+            } else {
+                LOG.info("room {} is full here: the join goes to node {}", room, r.id());
+                out.complete(new Placement(r.id(), r.url()));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Media for rooms that span nodes: {@code relays} carries them, and a hosted room whose part here
+     * holds {@code perNodeLimit} local participants ({@code localParticipants}) expands.
+     */
+    public void span(RelayManager manager, int perNodeLimit, ToIntFunction<String> localCount) {
+        this.localParticipants = localCount;
+        this.roomLimit = perNodeLimit;
+        this.relays = manager;
+    }
+
+    /** The signals relays use between the cluster's nodes (Redis pub/sub), opened on first use. */
+    public synchronized RedisRelaySignals relaySignals() {
+        if (signals == null) {
+            signals = RedisRelaySignals.connect(directory.client());
+        }
+        return signals;
+    }
+
+    /**
+     * A local participant joined {@code room} ({@code count} local ones now): when the room spans
+     * nodes, this node's count is written and it dials each node that joined the room before it.
+     */
+    public void localJoined(String room, int count) {
+        updateSpan(room, count);
+    }
+
+    /** A local participant left {@code room}: with none left, this node leaves the room's set and closes its relays. */
+    public void localLeft(String room, int count) {
+        if (count > 0) {
+            if (spanning.contains(room)) {
+                updateSpan(room, count);
+            }
+            return;
+        }
+        RelayManager r = relays;
+        if (r == null || !spanning.remove(room)) {
+            return;
+        }
+        try {
+            directory.leaveHosts(room, self.id());
+        } catch (RuntimeException e) {
+            LOG.debug("leaving the node set of room {} failed (it expires by itself): {}", room, e.toString());
+        }
+        for (RelayLink l : r.links()) {
+            if (l.roomId().equals(room)) {
+                r.disconnect(room, l.peerNode(), "no participant left on node " + self.id());
+            }
+        }
+    }
+
+    /** Writes the count (or renews it: -1) and dials the earlier nodes of the room's set this node has no relay with. */
+    private void updateSpan(String room, int count) {
+        RelayManager r = relays;
+        if (r == null || closed) {
+            return;
+        }
+        CompletionStage<List<RedisDirectory.Host>> hosts;
+        try {
+            hosts = directory.count(room, self.id(), count, config.claimTtl());
+        } catch (RuntimeException e) {
+            return;
+        }
+        hosts.whenComplete((list, err) -> {
+            if (err != null || list.isEmpty() || closed) {
+                return;
+            }
+            spanning.add(room);
+            long mine = Long.MAX_VALUE;
+            for (RedisDirectory.Host h : list) {
+                if (h.id().equals(self.id())) {
+                    mine = h.order();
+                }
+            }
+            for (RedisDirectory.Host h : list) {
+                if (h.order() < mine && !h.id().equals(self.id()) && r.link(room, h.id()) == null
+                        && localParticipants.applyAsInt(room) > 0) {
+                    try {
+                        r.connect(room, h.id());
+                    } catch (RuntimeException e) {
+                        LOG.warn("dialing node {} for room {} failed", h.id(), room, e);
+                    }
+                }
+            }
+        });
+    }
+
+    private CompletionStage<Placement> claim(String room) {
         long now = System.currentTimeMillis();
         NodeRecord me = self.record(now, placed.keySet());
         NodeRecord choice = config.policy().choose(me, live);
@@ -236,6 +429,9 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
                     outage(err);
                 } else {
                     update(me, hosted.size(), entries);
+                    for (String room : spanning) {
+                        updateSpan(room, localParticipants.applyAsInt(room));
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warn("cluster refresh failed", e);
@@ -292,12 +488,28 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
             known.add(e.id());
         }
         lastRecords.keySet().retainAll(known);
+        RelayManager r = relays;
+        if (r != null) {
+            Set<String> nowLive = new HashSet<>();
+            for (NodeRecord n : others) {
+                nowLive.add(n.id());
+            }
+            for (NodeRecord was : live) {
+                if (!nowLive.contains(was.id()) && r.nodeGone(was.id()) > 0) {
+                    LOG.info("node {} is gone: its relays closed", was.id());
+                }
+            }
+        }
         live = List.copyOf(others);
         view = buildView(System.currentTimeMillis(), me, entries);
     }
 
     private void noteConflicts(List<String> lost) {
         for (String room : lost) {
+            if (spanning.contains(room)) {
+                // The room spans nodes: the owner holds the claim, this node is in its set.
+                continue;
+            }
             if (conflicts.add(room)) {
                 LOG.warn("room {} is hosted here, but another live node claimed it (Redis was unreachable from here "
                         + "meanwhile): its participants here stay here, new ones go there", room);
@@ -322,8 +534,9 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         }
         others.sort(Comparator.comparing(ClusterView.Node::id));
         nodes.addAll(others);
+        RelayManager r = relays;
         return new ClusterView(self.id(), "redis", reachable ? "connected" : "unreachable", config.policy().label(), now,
-                nodes, List.of());
+                nodes, r == null ? List.of() : new ArrayList<>(r.stats()));
     }
 
     /** The owner Redis records for {@code room} now (tests). */
@@ -349,6 +562,9 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             LOG.debug("deleting this node's record failed (it expires by itself): {}", e.toString());
         }
+        if (signals != null) {
+            signals.close();
+        }
         directory.close();
     }
 
@@ -359,6 +575,9 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         }
         closed = true;
         timer.shutdownNow();
+        if (signals != null) {
+            signals.close();
+        }
         directory.close();
     }
 }

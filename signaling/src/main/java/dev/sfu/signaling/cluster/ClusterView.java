@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The cluster as one node sees it, for {@code GET /api/cluster}: every node recently registered,
- * live or dead, and the relays between them (none yet).
+ * live or dead, and this node's relays to the others (rooms spanning nodes).
  *
  * @param self      this node's id
  * @param mode      {@code single} (no Redis) or {@code redis}
@@ -12,7 +12,7 @@ import java.util.List;
  * @param placement the placement policy
  * @param timestamp when this view was read (this node's clock, ms)
  * @param nodes     the nodes, this one first, then by id
- * @param relays    the relays between nodes (always empty for now)
+ * @param relays    this node's relays ({@link dev.sfu.core.relay.RelayStats}: room, far node, state, counters)
  */
 public record ClusterView(String self, String mode, String redis, String placement, long timestamp,
                           List<Node> nodes, List<Object> relays) {

@@ -33,7 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sfu:nodes          sorted set: node id, scored with when it last refreshed (ms); entries older
  *                    than a minute are pruned by whichever node reads the set
  * sfu:node:ID        string, TTL node-ttl (5 s): the node's {@link NodeRecord} as JSON
- * sfu:room:ROOM      string, TTL claim-ttl (10 s): the id of the node hosting the room
+ * sfu:room:ROOM      string, TTL claim-ttl (10 s): the id of the node hosting the room (its owner)
+ * sfu:hosts:ROOM     hash, TTL claim-ttl, renewed by each of its nodes: the nodes a room spans once
+ *                    it expanded beyond its owner: o:ID = the order in which node ID joined the room
+ *                    (the later one dials the earlier), n:ID = its local participants in the room
+ *                    (a reservation is counted at once), seq = the last order given
  * </pre>
  * A node is live while its {@code sfu:node:ID} exists. Claims are changed only by the Lua scripts
  * below, each of which Redis runs atomically, so two nodes can never both take a room.
@@ -46,6 +50,7 @@ public final class RedisDirectory implements AutoCloseable {
     static final String NODES = "sfu:nodes";
     static final String NODE_PREFIX = "sfu:node:";
     static final String ROOM_PREFIX = "sfu:room:";
+    static final String HOSTS_PREFIX = "sfu:hosts:";
     /** Claims renewed per script call. */
     private static final int RENEW_BATCH = 500;
 
@@ -87,6 +92,92 @@ public final class RedisDirectory implements AutoCloseable {
               end
             end
             return lost
+            """;
+
+    /**
+     * A join for a room whose node is full for it (or too busy): the live node of the room's set
+     * with room left (the earliest first), else the first candidate not in the set yet (least loaded
+     * first), added to the set; one participant is reserved on the node chosen. The owner and the
+     * caller are put in the set first. Returns {node id, its record} or {'', ''} when none can take it.
+     * KEYS[1] claim key, KEYS[2] hosts key; ARGV: caller id, per-node limit, TTL ms, node key prefix,
+     * the caller's local participants, then candidate ids.
+     */
+    static final String EXPAND = """
+            local function add(id)
+              if redis.call('HEXISTS', KEYS[2], 'o:' .. id) == 0 then
+                local s = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+                redis.call('HSET', KEYS[2], 'o:' .. id, s)
+                redis.call('HSETNX', KEYS[2], 'n:' .. id, 0)
+              end
+            end
+            local owner = redis.call('GET', KEYS[1])
+            if owner then add(owner) end
+            add(ARGV[1])
+            redis.call('HSET', KEYS[2], 'n:' .. ARGV[1], ARGV[5])
+            local limit = tonumber(ARGV[2])
+            local all = redis.call('HGETALL', KEYS[2])
+            local best, bestOrder = nil, nil
+            for i = 1, #all, 2 do
+              local f = all[i]
+              if string.sub(f, 1, 2) == 'o:' then
+                local id = string.sub(f, 3)
+                if id ~= ARGV[1] and redis.call('EXISTS', ARGV[4] .. id) == 1 then
+                  local n = tonumber(redis.call('HGET', KEYS[2], 'n:' .. id) or '0')
+                  local o = tonumber(all[i + 1])
+                  if n < limit and (bestOrder == nil or o < bestOrder) then
+                    best = id
+                    bestOrder = o
+                  end
+                end
+              end
+            end
+            if best == nil then
+              for i = 6, #ARGV do
+                local id = ARGV[i]
+                if redis.call('HEXISTS', KEYS[2], 'o:' .. id) == 0 and redis.call('EXISTS', ARGV[4] .. id) == 1 then
+                  best = id
+                  add(id)
+                  break
+                end
+              end
+            end
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            if best == nil then return {'', ''} end
+            redis.call('HINCRBY', KEYS[2], 'n:' .. best, 1)
+            local rec = redis.call('GET', ARGV[4] .. best)
+            if not rec then rec = '' end
+            return {best, rec}
+            """;
+
+    /**
+     * A node's local participants in a room whose set it is in (count -1: only renews the TTL).
+     * Returns the set's live nodes as {id, order, ...}; empty when the caller is not in it.
+     * KEYS[1] hosts key; ARGV: caller id, count, TTL ms, node key prefix.
+     */
+    static final String COUNT = """
+            if redis.call('HEXISTS', KEYS[1], 'o:' .. ARGV[1]) == 0 then return {} end
+            if tonumber(ARGV[2]) >= 0 then redis.call('HSET', KEYS[1], 'n:' .. ARGV[1], ARGV[2]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            local out = {}
+            local all = redis.call('HGETALL', KEYS[1])
+            for i = 1, #all, 2 do
+              local f = all[i]
+              if string.sub(f, 1, 2) == 'o:' then
+                local id = string.sub(f, 3)
+                if redis.call('EXISTS', ARGV[4] .. id) == 1 then
+                  table.insert(out, id)
+                  table.insert(out, all[i + 1])
+                end
+              end
+            end
+            return out
+            """;
+
+    /** The caller leaves a room's set; the set goes with its last node. KEYS[1] hosts key; ARGV[1] caller id. */
+    static final String LEAVE = """
+            redis.call('HDEL', KEYS[1], 'o:' .. ARGV[1], 'n:' .. ARGV[1])
+            if redis.call('HLEN', KEYS[1]) <= 1 then redis.call('DEL', KEYS[1]) end
+            return 1
             """;
 
     /** Deletes a claim if it is still the caller's. KEYS[1] claim key; ARGV[1] caller id. */
@@ -231,6 +322,56 @@ public final class RedisDirectory implements AutoCloseable {
         });
     }
 
+    /** See {@link #EXPAND}: the node to send a join to, or null when every node is full for the room. */
+    CompletionStage<Owner> expand(String room, String self, int limit, int selfCount, Duration ttl,
+                                  List<String> candidates) {
+        String[] args = new String[5 + candidates.size()];
+        args[0] = self;
+        args[1] = Integer.toString(limit);
+        args[2] = Long.toString(ttl.toMillis());
+        args[3] = NODE_PREFIX;
+        args[4] = Integer.toString(selfCount);
+        for (int i = 0; i < candidates.size(); i++) {
+            args[5 + i] = candidates.get(i);
+        }
+        return redis.<List<Object>>eval(EXPAND, ScriptOutputType.MULTI,
+                new String[] {ROOM_PREFIX + room, HOSTS_PREFIX + room}, args).thenApply(r -> {
+                    String id = text(r.get(0));
+                    String rec = text(r.get(1));
+                    return id.isEmpty() ? null : new Owner(id, rec.isEmpty() ? null : parse(rec));
+                });
+    }
+
+    /** A live node of a room's set and the order it joined the room in. */
+    record Host(String id, long order) {
+    }
+
+    /**
+     * Writes {@code self}'s local participants in {@code room} ({@code count} -1: only renews) when
+     * it is in the room's set; completes with the set's live nodes (empty: the room spans no nodes,
+     * or not this one).
+     */
+    CompletionStage<List<Host>> count(String room, String self, int count, Duration ttl) {
+        return redis.<List<Object>>eval(COUNT, ScriptOutputType.MULTI, new String[] {HOSTS_PREFIX + room}, self,
+                Integer.toString(count), Long.toString(ttl.toMillis()), NODE_PREFIX).thenApply(r -> {
+                    List<Host> out = new ArrayList<>();
+                    for (int i = 0; i + 1 < r.size(); i += 2) {
+                        out.add(new Host(text(r.get(i)), Long.parseLong(text(r.get(i + 1)))));
+                    }
+                    return out;
+                });
+    }
+
+    /** {@code self} leaves {@code room}'s set. */
+    CompletionStage<Long> leaveHosts(String room, String self) {
+        return redis.<Long>eval(LEAVE, ScriptOutputType.INTEGER, new String[] {HOSTS_PREFIX + room}, self);
+    }
+
+    /** Whether {@code self} is in {@code room}'s set (a join sent here by an expansion). */
+    CompletionStage<Boolean> inHosts(String room, String self) {
+        return redis.hexists(HOSTS_PREFIX + room, "o:" + self);
+    }
+
     /** Deletes the claim of {@code room} if {@code self} holds it; completes with whether it did. */
     CompletionStage<Boolean> release(String room, String self) {
         return redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {ROOM_PREFIX + room}, self)
@@ -249,6 +390,11 @@ public final class RedisDirectory implements AutoCloseable {
 
     boolean connected() {
         return connection.isOpen();
+    }
+
+    /** The client, for the relay signals' own connections (they share its threads and reconnection). */
+    RedisClient client() {
+        return client;
     }
 
     private NodeRecord parse(String value) {

@@ -33,6 +33,15 @@ public interface RoomPlacement {
      */
     CompletionStage<Placement> place(String room);
 
+    /**
+     * {@code room} is hosted here but this node's part of it is full: where the join may go instead
+     * (another node hosting the room, or one it expands to); here (a local placement) when nowhere,
+     * and the join is refused with ROOM_FULL. A single node has nowhere else.
+     */
+    default CompletionStage<Placement> full(String room) {
+        return CompletableFuture.completedFuture(Placement.here("local"));
+    }
+
     /** The last participant of {@code room} on this node has left: its claim may be released. */
     void roomClosed(String room);
 

@@ -255,7 +255,7 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
                 if (s.participantId() == null) {
                     s.grant(g);
                 }
-                handle(s, j);
+                joinHere(s, j);
             });
         } else {
             LOG.debug("join to room {} from {} redirected to node {}", j.room(), channel.remoteAddress(), where.nodeId());
@@ -265,6 +265,43 @@ public final class SignalingHandler extends SimpleChannelInboundHandler<WebSocke
         }
         while (!placing && !closing && !waiting.isEmpty()) {
             dispatch(waiting.poll());
+        }
+    }
+
+    /**
+     * A join placed here. When the room layer answers ROOM_FULL (joins raced past the placement's
+     * check), a cluster's placement may still send it to another node hosting the room
+     * ({@link RoomPlacement#full}): the client is redirected there instead.
+     */
+    private void joinHere(ClientSession s, Message.Join j) {
+        try {
+            s.onMessage(connection, j);
+        } catch (SignalingException e) {
+            if (e.code() != ErrorCode.ROOM_FULL) {
+                LOG.debug("rejected {}: {} {}", s.participantId(), e.code(), e.getMessage());
+                send(e.toMessage());
+                return;
+            }
+            java.util.concurrent.CompletionStage<Placement> other;
+            try {
+                other = placement.full(j.room());
+            } catch (RuntimeException x) {
+                other = java.util.concurrent.CompletableFuture.failedFuture(x);
+            }
+            other.whenComplete((where, err) -> channel.eventLoop().execute(() -> {
+                if (err == null && where != null && !where.local()) {
+                    LOG.debug("join to full room {} from {} sent to node {}", j.room(), channel.remoteAddress(),
+                            where.nodeId());
+                    waiting.clear();
+                    redirect(new Message.Redirect(j.room(), where.url(), where.nodeId()));
+                } else {
+                    send(e.toMessage());
+                }
+            }));
+        } catch (RuntimeException e) {
+            LOG.error("failed to handle a message of {}", s.participantId(), e);
+            send(new Message.Error(ErrorCode.INTERNAL.name(), "The server failed to handle the message ("
+                    + e.getClass().getSimpleName() + "); this is a server bug."));
         }
     }
 

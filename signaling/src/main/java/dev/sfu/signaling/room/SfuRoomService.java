@@ -63,6 +63,8 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     private final SecureRandom random = new SecureRandom();
     /** Told the id of each room that closes (its last participant left); cluster mode releases its claim. */
     private volatile Consumer<String> roomClosedHook = id -> { };
+    private volatile java.util.function.ObjIntConsumer<String> localJoinedHook = (id, n) -> { };
+    private volatile java.util.function.ObjIntConsumer<String> localLeftHook = (id, n) -> { };
 
     /**
      * @param maxParticipants per room
@@ -108,6 +110,18 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     /** {@code hook} is told the id of each room that closes, on the thread where its last participant left. */
     public void onRoomClosed(Consumer<String> hook) {
         roomClosedHook = hook;
+    }
+
+    /**
+     * {@code joined} and {@code left} are told the room's id and its local participants (those
+     * connected to this node, not through a relay) after each local participant joins or leaves;
+     * 0 left means this node's part of the room is empty (the room may stay for its relays). On
+     * the room layer's thread; they must not block.
+     */
+    public void onLocalParticipants(java.util.function.ObjIntConsumer<String> joined,
+                                    java.util.function.ObjIntConsumer<String> left) {
+        localJoinedHook = joined;
+        localLeftHook = left;
     }
 
     /** The rooms (tests, metrics, the dashboard). */
@@ -342,6 +356,14 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         }
     }
 
+    private static void hook(java.util.function.ObjIntConsumer<String> h, Room room) {
+        try {
+            h.accept(room.id(), room.localSize());
+        } catch (RuntimeException e) {
+            LOG.warn("a local-participants hook failed for room {}", room.id(), e);
+        }
+    }
+
     private String newId() {
         while (true) {
             char[] c = new char[8];
@@ -372,6 +394,9 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
 
         @Override
         public void participantJoined(Room room, Participant participant) {
+            if (!participant.isRemote()) {
+                hook(localJoinedHook, room);
+            }
             List<Participant> recipients = room.participants();
             post(() -> {
                 ParticipantInfo info = info(participant);
@@ -387,6 +412,9 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         @Override
         public void participantLeft(Room room, Participant participant, LeaveReason reason) {
             members.remove(participant.id());
+            if (!participant.isRemote()) {
+                hook(localLeftHook, room);
+            }
             List<Participant> recipients = room.participants();
             post(() -> {
                 for (Participant o : recipients) {
