@@ -82,6 +82,21 @@ class RoomExpandsAcrossNodesTest {
                 // A's two publishers' bytes cross once, not once per subscriber on B (that would be twice).
                 assertTrue(ab.bytesSent() > last.bytesA / 2 && ab.bytesSent() < last.bytesA * 1.2,
                         "relay A->B carried " + ab.bytesSent() + " bytes, A's publishers sent " + last.bytesA);
+                assertEquals(1, last.relaysListed(), "/api/cluster lists node A's relay");
+                assertTrue(last.metrics().contains("sfu_relays{node=\"node-a\",state=\"connected\"} 1\n"), last.metrics());
+                assertTrue(last.metrics().contains("sfu_relay_packets_total{node=\"node-a\",peer=\"node-b\",direction=\"out\"} "),
+                        last.metrics());
+
+                // Everyone left: each node left the room's set and closed its relay; the set is gone from Redis.
+                await(() -> a.relays().stats().isEmpty() && b.relays().stats().isEmpty(), "both relays closed");
+                await(() -> a.rooms().rooms().room(ROOM) == null && b.rooms().rooms().room(ROOM) == null,
+                        "the room closed on both nodes");
+                io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+                try (var c = client.connect()) {
+                    await(() -> c.sync().exists("sfu:hosts:" + ROOM) == 0, "the room's node set deleted from Redis");
+                } finally {
+                    client.shutdown();
+                }
                 System.out.println(report);
                 assertEquals(0, r.total().misrouted(), "every packet on the SSRC announced for its publisher: " + report);
                 assertTrue(r.total().lossPercent() < 0.5, "loss in the measured window: " + report);
@@ -92,7 +107,8 @@ class RoomExpandsAcrossNodesTest {
     }
 
     /** The relays and the local publishers of both nodes at one moment of the run. */
-    private record Snapshot(RelayStats ab, RelayStats ba, int tracksA, int tracksB, long bytesA) {
+    private record Snapshot(RelayStats ab, RelayStats ba, int tracksA, int tracksB, long bytesA, int relaysListed,
+                            String metrics) {
     }
 
     /** Reads a {@link Snapshot} every 200 ms while both relays are up (the run ends with everyone leaving). */
@@ -108,9 +124,12 @@ class RoomExpandsAcrossNodesTest {
                     RelayStats ba = relay(b, "node-a");
                     if (ab != null && ba != null && ab.connected() && ba.connected()
                             && local(a).size() == 2 && local(b).size() == 2) {
-                        last = new Snapshot(ab, ba, tracks(a), tracks(b), bytesPublished(a));
+                        String metrics = new String(java.net.URI.create("http://127.0.0.1:" + a.httpPort() + "/metrics")
+                                .toURL().openStream().readAllBytes(), StandardCharsets.UTF_8);
+                        last = new Snapshot(ab, ba, tracks(a), tracks(b), bytesPublished(a),
+                                a.cluster().view().relays().size(), metrics);
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | java.io.IOException e) {
                     // A room closing meanwhile: the next one.
                 }
             }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
