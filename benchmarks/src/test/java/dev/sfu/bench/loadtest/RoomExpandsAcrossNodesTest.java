@@ -29,7 +29,10 @@ import org.junit.jupiter.api.Timeout;
  * the load tester all join through node A: the first two join there, A is then full for the room
  * and sends the next two to B, which dials A with a relay. Every participant receives every other's
  * streams, loss in the measured window stays under 0.5 %, and each of A's tracks crosses the relay
- * once (the relay carries about what A's publishers send, not once per subscriber on B).
+ * once (the relay carries about what A's publishers send, not once per subscriber on B). Both
+ * nodes name the same dominant speaker, a remote participant on one of them; /api/cluster and
+ * /metrics list the relay; when everyone has left, both relays are closed and the room's node set
+ * is gone from Redis. About 22 s.
  */
 class RoomExpandsAcrossNodesTest {
     private static final String ROOM = "span-1";
@@ -53,7 +56,7 @@ class RoomExpandsAcrossNodesTest {
                 LoadTestOptions o = LoadTestOptions.parse("--server", "http://127.0.0.1:" + a.httpPort(),
                         "--rooms", "1", "--room-prefix", "span", "--publishers", "4", "--ramp-up", "2",
                         "--video-kbps", "300", "--duration", "4", "--warmup", "2", "--quiet", "--connect-timeout", "30",
-                        "--max-tester-lag-ms", "1000");
+                        "--max-tester-lag-ms", "1000", "--speakers", "1");
                 ByteArrayOutputStream text = new ByteArrayOutputStream();
                 PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
                 Snapshots snapshots = new Snapshots(a, b);
@@ -83,6 +86,9 @@ class RoomExpandsAcrossNodesTest {
                 assertTrue(ab.bytesSent() > last.bytesA / 2 && ab.bytesSent() < last.bytesA * 1.2,
                         "relay A->B carried " + ab.bytesSent() + " bytes, A's publishers sent " + last.bytesA);
                 assertEquals(1, last.relaysListed(), "/api/cluster lists node A's relay");
+                // Active speaker: each node computes it from the audio it forwards, relayed audio included.
+                assertTrue(!snapshots.sharedRemoteSpeakers.isEmpty(),
+                        "both nodes named the same dominant speaker, on one of them a remote participant");
                 assertTrue(last.metrics().contains("sfu_relays{node=\"node-a\",state=\"connected\"} 1\n"), last.metrics());
                 assertTrue(last.metrics().contains("sfu_relay_packets_total{node=\"node-a\",peer=\"node-b\",direction=\"out\"} "),
                         last.metrics());
@@ -116,10 +122,22 @@ class RoomExpandsAcrossNodesTest {
         private final java.util.concurrent.ScheduledExecutorService timer =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         volatile Snapshot last;
+        /** Dominant speakers both nodes agreed on while that speaker was on the other node for one of them. */
+        final java.util.Set<String> sharedRemoteSpeakers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Snapshots(Server a, Server b) {
             timer.scheduleAtFixedRate(() -> {
                 try {
+                    Room ra = a.rooms().rooms().room(ROOM);
+                    Room rb = b.rooms().rooms().room(ROOM);
+                    if (ra != null && rb != null && ra.dominantSpeaker() != null
+                            && ra.dominantSpeaker().equals(rb.dominantSpeaker())) {
+                        String speaker = ra.dominantSpeaker();
+                        if (local(a).stream().anyMatch(p -> p.id().equals(speaker))
+                                != local(b).stream().anyMatch(p -> p.id().equals(speaker))) {
+                            sharedRemoteSpeakers.add(speaker);
+                        }
+                    }
                     RelayStats ab = relay(a, "node-b");
                     RelayStats ba = relay(b, "node-a");
                     if (ab != null && ba != null && ab.connected() && ba.connected()
