@@ -165,6 +165,8 @@ public final class Server implements AutoCloseable {
                     return r == null ? 0 : r.localSize();
                 });
                 rooms.onLocalParticipants(cluster::localJoined, cluster::localLeft);
+                rooms.onChat(cluster::chat);
+                cluster.relaySignals().registerChat(nodeId, rooms::remoteChat);
                 RelayManager relayManager = relays;
                 ops.cluster(nodeId, cluster::view);
                 ops.relays(relayManager::stats);

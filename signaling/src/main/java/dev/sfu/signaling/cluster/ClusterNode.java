@@ -287,6 +287,24 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
         }
     }
 
+    /**
+     * A local participant of {@code room} sent a chat message: when the room spans nodes, each node
+     * this one has a relay with for the room gets it (Redis pub/sub) and delivers it to its
+     * participants.
+     */
+    public void chat(String room, dev.sfu.signaling.room.ChatMessage m) {
+        RelayManager r = relays;
+        RedisRelaySignals s = signals;
+        if (r == null || s == null || !spanning.contains(room)) {
+            return;
+        }
+        for (RelayLink l : r.links()) {
+            if (l.roomId().equals(room)) {
+                s.sendChat(l.peerNode(), room, m);
+            }
+        }
+    }
+
     /** Writes the count (or renews it: -1) and dials the earlier nodes of the room's set this node has no relay with. */
     private void updateSpan(String room, int count) {
         RelayManager r = relays;

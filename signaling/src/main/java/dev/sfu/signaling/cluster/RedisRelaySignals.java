@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sfu.core.relay.RelayMessage;
 import dev.sfu.core.relay.RelaySignals;
+import dev.sfu.signaling.room.ChatMessage;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -37,6 +38,8 @@ import java.util.function.Consumer;
 public final class RedisRelaySignals implements RelaySignals, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisRelaySignals.class);
     static final String CHANNEL_PREFIX = "sfu:relay:";
+    /** Chat of rooms that span nodes, to node ID: {@code {"room":"R","message":{ChatMessage}}}. */
+    static final String CHAT_PREFIX = "sfu:chat:";
     private static final int QUEUE = 4096;
     private static final Map<String, Class<? extends RelayMessage>> TYPES = Map.of(
             "Offer", RelayMessage.Offer.class,
@@ -51,6 +54,7 @@ public final class RedisRelaySignals implements RelaySignals, AutoCloseable {
     private final StatefulRedisConnection<String, String> publisher;
     private final StatefulRedisPubSubConnection<String, String> subscriber;
     private final Map<String, Consumer<RelayMessage>> handlers = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.BiConsumer<String, ChatMessage>> chatHandlers = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(QUEUE), r -> {
                 Thread t = new Thread(r, "relay-signals");
@@ -132,6 +136,55 @@ public final class RedisRelaySignals implements RelaySignals, AutoCloseable {
         };
     }
 
+    /** Sends a chat message of {@code roomId} to node {@code toNode} (fire and forget, like relay messages). */
+    public void sendChat(String toNode, String roomId, ChatMessage m) {
+        try {
+            ObjectNode o = json.createObjectNode();
+            o.put("room", roomId);
+            o.set("message", json.valueToTree(m));
+            publisher.async().publish(CHAT_PREFIX + toNode, json.writeValueAsString(o)).whenComplete((n, err) -> {
+                if (err != null || n == 0) {
+                    dropped.incrementAndGet();
+                    LOG.debug("chat of room {} to node {} not delivered: {}", roomId, toNode,
+                            err != null ? err.toString() : "nobody listens");
+                }
+            });
+        } catch (Exception e) {
+            dropped.incrementAndGet();
+            LOG.warn("chat of room {} to node {} not sent: {}", roomId, toNode, e.toString());
+        }
+    }
+
+    /** Delivers the chat messages sent to {@code nodeId} to {@code handler} (room id, message). */
+    public AutoCloseable registerChat(String nodeId, java.util.function.BiConsumer<String, ChatMessage> handler) {
+        if (chatHandlers.putIfAbsent(CHAT_PREFIX + nodeId, handler) != null) {
+            throw new IllegalStateException("node " + nodeId + " already listens for chat");
+        }
+        subscriber.sync().subscribe(CHAT_PREFIX + nodeId);
+        return () -> {
+            if (chatHandlers.remove(CHAT_PREFIX + nodeId, handler) && subscriber.isOpen()) {
+                subscriber.async().unsubscribe(CHAT_PREFIX + nodeId);
+            }
+        };
+    }
+
+    private void receiveChat(java.util.function.BiConsumer<String, ChatMessage> h, String channel, String text) {
+        try {
+            delivery.execute(() -> {
+                try {
+                    JsonNode o = json.readTree(text);
+                    h.accept(o.path("room").asText(), json.treeToValue(o.get("message"), ChatMessage.class));
+                    delivered.incrementAndGet();
+                } catch (Exception e) {
+                    dropped.incrementAndGet();
+                    LOG.warn("chat on {} is not readable, dropped: {}", channel, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            dropped.incrementAndGet();
+        }
+    }
+
     String encode(RelayMessage m) throws Exception {
         ObjectNode o = json.createObjectNode();
         o.put("type", m.getClass().getSimpleName());
@@ -149,6 +202,11 @@ public final class RedisRelaySignals implements RelaySignals, AutoCloseable {
     }
 
     private void receive(String channel, String text) {
+        java.util.function.BiConsumer<String, ChatMessage> chat = chatHandlers.get(channel);
+        if (chat != null) {
+            receiveChat(chat, channel, text);
+            return;
+        }
         Consumer<RelayMessage> h = handlers.get(channel);
         if (h == null) {
             return;

@@ -63,6 +63,7 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
     private final SecureRandom random = new SecureRandom();
     /** Told the id of each room that closes (its last participant left); cluster mode releases its claim. */
     private volatile Consumer<String> roomClosedHook = id -> { };
+    private volatile java.util.function.BiConsumer<String, ChatMessage> chatHook = (id, m) -> { };
     private volatile java.util.function.ObjIntConsumer<String> localJoinedHook = (id, n) -> { };
     private volatile java.util.function.ObjIntConsumer<String> localLeftHook = (id, n) -> { };
 
@@ -174,6 +175,35 @@ public final class SfuRoomService implements RoomService, TransportFactory, Auto
         }
         Room room = p.room();
         ChatMessage m = new ChatMessage(participantId, p.displayName(), text, System.currentTimeMillis());
+        deliver(room, m);
+        try {
+            chatHook.accept(room.id(), m);
+        } catch (RuntimeException e) {
+            LOG.warn("the chat hook failed for room {}", room.id(), e);
+        }
+    }
+
+    /**
+     * {@code hook} is told of each chat message a local participant sends (room id, message), for
+     * the room's other nodes; on the caller's thread, must not block.
+     */
+    public void onChat(java.util.function.BiConsumer<String, ChatMessage> hook) {
+        chatHook = hook;
+    }
+
+    /**
+     * A chat message from a participant of another node hosting {@code roomId}: kept in the room's
+     * history and delivered to the participants here, like a local one. Dropped when the room is
+     * not open here.
+     */
+    public void remoteChat(String roomId, ChatMessage m) {
+        Room room = manager.room(roomId);
+        if (room != null) {
+            deliver(room, m);
+        }
+    }
+
+    private void deliver(Room room, ChatMessage m) {
         chats.computeIfAbsent(room, r -> new ChatHistory()).add(m);
         List<Participant> recipients = room.participants();
         post(() -> {
