@@ -107,7 +107,7 @@ public final class ServeOptions {
                     + "rooms (env SFU_CLUSTER_MAX_PARTICIPANTS).%nDefault: 0, no node limit")
     Integer clusterMaxParticipants;
 
-    @Option(names = "--placement", paramLabel = "POLICY", completionCandidates = Converters.PlacementPolicies.class,
+    @Option(names = "--placement", paramLabel = "PLACEMENT", completionCandidates = Converters.PlacementPolicies.class,
             description = "Cluster mode: where a new room goes: least-loaded, local-first or region (env SFU_PLACEMENT)."
                     + "%nDefault: least-loaded")
     String placement;
