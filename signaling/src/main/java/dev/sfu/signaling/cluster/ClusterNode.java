@@ -321,24 +321,37 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
             if (err != null || list.isEmpty() || closed) {
                 return;
             }
-            spanning.add(room);
-            long mine = Long.MAX_VALUE;
-            for (RedisDirectory.Host h : list) {
-                if (h.id().equals(self.id())) {
-                    mine = h.order();
-                }
-            }
-            for (RedisDirectory.Host h : list) {
-                if (h.order() < mine && !h.id().equals(self.id()) && r.link(room, h.id()) == null
-                        && localParticipants.applyAsInt(room) > 0) {
-                    try {
-                        r.connect(room, h.id());
-                    } catch (RuntimeException e) {
-                        LOG.warn("dialing node {} for room {} failed", h.id(), room, e);
-                    }
-                }
+            try {
+                // Off the Lettuce I/O thread: dialing makes a transport.
+                timer.execute(() -> dial(r, room, list));
+            } catch (RejectedExecutionException e) {
+                // Closed meanwhile.
             }
         });
+    }
+
+    /** Dials the nodes of {@code room}'s set that joined it before this one and have no relay with it yet. */
+    private void dial(RelayManager r, String room, List<RedisDirectory.Host> list) {
+        if (closed) {
+            return;
+        }
+        spanning.add(room);
+        long mine = Long.MAX_VALUE;
+        for (RedisDirectory.Host h : list) {
+            if (h.id().equals(self.id())) {
+                mine = h.order();
+            }
+        }
+        for (RedisDirectory.Host h : list) {
+            if (h.order() < mine && !h.id().equals(self.id()) && r.link(room, h.id()) == null
+                    && localParticipants.applyAsInt(room) > 0) {
+                try {
+                    r.connect(room, h.id());
+                } catch (RuntimeException e) {
+                    LOG.warn("dialing node {} for room {} failed", h.id(), room, e);
+                }
+            }
+        }
     }
 
     private CompletionStage<Placement> claim(String room) {

@@ -37,8 +37,10 @@ class BrowserRoomAcrossNodesTest {
     static void startNodes() throws Exception {
         BrowserSession.assumeAvailable();
         redis = RedisServer.start();
-        ClusterConfig base = ClusterConfig.off().withTimings(Duration.ofMillis(250), Duration.ofSeconds(1),
-                Duration.ofSeconds(2));
+        // A node TTL of 3 s: with 1 s a node starved of CPU for a moment (2 shared cores) was taken
+        // for dead, and its relay closed and was dialled again mid-run.
+        ClusterConfig base = ClusterConfig.off().withTimings(Duration.ofMillis(500), Duration.ofSeconds(3),
+                Duration.ofSeconds(6));
         ServerConfig onePerRoom = ServerConfig.loopback(0).with(1, Duration.ofSeconds(10));
         a = Server.start(onePerRoom, AdminConfig.open(), null, IceServersConfig.none(), AccessControl.defaults(),
                 base.withNode(redis.url(), "node-a", ""));

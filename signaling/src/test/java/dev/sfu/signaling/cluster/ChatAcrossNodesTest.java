@@ -33,8 +33,8 @@ class ChatAcrossNodesTest {
     @Test
     void aChatMessageReachesTheParticipantsOfTheRoomsOtherNode() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
-            ClusterConfig base = ClusterConfig.off().withTimings(ClusterNodes.REFRESH, ClusterNodes.NODE_TTL,
-                    ClusterNodes.CLAIM_TTL);
+            ClusterConfig base = ClusterConfig.off().withTimings(Duration.ofMillis(500), Duration.ofSeconds(3),
+                    Duration.ofSeconds(6));
             ServerConfig onePerRoom = ServerConfig.loopback(0).with(1, Duration.ofSeconds(10));
             try (Server a = Server.start(onePerRoom, AdminConfig.open(), null, IceServersConfig.none(),
                     AccessControl.defaults(), base.withNode(redis.url(), "node-a", ""));
