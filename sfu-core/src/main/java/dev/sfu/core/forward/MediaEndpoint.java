@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,7 +35,6 @@ import java.util.function.LongSupplier;
  */
 public final class MediaEndpoint implements TransportListener {
     private static final Logger LOG = LoggerFactory.getLogger(MediaEndpoint.class);
-    private static final int CLOSED = 1 << 30;
     /** A receive time further back than this is not one of this clock's (or not this packet's): use now. */
     private static final long MAX_INGRESS_WAIT_NANOS = 10_000_000_000L;
     private static final UpTrack[] NO_UP = new UpTrack[0];
@@ -74,7 +72,7 @@ public final class MediaEndpoint implements TransportListener {
 
     private final SubscriberAllocation allocation = new SubscriberAllocation();
 
-    private final AtomicInteger state = new AtomicInteger();
+    private final InFlightGate gate = new InFlightGate(this::releaseBuffers);
     private final AtomicBoolean released = new AtomicBoolean();
 
     @SuppressWarnings("unchecked")
@@ -290,7 +288,7 @@ public final class MediaEndpoint implements TransportListener {
     /** One decrypted RTP packet from this participant (its transport's executor). */
     @Override
     public void onRtp(byte[] buf, int off, int len) {
-        if (!enter()) {
+        if (!gate.enter()) {
             roomMetrics.drop(DropReason.CLOSED);
             return;
         }
@@ -301,7 +299,7 @@ public final class MediaEndpoint implements TransportListener {
             pipeline.process(buf, off, len, now, sane ? received : now);
             reports.maybeSend(now);
         } finally {
-            exit();
+            gate.exit();
         }
     }
 
@@ -311,13 +309,13 @@ public final class MediaEndpoint implements TransportListener {
      */
     @Override
     public void onRtcp(byte[] buf, int off, int len) {
-        if (!enter()) {
+        if (!gate.enter()) {
             return;
         }
         try {
             rtcpTermination.process(buf, off, len, clock.getAsLong());
         } finally {
-            exit();
+            gate.exit();
         }
     }
 
@@ -382,26 +380,8 @@ public final class MediaEndpoint implements TransportListener {
 
     // ---------------------------------------------------------------- lifecycle
 
-    private boolean enter() {
-        while (true) {
-            int s = state.get();
-            if ((s & CLOSED) != 0) {
-                return false;
-            }
-            if (state.compareAndSet(s, s + 1)) {
-                return true;
-            }
-        }
-    }
-
-    private void exit() {
-        if (state.decrementAndGet() == CLOSED) {
-            releaseBuffers();
-        }
-    }
-
     public boolean isClosed() {
-        return (state.get() & CLOSED) != 0;
+        return gate.isClosed();
     }
 
     /**
@@ -409,13 +389,13 @@ public final class MediaEndpoint implements TransportListener {
      * flight. The caller (the room) unsubscribes DownTracks first. Idempotent.
      */
     public void close() {
-        int s = state.getAndUpdate(x -> x | CLOSED);
-        if ((s & CLOSED) != 0) {
+        int inFlight = gate.close();
+        if (inFlight < 0) {
             return;
         }
         metrics.unregister();
         egress.close();
-        if (s == 0) {
+        if (inFlight == 0) {
             releaseBuffers();
         }
     }

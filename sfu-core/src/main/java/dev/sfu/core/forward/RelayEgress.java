@@ -13,7 +13,6 @@ import dev.sfu.rtp.rtcp.SenderReport;
 import dev.sfu.rtp.util.BufferPool;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
@@ -72,7 +71,6 @@ public final class RelayEgress {
     }
 
     private static final UpTrack[] NONE = new UpTrack[0];
-    private static final int CLOSED = 1 << 30;
 
     private final MediaTransport transport;
     private final BufferPool pool;
@@ -87,7 +85,7 @@ public final class RelayEgress {
     /** Per simulcast track, the layers the far node needs (bit per layer index); absent: all. */
     private final java.util.concurrent.ConcurrentHashMap<UpTrack, Integer> needed = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Listener listener;
-    private final AtomicInteger state = new AtomicInteger();
+    private final InFlightGate gate = new InFlightGate(this::releaseFeedbackBuffer);
 
     private final AtomicLong packetsSent = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
@@ -159,7 +157,7 @@ public final class RelayEgress {
 
     /** Sends one packet across, unchanged (publisher's executor; {@code out} is its buffer). */
     void forward(IngressPacket p, byte[] out) {
-        if ((state.get() & CLOSED) != 0) {
+        if (gate.isClosed()) {
             drops.incrementAndGet(Drop.CLOSED.ordinal());
             return;
         }
@@ -191,7 +189,7 @@ public final class RelayEgress {
      * SSRC. Publisher's executor; {@code out} is its RTCP buffer.
      */
     void senderReport(SimulcastLayer l, long ntp, long rtpTimestamp, byte[] out) {
-        if ((state.get() & CLOSED) != 0 || (layersNeeded(l.track) & (1 << l.index)) == 0) {
+        if (gate.isClosed() || (layersNeeded(l.track) & (1 << l.index)) == 0) {
             return;
         }
         int n = SenderReport.write(out, 0, out.length - RtpPacket.TAIL_ROOM, l.ssrc, ntp, rtpTimestamp,
@@ -213,7 +211,7 @@ public final class RelayEgress {
      * a receiver report, a NACK, a PLI or a FIR; anything else is ignored. Relay executor.
      */
     public void onFeedback(byte[] b, int off, int len) {
-        if (!enter()) {
+        if (!gate.enter()) {
             return;
         }
         try {
@@ -249,7 +247,7 @@ public final class RelayEgress {
                 }
             }
         } finally {
-            exit();
+            gate.exit();
         }
     }
 
@@ -391,28 +389,10 @@ public final class RelayEgress {
 
     // ---------------------------------------------------------------- lifecycle
 
-    private boolean enter() {
-        while (true) {
-            int s = state.get();
-            if ((s & CLOSED) != 0) {
-                return false;
-            }
-            if (state.compareAndSet(s, s + 1)) {
-                return true;
-            }
-        }
-    }
-
-    private void exit() {
-        if (state.decrementAndGet() == CLOSED) {
-            pool.release(feedbackBuffer);
-        }
-    }
-
     /** Detaches every track and stops the relay; the buffer goes back once no feedback is in flight. Idempotent. */
     public void close() {
-        int s = state.getAndUpdate(x -> x | CLOSED);
-        if ((s & CLOSED) != 0) {
+        int inFlight = gate.close();
+        if (inFlight < 0) {
             return;
         }
         synchronized (this) {
@@ -421,12 +401,16 @@ public final class RelayEgress {
             }
             tracks = NONE;
         }
-        if (s == 0) {
-            pool.release(feedbackBuffer);
+        if (inFlight == 0) {
+            releaseFeedbackBuffer();
         }
     }
 
+    private void releaseFeedbackBuffer() {
+        pool.release(feedbackBuffer);
+    }
+
     public boolean isClosed() {
-        return (state.get() & CLOSED) != 0;
+        return gate.isClosed();
     }
 }
