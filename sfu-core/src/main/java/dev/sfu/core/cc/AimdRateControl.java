@@ -66,12 +66,15 @@ final class AimdRateControl {
     }
 
     /**
-     * A long probe measured more than the link capacity found earlier: the link has changed, so
-     * that capacity is forgotten (the next probes are short again, and the additive increase
-     * no longer slows near it).
+     * A long probe, judged by its tail, measured more than the link capacity found earlier: the
+     * capacity is where that probe found the link now. Not forgotten: with no capacity known the
+     * probes are short again, and a shaper's bucket fools short probes (seen behind a tc tbf: a
+     * long probe measured 754 kbit/s over a capacity of 703 kbit/s on an 800 kbit/s link, the
+     * capacity was forgotten, and the next short probe "found" 1.7 Mbit/s).
      */
-    void forgetLinkCapacity() {
+    void raiseLinkCapacity(long bps) {
         linkCapacity.reset();
+        linkCapacity.onOveruse(bps);
     }
 
     int decreases() {

@@ -147,8 +147,8 @@ public final class SendSideBandwidthEstimator {
             // on a loaded machine 2 Mbit/s probes went out at 150-400 kbit/s on loopback) says only
             // that the link carries at least that much: no reason to start below the initial estimate.
             long capacity = aimd.linkCapacityBps();
-            if (capacity > 0 && probeBps > ProbeController.SUCCESS_RATIO * capacity) {
-                aimd.forgetLinkCapacity(); // Only a long probe, judged by its tail, gets here.
+            if (capacity > 0 && probeBps > capacity) {
+                aimd.raiseLinkCapacity(probeBps); // Only a long probe, judged by its tail, gets here.
             }
             aimd.setEstimate(probeBps, nowNanos);
             loss.onProbe(probeBps);
