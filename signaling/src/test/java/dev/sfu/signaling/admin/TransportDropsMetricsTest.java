@@ -11,9 +11,7 @@ import dev.sfu.rtp.RtpPacket;
 import dev.sfu.signaling.Server;
 import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.room.JoinResult;
-import dev.sfu.signaling.room.ParticipantEvents;
-import dev.sfu.signaling.room.ParticipantInfo;
-import dev.sfu.signaling.room.RemoteTrack;
+import dev.sfu.signaling.room.NoParticipantEvents;
 import org.junit.jupiter.api.Test;
 
 import java.net.DatagramPacket;
@@ -46,7 +44,7 @@ class TransportDropsMetricsTest {
         try (Server server = Server.start(ServerConfig.loopback(0));
              TransportClient client = TransportClient.start(TransportConfig.loopbackEphemeral());
              DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            JoinResult joined = server.rooms().join("r", "victim", new NoEvents());
+            JoinResult joined = server.rooms().join("r", "victim", new NoParticipantEvents());
             MediaTransport st = server.rooms().create(joined.participantId(), (reason, detail) -> { });
             IceDtlsTransport ct = client.createTransport("peer", new NoMedia());
             st.setRemote(new RemoteParameters(ct.localIceUfrag(), ct.localIcePwd(), List.of(client.fingerprint()),
@@ -117,23 +115,6 @@ class TransportDropsMetricsTest {
         return condition.getAsBoolean();
     }
 
-    private static final class NoEvents implements ParticipantEvents {
-        @Override
-        public void participantJoined(ParticipantInfo participant) {
-        }
-
-        @Override
-        public void participantLeft(String participantId) {
-        }
-
-        @Override
-        public void trackStateChanged(String participantId, boolean audioMuted, boolean videoMuted) {
-        }
-
-        @Override
-        public void remoteTracksChanged(List<RemoteTrack> tracks) {
-        }
-    }
 
     private static final class NoMedia implements TransportListener {
         @Override

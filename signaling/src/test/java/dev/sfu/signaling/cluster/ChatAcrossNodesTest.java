@@ -6,9 +6,7 @@ import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.http.AccessControl;
 import dev.sfu.signaling.ice.IceServersConfig;
 import dev.sfu.signaling.room.ChatMessage;
-import dev.sfu.signaling.room.ParticipantEvents;
-import dev.sfu.signaling.room.ParticipantInfo;
-import dev.sfu.signaling.room.RemoteTrack;
+import dev.sfu.signaling.room.NoParticipantEvents;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -67,28 +65,12 @@ class ChatAcrossNodesTest {
         }
     }
 
-    private static final class Chats implements ParticipantEvents {
+    private static final class Chats extends NoParticipantEvents {
         final List<ChatMessage> received = new CopyOnWriteArrayList<>();
 
         @Override
         public void chat(ChatMessage m) {
             received.add(m);
-        }
-
-        @Override
-        public void participantJoined(ParticipantInfo participant) {
-        }
-
-        @Override
-        public void participantLeft(String participantId) {
-        }
-
-        @Override
-        public void trackStateChanged(String participantId, boolean audioMuted, boolean videoMuted) {
-        }
-
-        @Override
-        public void remoteTracksChanged(List<RemoteTrack> tracks) {
         }
     }
 }

@@ -9,9 +9,7 @@ import dev.sfu.signaling.config.ServerConfig;
 import dev.sfu.signaling.http.AccessControl;
 import dev.sfu.signaling.ice.IceServersConfig;
 import dev.sfu.signaling.room.JoinResult;
-import dev.sfu.signaling.room.ParticipantEvents;
-import dev.sfu.signaling.room.ParticipantInfo;
-import dev.sfu.signaling.room.RemoteTrack;
+import dev.sfu.signaling.room.NoParticipantEvents;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -98,7 +96,7 @@ class ClusterServerTest {
                 // A room placed and opened here, then closed: its claim goes at once.
                 assertTrue(server.placement().place("short").toCompletableFuture().get(5, TimeUnit.SECONDS).local(),
                         "least-loaded: srv-1 (0 participants) rather than peer-2 (2)");
-                JoinResult joined = server.rooms().join("short", "alice", new NoEvents());
+                JoinResult joined = server.rooms().join("short", "alice", new NoParticipantEvents());
                 await(() -> "srv-1".equals(owner(peer, "short")), WAIT, "srv-1 holds the claim");
                 server.rooms().leave(joined.participantId());
                 await(() -> owner(peer, "short") == null, WAIT, "the claim is released when the room closes");
@@ -141,21 +139,4 @@ class ClusterServerTest {
         }
     }
 
-    private static final class NoEvents implements ParticipantEvents {
-        @Override
-        public void participantJoined(ParticipantInfo participant) {
-        }
-
-        @Override
-        public void participantLeft(String participantId) {
-        }
-
-        @Override
-        public void trackStateChanged(String participantId, boolean audioMuted, boolean videoMuted) {
-        }
-
-        @Override
-        public void remoteTracksChanged(List<RemoteTrack> tracks) {
-        }
-    }
 }
