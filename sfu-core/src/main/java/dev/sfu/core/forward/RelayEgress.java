@@ -1,7 +1,13 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.core.cc.CongestionControlConfig;
+import dev.sfu.core.cc.SendSideBandwidthEstimator;
+import dev.sfu.core.room.HeaderExtension;
+import dev.sfu.core.room.MediaKind;
+import dev.sfu.core.room.PublishedTrack;
 import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.ext.TransportCcExtension;
 import dev.sfu.rtp.rtcp.FirPacket;
 import dev.sfu.rtp.rtcp.NackPacket;
 import dev.sfu.rtp.rtcp.PliPacket;
@@ -10,6 +16,7 @@ import dev.sfu.rtp.rtcp.ReportBlock;
 import dev.sfu.rtp.rtcp.RtcpFeedback;
 import dev.sfu.rtp.rtcp.RtcpHeader;
 import dev.sfu.rtp.rtcp.SenderReport;
+import dev.sfu.rtp.rtcp.TransportCcFeedback;
 import dev.sfu.rtp.util.BufferPool;
 
 import java.util.List;
@@ -39,9 +46,28 @@ import java.util.function.LongSupplier;
  *       ({@link #senderReport}).</li>
  * </ul>
  *
+ * <p><b>Congestion control on the relay</b> (docs/architecture.md, "Relays"), with the classes
+ * subscribers use: every RTP packet that crosses (media and RTX) carries this node's own
+ * transport-wide sequence number (draft-holmer-rmcat-transport-wide-cc-extensions-01), written
+ * over the publisher's element, or added under the id {@link #transportCcIdOnRelay} picks, which
+ * the track's description tells the far node; a {@link SendSideBandwidthEstimator} per relay
+ * turns the far node's transport-cc feedback into the relay's estimate ({@link #estimatedBps}).
+ * The estimate limits what crosses only after it has been cut (an overuse or a loss cut: the
+ * relay was found congested) and only while it is below what the far node needs: then, for
+ * {@link #HOLD_NANOS} after the last cut, the highest simulcast layers are held back
+ * ({@link Drop#BANDWIDTH}), the layers above the lowest one by one, lowest first, in the
+ * budget the estimate leaves after audio and each track's lowest layer (which always crosses,
+ * needed or not, so that the far node's subscribers keep a video); audio and single-layer video
+ * are never held back. When the hold ends everything needed crosses again: if the relay is still
+ * congested the estimator cuts again and the hold starts over (media, not padding, probes the
+ * relay: there is no pacer or padding probe on a relay). A relay normally has the bandwidth: the
+ * estimate is never cut and nothing changes. With congestion control off for the node nothing is
+ * stamped and nothing held back.
+ *
  * <p>Threads: {@link #forward} and {@link #senderReport} run on publishers' executors with their
  * buffers and allocate nothing; {@link #onFeedback} runs on the relay transport's executor with a
- * buffer of this egress's own; counters are atomics.
+ * buffer of this egress's own; counters are atomics. One lock keeps the transport-wide sequence
+ * in send order, around stamping, the send, and the estimator.
  */
 public final class RelayEgress {
     /** Why a packet did not cross, counted by {@link #drops(Drop)}. */
@@ -61,13 +87,26 @@ public final class RelayEgress {
         /** A NACKed packet of a layer without an RTX SSRC or payload type to resend it on. */
         NO_RTX,
         /** Feedback that its view rejected. */
-        MALFORMED
+        MALFORMED,
+        /** A simulcast layer held back because the relay's estimate is below what the far node needs. */
+        BANDWIDTH
     }
+
+    /** How long after the estimate's last cut the layers that do not fit it are held back. */
+    public static final long HOLD_NANOS = 10_000_000_000L;
+    /** A relay's estimate may go this high (a subscriber's is bounded by its config's maximum). */
+    public static final long MAX_RELAY_BPS = 1_000_000_000L;
+    /** Layer bitrates are measured over at least this long. */
+    static final long RATE_WINDOW_NANOS = 500_000_000L;
 
     /** Hears what the far node must be told again (publisher's executor; must not block). */
     public interface Listener {
         /** A layer of {@code track} was found on an SSRC the track's description did not have. */
         void ssrcLearned(UpTrack track);
+
+        /** The relay's estimate started or stopped holding layers back (relay executor; must not block). */
+        default void limitChanged() {
+        }
     }
 
     private static final UpTrack[] NONE = new UpTrack[0];
@@ -98,11 +137,66 @@ public final class RelayEgress {
     private final AtomicLongArray drops = new AtomicLongArray(Drop.values().length);
     private volatile int fractionLost;
 
+    // Congestion control: under ccLock, but the volatile results.
+    private final Object ccLock = new Object();
+    /** Null when congestion control is off for the node. */
+    private final SendSideBandwidthEstimator estimator;
+    private final TransportCcFeedback transportCc = new TransportCcFeedback();
+    private int nextTransportSeq;
+    private long lastSendNanos = Long.MIN_VALUE / 2;
+    private long unstamped;
+    private final AtomicLong transportFeedbacks = new AtomicLong();
+    private volatile long estimate = -1;
+    // The hold (relay executor only, but the volatile ones).
+    private int cutsSeen;
+    private long lastCutNanos = Long.MIN_VALUE;
+    private long lastCutEstimate = -1;
+    /** Per layer: bytes received and when, at the last measurement, and the bitrate then. */
+    private final java.util.concurrent.ConcurrentHashMap<SimulcastLayer, long[]> rates = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per simulcast track held back now, the layers allowed to cross (bit per layer index). */
+    private final java.util.concurrent.ConcurrentHashMap<UpTrack, Integer> allowed = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean limiting;
+    private volatile long neededBps;
+    private volatile int layersHeldBack;
+    private final AtomicLong holds = new AtomicLong();
+
     public RelayEgress(MediaTransport transport, ForwardingContext context) {
         this.transport = transport;
         this.pool = context.pool();
         this.clock = context.nanoClock();
         this.feedbackBuffer = pool.acquire();
+        CongestionControlConfig cc = context.congestionControl();
+        long now = clock.getAsLong();
+        this.estimator = cc.enabled()
+                ? new SendSideBandwidthEstimator(cc.withBitrates(cc.initialBitrateBps(), cc.minBitrateBps(),
+                        Math.max(cc.maxBitrateBps(), MAX_RELAY_BPS)), now)
+                : null;
+        this.nextTransportSeq = (int) (now & 0xFFFF);
+    }
+
+    /**
+     * The header extension id under which the packets of {@code t} carry the relay's
+     * transport-wide sequence number: the publisher's own transport-cc id when it negotiated one
+     * (its element is overwritten), else the lowest one-byte id (1-14) the track does not use
+     * (the element is added), or -1 when none is free. The sending node stamps under it, and the
+     * track's description ({@code RelayTrack}) names it to the receiving node.
+     */
+    public static int transportCcIdOnRelay(PublishedTrack t) {
+        long used = 0;
+        for (HeaderExtension e : t.extensions()) {
+            if (TransportCcExtension.URI.equals(e.uri()) && e.id() > 0 && e.id() <= 255) {
+                return e.id();
+            }
+            if (e.id() > 0 && e.id() < 64) {
+                used |= 1L << e.id();
+            }
+        }
+        for (int id = 1; id <= 14; id++) {
+            if ((used & (1L << id)) == 0) {
+                return id;
+            }
+        }
+        return -1;
     }
 
     public void setListener(Listener l) {
@@ -124,6 +218,10 @@ public final class RelayEgress {
     public synchronized void detach(UpTrack up) {
         tracks = CopyOnWrite.without(tracks, up);
         needed.remove(up);
+        allowed.remove(up);
+        for (SimulcastLayer l : up.layers()) {
+            rates.remove(l);
+        }
         up.removeRelay(this);
     }
 
@@ -142,10 +240,14 @@ public final class RelayEgress {
         needed.put(up, mask == 0 ? 1 : mask);
     }
 
-    /** The layers of {@code up} the far node needs, as a bit mask (all until it said). */
+    /**
+     * The layers of {@code up} the far node needs, as a bit mask (all until it said); while the
+     * estimate holds layers back, the lowest layer too (it crosses instead).
+     */
     int layersNeeded(UpTrack up) {
         Integer m = needed.get(up);
-        return m == null ? -1 : m;
+        int mask = m == null ? -1 : m;
+        return limiting ? mask | 1 : mask;
     }
 
     /** The tracks relayed now. */
@@ -162,10 +264,18 @@ public final class RelayEgress {
             return;
         }
         if (p.track.layerCount() > 1) {
-            Integer m = needed.get(p.track);
-            if (m != null && (m & (1 << p.layer.index)) == 0) {
-                drops.incrementAndGet(Drop.LAYER_NOT_NEEDED.ordinal());
-                return;
+            Integer a = limiting ? allowed.get(p.track) : null;
+            if (a != null) {
+                if ((a & (1 << p.layer.index)) == 0) {
+                    drops.incrementAndGet(Drop.BANDWIDTH.ordinal());
+                    return;
+                }
+            } else {
+                Integer m = needed.get(p.track);
+                if (m != null && (m & (1 << p.layer.index)) == 0) {
+                    drops.incrementAndGet(Drop.LAYER_NOT_NEEDED.ordinal());
+                    return;
+                }
             }
         }
         int len = p.len;
@@ -174,11 +284,47 @@ public final class RelayEgress {
             return;
         }
         System.arraycopy(p.buf, p.off, out, 0, len);
-        if (transport.sendRtp(out, 0, len)) {
+        int n = send(out, len, p.track.relayTransportCcId);
+        if (n >= 0) {
             packetsSent.incrementAndGet();
-            bytesSent.addAndGet(len);
+            bytesSent.addAndGet(n);
         } else {
             drops.incrementAndGet(Drop.TRANSPORT_REFUSED.ordinal());
+        }
+    }
+
+    /**
+     * Stamps the relay's transport-wide sequence number under {@code id} (when congestion control
+     * is on), sends, and records the packet with the estimator. Returns the size sent, or -1 when
+     * the transport refused it (no sequence number is used up then).
+     */
+    private int send(byte[] buf, int len, int id) {
+        SendSideBandwidthEstimator e = estimator;
+        if (e == null) {
+            return transport.sendRtp(buf, 0, len) ? len : -1;
+        }
+        synchronized (ccLock) {
+            int seq = nextTransportSeq;
+            int n = id > 0 ? SubscriberEgress.stamp(buf, len, id, seq) : -1;
+            boolean stamped = n >= 0;
+            if (!stamped) {
+                n = len;
+                unstamped++;
+            }
+            if (!transport.sendRtp(buf, 0, n)) {
+                return -1;
+            }
+            if (stamped) {
+                nextTransportSeq = (seq + 1) & 0xFFFF;
+                long now = clock.getAsLong();
+                // Send times in sequence order (see SubscriberEgress#send).
+                if (now - lastSendNanos < 0) {
+                    now = lastSendNanos;
+                }
+                lastSendNanos = now;
+                e.onPacketSent(seq, n, now, -1);
+            }
+            return n;
         }
     }
 
@@ -221,6 +367,12 @@ public final class RelayEgress {
             if (type == RtcpHeader.PT_RR) {
                 if (rr.wrap(b, off, len)) {
                     receiverReport();
+                } else {
+                    drops.incrementAndGet(Drop.MALFORMED.ordinal());
+                }
+            } else if (type == RtcpHeader.PT_RTPFB && fmt == RtcpFeedback.FMT_TRANSPORT_CC) {
+                if (transportCc.wrap(b, off, len)) {
+                    transportFeedback(now);
                 } else {
                     drops.incrementAndGet(Drop.MALFORMED.ordinal());
                 }
@@ -308,7 +460,7 @@ public final class RelayEgress {
         RtpPacket.setPayloadType(out, 0, rtxPt);
         RtpPacket.setSsrc(out, 0, (int) rtxSsrc);
         RtpPacket.setSequenceNumber(out, 0, l.relayRtxSequence.incrementAndGet() & 0xFFFF);
-        if (transport.sendRtp(out, 0, len)) {
+        if (send(out, len, l.track.relayTransportCcId) >= 0) {
             retransmissions.incrementAndGet();
         } else {
             drops.incrementAndGet(Drop.TRANSPORT_REFUSED.ordinal());
@@ -325,6 +477,168 @@ public final class RelayEgress {
         if (l.requestKeyframe(now, feedbackBuffer)) {
             keyframeRequestsSent.incrementAndGet();
         }
+    }
+
+    // ---------------------------------------------------------------- the relay's estimate (relay executor)
+
+    /** One transport-cc feedback message from the far node (wrapped in {@link #transportCc}). */
+    private void transportFeedback(long now) {
+        SendSideBandwidthEstimator e = estimator;
+        if (e == null) {
+            return;
+        }
+        transportFeedbacks.incrementAndGet();
+        int cuts;
+        synchronized (ccLock) {
+            e.onFeedback(transportCc, now);
+            estimate = e.targetBitrateBps();
+            cuts = e.delayDecreases() + e.lossDecreases();
+        }
+        if (cuts != cutsSeen) {
+            cutsSeen = cuts;
+            lastCutNanos = now;
+            lastCutEstimate = estimate;
+        }
+        allocate(now);
+    }
+
+    /**
+     * Decides what crosses: everything needed, unless the estimate was cut in the last
+     * {@link #HOLD_NANOS} and is below what the needed layers take now (see the class comment).
+     */
+    private void allocate(long now) {
+        UpTrack[] ts = tracks;
+        long est = estimate;
+        long need = 0;
+        for (UpTrack u : ts) {
+            int mask = neededMask(u);
+            for (int i = 0; i < u.layerCount(); i++) {
+                if ((mask & (1 << i)) != 0 || u.layerCount() == 1) {
+                    need += layerBps(u.layer(i), now);
+                }
+            }
+        }
+        neededBps = need;
+        boolean limit = lastCutNanos != Long.MIN_VALUE && now - lastCutNanos < HOLD_NANOS && est < need;
+        if (!limit) {
+            if (limiting) {
+                limiting = false;
+                allowed.clear();
+                layersHeldBack = 0;
+                notifyLimitChanged();
+            }
+            return;
+        }
+        // Audio, single-layer video and each simulcast track's lowest layer always cross.
+        long budget = est;
+        int maxLayers = 0;
+        for (UpTrack u : ts) {
+            budget -= layerBps(u.layer(0), now);
+            maxLayers = Math.max(maxLayers, u.layerCount());
+        }
+        int[] masks = new int[ts.length];
+        int held = 0;
+        for (int level = 1; level < maxLayers; level++) {
+            for (int k = 0; k < ts.length; k++) {
+                UpTrack u = ts[k];
+                if (level >= u.layerCount() || u.kind() != MediaKind.VIDEO) {
+                    continue;
+                }
+                masks[k] |= 1;
+                if ((neededMask(u) & (1 << level)) == 0) {
+                    continue;
+                }
+                long cost = layerBps(u.layer(level), now);
+                if (cost <= budget) {
+                    budget -= cost;
+                    masks[k] |= 1 << level;
+                } else {
+                    held++;
+                }
+            }
+        }
+        for (int k = 0; k < ts.length; k++) {
+            if (ts[k].layerCount() > 1) {
+                allowed.put(ts[k], masks[k]);
+            }
+        }
+        layersHeldBack = held;
+        if (!limiting) {
+            limiting = true;
+            holds.incrementAndGet();
+            notifyLimitChanged();
+        }
+    }
+
+    private int neededMask(UpTrack u) {
+        Integer m = needed.get(u);
+        return m == null ? -1 : m;
+    }
+
+    /** The layer's bitrate from the publisher, measured here over {@link #RATE_WINDOW_NANOS} or more. */
+    private long layerBps(SimulcastLayer l, long now) {
+        long[] r = rates.get(l);
+        long bytes = l.bytesReceived;
+        if (r == null) {
+            rates.put(l, new long[] {bytes, now, 0});
+            return 0;
+        }
+        long dt = now - r[1];
+        if (dt >= RATE_WINDOW_NANOS) {
+            r[2] = (long) ((bytes - r[0]) * 8e9 / dt);
+            r[0] = bytes;
+            r[1] = now;
+        }
+        return r[2];
+    }
+
+    private void notifyLimitChanged() {
+        Listener l = listener;
+        if (l != null) {
+            l.limitChanged();
+        }
+    }
+
+    /** The relay's estimate, bits/s; -1 before the far node's first feedback, or with congestion control off. */
+    public long estimatedBps() {
+        return estimate;
+    }
+
+    /** What the far node needs of the relayed tracks now, bits/s (as measured from the publishers). */
+    public long neededBps() {
+        return neededBps;
+    }
+
+    /** True while the estimate holds layers back. */
+    public boolean isLimiting() {
+        return limiting;
+    }
+
+    /** Layers held back by the estimate now (over all tracks). */
+    public int layersHeldBack() {
+        return layersHeldBack;
+    }
+
+    /** Times the estimate started holding layers back. */
+    public long holds() {
+        return holds.get();
+    }
+
+    /** Transport-cc feedback messages received from the far node. */
+    public long transportFeedbacks() {
+        return transportFeedbacks.get();
+    }
+
+    /** Packets sent without the relay's transport-wide sequence number (no id free, no room). */
+    public long unstamped() {
+        synchronized (ccLock) {
+            return unstamped;
+        }
+    }
+
+    /** The estimator, read only where no other thread sends (tests). */
+    SendSideBandwidthEstimator estimator() {
+        return estimator;
     }
 
     /** The relayed layer whose media SSRC this is, or null. */

@@ -1,5 +1,6 @@
 package dev.sfu.core.forward;
 
+import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.rtp.RtpPacket;
 import dev.sfu.rtp.ext.TransportCcExtension;
 import dev.sfu.rtp.rtcp.TransportCcFeedback;
@@ -27,8 +28,14 @@ import java.util.Arrays;
  *
  * <p>Runs on the publisher's executor with its RTCP buffer; allocates nothing per packet (two
  * preallocated arrays indexed by sequence number minus the first unreported one).
+ *
+ * <p>A relay's receiving end uses one too ({@code RelayReceiver}): the far node stamps its own
+ * transport-wide sequence numbers on everything it sends across, and this node reports their
+ * arrival so that the far node can estimate the relay ({@link RelayEgress}). It reads the
+ * sequence number itself (its extension id depends on the track) and calls
+ * {@link #onSequence}.
  */
-final class TransportFeedbackSender {
+public final class TransportFeedbackSender {
     /**
      * Time between two feedback messages. libwebrtc's receiver (RemoteEstimatorProxy) sends
      * every 50 to 250 ms, spending 5 % of the incoming bitrate on feedback: from about
@@ -40,7 +47,10 @@ final class TransportFeedbackSender {
     /** The largest gap between two reported arrivals one message can carry: 16 signed bits of 250 us. */
     private static final long MAX_DELTA_TICKS = Short.MAX_VALUE;
 
-    private final MediaEndpoint endpoint;
+    private final MediaTransport transport;
+    private final byte[] rtcpBuffer;
+    private final long rtcpSsrc;
+    /** Null on a relay (no receive stage to count in). */
     private final StageCounters stage;
     private final long epochNanos;
     /** The most packets one message may report so that it fits the RTCP buffer with the SRTCP trailer. */
@@ -67,11 +77,30 @@ final class TransportFeedbackSender {
     private long restarts;
 
     TransportFeedbackSender(MediaEndpoint endpoint, StageCounters stage, long nowNanos) {
-        this.endpoint = endpoint;
+        this(endpoint.transport, endpoint.rtcpBuffer, endpoint.rtcpSsrc, stage, nowNanos);
+    }
+
+    /**
+     * A sender of its own (a relay's receiving end).
+     *
+     * @param transport  where feedback goes
+     * @param rtcpBuffer the buffer feedback is built in, owned by the caller's thread, with
+     *                   {@link RtpPacket#TAIL_ROOM} for the SRTCP trailer
+     * @param rtcpSsrc   the SSRC feedback is sent from
+     */
+    public TransportFeedbackSender(MediaTransport transport, byte[] rtcpBuffer, long rtcpSsrc, long nowNanos) {
+        this(transport, rtcpBuffer, rtcpSsrc, null, nowNanos);
+    }
+
+    private TransportFeedbackSender(MediaTransport transport, byte[] rtcpBuffer, long rtcpSsrc, StageCounters stage,
+                                    long nowNanos) {
+        this.transport = transport;
+        this.rtcpBuffer = rtcpBuffer;
+        this.rtcpSsrc = rtcpSsrc;
         this.stage = stage;
         this.epochNanos = nowNanos;
         this.lastSentNanos = nowNanos;
-        int room = endpoint.rtcpBuffer.length - RtpPacket.TAIL_ROOM;
+        int room = rtcpBuffer.length - RtpPacket.TAIL_ROOM;
         int n = 1;
         while (n < WINDOW && TransportCcFeedback.maxLength(n + 1) <= room) {
             n++;
@@ -107,9 +136,22 @@ final class TransportFeedbackSender {
             return;
         }
         stage.in();
-        mediaSsrc = Integer.toUnsignedLong(RtpPacket.ssrc(buf, off));
-        record(seq, Math.floorDiv(arrival - epochNanos, 1000L), now);
+        onSequence(seq, Integer.toUnsignedLong(RtpPacket.ssrc(buf, off)), arrival, now);
         stage.out();
+    }
+
+    /**
+     * Records one received packet whose transport-wide sequence number the caller read; sends
+     * feedback when the interval has passed.
+     *
+     * @param seq     the packet's transport-wide sequence number (16 bits)
+     * @param ssrc    the packet's SSRC (feedback names the latest as its media source)
+     * @param arrival when the packet came off the socket (nanoseconds, the caller's clock)
+     * @param now     that clock now
+     */
+    public void onSequence(int seq, long ssrc, long arrival, long now) {
+        mediaSsrc = ssrc;
+        record(seq, Math.floorDiv(arrival - epochNanos, 1000L), now);
         if (now - lastSentNanos >= INTERVAL_NANOS) {
             flush(now);
         }
@@ -153,15 +195,14 @@ final class TransportFeedbackSender {
     /** Reports everything pending, in as many messages as it takes. */
     private void flush(long now) {
         lastSentNanos = now;
-        MediaEndpoint e = endpoint;
-        byte[] b = e.rtcpBuffer;
+        byte[] b = rtcpBuffer;
         int room = b.length - RtpPacket.TAIL_ROOM;
         while (highest >= base) {
             int count = (int) (highest - base + 1);
             int n = messageLength(count);
-            int len = TransportCcFeedback.write(b, 0, room, e.rtcpSsrc, mediaSsrc, (int) base & 0xFFFF,
+            int len = TransportCcFeedback.write(b, 0, room, rtcpSsrc, mediaSsrc, (int) base & 0xFFFF,
                     feedbackCount, received, arrivalUs, n);
-            if (len > 0 && e.transport.sendRtcp(b, 0, len)) {
+            if (len > 0 && transport.sendRtcp(b, 0, len)) {
                 messagesSent++;
             } else {
                 sendFailures++;
@@ -195,7 +236,7 @@ final class TransportFeedbackSender {
     }
 
     /** Feedback messages handed to the transport. */
-    long messagesSent() {
+    public long messagesSent() {
         return messagesSent;
     }
 

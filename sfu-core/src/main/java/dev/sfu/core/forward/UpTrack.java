@@ -56,6 +56,8 @@ public final class UpTrack {
      * feedback): its estimator runs on the server's transport-wide feedback, not on REMB.
      */
     final boolean transportCc;
+    /** The id this track's packets carry the relay's transport-wide sequence number under ({@link RelayEgress#transportCcIdOnRelay}). */
+    final int relayTransportCcId;
     final int clockRate;
     final boolean video;
     final boolean nackEnabled;
@@ -101,6 +103,7 @@ public final class UpTrack {
         this.audioLevelExtensionId = extensionId(track, AUDIO_LEVEL_URI);
         this.transportCcExtensionId = extensionId(track, TRANSPORT_CC_URI);
         this.transportCc = tccFeedback && transportCcExtensionId > 0;
+        this.relayTransportCcId = RelayEgress.transportCcIdOnRelay(track);
         boolean cached = video || nack;
         List<String> rids = track.rids();
         if (rids.isEmpty()) {

@@ -85,9 +85,24 @@ public final class RelayLink implements RoomRelay {
     void use(MediaTransport t) {
         this.transport = t;
         RelayEgress e = new RelayEgress(t, rooms.context());
-        e.setListener(this::ssrcLearned);
+        e.setListener(new RelayEgress.Listener() {
+            @Override
+            public void ssrcLearned(UpTrack track) {
+                RelayLink.this.ssrcLearned(track);
+            }
+
+            @Override
+            public void limitChanged() {
+                // The lowest layers the estimate substitutes must come from the publishers (dynacast).
+                Room room = rooms.room(roomId);
+                if (room != null) {
+                    rooms.scheduler().requestAllocation(room);
+                }
+            }
+        });
         this.egress = e;
         receiver.setEgress(e);
+        receiver.setTransport(t);
         t.setAffinityGroup(roomId);
         t.addCloseHandler(this::transportClosed);
     }
@@ -163,7 +178,9 @@ public final class RelayLink implements RoomRelay {
                 e == null ? 0 : e.retransmissions(), e == null ? 0 : e.nacksReceived(),
                 e == null ? 0 : e.keyframeRequestsReceived(), e == null ? 0 : e.keyframeRequestsSent(),
                 e == null ? 0 : e.senderReportsSent(), e == null ? 0 : e.fractionLost(),
-                receiver.packetsReceived(), receiver.bytesReceived(), drops);
+                receiver.packetsReceived(), receiver.bytesReceived(), drops,
+                e == null ? -1 : e.estimatedBps(), e == null ? 0 : e.neededBps(), e == null ? 0 : e.layersHeldBack(),
+                e == null ? 0 : e.transportFeedbacks(), receiver.transportFeedbacksSent());
     }
 
     // ---------------------------------------------------------------- local participants -> far node
@@ -244,6 +261,7 @@ public final class RelayLink implements RoomRelay {
         List<PublishedTrack> published = new ArrayList<>();
         for (RelayTrack t : m.tracks()) {
             published.add(t.toPublishedTrack());
+            receiver.setTransportCcId(m.participantId(), t.trackId(), t.transportCcId());
         }
         // Layer SSRCs first, for tracks already there: packets on a learned SSRC are routed at once.
         apply(p, m.tracks());
@@ -268,6 +286,7 @@ public final class RelayLink implements RoomRelay {
         Participant p = remotes.remove(m.participantId());
         if (p != null) {
             receiver.removeRemote(p.endpoint());
+            receiver.forgetTransportCcIds(m.participantId());
             p.leave(LeaveReason.LEFT);
         }
     }

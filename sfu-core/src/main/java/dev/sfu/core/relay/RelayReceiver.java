@@ -3,8 +3,11 @@ package dev.sfu.core.relay;
 import dev.sfu.core.forward.CopyOnWrite;
 import dev.sfu.core.forward.MediaEndpoint;
 import dev.sfu.core.forward.RelayEgress;
+import dev.sfu.core.forward.TransportFeedbackSender;
+import dev.sfu.core.transport.MediaTransport;
 import dev.sfu.core.transport.TransportListener;
 import dev.sfu.rtp.RtpPacket;
+import dev.sfu.rtp.ext.TransportCcExtension;
 import dev.sfu.rtp.rtcp.RtcpCompoundIterator;
 import dev.sfu.rtp.rtcp.RtcpHeader;
 import dev.sfu.rtp.srtp.SrtpProfile;
@@ -27,7 +30,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       and FIRs, about this node's streams, go to the {@link RelayEgress}; the rest is
  *       consumed.</li>
  * </ul>
- * Runs on the relay transport's serial executor; allocates nothing per packet.
+ * Every RTP packet that arrives with the far node's transport-wide sequence number (under the
+ * id its track's description names, {@link RelayTrack#transportCcId}) is recorded by a
+ * {@link TransportFeedbackSender} of the relay's own, which reports arrivals to the far node
+ * every 50 ms, so that the far node can estimate the relay ({@link RelayEgress}). A packet on
+ * an SSRC not described yet is not recorded (the far node takes it for lost).
+ *
+ * <p>Runs on the relay transport's serial executor; allocates nothing per packet.
  */
 public final class RelayReceiver implements TransportListener {
     private static final Logger LOG = LoggerFactory.getLogger(RelayReceiver.class);
@@ -47,10 +56,16 @@ public final class RelayReceiver implements TransportListener {
     /** SSRC -> remote participant, rebuilt when the far node describes its participants; checked on each hit. */
     private volatile SsrcTable table = SsrcTable.EMPTY;
     private volatile RelayEgress egress;
+    private volatile MediaTransport transport;
+    /** Created with the transport; used on its executor only. */
+    private volatile TransportFeedbackSender feedback;
+    /** The relay's transport-cc id per remote track ("participant\ntrack"), from the far node's descriptions. */
+    private final java.util.Map<String, Integer> transportCcIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final CountDownLatch connected = new CountDownLatch(1);
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong rtcpReceived = new AtomicLong();
+    private final AtomicLong stamped = new AtomicLong();
     private final AtomicLongArray drops = new AtomicLongArray(Drop.values().length);
 
     RelayReceiver(String name) {
@@ -59,6 +74,23 @@ public final class RelayReceiver implements TransportListener {
 
     void setEgress(RelayEgress e) {
         egress = e;
+    }
+
+    /** The relay's transport: feedback about what arrives goes back on it. */
+    void setTransport(MediaTransport t) {
+        byte[] rtcp = new byte[RtpPacket.MTU + RtpPacket.TAIL_ROOM];
+        long ssrc = new java.security.SecureRandom().nextInt() & 0xFFFFFFFFL;
+        feedback = new TransportFeedbackSender(t, rtcp, ssrc == 0 ? 1 : ssrc, System.nanoTime());
+        transport = t;
+    }
+
+    /** The id under which the far node stamps its transport-wide sequence on {@code trackId}'s packets (-1: none). */
+    void setTransportCcId(String participantId, String trackId, int id) {
+        transportCcIds.put(participantId + "\n" + trackId, id);
+    }
+
+    void forgetTransportCcIds(String participantId) {
+        transportCcIds.keySet().removeIf(k -> k.startsWith(participantId + "\n"));
     }
 
     synchronized void addRemote(MediaEndpoint e) {
@@ -73,7 +105,10 @@ public final class RelayReceiver implements TransportListener {
 
     /** Re-reads the remote participants' SSRCs (after a description changed them). */
     synchronized void rebuild() {
-        table = SsrcTable.of(remotes);
+        table = SsrcTable.of(remotes, (e, u) -> {
+            Integer id = transportCcIds.get(e.id() + "\n" + u.trackId());
+            return id == null ? -1 : id;
+        });
     }
 
     @Override
@@ -96,10 +131,22 @@ public final class RelayReceiver implements TransportListener {
             drops.incrementAndGet(Drop.MALFORMED.ordinal());
             return;
         }
-        MediaEndpoint e = owner(Integer.toUnsignedLong(RtpPacket.ssrc(buf, off)));
+        long ssrc = Integer.toUnsignedLong(RtpPacket.ssrc(buf, off));
+        MediaEndpoint e = owner(ssrc);
         if (e == null) {
             drops.incrementAndGet(Drop.UNKNOWN_SSRC.ordinal());
             return;
+        }
+        TransportFeedbackSender f = feedback;
+        int id = f == null ? -1 : table.transportCcId(ssrc);
+        if (id > 0) {
+            int seq = TransportCcExtension.read(buf, off, len, id);
+            if (seq >= 0) {
+                long now = System.nanoTime();
+                long at = transport.receivedAtNanos();
+                f.onSequence(seq, ssrc, at > 0 && at <= now && now - at < 10_000_000_000L ? at : now, now);
+                stamped.incrementAndGet();
+            }
         }
         packetsReceived.incrementAndGet();
         bytesReceived.addAndGet(len);
@@ -169,6 +216,17 @@ public final class RelayReceiver implements TransportListener {
         return drops.get(reason.ordinal());
     }
 
+    /** Packets that arrived with the far node's transport-wide sequence number (recorded for feedback). */
+    public long transportCcPackets() {
+        return stamped.get();
+    }
+
+    /** Transport-cc feedback messages sent to the far node. */
+    public long transportFeedbacksSent() {
+        TransportFeedbackSender f = feedback;
+        return f == null ? 0 : f.messagesSent();
+    }
+
     /**
      * An open-addressing map from SSRC to remote participant, immutable once built (a new one
      * replaces it), so the packet path reads it without a lock or an allocation; a miss or a
@@ -179,24 +237,33 @@ public final class RelayReceiver implements TransportListener {
 
         private final long[] keys;
         private final MediaEndpoint[] values;
+        /** The relay's transport-cc id of the track each SSRC belongs to, or -1. */
+        private final int[] transportCcIds;
         private final int mask;
 
         private SsrcTable(long[] keys, MediaEndpoint[] values) {
             this.keys = keys;
             this.values = values;
+            this.transportCcIds = new int[keys.length];
             this.mask = keys.length - 1;
             java.util.Arrays.fill(keys, -1);
         }
 
         static SsrcTable of(MediaEndpoint[] endpoints) {
+            return of(endpoints, (e, u) -> -1);
+        }
+
+        static SsrcTable of(MediaEndpoint[] endpoints,
+                            java.util.function.ToIntBiFunction<MediaEndpoint, dev.sfu.core.forward.UpTrack> transportCcId) {
             java.util.List<long[]> pairs = new java.util.ArrayList<>();
             java.util.List<MediaEndpoint> owners = new java.util.ArrayList<>();
             for (MediaEndpoint e : endpoints) {
                 for (dev.sfu.core.forward.UpTrack u : e.upTracks()) {
+                    int id = transportCcId.applyAsInt(e, u);
                     for (dev.sfu.core.forward.SimulcastLayer l : u.layers()) {
                         for (long s : new long[] {l.ssrc(), l.rtxSsrc()}) {
                             if (s >= 0) {
-                                pairs.add(new long[] {s});
+                                pairs.add(new long[] {s, id});
                                 owners.add(e);
                             }
                         }
@@ -206,9 +273,24 @@ public final class RelayReceiver implements TransportListener {
             int capacity = Integer.highestOneBit(Math.max(4, pairs.size() * 4) - 1) << 1;
             SsrcTable t = new SsrcTable(new long[capacity], new MediaEndpoint[capacity]);
             for (int i = 0; i < pairs.size(); i++) {
-                t.put(pairs.get(i)[0], owners.get(i));
+                t.put(pairs.get(i)[0], owners.get(i), (int) pairs.get(i)[1]);
             }
             return t;
+        }
+
+        /** The relay's transport-cc id for packets on {@code ssrc}, or -1 (unknown SSRC, or none). */
+        int transportCcId(long ssrc) {
+            int i = slot(ssrc) & mask;
+            while (true) {
+                long k = keys[i];
+                if (k == ssrc) {
+                    return transportCcIds[i];
+                }
+                if (k == -1) {
+                    return -1;
+                }
+                i = (i + 1) & mask;
+            }
         }
 
         private static int slot(long ssrc) {
@@ -216,13 +298,14 @@ public final class RelayReceiver implements TransportListener {
             return (int) (h >>> 32);
         }
 
-        private void put(long ssrc, MediaEndpoint e) {
+        private void put(long ssrc, MediaEndpoint e, int transportCcId) {
             int i = slot(ssrc) & mask;
             while (keys[i] != -1 && keys[i] != ssrc) {
                 i = (i + 1) & mask;
             }
             keys[i] = ssrc;
             values[i] = e;
+            transportCcIds[i] = transportCcId;
         }
 
         MediaEndpoint get(long ssrc) {

@@ -1,5 +1,6 @@
 package dev.sfu.core.relay;
 
+import dev.sfu.core.forward.RelayEgress;
 import dev.sfu.core.forward.SimulcastLayer;
 import dev.sfu.core.forward.UpTrack;
 import dev.sfu.core.room.Codec;
@@ -16,8 +17,11 @@ import java.util.List;
  * layer (a simulcast layer's SSRC is the one this node learned from the rid extension; -1 while
  * not learned, and the description is sent again once it is).
  *
- * <p>The transport-wide sequence number extension and the {@code transport-cc} feedback are left
- * out: they belong to the publisher's hop, and the far node stamps its own for its subscribers.
+ * <p>The {@code transport-cc} feedback is left out, and the transport-wide sequence number
+ * extension in {@code extensions} is the relay's own (its id: {@link RelayEgress#transportCcIdOnRelay}):
+ * the sending node stamps its sequence under it, the receiving node reads it for its feedback to
+ * the sending node ({@link #transportCcId}) and keeps it out of the remote participant's track, whose
+ * subscribers get the receiving node's own stamps.
  *
  * @param layers one per simulcast encoding in the publisher's order, or a single one
  */
@@ -55,6 +59,10 @@ public record RelayTrack(String trackId, MediaKind kind, String mid, List<Codec>
                 extensions.add(e);
             }
         }
+        int relayTcc = RelayEgress.transportCcIdOnRelay(t);
+        if (relayTcc > 0) {
+            extensions.add(new HeaderExtension(relayTcc, UpTrack.TRANSPORT_CC_URI));
+        }
         List<Layer> layers = new ArrayList<>();
         for (SimulcastLayer l : up.layers()) {
             layers.add(new Layer(l.rid(), l.ssrc(), l.rtxSsrc()));
@@ -67,7 +75,23 @@ public record RelayTrack(String trackId, MediaKind kind, String mid, List<Codec>
         boolean plain = rids.isEmpty() && layers.size() == 1;
         long ssrc = plain ? layers.get(0).ssrc() : -1;
         long rtx = plain ? layers.get(0).rtxSsrc() : -1;
-        return new PublishedTrack(trackId, kind, mid, ssrc, rtx, codecs, extensions, rids);
+        List<HeaderExtension> own = new ArrayList<>();
+        for (HeaderExtension e : extensions) {
+            if (!UpTrack.TRANSPORT_CC_URI.equals(e.uri())) {
+                own.add(e);
+            }
+        }
+        return new PublishedTrack(trackId, kind, mid, ssrc, rtx, codecs, own, rids);
+    }
+
+    /** The id the relay's transport-wide sequence number crosses under for this track, or -1. */
+    public int transportCcId() {
+        for (HeaderExtension e : extensions) {
+            if (UpTrack.TRANSPORT_CC_URI.equals(e.uri())) {
+                return e.id();
+            }
+        }
+        return -1;
     }
 
     /** Gives the far node's UpTrack the layer SSRCs this node knows. */

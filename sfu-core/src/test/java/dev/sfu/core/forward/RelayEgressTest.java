@@ -80,7 +80,8 @@ class RelayEgressTest {
 
     @Test
     void relayingAllocatesNothingPerPacketAndEveryPacketCrossesOnce() throws Exception {
-        RoomHarness h = new RoomHarness(8);
+        // Congestion control on: every packet across is stamped and recorded by the relay's estimator.
+        RoomHarness h = new RoomHarness(8, ForwardingConfig.defaults(), dev.sfu.core.cc.CongestionControlConfig.defaults());
         Participant pub = h.manager.join("r", "pub", "n", new CountingTransport("pub"));
         CountingTransport subTransport = new CountingTransport("sub");
         Participant sub = h.manager.join("r", "sub", "n", subTransport);
@@ -90,7 +91,8 @@ class RelayEgressTest {
         RelayEgress egress = new RelayEgress(wire, h.manager.context());
         h.manager.attachRelay("r", relay(egress));
         assertEquals(2, egress.tracks().size(), "the publisher's audio and video are attached");
-        byte[] video = rtp(VP8, 0, 0, videoSsrc(0), new int[] {2, 3, 4}, vp8(true, true));
+        // Without the publisher's transport-cc element (the fixtures' elements hold one byte): the relay adds its own.
+        byte[] video = rtp(VP8, 0, 0, videoSsrc(0), new int[] {2, 4}, vp8(true, true));
         byte[] audio = rtp(OPUS, 0, 0, audioSsrc(0), new int[] {1, 4}, OPUS_PAYLOAD);
         run(h, pub, video, audio, 0, 20_000);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -102,6 +104,8 @@ class RelayEgressTest {
         assertEquals(2 * 40_000L, subTransport.sent, "and reached the local subscriber");
         assertEquals(2 * 40_000L, egress.packetsSent());
         assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes for 40,000 packets");
+        assertEquals(0, egress.unstamped(), "every packet carried the relay's transport-wide sequence number");
+        assertEquals(2 * 40_000L, egress.estimator().packetsSent(), "and was recorded for the relay's estimate");
         egress.close();
         h.manager.close();
         assertEquals(0, h.pool.outstanding(), "pooled buffers leaked");
