@@ -123,6 +123,139 @@ class RelayEgressTest {
         }
     }
 
+    /**
+     * The relay's estimate from transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01)
+     * with a fake clock: below what the far node needs but never cut, it holds nothing back; cut by
+     * loss, it holds back the highest simulcast layer that does not fit (never audio, never the
+     * lowest layer); {@link RelayEgress#HOLD_NANOS} after the last cut everything crosses again.
+     */
+    @Test
+    void aCutEstimateHoldsBackTheHighestLayersUntilTheHoldEnds() throws Exception {
+        RoomHarness h = new RoomHarness(8, ForwardingConfig.defaults(), dev.sfu.core.cc.CongestionControlConfig.defaults());
+        Participant pub = h.join("r", "pub");
+        dev.sfu.core.room.PublishedTrack audio = new dev.sfu.core.room.PublishedTrack("a", dev.sfu.core.room.MediaKind.AUDIO,
+                "0", audioSsrc(0), -1, RoomHarness.opusCodecs(), RoomHarness.extensions());
+        dev.sfu.core.room.PublishedTrack video = dev.sfu.core.testutil.SimulcastPublisher.track("v", RoomHarness.vp8Codecs());
+        pub.publish(List.of(audio, video));
+        FakeTransport wire = new FakeTransport("relay");
+        RelayEgress egress = new RelayEgress(wire, h.manager.context());
+        h.manager.attachRelay("r", relay(egress));
+        Feedback fb = new Feedback(h, egress, wire, RelayEgress.transportCcIdOnRelay(audio),
+                RelayEgress.transportCcIdOnRelay(video));
+        assertEquals(3, fb.audioId, "the audio track's own transport-cc id");
+        assertEquals(1, fb.videoId, "the lowest id the simulcast track does not use");
+
+        // q 160 kbit/s, h 400 kbit/s, f 880 kbit/s and audio: above the initial 1 Mbit/s, never cut.
+        fb.frames(pub, 150, 0);
+        assertTrue(egress.estimatedBps() > 0 && egress.estimatedBps() < egress.neededBps(),
+                egress.estimatedBps() + " vs " + egress.neededBps());
+        assertEquals(0, egress.holds(), "an estimate that was never cut holds nothing back");
+        assertEquals(0, egress.drops(RelayEgress.Drop.BANDWIDTH));
+
+        // Half of what crosses is lost: the loss-based side cuts, f no longer fits.
+        fb.frames(pub, 100, 2);
+        assertTrue(egress.isLimiting(), "estimate " + egress.estimatedBps() + ", need " + egress.neededBps());
+        assertEquals(1, egress.holds());
+        fb.counts.clear();
+        fb.frames(pub, 20, 0);
+        assertEquals(0, fb.count(0x6003), "f held back");
+        assertEquals(20, fb.count(0x6001), "q crosses");
+        assertEquals(10, fb.count(audioSsrc(0)), "audio crosses");
+        assertTrue(egress.drops(RelayEgress.Drop.BANDWIDTH) >= 20);
+        assertTrue(egress.layersHeldBack() >= 1);
+
+        // No cut for the hold's length: everything needed crosses again.
+        fb.frames(pub, (int) (RelayEgress.HOLD_NANOS / (10 * RoomHarness.MS)) + 50, 0);
+        assertTrue(!egress.isLimiting(), "the hold ended");
+        fb.counts.clear();
+        fb.frames(pub, 20, 0);
+        assertEquals(20, fb.count(0x6003), "f crosses again");
+        assertEquals(0, egress.layersHeldBack());
+        egress.close();
+        h.manager.close();
+    }
+
+    /**
+     * The far node of {@link #aCutEstimateHoldsBackTheHighestLayersUntilTheHoldEnds}: reads the
+     * relay's sequence numbers off what crosses and reports every 50 ms that each arrived 20 ms
+     * after it was sent, or, with {@code lossEvery} n, that every n-th did not.
+     */
+    static final class Feedback {
+        final RoomHarness h;
+        final RelayEgress egress;
+        final FakeTransport wire;
+        final int audioId;
+        final int videoId;
+        final java.util.Map<Long, Integer> counts = new java.util.HashMap<>();
+        final java.util.List<long[]> pending = new java.util.ArrayList<>();
+        final byte[] out = new byte[1500];
+        int frame;
+
+        Feedback(RoomHarness h, RelayEgress egress, FakeTransport wire, int audioId, int videoId) {
+            this.h = h;
+            this.egress = egress;
+            this.wire = wire;
+            this.audioId = audioId;
+            this.videoId = videoId;
+        }
+
+        int count(long ssrc) {
+            return counts.getOrDefault(ssrc, 0);
+        }
+
+        void frames(Participant pub, int n, int lossEvery) {
+            long[] ssrcs = {0x6001, 0x6002, 0x6003};
+            String[] rids = {"q", "h", "f"};
+            int[] sizes = {200, 500, 1100};
+            for (int k = 0; k < n; k++) {
+                int i = frame++;
+                for (int l = 0; l < 3; l++) {
+                    byte[] payload = java.util.Arrays.copyOf(dev.sfu.core.testutil.SimulcastPublisher.vp8Payload(i % 100 == 0,
+                            i & 0x7FFF, i & 0xFF, 0, 0, 320 << l, 180 << l), sizes[l]);
+                    byte[] p = dev.sfu.core.testutil.SimulcastPublisher.packet(VP8, true, i & 0xFFFF, 900L * i, ssrcs[l],
+                            dev.sfu.core.testutil.SimulcastPublisher.MID_VALUE, rids[l], null, payload, 0);
+                    pub.endpoint().onRtp(p, 0, p.length);
+                }
+                if (i % 2 == 0) {
+                    byte[] a = rtp(OPUS, (i / 2) & 0xFFFF, 960L * i, audioSsrc(0), new int[0], OPUS_PAYLOAD);
+                    pub.endpoint().onRtp(a, 0, a.length);
+                }
+                long now = h.now.get();
+                for (byte[] p : wire.rtp) {
+                    long ssrc = RtpFixtures.ssrc(p);
+                    counts.merge(ssrc, 1, Integer::sum);
+                    int seq = dev.sfu.rtp.ext.TransportCcExtension.read(p, 0, p.length,
+                            ssrc == audioSsrc(0) ? audioId : videoId);
+                    assertTrue(seq >= 0, "stamped");
+                    pending.add(new long[] {seq, now});
+                }
+                wire.rtp.clear();
+                h.advance(10 * RoomHarness.MS);
+                if (i % 5 == 4 && !pending.isEmpty()) {
+                    report(lossEvery);
+                }
+            }
+        }
+
+        private void report(int lossEvery) {
+            int count = pending.size();
+            boolean[] received = new boolean[count];
+            long[] arrivalUs = new long[count];
+            for (int j = 0; j < count; j++) {
+                received[j] = lossEvery == 0 || j % lossEvery != 0;
+                arrivalUs[j] = pending.get(j)[1] / 1000 + 20_000;
+                if (j > 0) {
+                    assertEquals((pending.get(j - 1)[0] + 1) & 0xFFFF, pending.get(j)[0], "one sequence across all streams");
+                }
+            }
+            int n = dev.sfu.rtp.rtcp.TransportCcFeedback.write(out, 0, out.length - 64, 0xFA7, 0x6001,
+                    (int) pending.get(0)[0], frame & 0xFF, received, arrivalUs, count);
+            assertTrue(n > 0);
+            egress.onFeedback(out, 0, n);
+            pending.clear();
+        }
+    }
+
     @Test
     void feedbackFromTheFarNodeIsTerminatedHereAndEveryDropIsCounted() throws Exception {
         RoomHarness h = new RoomHarness(8);

@@ -108,6 +108,26 @@ public final class PrometheusFormat {
                 }));
         counter("sfu_relay_retransmissions_total", "Retransmissions sent across relays, by far node.",
                 () -> byPeer.forEach((peer, c) -> sample(c[4], "peer", peer)));
+        // One relay per room and far node, each with its own congestion-control estimate.
+        gauge("sfu_relay_estimate_bps", "The relay's congestion-control estimate of what it can carry to the far node,"
+                + " bits/s, from the far node's transport-cc feedback (relays with an estimate).", () -> {
+            for (dev.sfu.core.relay.RelayStats r : relays) {
+                if (r.estimateBps() >= 0) {
+                    sample(r.estimateBps(), "peer", r.peerNode(), "room", r.roomId());
+                }
+            }
+        });
+        gauge("sfu_relay_needed_bps", "What the far node needs of this node's tracks across the relay, bits/s.", () -> {
+            for (dev.sfu.core.relay.RelayStats r : relays) {
+                sample(r.neededBps(), "peer", r.peerNode(), "room", r.roomId());
+            }
+        });
+        gauge("sfu_relay_layers_held_back", "Simulcast layers the relay's estimate holds back now (0 unless the relay"
+                + " is congested).", () -> {
+            for (dev.sfu.core.relay.RelayStats r : relays) {
+                sample(r.layersHeldBack(), "peer", r.peerNode(), "room", r.roomId());
+            }
+        });
     }
 
     private void access(AccessCounters a) {

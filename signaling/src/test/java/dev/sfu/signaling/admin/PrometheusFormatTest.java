@@ -93,6 +93,22 @@ class PrometheusFormatTest {
     }
 
     @Test
+    void eachRelaysCongestionControlEstimateIsAGaugeByFarNodeAndRoom() {
+        dev.sfu.core.relay.RelayStats congested = new dev.sfu.core.relay.RelayStats("abc", "node-b", false, true, 2, 3,
+                1000, 900_000, 4, 2, 1, 1, 10, 12, 800, 600_000, Map.of(), 640_000, 1_800_000, 1, 120, 118);
+        dev.sfu.core.relay.RelayStats fresh = new dev.sfu.core.relay.RelayStats("xyz", "node-b", true, false, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), -1, 0, 0, 0, 0);
+        Map<String, PrometheusParser.Family> f = PrometheusParser.parse(
+                PrometheusFormat.write(snapshot(), true, null, "node-a", List.of(congested, fresh)));
+        assertEquals("gauge", f.get("sfu_relay_estimate_bps").type());
+        assertEquals(640_000, value(f, "sfu_relay_estimate_bps", Map.of("node", "node-a", "peer", "node-b", "room", "abc")));
+        assertEquals(1, f.get("sfu_relay_estimate_bps").samples().size(), "a relay without an estimate yet has no sample");
+        assertEquals(1_800_000, value(f, "sfu_relay_needed_bps", Map.of("node", "node-a", "peer", "node-b", "room", "abc")));
+        assertEquals(1, value(f, "sfu_relay_layers_held_back", Map.of("node", "node-a", "peer", "node-b", "room", "abc")));
+        assertEquals(0, value(f, "sfu_relay_layers_held_back", Map.of("node", "node-a", "peer", "node-b", "room", "xyz")));
+    }
+
+    @Test
     void perRoomSeriesCarryARoomLabel() {
         Map<String, PrometheusParser.Family> f = PrometheusParser.parse(PrometheusFormat.write(snapshot(), true));
         assertEquals(1_264_000, value(f, "sfu_room_bitrate_bits_per_second", Map.of("room", "abc", "direction", "in")));
