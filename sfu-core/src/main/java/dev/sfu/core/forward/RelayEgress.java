@@ -599,6 +599,11 @@ public final class RelayEgress {
         }
     }
 
+    /** True when packets across carry this node's transport-wide sequence number (congestion control on). */
+    public boolean stamps() {
+        return estimator != null;
+    }
+
     /** The relay's estimate, bits/s; -1 before the far node's first feedback, or with congestion control off. */
     public long estimatedBps() {
         return estimate;

@@ -197,8 +197,10 @@ public final class RelayLink implements RoomRelay {
             return;
         }
         List<RelayTrack> tracks = new ArrayList<>();
+        RelayEgress e = egress;
+        boolean stamped = e != null && e.stamps();
         for (UpTrack up : p.upTracks()) {
-            tracks.add(RelayTrack.of(up));
+            tracks.add(RelayTrack.of(up, stamped));
         }
         signals.send(peerNode, new RelayMessage.Publisher(roomId, localNode, p.id(), p.displayName(),
                 p.isMuted(MediaKind.AUDIO), p.isMuted(MediaKind.VIDEO), tracks));

@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * id its track's description names, {@link RelayTrack#transportCcId}) is recorded by a
  * {@link TransportFeedbackSender} of the relay's own, which reports arrivals to the far node
  * every 50 ms, so that the far node can estimate the relay ({@link RelayEgress}). A packet on
- * an SSRC not described yet is not recorded (the far node takes it for lost).
+ * an SSRC not described yet (a simulcast layer the far node just learned) is dropped but still
+ * recorded when every described track uses the same id (the usual case: browsers of one kind),
+ * since it did cross; otherwise the far node takes it for lost.
  *
  * <p>Runs on the relay transport's serial executor; allocates nothing per packet.
  */
@@ -61,6 +63,8 @@ public final class RelayReceiver implements TransportListener {
     private volatile TransportFeedbackSender feedback;
     /** The relay's transport-cc id per remote track ("participant\ntrack"), from the far node's descriptions. */
     private final java.util.Map<String, Integer> transportCcIds = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The one id all described tracks use, or -1 (none, or several). */
+    private volatile int soleTransportCcId = -1;
     private final CountDownLatch connected = new CountDownLatch(1);
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong bytesReceived = new AtomicLong();
@@ -87,10 +91,25 @@ public final class RelayReceiver implements TransportListener {
     /** The id under which the far node stamps its transport-wide sequence on {@code trackId}'s packets (-1: none). */
     void setTransportCcId(String participantId, String trackId, int id) {
         transportCcIds.put(participantId + "\n" + trackId, id);
+        soleTransportCcId = sole();
     }
 
     void forgetTransportCcIds(String participantId) {
         transportCcIds.keySet().removeIf(k -> k.startsWith(participantId + "\n"));
+        soleTransportCcId = sole();
+    }
+
+    private int sole() {
+        int id = -1;
+        for (int v : transportCcIds.values()) {
+            if (v > 0 && id > 0 && v != id) {
+                return -1;
+            }
+            if (v > 0) {
+                id = v;
+            }
+        }
+        return id;
     }
 
     synchronized void addRemote(MediaEndpoint e) {
@@ -133,24 +152,32 @@ public final class RelayReceiver implements TransportListener {
         }
         long ssrc = Integer.toUnsignedLong(RtpPacket.ssrc(buf, off));
         MediaEndpoint e = owner(ssrc);
+        TransportFeedbackSender f = feedback;
+        if (f != null) {
+            int id = e == null ? -1 : table.transportCcId(ssrc);
+            record(f, buf, off, len, ssrc, id > 0 ? id : soleTransportCcId);
+        }
         if (e == null) {
             drops.incrementAndGet(Drop.UNKNOWN_SSRC.ordinal());
             return;
         }
-        TransportFeedbackSender f = feedback;
-        int id = f == null ? -1 : table.transportCcId(ssrc);
-        if (id > 0) {
-            int seq = TransportCcExtension.read(buf, off, len, id);
-            if (seq >= 0) {
-                long now = System.nanoTime();
-                long at = transport.receivedAtNanos();
-                f.onSequence(seq, ssrc, at > 0 && at <= now && now - at < 10_000_000_000L ? at : now, now);
-                stamped.incrementAndGet();
-            }
-        }
         packetsReceived.incrementAndGet();
         bytesReceived.addAndGet(len);
         e.onRtp(buf, off, len);
+    }
+
+    /** Records the far node's transport-wide sequence number of one packet for feedback. */
+    private void record(TransportFeedbackSender f, byte[] buf, int off, int len, long ssrc, int id) {
+        if (id <= 0) {
+            return;
+        }
+        int seq = TransportCcExtension.read(buf, off, len, id);
+        if (seq >= 0) {
+            long now = System.nanoTime();
+            long at = transport.receivedAtNanos();
+            f.onSequence(seq, ssrc, at > 0 && at <= now && now - at < 10_000_000_000L ? at : now, now);
+            stamped.incrementAndGet();
+        }
     }
 
     @Override

@@ -39,8 +39,17 @@ public record RelayTrack(String trackId, MediaKind kind, String mid, List<Codec>
     public record Layer(String rid, long ssrc, long rtxSsrc) {
     }
 
-    /** The description of a local track, with the SSRCs known now. */
+    /** The description of a local track, with the SSRCs known now, for a relay that stamps. */
     public static RelayTrack of(UpTrack up) {
+        return of(up, true);
+    }
+
+    /**
+     * The description of a local track, with the SSRCs known now; {@code stamped}: the relay
+     * carries its own transport-wide sequence numbers (congestion control on), and the id they
+     * cross under is listed.
+     */
+    public static RelayTrack of(UpTrack up, boolean stamped) {
         PublishedTrack t = up.track();
         List<Codec> codecs = new ArrayList<>();
         for (Codec c : t.codecs()) {
@@ -59,7 +68,7 @@ public record RelayTrack(String trackId, MediaKind kind, String mid, List<Codec>
                 extensions.add(e);
             }
         }
-        int relayTcc = RelayEgress.transportCcIdOnRelay(t);
+        int relayTcc = stamped ? RelayEgress.transportCcIdOnRelay(t) : -1;
         if (relayTcc > 0) {
             extensions.add(new HeaderExtension(relayTcc, UpTrack.TRANSPORT_CC_URI));
         }

@@ -233,6 +233,9 @@ class RoomAcrossTwoNodesTest {
         assertEquals(2, statsA.remoteParticipants());
         assertEquals(egress.packetsSent(), statsA.packetsSent());
         assertEquals(0L, statsA.drops().get("egress.TRANSPORT_REFUSED"));
+        // Congestion control is off on these nodes: nothing stamped across, nothing read, no feedback.
+        assertEquals(0, linkB.incoming().transportCcPackets());
+        assertEquals(-1, statsA.estimateBps());
 
         // Sender reports are terminated per hop: A writes its own for the relayed stream (the
         // publisher's NTP/RTP mapping, A's counts), B translates it for each subscriber.
