@@ -84,8 +84,8 @@ public final class RelayReceiver implements TransportListener {
     void setTransport(MediaTransport t) {
         byte[] rtcp = new byte[RtpPacket.MTU + RtpPacket.TAIL_ROOM];
         long ssrc = new java.security.SecureRandom().nextInt() & 0xFFFFFFFFL;
-        feedback = new TransportFeedbackSender(t, rtcp, ssrc == 0 ? 1 : ssrc, System.nanoTime());
         transport = t;
+        feedback = new TransportFeedbackSender(t, rtcp, ssrc == 0 ? 1 : ssrc, System.nanoTime());
     }
 
     /** The id under which the far node stamps its transport-wide sequence on {@code trackId}'s packets (-1: none). */
