@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Timeout;
  * once (the relay carries about what A's publishers send, not once per subscriber on B). Both
  * nodes name the same dominant speaker, a remote participant on one of them; /api/cluster and
  * /metrics list the relay; when everyone has left, both relays are closed and the room's node set
- * is gone from Redis. About 22 s.
+ * is gone from Redis. Congestion control is on (the default): the far node prices each relayed
+ * video from the size and bitrate its origin measured (RelayTrack), and no subscriber's first
+ * probe is lost before its transport is up (either paused videos for seconds). About 22 s.
  */
 class RoomExpandsAcrossNodesTest {
     private static final String ROOM = "span-1";
@@ -45,10 +47,7 @@ class RoomExpandsAcrossNodesTest {
             // for dead, and its relay closed and was dialled again mid-run.
             ClusterConfig base = ClusterConfig.off().withTimings(Duration.ofMillis(500), Duration.ofSeconds(3),
                     Duration.ofSeconds(6));
-            // Congestion control off: its allocator prices a relayed video it has not measured yet at
-            // the size table's top and pauses it for seconds (docs/operations.md, "Rooms across nodes").
-            ServerConfig twoPerRoom = ServerConfig.loopback(0).with(Integer.getInteger("span.limit", 2), Duration.ofSeconds(10))
-                    .withCongestionControl(dev.sfu.core.cc.CongestionControlConfig.disabled());
+            ServerConfig twoPerRoom = ServerConfig.loopback(0).with(Integer.getInteger("span.limit", 2), Duration.ofSeconds(10));
             try (Server a = Server.start(twoPerRoom, AdminConfig.open(), null, IceServersConfig.none(),
                     AccessControl.defaults(), base.withNode(redis.url(), "node-a", ""));
                  Server b = Server.start(twoPerRoom, AdminConfig.open(), null, IceServersConfig.none(),
@@ -143,7 +142,10 @@ class RoomExpandsAcrossNodesTest {
                     RelayStats ab = relay(a, "node-b");
                     RelayStats ba = relay(b, "node-a");
                     if (ab != null && ba != null && ab.connected() && ba.connected()
-                            && local(a).size() == 2 && local(b).size() == 2) {
+                            && local(a).size() == 2 && local(b).size() == 2
+                            // Everyone still publishing audio and video (a leaving participant's
+                            // tracks go before it leaves the room).
+                            && tracks(a) == 4 && tracks(b) == 4) {
                         String metrics = new String(java.net.URI.create("http://127.0.0.1:" + a.httpPort() + "/metrics")
                                 .toURL().openStream().readAllBytes(), StandardCharsets.UTF_8);
                         last = new Snapshot(ab, ba, tracks(a), tracks(b), bytesPublished(a),

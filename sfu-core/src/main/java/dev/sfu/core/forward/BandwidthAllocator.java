@@ -29,7 +29,9 @@ import java.util.List;
  *       and while the subscriber's videos changed layer fewer than
  *       {@link AllocationConfig#maxSwitchesPerMinute} times in the last minute. A video that is
  *       new to the allocation (just subscribed, back from hidden/lastN, or whose tile now needs
- *       another layer) is placed at once: the user asked for it, the estimate did not flap.</li>
+ *       another layer) is placed at once: the user asked for it, the estimate did not flap. So is
+ *       one paused while its price was a guess (nothing of it measured yet: the size table prices
+ *       an unknown video as 1280x720 at 2.5 Mbit/s) once it is measured.</li>
  *   <li>The subscriber's estimator is told the cost of every video at its ceiling plus audio
  *       ({@link MediaEndpoint#setDesiredDownlinkBps}), so it can probe for that much.</li>
  * </ol>
@@ -120,7 +122,9 @@ public final class BandwidthAllocator {
         double desired = audio;
         for (Video v : videos) {
             desired += v.ladder.cost(v.ladder.top());
-            v.current = v.a.fresh ? -2 : v.a.bandwidthPaused ? -1 : v.ladder.indexOf(v.w[v.a.layer], v.a.temporal);
+            // A video paused on a guessed price and now measured is placed afresh (see VideoAllocation#pausedOnGuess).
+            boolean measuredNow = v.a.bandwidthPaused && v.a.pausedOnGuess && !v.ladder.guessed;
+            v.current = v.a.fresh || measuredNow ? -2 : v.a.bandwidthPaused ? -1 : v.ladder.indexOf(v.w[v.a.layer], v.a.temporal);
         }
         int[] next = new int[videos.size()];
         if (estimateBps < 0) {
@@ -143,7 +147,8 @@ public final class BandwidthAllocator {
             }
             VideoAllocation a = v.a;
             a.fresh = false;
-            if ((step < 0) != a.bandwidthPaused && v.current != -2 || step < 0 && v.current == -2) {
+            boolean changed = (step < 0) != a.bandwidthPaused;
+            if (changed && (v.current != -2 || a.bandwidthPaused) || step < 0 && v.current == -2 && !a.bandwidthPaused) {
                 LOG.info("{}: {}'s video {} (estimate {} bit/s, audio {} bit/s, lowest step {} bit/s; {})",
                         subscriber.id, v.d.streamId(), step < 0 ? "paused to save bandwidth" : "resumed",
                         estimateBps, Math.round(audio), Math.round(v.ladder.cost(0)),
@@ -151,12 +156,14 @@ public final class BandwidthAllocator {
             }
             if (step < 0) {
                 paused++;
+                a.pausedOnGuess = v.ladder.guessed;
                 a.bandwidthPaused = true;
                 a.reason = LayerAllocator.BANDWIDTH;
                 a.layer = LayerSelector.PAUSED;
                 a.temporal = VideoAllocation.ALL_TEMPORAL;
             } else {
                 a.bandwidthPaused = false;
+                a.pausedOnGuess = false;
                 a.layer = v.ladder.layer[step];
                 a.temporal = v.ladder.temporal[step];
             }

@@ -85,9 +85,22 @@ public final class LayerAllocator {
      * ceiling, then {@link #apply}.
      */
     public void decide(UpTrack u, BiPredicate<String, String> forwarded, long now) {
+        boolean firstMeasured = false;
         for (int i = 0; i < u.layerCount(); i++) {
             SimulcastLayer l = u.layer(i);
             l.bitrate.sample(l, now);
+            l.measuredBps = l.bitrate.measured() ? Math.round(l.bitrate.bps()) : 0;
+            if (l.measuredBps > 0 && !l.measurementDescribed) {
+                l.measurementDescribed = true;
+                firstMeasured = true;
+            }
+        }
+        if (firstMeasured && u.video) {
+            // The far nodes of its relays price it from this node's measurement until they have
+            // measured it themselves: describe the track to them again.
+            for (RelayEgress r : u.relayArray()) {
+                r.layerMeasured(u);
+            }
         }
         if (!u.video) {
             return;

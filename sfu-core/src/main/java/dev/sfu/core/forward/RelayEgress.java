@@ -99,9 +99,12 @@ public final class RelayEgress {
     /** Layer bitrates are measured over at least this long. */
     static final long RATE_WINDOW_NANOS = 500_000_000L;
 
-    /** Hears what the far node must be told again (publisher's executor; must not block). */
+    /** Hears what the far node must be told again (publisher's executor or room scheduler; must not block). */
     public interface Listener {
-        /** A layer of {@code track} was found on an SSRC the track's description did not have. */
+        /**
+         * A layer of {@code track} was found on an SSRC the track's description did not have, or
+         * was measured for the first time (size, bitrate: the far node prices it from them).
+         */
         void ssrcLearned(UpTrack track);
 
         /** The relay's estimate started or stopped holding layers back (relay executor; must not block). */
@@ -350,6 +353,11 @@ public final class RelayEgress {
         if (l != null) {
             l.ssrcLearned(up);
         }
+    }
+
+    /** A layer of {@code up} was measured for the first time (room scheduler): describe the track again. */
+    void layerMeasured(UpTrack up) {
+        ssrcLearned(up);
     }
 
     /**

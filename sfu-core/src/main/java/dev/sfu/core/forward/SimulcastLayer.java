@@ -56,6 +56,20 @@ public final class SimulcastLayer {
     /** Resolution from the last keyframe (VP8), or -1 while unknown. */
     volatile int width = -1;
     volatile int height = -1;
+    /**
+     * The smoothed bitrate once measured, bits/s, else 0: what {@link #bitrate} holds, published
+     * by the scheduler thread for other threads (a relay's description of the track).
+     */
+    volatile long measuredBps;
+    /**
+     * For a track relayed from another node: the bitrate that node measured for this layer,
+     * bits/s (0: unknown). It prices the layer until this node has measured it itself
+     * ({@link StepLadder#layerBps}), so a relayed video is not priced from the size table while
+     * its first packets cross.
+     */
+    volatile long originBps;
+    /** Whether the relays were told this layer's first measurement (scheduler thread). */
+    boolean measurementDescribed;
     // The last sender report of this layer's SSRC: NTP time (64-bit) and its RTP timestamp.
     volatile long srNtp;
     volatile long srRtp;
@@ -108,6 +122,11 @@ public final class SimulcastLayer {
 
     public int height() {
         return height;
+    }
+
+    /** The measured bitrate, bits/s, or 0 while not measured (see {@link LayerBitrate#measured}). */
+    public long measuredBps() {
+        return measuredBps;
     }
 
     /** True while packets arrive on this layer (the publisher sends it). */

@@ -14,7 +14,8 @@ import java.util.List;
  * by libwebrtc's simulcast target bitrates for the two resolutions
  * ({@code kSimulcastFormats} in webrtc video/config/simulcast.cc: 320x180 150 kbit/s, 480x270
  * 350, 640x360 500, 960x540 1200, 1280x720 2500, 1920x1080 4000), or from that table alone when
- * no layer is measured. Its temporal split is then libwebrtc's VP8 allocation for the number of
+ * no layer is measured. A layer of a track relayed from another node is priced, until measured
+ * here, at the bitrate that node measured ({@link SimulcastLayer#originBps}). Its temporal split is then libwebrtc's VP8 allocation for the number of
  * temporal layers the track's measured layers show ({@code kLayerRateAllocation} in
  * modules/video_coding/utility/simulcast_rate_allocator.cc: cumulative 40/60/100 % for three
  * layers, 60/100 % for two); a measured layer uses its own split per TID.
@@ -38,8 +39,11 @@ final class StepLadder {
     final double[] bps;
     private final double[] key;
     final int size;
+    /** True when no layer of the track is measured here or by its origin node: every price is the size table's guess. */
+    final boolean guessed;
 
-    private StepLadder(List<double[]> steps) {
+    private StepLadder(List<double[]> steps, boolean guessed) {
+        this.guessed = guessed;
         size = steps.size();
         layer = new int[size];
         temporal = new int[size];
@@ -63,11 +67,13 @@ final class StepLadder {
         }
         java.util.Arrays.sort(order, (a, b) -> a.equals(b) ? 0 : w[a] != w[b] ? Double.compare(w[a], w[b]) : Integer.compare(a, b));
         int measuredTemporal = 0;
+        boolean guessed = true;
         for (int i = 0; i < n; i++) {
             LayerBitrate r = u.layer(i).bitrate;
             if (r.measured()) {
                 measuredTemporal = Math.max(measuredTemporal, r.temporalLayers());
             }
+            guessed &= !r.measured() && u.layer(i).originBps <= 0;
         }
         List<double[]> steps = new ArrayList<>();
         boolean lowest = true;
@@ -93,7 +99,7 @@ final class StepLadder {
             }
             steps.add(new double[] {s, VideoAllocation.ALL_TEMPORAL, full, key(w[s], VideoAllocation.ALL_TEMPORAL)});
         }
-        return new StepLadder(steps);
+        return new StepLadder(steps, guessed);
     }
 
     private static double key(double width, int temporal) {
@@ -109,6 +115,11 @@ final class StepLadder {
             // key frame: several times its steady rate for a second. Priced at that, the lowest
             // layer would not fit, be paused, turned off and priced low again: a loop.
             return Math.min(r.bps(), KEYFRAME_CAP * table);
+        }
+        long origin = u.layer(s).originBps;
+        if (origin > 0) {
+            // Relayed from another node, which measured it: its price there, until measured here.
+            return Math.min(origin, KEYFRAME_CAP * table);
         }
         for (int m = u.layerCount() - 1; m >= 0; m--) {
             LayerBitrate mr = u.layer(m).bitrate;

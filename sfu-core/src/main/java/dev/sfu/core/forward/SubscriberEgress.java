@@ -36,7 +36,8 @@ import java.util.List;
  * latency; its bytes still use up budget. libwebrtc does the same by default (audio is paced
  * only under the {@code WebRTC-Pacer-BlockAudio} field trial).
  *
- * <p><b>Probes</b>: on each pacer tick the estimator may start a probe cluster; its bytes go out
+ * <p><b>Probes</b>: on each pacer tick, once the subscriber has sent its first feedback (its
+ * transport is up), the estimator may start a probe cluster; its bytes go out
  * as padding-only packets ({@link ProbePadding}) at the probe rate, on the RTX SSRC and payload
  * type of one of the subscriber's active video tracks, each recorded with the cluster id. A
  * subscriber without RTX gets no probes (counted in {@link #probesWithoutRtx}).
@@ -415,6 +416,14 @@ public final class SubscriberEgress {
 
     private void probe(long now) {
         if (probeCluster < 0) {
+            if (feedbacks == 0) {
+                // Not before the subscriber's first feedback: until then its transport may not be
+                // connected (the probe's packets are refused, seen for a subscriber whose offer
+                // named videos before its DTLS was up), and a probe judged against nothing counts
+                // as failed, which holds the next one back for the estimator's back-off (6 s at
+                // the initial estimate: three videos at 300 kbit/s stayed paused that long).
+                return;
+            }
             int c = estimator.pollProbe(now);
             if (c < 0) {
                 return;

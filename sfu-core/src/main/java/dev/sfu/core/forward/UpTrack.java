@@ -295,6 +295,23 @@ public final class UpTrack {
         }
     }
 
+    /**
+     * Gives layer {@code index} of a track relayed from another node what that node measured:
+     * its resolution (kept only while this node has not read one from a keyframe itself; 0 or
+     * less: unknown) and its bitrate, bits/s (0: unknown), which prices the layer until this
+     * node has measured it ({@link StepLadder}). Any thread.
+     */
+    public void setLayerMeasurements(int index, int width, int height, long bps) {
+        SimulcastLayer l = layers[index];
+        if (width > 0 && height > 0 && (l.width <= 0 || l.height <= 0)) {
+            l.width = width;
+            l.height = height;
+        }
+        if (bps > 0) {
+            l.originBps = bps;
+        }
+    }
+
     /** Sets who hears this track's RFC 6464 audio levels (the room's speaker detection). */
     public void setAudioLevelListener(AudioLevelListener l) {
         audioLevels = l;

@@ -31,6 +31,12 @@ final class VideoAllocation {
      * needs another layer): placed at once at what the estimate allows, without the upgrade hold.
      */
     boolean fresh = true;
+    /**
+     * Paused for bandwidth while the video's price was a guess (no layer of it measured, on this
+     * node or, relayed, on its origin): placed afresh once it is measured, not held back by the
+     * upgrade hold, since the estimate did not change, only what the video was known to cost.
+     */
+    boolean pausedOnGuess;
     /** The temporal limit last given to the DownTrack. */
     int appliedTemporal = ALL_TEMPORAL;
 }

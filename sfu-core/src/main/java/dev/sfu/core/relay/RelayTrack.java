@@ -35,8 +35,18 @@ public record RelayTrack(String trackId, MediaKind kind, String mid, List<Codec>
         layers = List.copyOf(layers);
     }
 
-    /** One RTP stream of the track: its rid (null when not simulcast), SSRC and RTX SSRC (-1 when unknown). */
-    public record Layer(String rid, long ssrc, long rtxSsrc) {
+    /**
+     * One RTP stream of the track: its rid (null when not simulcast), SSRC and RTX SSRC (-1 when
+     * unknown), and what this node measured of it so far: resolution from its last keyframe (-1
+     * when unknown) and bitrate in bits/s (0 when not measured). The far node prices the layer
+     * from them until it has measured the relayed packets itself (docs/operations.md, "Rooms
+     * across nodes"), rather than as a 1280x720 video at 2.5 Mbit/s.
+     */
+    public record Layer(String rid, long ssrc, long rtxSsrc, int width, int height, long bps) {
+        /** A layer of which nothing was measured yet. */
+        public Layer(String rid, long ssrc, long rtxSsrc) {
+            this(rid, ssrc, rtxSsrc, -1, -1, 0);
+        }
     }
 
     /** The description of a local track, with the SSRCs known now, for a relay that stamps. */
@@ -74,7 +84,7 @@ public record RelayTrack(String trackId, MediaKind kind, String mid, List<Codec>
         }
         List<Layer> layers = new ArrayList<>();
         for (SimulcastLayer l : up.layers()) {
-            layers.add(new Layer(l.rid(), l.ssrc(), l.rtxSsrc()));
+            layers.add(new Layer(l.rid(), l.ssrc(), l.rtxSsrc(), l.width(), l.height(), l.measuredBps()));
         }
         return new RelayTrack(t.trackId(), t.kind(), t.mid(), codecs, extensions, t.rids(), layers, up.isScreenShare());
     }
@@ -103,11 +113,13 @@ public record RelayTrack(String trackId, MediaKind kind, String mid, List<Codec>
         return -1;
     }
 
-    /** Gives the far node's UpTrack the layer SSRCs this node knows. */
+    /** Gives the far node's UpTrack the layer SSRCs, sizes and bitrates this node knows. */
     public void applyLayers(UpTrack up) {
         int n = Math.min(layers.size(), up.layers().size());
         for (int i = 0; i < n; i++) {
-            up.setLayerSsrcs(i, layers.get(i).ssrc(), layers.get(i).rtxSsrc());
+            Layer l = layers.get(i);
+            up.setLayerSsrcs(i, l.ssrc(), l.rtxSsrc());
+            up.setLayerMeasurements(i, l.width(), l.height(), l.bps());
         }
         up.setScreenShare(screenShare);
     }

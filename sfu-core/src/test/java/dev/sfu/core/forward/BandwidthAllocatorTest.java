@@ -248,6 +248,35 @@ class BandwidthAllocatorTest {
         assertEquals(List.of("q/0", "q/0", "q/1"), List.of(step("a"), step("b"), step("c")), "the screen share first");
     }
 
+    @Test
+    void aVideoPausedWhileItsPriceWasAGuessComesBackOnceMeasuredWithoutTheUpgradeHold() throws Exception {
+        estimate = 1_500_000;
+        run(1000 * MS);
+        // d joins with a plain 640x360 video of about 100 kbit/s: before its first packet its
+        // price is the size table's 1280x720 at 2.5 Mbit/s, which the estimate does not carry.
+        Participant d = h.join("r", "d");
+        d.publish(List.of(new PublishedTrack("v-d", MediaKind.VIDEO, "1", 0x7D00, -1, RoomHarness.vp8Codecs(),
+                RoomHarness.extensions())));
+        s.activateDownTracks();
+        // New to s's allocation (the room's own scheduler, without an estimate, placed it at join).
+        videoOf("d").allocation.fresh = true;
+        run(200 * MS);
+        assertEquals("paused bandwidth", step("d"), "priced as 1280x720: " + ladder("d").cost(0));
+        SimulcastPublisher.Layer stream = new SimulcastPublisher(d).new Layer(null, 0x7D00, -1, 640, 360, 1, 0, 1, 1);
+        stream.announce = false;
+        long resumedAfter = -1;
+        for (int i = 0; i < 200 && resumedAfter < 0; i++) {
+            stream.send(i == 0, 0, 115);
+            run(10 * MS);
+            if (!step("d").startsWith("paused")) {
+                resumedAfter = (i + 1) * 10L;
+            }
+        }
+        // Measured after 0.5 s; placed at the next allocation, not 2.5 s (the upgrade hold) later.
+        assertTrue(resumedAfter > 0 && resumedAfter < 1200, "resumed after " + resumedAfter + " ms");
+        assertTrue(ladder("d").cost(0) < 200e3, "measured: " + ladder("d").cost(0));
+    }
+
     /** Forgets where s's videos stand, so the next allocation places them afresh. */
     private void reset() {
         for (DownTrack d : s.downTracks()) {

@@ -40,7 +40,7 @@ class RedisRelaySignalsTest {
                 RelayTrack video = new RelayTrack("t1", MediaKind.VIDEO, "1",
                         List.of(new Codec(96, "VP8", 90000, 0, "", List.of("nack", "nack pli"), 97)),
                         List.of(new HeaderExtension(4, "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id")),
-                        List.of("q", "h"), List.of(new RelayTrack.Layer("q", 1234, 1235),
+                        List.of("q", "h"), List.of(new RelayTrack.Layer("q", 1234, 1235, 320, 180, 150_000),
                         new RelayTrack.Layer("h", -1, -1)), false);
                 List<RelayMessage> sent = new ArrayList<>(List.of(
                         new RelayMessage.Offer("r", "node-a", ice),
