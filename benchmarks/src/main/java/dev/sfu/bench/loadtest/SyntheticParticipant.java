@@ -62,6 +62,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
     }
 
     private final RunContext ctx;
+    /** participantLeft ids received (signaling thread writes; any thread reads). */
+    private final java.util.Set<String> left = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final int index;
     private final int slot;
     private final int roomIndex;
@@ -293,6 +295,8 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
                 }
             } else if (m instanceof Message.RemoteVideo rv) {
                 remoteVideo.onRemoteVideo(rv);
+            } else if (m instanceof Message.ParticipantLeft l) {
+                left.add(l.participantId());
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: handling {} failed", name, m.getClass().getSimpleName(), e);
@@ -611,6 +615,11 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
 
     public boolean receives() {
         return receive;
+    }
+
+    /** The server ids of the participants the server announced as gone from the room (participantLeft). */
+    public java.util.Set<String> participantsLeft() {
+        return java.util.Set.copyOf(left);
     }
 
     public State state() {

@@ -151,8 +151,12 @@ public final class RedisDirectory implements AutoCloseable {
 
     /**
      * A node's local participants in a room whose set it is in (count -1: only renews the TTL).
-     * Returns the set's live nodes as {id, order, ...}; empty when the caller is not in it.
-     * KEYS[1] hosts key; ARGV: caller id, count, TTL ms, node key prefix.
+     * Returns the set's live nodes as {id, order, ...}; empty when the caller is not in it. A node
+     * of the set that is dead and has not refreshed since ARGV[5] (ms; the caller passes now less
+     * the claim TTL, so a node only late for a moment keeps its place and is dialed again when it
+     * is back) is removed from the set: a killed node's place is reclaimed.
+     * KEYS[1] hosts key, KEYS[2] the nodes' sorted set; ARGV: caller id, count, TTL ms, node key
+     * prefix, dead-before ms.
      */
     static final String COUNT = """
             if redis.call('HEXISTS', KEYS[1], 'o:' .. ARGV[1]) == 0 then return {} end
@@ -167,6 +171,11 @@ public final class RedisDirectory implements AutoCloseable {
                 if redis.call('EXISTS', ARGV[4] .. id) == 1 then
                   table.insert(out, id)
                   table.insert(out, all[i + 1])
+                else
+                  local seen = redis.call('ZSCORE', KEYS[2], id)
+                  if (not seen) or tonumber(seen) < tonumber(ARGV[5]) then
+                    redis.call('HDEL', KEYS[1], 'o:' .. id, 'n:' .. id)
+                  end
                 end
               end
             end
@@ -352,8 +361,9 @@ public final class RedisDirectory implements AutoCloseable {
      * or not this one).
      */
     CompletionStage<List<Host>> count(String room, String self, int count, Duration ttl) {
-        return redis.<List<Object>>eval(COUNT, ScriptOutputType.MULTI, new String[] {HOSTS_PREFIX + room}, self,
-                Integer.toString(count), Long.toString(ttl.toMillis()), NODE_PREFIX).thenApply(r -> {
+        return redis.<List<Object>>eval(COUNT, ScriptOutputType.MULTI, new String[] {HOSTS_PREFIX + room, NODES}, self,
+                Integer.toString(count), Long.toString(ttl.toMillis()), NODE_PREFIX,
+                Long.toString(System.currentTimeMillis() - ttl.toMillis())).thenApply(r -> {
                     List<Host> out = new ArrayList<>();
                     for (int i = 0; i + 1 < r.size(); i += 2) {
                         out.add(new Host(text(r.get(i)), Long.parseLong(text(r.get(i + 1)))));

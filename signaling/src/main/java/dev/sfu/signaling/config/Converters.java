@@ -18,6 +18,23 @@ public final class Converters {
     private Converters() {
     }
 
+    /** A percentage, 0 to 100 (decimals allowed), given as the fraction 0-1 the config holds. */
+    public static final class Percent implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double p = Double.parseDouble(value.strip());
+                if (p >= 0 && p <= 100) {
+                    return p / 100;
+                }
+            } catch (NumberFormatException e) {
+                // Reported below.
+            }
+            throw new TypeConversionException("needs a percentage 0-100 (of the machine's CPU; 0: only when full), not '"
+                    + value + "'");
+        }
+    }
+
     /** A UDP or TCP port, 0 to 65535 (0: any free port). */
     public static final class Port implements ITypeConverter<Integer> {
         @Override

@@ -107,6 +107,12 @@ public final class ServeOptions {
                     + "rooms (env SFU_CLUSTER_MAX_PARTICIPANTS).%nDefault: 0, no node limit")
     Integer clusterMaxParticipants;
 
+    @Option(names = "--expand-cpu", paramLabel = "PERCENT", converter = Converters.Percent.class,
+            description = "Cluster mode: a room hosted here also expands to another node for a new join while this "
+                    + "node's process CPU is above PERCENT of the machine, as when its part of the room is full "
+                    + "(sfu.max-participants) (env SFU_EXPAND_CPU, as a fraction 0-1).%nDefault: 0, only when full")
+    Double expandCpu;
+
     @Option(names = "--placement", paramLabel = "PLACEMENT", completionCandidates = Converters.PlacementPolicies.class,
             description = "Cluster mode: where a new room goes: least-loaded, local-first or region (env SFU_PLACEMENT)."
                     + "%nDefault: least-loaded")
@@ -170,6 +176,9 @@ public final class ServeOptions {
         }
         if (placement != null) {
             overrides.put("sfu.cluster.placement", placement);
+        }
+        if (expandCpu != null) {
+            overrides.put("sfu.cluster.expand-cpu", expandCpu);
         }
         return overrides;
     }

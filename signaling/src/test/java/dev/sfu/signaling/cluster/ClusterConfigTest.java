@@ -28,12 +28,14 @@ class ClusterConfigTest {
         assertEquals("default", c.region());
         assertEquals(0, c.maxParticipants());
         assertEquals("", c.nodeId());
+        assertEquals(0, c.expandCpu(), "expands only when full");
     }
 
     @Test
     void flagsSetEveryClusterOption() {
         ClusterConfig c = parse("--redis", "redis://:secret@10.0.0.5:6379", "--public-url", "wss://sfu1.example.net/ws",
-                "--region", "eu-west", "--node-id", "sfu-1", "--cluster-max-participants", "200", "--placement", "local-first");
+                "--region", "eu-west", "--node-id", "sfu-1", "--cluster-max-participants", "200", "--placement", "local-first",
+                "--expand-cpu", "75");
         assertTrue(c.enabled());
         assertEquals("redis://:secret@10.0.0.5:6379", c.redisUrl());
         assertEquals("redis://***@10.0.0.5:6379", c.redisUrlForLogs(), "the password stays out of logs");
@@ -43,6 +45,8 @@ class ClusterConfigTest {
         assertEquals(200, c.maxParticipants());
         assertEquals(PlacementPolicy.LOCAL_FIRST, c.policy());
         assertEquals(PlacementPolicy.REGION, parse("--placement", "region").policy());
+        assertEquals(0.75, c.expandCpu(), 1e-9, "--expand-cpu is a percentage; the config holds the fraction");
+        assertEquals(0.125, parse("--expand-cpu", "12.5").expandCpu(), 1e-9);
     }
 
     @Test
@@ -64,6 +68,10 @@ class ClusterConfigTest {
         assertTrue(u.getMessage().contains("WebSocket URL"), u.getMessage());
         IllegalArgumentException n = assertThrows(IllegalArgumentException.class, () -> parse("--node-id", "a b"));
         assertTrue(n.getMessage().contains("sfu.cluster.node-id"), n.getMessage());
+        for (String bad : new String[] {"150", "-1", "half"}) {
+            Exception e = assertThrows(Exception.class, () -> parse("--expand-cpu", bad));
+            assertTrue(e.getMessage().contains("percentage 0-100"), e.getMessage());
+        }
     }
 
     @Test

@@ -149,6 +149,33 @@ class RoomPlacementOnRedisTest {
     }
 
     @Test
+    void aDeadNodesPlaceInASpanningRoomsNodeSetIsReclaimedButALateNodeKeepsIt() throws Exception {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.url());
+        try (var c = client.connect();
+             RedisDirectory d = RedisDirectory.connect(redis.url(), Duration.ofSeconds(5), redis.url())) {
+            var r = c.sync();
+            long now = System.currentTimeMillis();
+            // alive: its record exists; late: no record, refreshed 3 s ago (a starved process);
+            // dead: no record, last refreshed 30 s ago (killed); unknown: never in the nodes' set.
+            r.set(RedisDirectory.NODE_PREFIX + "alive", "{}");
+            r.zadd(RedisDirectory.NODES, now, "alive");
+            r.zadd(RedisDirectory.NODES, now - 3_000, "late");
+            r.zadd(RedisDirectory.NODES, now - 30_000, "dead");
+            r.hset(RedisDirectory.HOSTS_PREFIX + "span", java.util.Map.of("seq", "4", "o:alive", "1", "n:alive", "2",
+                    "o:late", "2", "n:late", "1", "o:dead", "3", "n:dead", "2", "o:unknown", "4", "n:unknown", "0"));
+
+            List<RedisDirectory.Host> hosts = d.count("span", "alive", -1, Duration.ofSeconds(10))
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertEquals(List.of(new RedisDirectory.Host("alive", 1)), hosts, "only live nodes are listed");
+            assertEquals(java.util.Set.of("seq", "o:alive", "n:alive", "o:late", "n:late"),
+                    r.hkeys(RedisDirectory.HOSTS_PREFIX + "span").stream().collect(java.util.stream.Collectors.toSet()),
+                    "the dead nodes' places are removed; the late one keeps its place (it is dialed again when back)");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void roomClosedReleasesTheClaimSoAnotherNodeCanTakeTheRoom() throws Exception {
         TestNode a = cluster.start("release-a", PlacementPolicy.LOCAL_FIRST);
         TestNode b = cluster.start("release-b", PlacementPolicy.LOCAL_FIRST);
