@@ -23,6 +23,7 @@ package dev.sfu.core.cc;
  * the acknowledged rate only when that is higher, see {@link #update}).
  */
 final class AimdRateControl {
+    private static final org.slf4j.Logger TRACE = org.slf4j.LoggerFactory.getLogger(AimdRateControl.class);
     static final double BETA = 0.85;
     /** Sending under this share of the estimate counts as application limited (see {@link #update}). */
     static final double APP_LIMITED = 0.5;
@@ -35,6 +36,18 @@ final class AimdRateControl {
     static final long MIN_REDUCTION_INTERVAL_NANOS = 10_000_000L;
     static final long MAX_REDUCTION_INTERVAL_NANOS = 200_000_000L;
     static final long INITIALIZATION_NANOS = 5_000_000_000L;
+    /**
+     * The acknowledged rate must stay above the link capacity's upper bound this long before the
+     * capacity is forgotten. libwebrtc forgets it on one such sample; its acknowledged rate is a
+     * Bayesian estimate over 150-500 ms windows, ours a plain 250 ms window, which a shaper's
+     * token bucket fills with one burst (seen behind a tc tbf with 10 KB of burst: a refilled
+     * bucket passed 1.4 Mbit/s for 250 ms over an 800 kbit/s link, the capacity was forgotten,
+     * probes became short again and the next one "found" 1.7 Mbit/s). A bucket empties within a
+     * few hundred milliseconds; a link that really got faster keeps its higher rate.
+     */
+    static final long CAPACITY_RESET_NANOS = 1_000_000_000L;
+    /** A dip under the capacity's upper bound shorter than this does not restart {@link #CAPACITY_RESET_NANOS}. */
+    static final long CAPACITY_RESET_GAP_NANOS = 300_000_000L;
 
     private enum State { HOLD, INCREASE, DECREASE }
 
@@ -49,6 +62,8 @@ final class AimdRateControl {
     private int decreases;
     private boolean initialized;
     private long firstThroughputAt = Long.MIN_VALUE;
+    private long aboveCapacitySince = Long.MIN_VALUE;
+    private long lastAboveCapacity = Long.MIN_VALUE;
 
     AimdRateControl(long initialBps, long minBps, long maxBps) {
         this.minBps = minBps;
@@ -162,9 +177,7 @@ final class AimdRateControl {
             case HOLD -> {
             }
             case INCREASE -> {
-                if (throughput > linkCapacity.upperBoundBps()) {
-                    linkCapacity.reset();
-                }
+                forgetCapacityIfExceeded(throughput, nowNanos);
                 if (current < throughputLimit) {
                     long step = linkCapacity.hasEstimate()
                             ? additiveIncrease(nowNanos) : multiplicativeIncrease(nowNanos);
@@ -209,6 +222,30 @@ final class AimdRateControl {
         }
         current = clamp(next);
         return current;
+    }
+
+    /**
+     * Forgets the link capacity once the acknowledged rate has stayed above it for
+     * {@link #CAPACITY_RESET_NANOS}; dips shorter than {@link #CAPACITY_RESET_GAP_NANOS} (a late
+     * or reordered feedback leaves a hole in the acknowledged rate) do not restart the count.
+     */
+    private void forgetCapacityIfExceeded(long throughput, long nowNanos) {
+        if (throughput <= linkCapacity.upperBoundBps()) {
+            return;
+        }
+        if (aboveCapacitySince == Long.MIN_VALUE || nowNanos - lastAboveCapacity > CAPACITY_RESET_GAP_NANOS) {
+            aboveCapacitySince = nowNanos;
+        }
+        lastAboveCapacity = nowNanos;
+        if (nowNanos - aboveCapacitySince >= CAPACITY_RESET_NANOS) {
+            if (TRACE.isDebugEnabled()) {
+                TRACE.debug("{} link capacity {} forgotten: acknowledged {} above its upper bound {} for {} ms",
+                        System.identityHashCode(this), linkCapacity.estimateBps(), throughput,
+                        linkCapacity.upperBoundBps(), (nowNanos - aboveCapacitySince) / 1_000_000);
+            }
+            linkCapacity.reset();
+            aboveCapacitySince = Long.MIN_VALUE;
+        }
     }
 
     private long multiplicativeIncrease(long nowNanos) {

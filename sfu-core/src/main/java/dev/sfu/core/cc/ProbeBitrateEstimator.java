@@ -55,6 +55,8 @@ final class ProbeBitrateEstimator {
     private long resultBps = -1;
     /** Whether the last cluster judged arrived clearly slower than it was sent (the link was full). */
     private boolean saturated;
+    /** Whether the last cluster judged was judged by its tail (a long probe over a known capacity). */
+    private boolean byTail;
     private int results;
     private int failures;
 
@@ -199,6 +201,11 @@ final class ProbeBitrateEstimator {
         return saturated;
     }
 
+    /** Whether the cluster {@link #evaluate} last judged was judged by its tail (a long probe). */
+    boolean judgedByTail() {
+        return byTail;
+    }
+
     /** Clusters judged with a result. */
     int results() {
         return results;
@@ -227,6 +234,7 @@ final class ProbeBitrateEstimator {
             recvBps = (tailBytes[s] - tailFirstRecvSize[s]) * 8e9 / tailInterval;
         }
         saturated = false;
+        byTail = tailFrom[s] != Long.MAX_VALUE;
         if (recvBps > MAX_VALID_RATIO * sendBps) {
             return -1;
         }

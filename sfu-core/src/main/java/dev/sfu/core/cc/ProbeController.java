@@ -28,6 +28,8 @@ package dev.sfu.core.cc;
 final class ProbeController {
     static final long BASE_BACKOFF_NANOS = 3_000_000_000L;
     static final long MAX_BACKOFF_NANOS = 6_000_000_000L;
+    /** After a long probe that found headroom without filling the link (see {@link #onJudged}). */
+    static final long CLIMB_BACKOFF_NANOS = 1_000_000_000L;
     static final long DURATION_NANOS = 15_000_000L;
     /**
      * A probe above a link capacity already found lasts this long, and is judged by its second
@@ -164,9 +166,21 @@ final class ProbeController {
      * doubles.
      */
     void onJudged(long resultBps, long knownBps, long nowNanos) {
+        onJudged(resultBps, knownBps, false, nowNanos);
+    }
+
+    /**
+     * As {@link #onJudged(long, long, long)}; {@code unsaturatedLong}: the cluster was a long
+     * probe over a known capacity and the link carried all of it. Its result is then only a
+     * floor (a long probe sends at most {@link #LONG_RATE_SCALE} x the capacity), so when it found
+     * headroom the next probe may follow after {@link #CLIMB_BACKOFF_NANOS}: a link whose limit
+     * was lifted is climbed 1.5 x per second or so, not per {@link #BASE_BACKOFF_NANOS} (seen
+     * behind a lifted 800 kbit/s tbf: 620 -> 880 kbit/s, then 3 s, then 6 s to the next step).
+     */
+    void onJudged(long resultBps, long knownBps, boolean unsaturatedLong, long nowNanos) {
         awaitingResult = false;
         if (resultBps > SUCCESS_RATIO * knownBps) {
-            backoff = BASE_BACKOFF_NANOS;
+            backoff = unsaturatedLong ? CLIMB_BACKOFF_NANOS : BASE_BACKOFF_NANOS;
         } else {
             backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
         }

@@ -37,6 +37,13 @@ public final class SendSideBandwidthEstimator {
     private final TrendlineEstimator trendline = new TrendlineEstimator();
     private final OveruseDetector detector = new OveruseDetector();
     private final AckedBitrateEstimator acked = new AckedBitrateEstimator();
+    /**
+     * What media (not probe padding) is sending now, by send time: the part of a long probe's
+     * rate its padding need not make up. Not the acknowledged rate, which right after a probe
+     * still holds that probe's padding (seen: a 1.3 Mbit/s probe sent 330 kbit/s of padding over
+     * an acknowledged 950 kbit/s of which 400 were media, and measured only 890 kbit/s).
+     */
+    private final AckedBitrateEstimator mediaSent = new AckedBitrateEstimator();
     private final AimdRateControl aimd;
     private final LossBasedControl loss = new LossBasedControl();
     private final ProbeController probes;
@@ -60,6 +67,7 @@ public final class SendSideBandwidthEstimator {
     private long duplicateReports;
     private long badSizePackets;
     private int probeRaises;
+    private int capacityFromProbes;
 
     /** Debug trace of probes and estimate changes (off by default; logback level DEBUG). */
     private static final Logger TRACE = LoggerFactory.getLogger(SendSideBandwidthEstimator.class);
@@ -93,6 +101,7 @@ public final class SendSideBandwidthEstimator {
                 probeResults.onSendDone(probeCluster);
             }
         } else {
+            mediaSent.onPacket(nowNanos, sizeBytes);
             cluster = probes.activeCluster(nowNanos);
             if (cluster >= 0) {
                 probeResults.onSent(cluster, sizeBytes);
@@ -137,16 +146,27 @@ public final class SendSideBandwidthEstimator {
                         probeBps, target, aimd.linkCapacityBps(), detector.state());
             }
             // Headroom is news only above where the link was last found full.
-            probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()), nowNanos);
+            probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()),
+                    probeResults.judgedByTail() && !probeResults.saturated(), nowNanos);
         }
         BandwidthUsage usage = detector.state();
+        long capacity = aimd.linkCapacityBps();
+        if (probeBps > capacity && capacity > 0 && usage == BandwidthUsage.OVERUSING
+                && probeResults.judgedByTail() && probeResults.saturated()) {
+            // A long probe that filled the link measured it: its tail arrived at the link's rate.
+            // The queue it built is the overuse, so the estimate still decreases below; but the
+            // capacity is now what the probe found, not the slow average of acknowledged rates at
+            // overuse (seen on a simulated 1 Mbit/s link: probes at 1.5 x a capacity of 800 kbit/s
+            // overused, were dropped, and the estimate stayed in a 670-790 kbit/s sawtooth).
+            aimd.raiseLinkCapacity(probeBps);
+            capacityFromProbes++;
+        }
         if (probeBps > 0 && usage != BandwidthUsage.OVERUSING
                 && (probeBps > aimd.estimateBps() || (!aimd.initialized() && probeResults.saturated()))) {
             // A probe measures the link: it raises the estimate, and sets the first one when the link
             // was found full. A first probe that was merely sent slowly (a starved pacer thread:
             // on a loaded machine 2 Mbit/s probes went out at 150-400 kbit/s on loopback) says only
             // that the link carries at least that much: no reason to start below the initial estimate.
-            long capacity = aimd.linkCapacityBps();
             if (capacity > 0 && probeBps > capacity) {
                 aimd.raiseLinkCapacity(probeBps); // Only a long probe, judged by its tail, gets here.
             }
@@ -260,7 +280,7 @@ public final class SendSideBandwidthEstimator {
      */
     public int pollProbe(long nowNanos) {
         lastNow = nowNanos;
-        int id = probes.poll(nowNanos, target, aimd.linkCapacityBps(), acked.bitrateBps());
+        int id = probes.poll(nowNanos, target, aimd.linkCapacityBps(), Math.max(mediaSent.bitrateBps(), 0));
         if (id >= 0) {
             probeResults.start(id, nowNanos, probes.tailFromNanos());
             if (TRACE.isDebugEnabled()) {
@@ -334,6 +354,11 @@ public final class SendSideBandwidthEstimator {
     /** Probe results that raised the delay-based estimate. */
     public int probeRaises() {
         return probeRaises;
+    }
+
+    /** Long probes that filled the link under overuse and set its capacity (the estimate still decreased). */
+    public int capacityFromProbes() {
+        return capacityFromProbes;
     }
 
     /** Decreases of the delay-based estimate on overuse. */

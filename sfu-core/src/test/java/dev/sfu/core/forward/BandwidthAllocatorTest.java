@@ -349,6 +349,39 @@ class BandwidthAllocatorTest {
     }
 
     @Test
+    void theSwitchBoundHoldsBackAnUpgradeNearTheAllocationButNotOnceTheEstimateIsTwiceIt() {
+        estimate = 100_000_000L;
+        run(400 * MS);
+        SubscriberAllocation stats = s.endpoint().allocation();
+        long low = audioBps() + 3 * lowest("a") * 4;
+        // The link flaps until the videos have switched 20 times within the minute.
+        while (stats.switchesPerMinute() < AllocationConfig.defaults().maxSwitchesPerMinute()) {
+            estimate = low;
+            run(200 * MS);
+            estimate = 100_000_000L;
+            run(2800 * MS);
+        }
+        estimate = low;
+        run(200 * MS);
+        String dropped = step("a") + step("b") + step("c");
+        long allocated = stats.allocatedBps();
+        long switches = stats.switches();
+
+        // 1.5 x the allocation covers more steps, with margin, for longer than the hold: held back.
+        estimate = Math.round(allocated * 1.5);
+        run(3000 * MS);
+        assertEquals(dropped, step("a") + step("b") + step("c"), "held back by the switch bound");
+        assertEquals(switches, stats.switches());
+        assertTrue(stats.switchesPerMinute() >= AllocationConfig.defaults().maxSwitchesPerMinute());
+
+        // Twice the allocation: the link changed, and the climb goes on after the hold time.
+        estimate = 2 * allocated + 1;
+        run(2800 * MS);
+        assertTrue(stats.switches() > switches, "upgraded despite " + stats.switchesPerMinute() + " switches");
+        assertTrue(stats.allocatedBps() > allocated && stats.allocatedBps() <= estimate, stats.allocatedBps() + " of " + estimate);
+    }
+
+    @Test
     void anEstimateThatFlapsAroundAStepMovesNoLayerUp() {
         long base = audioBps() + lowest("a") + lowest("b") + lowest("c");
         estimate = base + 1000;
