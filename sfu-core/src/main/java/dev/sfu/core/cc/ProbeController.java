@@ -83,6 +83,15 @@ final class ProbeController {
         desired = bps;
     }
 
+    /**
+     * The link was found faster than its known capacity (the estimator forgot it): the next probe
+     * may go at once, with the base back-off.
+     */
+    void capacityForgotten(long nowNanos) {
+        nextAllowed = Math.min(nextAllowed, nowNanos);
+        backoff = BASE_BACKOFF_NANOS;
+    }
+
     /** A new cluster id when a probe is due now, else -1 (no link capacity known). */
     int poll(long nowNanos, long targetBps) {
         return poll(nowNanos, targetBps, -1);
@@ -116,7 +125,10 @@ final class ProbeController {
         }
         boolean overCapacity = capacityBps > 0 && rate > capacityBps;
         if (overCapacity) {
-            rate = Math.min(rate, (long) (LONG_RATE_SCALE * capacityBps));
+            // Scaled from the target when that is above the capacity: the link carries the target
+            // (seen after a limit was lifted: a capacity of 503 kbit/s under a target of 739 kbit/s
+            // made a 755 kbit/s probe that could find nothing).
+            rate = Math.min(rate, (long) (LONG_RATE_SCALE * Math.max(capacityBps, targetBps)));
             rateBps = Math.max(rate - mediaBps, rate / 4);
             bytes = (int) Math.max(rateBps * LONG_DURATION_NANOS / 8_000_000_000L, (long) MIN_PACKETS * PADDING_SIZE);
             tailFromNanos = (long) (LONG_TAIL_FROM * LONG_DURATION_NANOS);

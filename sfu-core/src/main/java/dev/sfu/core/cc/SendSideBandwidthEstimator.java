@@ -142,8 +142,9 @@ public final class SendSideBandwidthEstimator {
         if (probeResults.evaluate(nowNanos) >= 0) {
             probeBps = probeResults.resultBps();
             if (TRACE.isDebugEnabled()) {
-                TRACE.debug("{} probe judged: {} bit/s (target {}, capacity {}, delay {})", System.identityHashCode(this),
-                        probeBps, target, aimd.linkCapacityBps(), detector.state());
+                TRACE.debug("{} probe judged: {} bit/s{}{} (target {}, capacity {}, delay {})", System.identityHashCode(this),
+                        probeBps, probeResults.judgedByTail() ? " by its tail" : "",
+                        probeResults.saturated() ? ", saturated" : "", target, aimd.linkCapacityBps(), detector.state());
             }
             // Headroom is news only above where the link was last found full.
             probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()),
@@ -151,6 +152,7 @@ public final class SendSideBandwidthEstimator {
         }
         BandwidthUsage usage = detector.state();
         long capacity = aimd.linkCapacityBps();
+        long measuredCapacity = -1;
         if (probeBps > capacity && capacity > 0 && usage == BandwidthUsage.OVERUSING
                 && probeResults.judgedByTail() && probeResults.saturated()) {
             // A long probe that filled the link measured it: its tail arrived at the link's rate.
@@ -158,7 +160,15 @@ public final class SendSideBandwidthEstimator {
             // capacity is now what the probe found, not the slow average of acknowledged rates at
             // overuse (seen on a simulated 1 Mbit/s link: probes at 1.5 x a capacity of 800 kbit/s
             // overused, were dropped, and the estimate stayed in a 670-790 kbit/s sawtooth).
-            aimd.raiseLinkCapacity(probeBps);
+            measuredCapacity = probeBps;
+            // And the decrease starts from what it measured, as a decrease on overuse starts from
+            // the acknowledged rate: an estimate far below it would otherwise climb additively,
+            // near-capacity steps, all the way (seen on a simulated link lifted from 500 kbit/s to
+            // 2.5 Mbit/s: 1.6 Mbit/s after such a probe, 2 Mbit/s only 8 s later).
+            long fromProbe = (long) (AimdRateControl.BETA * probeBps);
+            if (fromProbe > aimd.estimateBps()) {
+                aimd.setEstimate(fromProbe, nowNanos);
+            }
             capacityFromProbes++;
         }
         if (probeBps > 0 && usage != BandwidthUsage.OVERUSING
@@ -176,7 +186,15 @@ public final class SendSideBandwidthEstimator {
         } else if (feedbackReceived > 0) {
             if (usage != BandwidthUsage.OVERUSING || aimd.timeToReduceFurther(nowNanos, ackedBps)) {
                 aimd.update(usage, ackedBps, nowNanos);
+                if (capacity > 0 && aimd.linkCapacityBps() < 0) {
+                    probes.capacityForgotten(nowNanos);
+                }
             }
+        }
+        if (measuredCapacity > 0) {
+            // After any decrease, which averages the acknowledged rate into the capacity (or
+            // resets it to that rate): the probe measured the link more directly.
+            aimd.raiseLinkCapacity(measuredCapacity);
         }
         long lossLimit = loss.update(target, ackedBps, Math.max(rttNanos, 0), nowNanos);
         if (lossLimit < aimd.estimateBps()) {

@@ -214,8 +214,13 @@ class EstimatorOnBottleneckTest {
         assertTrue(e.unknownSeqReports() > 100, "bogus sequence numbers were seen and skipped: " + e.unknownSeqReports());
         assertTrue(e.packetsSent() > 65_536 - 65_500, "the transport-wide sequence number wrapped");
         // Delayed feedback leaves a hole in the acknowledged bitrate when an overuse hits, so a
-        // decrease can go deeper than 0.85 x capacity; on average it stays within 20 %.
-        assertTrue(Math.abs(mean(after) - MBIT) <= 0.2 * MBIT, "mean within 20 % of 1 Mbit/s: " + mean(after));
+        // decrease can go deeper than 0.85 x capacity. Reordered feedback also makes spurious
+        // overuses, each of which pulls the link capacity down to the acknowledged rate; the
+        // capacity is forgotten again only after 1 s above it (AimdRateControl.CAPACITY_RESET_NANOS,
+        // which keeps a shaper's token bucket from fooling the estimator), so the estimate spends
+        // more time in additive increase here: 760 kbit/s on average, 825 kbit/s when one sample
+        // above the capacity forgot it. On average it stays within 25 %.
+        assertTrue(Math.abs(mean(after) - MBIT) <= 0.25 * MBIT, "mean within 25 % of 1 Mbit/s: " + mean(after));
         assertTrue(min(after) >= 0.6 * MBIT && max(after) <= 1.2 * MBIT,
                 "within [0.6, 1.2] x 1 Mbit/s: min " + min(after) + " max " + max(after));
     }
