@@ -34,6 +34,6 @@ t0=$(date +%s.%N)
 echo "load test running (about a minute)..." >&2
 ./sfu loadtest --server $urls $LT > $out 2>&1
 t1=$(date +%s.%N)
-for p in $pids; do echo "node pid $p: $(( ($(cpu $p) - ${before[$p]}) )) ticks (1/100 s) over $(echo "$t1 - $t0" | bc) s" >> $out; done
+for p in $pids; do echo "node pid $p: $(( ($(cpu $p) - ${before[$p]}) )) ticks (1/100 s) over $(awk "BEGIN {print $t1 - $t0}") s" >> $out; done
 kill $pids 2>/dev/null; sleep 2; kill -9 $pids 2>/dev/null; [ -n "$rpid" ] && kill $rpid
 grep -E "^total|node pid" $out
