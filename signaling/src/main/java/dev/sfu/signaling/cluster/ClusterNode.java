@@ -288,21 +288,36 @@ public final class ClusterNode implements RoomPlacement, AutoCloseable {
     }
 
     /**
-     * A local participant of {@code room} sent a chat message: when the room spans nodes, each node
-     * this one has a relay with for the room gets it (Redis pub/sub) and delivers it to its
-     * participants.
+     * A local participant of {@code room} sent a chat message: each other node in the room's node
+     * set in Redis ({@code sfu:hosts:<room>}, read for every message) gets it over Redis pub/sub and
+     * delivers it to its participants. The set, not this node's relays, decides: a node is in it
+     * before its first participant is told it joined, while the relay with it may still be being
+     * dialled. The read and the publishes keep the order of one node's messages (one connection
+     * each, callbacks in command order). When Redis cannot be reached the message stays on this node.
      */
     public void chat(String room, dev.sfu.signaling.room.ChatMessage m) {
-        RelayManager r = relays;
         RedisRelaySignals s = signals;
-        if (r == null || s == null || !spanning.contains(room)) {
+        if (relays == null || s == null || closed) {
             return;
         }
-        for (RelayLink l : r.links()) {
-            if (l.roomId().equals(room)) {
-                s.sendChat(l.peerNode(), room, m);
-            }
+        CompletionStage<List<String>> hosts;
+        try {
+            hosts = directory.hostIds(room);
+        } catch (RuntimeException e) {
+            hosts = CompletableFuture.failedFuture(e);
         }
+        hosts.whenComplete((ids, err) -> {
+            if (err != null) {
+                LOG.debug("chat of room {} stays on this node: the room's node set cannot be read ({})", room,
+                        err.toString());
+                return;
+            }
+            for (String id : ids) {
+                if (!id.equals(self.id())) {
+                    s.sendChat(id, room, m);
+                }
+            }
+        });
     }
 
     /** Writes the count (or renews it: -1) and dials the earlier nodes of the room's set this node has no relay with. */

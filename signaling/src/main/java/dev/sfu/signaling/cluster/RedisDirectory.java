@@ -377,6 +377,23 @@ public final class RedisDirectory implements AutoCloseable {
         return redis.<Long>eval(LEAVE, ScriptOutputType.INTEGER, new String[] {HOSTS_PREFIX + room}, self);
     }
 
+    /**
+     * The nodes in {@code room}'s set now, in no order (empty: the room spans no nodes). A node is
+     * in it from the moment an expansion chose it (before its first participant joins) until it
+     * leaves the room or is reclaimed as dead, whatever the state of the relays.
+     */
+    CompletionStage<List<String>> hostIds(String room) {
+        return redis.hkeys(HOSTS_PREFIX + room).thenApply(fields -> {
+            List<String> out = new ArrayList<>();
+            for (String f : fields) {
+                if (f.startsWith("o:")) {
+                    out.add(f.substring(2));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Whether {@code self} is in {@code room}'s set (a join sent here by an expansion). */
     CompletionStage<Boolean> inHosts(String room, String self) {
         return redis.hexists(HOSTS_PREFIX + room, "o:" + self);
