@@ -66,7 +66,9 @@ public final class LayerAllocator {
         if (!u.video) {
             return;
         }
-        decide(u, forwarded, now);
+        if (decide(u, forwarded, now)) {
+            describeMeasured(u);
+        }
         for (DownTrack d : u.downTrackArray()) {
             VideoAllocation a = d.allocation;
             if (a.reason == null) {
@@ -78,13 +80,33 @@ public final class LayerAllocator {
     }
 
     /**
+     * A layer of {@code u} was measured for the first time ({@link #decide} returned true): the
+     * far nodes of its relays price it from this node's measurement until they have measured it
+     * themselves, so the track is described to them again. Call it without the room's lock held:
+     * a relay describes under its own lock, and a relay holding that lock may run an allocation,
+     * which takes the room's lock (RoomScheduler#requestAllocation when the scheduler is not
+     * started), so calling it under the room's lock could deadlock.
+     */
+    public static void describeMeasured(UpTrack u) {
+        if (!u.video) {
+            return;
+        }
+        for (RelayEgress r : u.relayArray()) {
+            r.layerMeasured(u);
+        }
+    }
+
+    /**
      * The per-track pass: samples the track's layer bitrates, then for every subscriber of a
      * video track its pause reason (hidden, lastN), its ideal layer and its ceiling (the ideal
      * layer when it arrives, else the live layer standing in for it). Nothing is applied yet:
      * the bandwidth allocation ({@link BandwidthAllocator}) places each video under its
      * ceiling, then {@link #apply}.
+     *
+     * @return true when a layer of the video was measured for the first time: the caller then
+     *         calls {@link #describeMeasured}, after releasing the room's lock
      */
-    public void decide(UpTrack u, BiPredicate<String, String> forwarded, long now) {
+    public boolean decide(UpTrack u, BiPredicate<String, String> forwarded, long now) {
         boolean firstMeasured = false;
         for (int i = 0; i < u.layerCount(); i++) {
             SimulcastLayer l = u.layer(i);
@@ -95,15 +117,8 @@ public final class LayerAllocator {
                 firstMeasured = true;
             }
         }
-        if (firstMeasured && u.video) {
-            // The far nodes of its relays price it from this node's measurement until they have
-            // measured it themselves: describe the track to them again.
-            for (RelayEgress r : u.relayArray()) {
-                r.layerMeasured(u);
-            }
-        }
         if (!u.video) {
-            return;
+            return false;
         }
         int n = u.layerCount();
         double[] w = new double[n];
@@ -132,6 +147,7 @@ public final class LayerAllocator {
             a.area = c != null && c.width() > 0 && c.height() > 0
                     ? (double) c.width() * c.height() : w[a.ceiling] * h[a.ceiling];
         }
+        return firstMeasured;
     }
 
     /**

@@ -99,7 +99,11 @@ public final class RelayEgress {
     /** Layer bitrates are measured over at least this long. */
     static final long RATE_WINDOW_NANOS = 500_000_000L;
 
-    /** Hears what the far node must be told again (publisher's executor or room scheduler; must not block). */
+    /**
+     * Hears what the far node must be told again (publisher's executor, or the room scheduler
+     * after it released the room's lock; must not block for long, and is never called with the
+     * room's lock held: its implementation takes the relay's lock).
+     */
     public interface Listener {
         /**
          * A layer of {@code track} was found on an SSRC the track's description did not have, or
@@ -355,7 +359,10 @@ public final class RelayEgress {
         }
     }
 
-    /** A layer of {@code up} was measured for the first time (room scheduler): describe the track again. */
+    /**
+     * A layer of {@code up} was measured for the first time (room scheduler, outside the room's
+     * lock: {@link LayerAllocator#describeMeasured}): describe the track again.
+     */
     void layerMeasured(UpTrack up) {
         ssrcLearned(up);
     }

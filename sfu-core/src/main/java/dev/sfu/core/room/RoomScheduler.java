@@ -172,11 +172,17 @@ public final class RoomScheduler implements AutoCloseable {
         };
         BandwidthAllocator b = bandwidth;
         ToLongFunction<MediaEndpoint> estimate = downlinkEstimate;
+        List<UpTrack> measured = null;
         synchronized (room) {
             List<Participant> participants = room.participants();
             for (Participant p : participants) {
                 for (UpTrack u : p.upTracks()) {
-                    a.decide(u, forwarded, now);
+                    if (a.decide(u, forwarded, now)) {
+                        if (measured == null) {
+                            measured = new ArrayList<>(2);
+                        }
+                        measured.add(u);
+                    }
                 }
             }
             String speaker = room.dominantSpeaker();
@@ -187,6 +193,14 @@ public final class RoomScheduler implements AutoCloseable {
                 for (UpTrack u : p.upTracks()) {
                     a.apply(u, events);
                 }
+            }
+        }
+        if (measured != null) {
+            // Outside the room's lock: a relay describes under its own lock, and a relay holding
+            // it may run an allocation inline (requestAllocation before start), which takes the
+            // room's lock. Under the room's lock this was a lock-order inversion.
+            for (UpTrack u : measured) {
+                LayerAllocator.describeMeasured(u);
             }
         }
     }

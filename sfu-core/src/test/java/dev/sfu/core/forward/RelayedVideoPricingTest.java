@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sfu.core.relay.RelayTrack;
 import dev.sfu.core.room.Participant;
+import dev.sfu.core.room.Room;
+import dev.sfu.core.room.RoomRelay;
 import dev.sfu.core.testutil.RoomHarness;
 import dev.sfu.core.testutil.SimulcastPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A relayed video is priced on the far node as its origin node prices it (issue 16, rooms across
@@ -70,6 +75,55 @@ class RelayedVideoPricingTest {
         sendFor(far, relayed, 110, 1500 * MS);
         assertTrue(far.layer(0).bitrate.measured());
         assertTrue(price(far) < 0.6 * measured, "its own measurement wins: " + price(far));
+    }
+
+    /**
+     * The far nodes are told of a layer's first measurement once, with the room's lock released.
+     * A relay describes under its own lock ({@code RelayLink}), and a relay holding that lock may
+     * run an allocation inline, which takes the room's lock (a far participant's tracks published
+     * while the scheduler is not started): describing under the room's lock, as the allocation did
+     * at first, was a lock-order inversion in which two threads could deadlock. The relay's
+     * listener reads the lock on the thread that calls it.
+     */
+    @Test
+    void aFirstMeasurementIsDescribedToTheRelaysOnceWithTheRoomsLockReleased() throws Exception {
+        Participant origin = h.join("r", "o");
+        RoomHarness.publishAv(origin, 1);
+        UpTrack up = video(origin);
+        Room room = origin.room();
+        RelayEgress egress = new RelayEgress(new RelayEgressTest.CountingTransport("relay"), h.manager.context());
+        RoomRelay relay = RelayEgressTest.relay(egress);
+        List<Boolean> underRoomLock = new CopyOnWriteArrayList<>();
+        egress.setListener(new RelayEgress.Listener() {
+            @Override
+            public void ssrcLearned(UpTrack track) {
+                if (track == up && up.layer(0).measuredBps() > 0) {
+                    underRoomLock.add(Thread.holdsLock(room));
+                }
+            }
+
+            @Override
+            public void limitChanged() {
+            }
+        });
+        h.manager.attachRelay("r", relay);
+        try {
+            SimulcastPublisher.Layer stream = new SimulcastPublisher(origin).new Layer(null, RoomHarness.videoSsrc(1),
+                    -1, 640, 360, 1, 0, 1, 1);
+            stream.announce = false;
+            for (long t = 0; t < 1500 * MS; t += 10 * MS) {
+                stream.send(t == 0, 0, 375);
+                h.advance(10 * MS);
+                if (t % (200 * MS) == 0) {
+                    h.manager.scheduler().allocate(room);
+                }
+            }
+            assertTrue(up.layer(0).measuredBps() > 0, "measured");
+            assertEquals(List.of(false), underRoomLock, "described once, outside the room's lock");
+        } finally {
+            h.manager.detachRelay("r", relay);
+            egress.close();
+        }
     }
 
     private static UpTrack video(Participant p) {
