@@ -59,6 +59,9 @@ class RoomExpandsAcrossNodesTest {
                 // run measures how soon probes find loopback's headroom on a loaded machine (a video
                 // paused for 3-4 s while they do counts as loss here), which is the estimator's matter,
                 // not the relay's; a relayed video priced as 1280x720 (2.5 Mbit/s) is paused either way.
+                // Tried again at 300 kbit/s after the estimator changes of commit 4bc1a1b: 4 of 5 runs
+                // lost nothing, one lost 14.4 % of the window (a subscriber's estimate at 152 kbit/s
+                // after its first probe, no decrease counted), so 200 it stays.
                 LoadTestOptions o = LoadTestOptions.parse("--server", "http://127.0.0.1:" + a.httpPort(),
                         "--rooms", "1", "--room-prefix", "span", "--publishers", "4", "--ramp-up", "2",
                         "--video-kbps", "200", "--duration", "4", "--warmup", "2", "--quiet", "--connect-timeout", "30",
