@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sfu.core.transport.TransportClient;
 import dev.sfu.core.transport.TransportConfig;
 import dev.sfu.rtp.srtp.SrtpSession;
@@ -14,8 +13,6 @@ import dev.sfu.signaling.cluster.RedisServer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +41,6 @@ class NodeKilledWhileRoomSpansNodesTest {
     private static final String ROOM = "survive-1";
     private static final Duration ANNOUNCED = Duration.ofSeconds(10);
     private static final long MAX_GAP_NANOS = 1_000_000_000L;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     @Timeout(150)
@@ -55,7 +50,7 @@ class NodeKilledWhileRoomSpansNodesTest {
             CompletableFuture<LiveSfu> startingA = CompletableFuture.supplyAsync(() -> node(redis, "node-a"));
             CompletableFuture<LiveSfu> startingB = CompletableFuture.supplyAsync(() -> node(redis, "node-b"));
             try (LiveSfu a = startingA.join(); LiveSfu b = startingB.join()) {
-                await(Duration.ofSeconds(10), "A sees B live", () -> liveNodes(a).size() == 2);
+                await(Duration.ofSeconds(10), "A sees B live", () -> a.liveClusterNodes().size() == 2);
                 run(redis, a, b);
             }
         }
@@ -115,7 +110,7 @@ class NodeKilledWhileRoomSpansNodesTest {
             await(ANNOUNCED, "B's participants announced as gone to both survivors",
                     () -> s0.participantsLeft().containsAll(bIds) && s1.participantsLeft().containsAll(bIds));
             long announcedMs = (System.nanoTime() - killed) / 1_000_000;
-            await(Duration.ofSeconds(5), "A closed its relay to B", () -> get(a, "/api/cluster").path("relays").isEmpty());
+            await(Duration.ofSeconds(5), "A closed its relay to B", () -> a.getJson("/api/cluster").path("relays").isEmpty());
             await(Duration.ofSeconds(5), "B's record gone from Redis", () -> c.sync().exists("sfu:node:node-b") == 0);
             await(Duration.ofSeconds(10), "the room's node set no longer lists B",
                     () -> !c.sync().hexists("sfu:hosts:" + ROOM, "o:node-b")
@@ -228,29 +223,11 @@ class NodeKilledWhileRoomSpansNodesTest {
         }
     }
 
-    private static JsonNode get(LiveSfu node, String path) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.origin() + path))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
-    }
 
-    private static Set<String> liveNodes(LiveSfu node) {
-        Set<String> out = new java.util.TreeSet<>();
-        for (JsonNode n : get(node, "/api/cluster").path("nodes")) {
-            if (n.path("live").asBoolean()) {
-                out.add(n.path("id").asText());
-            }
-        }
-        return out;
-    }
 
     private static Set<String> roomParticipants(LiveSfu node) {
         Set<String> out = new java.util.TreeSet<>();
-        for (JsonNode p : get(node, "/api/rooms/" + ROOM).path("participants")) {
+        for (JsonNode p : node.getJson("/api/rooms/" + ROOM).path("participants")) {
             out.add(p.path("id").asText());
         }
         return out;

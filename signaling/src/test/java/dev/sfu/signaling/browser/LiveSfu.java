@@ -204,6 +204,34 @@ public final class LiveSfu implements AutoCloseable {
     }
 
     /** The page's origin, {@code http://HOST:PORT} (or https). */
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * GET {@code path} on this server as JSON: an empty object when it does not answer 200 within
+     * 2 s (a killed node, a room that is gone).
+     */
+    public com.fasterxml.jackson.databind.JsonNode getJson(String path) {
+        try {
+            java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(origin() + path))
+                    .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** The ids of the nodes this server's /api/cluster shows live (cluster mode). */
+    public java.util.Set<String> liveClusterNodes() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode n : getJson("/api/cluster").path("nodes")) {
+            if (n.path("live").asBoolean()) {
+                out.add(n.path("id").asText());
+            }
+        }
+        return out;
+    }
+
     public String origin() {
         return scheme + "://" + host + ":" + httpPort;
     }

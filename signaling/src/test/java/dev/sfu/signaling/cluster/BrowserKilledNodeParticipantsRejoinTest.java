@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sfu.signaling.browser.BrowserSession;
 import dev.sfu.signaling.browser.LiveCall;
 import dev.sfu.signaling.browser.LiveSfu;
 import dev.sfu.signaling.browser.Waits;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +36,6 @@ class BrowserKilledNodeParticipantsRejoinTest {
     private static final Duration BACK_IN_ROOM = Duration.ofSeconds(10);
     /** Room views in /api/rooms are at most about a second old. */
     private static final Duration SNAPSHOT = Duration.ofSeconds(3);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static RedisServer redis;
     private static LiveSfu a;
@@ -60,8 +53,8 @@ class BrowserKilledNodeParticipantsRejoinTest {
         } finally {
             b = startingB.join();
         }
-        Waits.until(Duration.ofSeconds(10), "A and B see each other live", () -> liveNodes(a).size() == 2
-                && liveNodes(b).size() == 2);
+        Waits.until(Duration.ofSeconds(10), "A and B see each other live", () -> a.liveClusterNodes().size() == 2
+                && b.liveClusterNodes().size() == 2);
     }
 
     private static LiveSfu node(String id) {
@@ -81,31 +74,12 @@ class BrowserKilledNodeParticipantsRejoinTest {
         }
     }
 
-    private static JsonNode get(LiveSfu node, String path) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.origin() + path))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
-    }
 
-    /** The ids of the nodes {@code node}'s /api/cluster shows live. */
-    private static Set<String> liveNodes(LiveSfu node) {
-        Set<String> out = new TreeSet<>();
-        for (JsonNode n : get(node, "/api/cluster").path("nodes")) {
-            if (n.path("live").asBoolean()) {
-                out.add(n.path("id").asText());
-            }
-        }
-        return out;
-    }
 
     /** The names of the participants in {@link #ROOM} on {@code node} (empty when it has no such room). */
     private static Set<String> names(LiveSfu node) {
         Set<String> out = new TreeSet<>();
-        for (JsonNode p : get(node, "/api/rooms/" + ROOM).path("participants")) {
+        for (JsonNode p : node.getJson("/api/rooms/" + ROOM).path("participants")) {
             out.add(p.path("displayName").asText());
         }
         return out;
@@ -164,7 +138,7 @@ class BrowserKilledNodeParticipantsRejoinTest {
         long mediaMs = (System.nanoTime() - killed) / 1_000_000;
         LiveCall.assertDecodingRises(ada, Set.of(bobNow), Duration.ofSeconds(2));
         LiveCall.assertDecodingRises(bob, Set.of(adaNow), Duration.ofSeconds(2));
-        Waits.until(SNAPSHOT, "B dead to A", () -> liveNodes(a), Set.of("node-a")::equals);
+        Waits.until(SNAPSHOT, "B dead to A", () -> a.liveClusterNodes(), Set.of("node-a")::equals);
         System.out.printf("SIGKILL of node B: both participants in the room on A after %d ms, decoding each "
                 + "other again after %d ms%n", backMs, mediaMs);
         for (BrowserSession s : List.of(ada, bob)) {
