@@ -518,6 +518,13 @@ public final class SubscriberEgress {
         }
     }
 
+    /** What the estimator was last told to probe toward, bits/s, or -1 (tests). */
+    long desiredBitrate() {
+        synchronized (lock) {
+            return desiredBps;
+        }
+    }
+
     /**
      * The subscriber's path changed (an ICE restart selected a new pair): the estimate starts
      * again from the configured initial bitrate, as libwebrtc resets its estimator on a network

@@ -206,6 +206,9 @@ class BandwidthAllocatorTest {
         long desired = Math.round(audioBps() + ladder("a").cost(4) + ladder("b").cost(3) + ladder("c").cost(4));
         assertEquals(desired, stats.desiredBps(), 2, "every video at its tile's layer plus audio");
         assertEquals(desired, stats.allocatedBps(), 2);
+        // The estimator probes toward what an upgrade to all of it needs: the upgrade margin on top.
+        assertEquals(Math.max(desired * 1.10, desired + 20_000), s.endpoint().egress().desiredBitrate(), 3,
+                "probes aim at the desired bitrate plus the upgrade margin");
     }
 
     @Test
