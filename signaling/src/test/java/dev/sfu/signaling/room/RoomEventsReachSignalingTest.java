@@ -111,7 +111,7 @@ class RoomEventsReachSignalingTest {
     }
 
     /** A signaling session that records the room's events as lines. */
-    private static final class Recorder implements ParticipantEvents {
+    private static final class Recorder extends NoParticipantEvents {
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
         String next(String type) throws InterruptedException {
@@ -122,22 +122,6 @@ class RoomEventsReachSignalingTest {
                 assertNotNull(e, "no " + type + " event within " + WAIT);
             } while (!e.startsWith(type));
             return e;
-        }
-
-        @Override
-        public void participantJoined(ParticipantInfo participant) {
-        }
-
-        @Override
-        public void participantLeft(String participantId) {
-        }
-
-        @Override
-        public void trackStateChanged(String participantId, boolean audioMuted, boolean videoMuted) {
-        }
-
-        @Override
-        public void remoteTracksChanged(List<RemoteTrack> tracks) {
         }
 
         @Override
