@@ -67,7 +67,6 @@ public final class SendSideBandwidthEstimator {
     private long duplicateReports;
     private long badSizePackets;
     private int probeRaises;
-    private int capacityFromProbes;
 
     /** Debug trace of probes and estimate changes (off by default; logback level DEBUG). */
     private static final Logger TRACE = LoggerFactory.getLogger(SendSideBandwidthEstimator.class);
@@ -169,7 +168,6 @@ public final class SendSideBandwidthEstimator {
             if (fromProbe > aimd.estimateBps()) {
                 aimd.setEstimate(fromProbe, nowNanos);
             }
-            capacityFromProbes++;
         }
         if (probeBps > 0 && usage != BandwidthUsage.OVERUSING
                 && (probeBps > aimd.estimateBps() || (!aimd.initialized() && probeResults.saturated()))) {
@@ -372,11 +370,6 @@ public final class SendSideBandwidthEstimator {
     /** Probe results that raised the delay-based estimate. */
     public int probeRaises() {
         return probeRaises;
-    }
-
-    /** Long probes that filled the link under overuse and set its capacity (the estimate still decreased). */
-    public int capacityFromProbes() {
-        return capacityFromProbes;
     }
 
     /** Decreases of the delay-based estimate on overuse. */
