@@ -77,6 +77,33 @@ class AimdRateControlTest {
     }
 
     @Test
+    void theLinkCapacityIsForgottenOnlyAfterOneSecondAboveIt() {
+        AimdRateControl a = measured(1_000_000);
+        a.update(BandwidthUsage.OVERUSING, 700_000, 0); // congestion found at 700 kbit/s
+        a.update(BandwidthUsage.NORMAL, 600_000, 50 * MS); // hold -> increase
+        // A shaper's bucket: 250 ms of acknowledged rate far above the capacity, then back.
+        long t = 50 * MS;
+        for (int i = 0; i < 5; i++) {
+            t += 50 * MS;
+            a.update(BandwidthUsage.NORMAL, 1_400_000, t);
+        }
+        for (int i = 0; i < 10; i++) {
+            t += 50 * MS;
+            a.update(BandwidthUsage.NORMAL, 600_000, t);
+        }
+        assertEquals(700_000, a.linkCapacityBps(), "a burst does not forget the capacity");
+        // A link that got faster: above it for a second, with one short dip under 300 ms.
+        for (int i = 0; i < 22; i++) {
+            t += 50 * MS;
+            a.update(BandwidthUsage.NORMAL, i == 8 ? 600_000 : 1_400_000, t);
+            if (i < 19) {
+                assertEquals(700_000, a.linkCapacityBps(), "still known after " + (i + 1) * 50 + " ms");
+            }
+        }
+        assertEquals(-1, a.linkCapacityBps(), "forgotten after 1 s above it");
+    }
+
+    @Test
     void underuseHolds() {
         AimdRateControl a = measured(1_000_000);
         assertEquals(1_000_000, a.update(BandwidthUsage.UNDERUSING, 1_000_000, 50 * MS));
