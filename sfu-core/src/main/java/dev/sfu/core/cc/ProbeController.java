@@ -51,6 +51,11 @@ final class ProbeController {
     static final double RATE_SCALE = 2.0;
     static final double SUCCESS_RATIO = 1.1;
     static final double DESIRED_JUMP = 1.5;
+    /**
+     * What a long probe found the link to carry (see {@link #onJudged(long, long, boolean, boolean,
+     * long)}) is remembered this long: after that a probe may find news below it again.
+     */
+    static final long CEILING_MEMORY_NANOS = 30_000_000_000L;
     /** A cluster that has not sent all its bytes after this long is over. */
     static final long MAX_SEND_NANOS = 1_000_000_000L;
     /** A cluster not judged this long after it started is given up. */
@@ -69,6 +74,9 @@ final class ProbeController {
     private int started;
     private int longStarted;
     private long tailFromNanos = -1;
+    /** The most a recent long probe found the link to carry, or -1 (see {@link #onJudged}). */
+    private long ceilingBps = -1;
+    private long ceilingAt;
 
     ProbeController(long nowNanos) {
         nextAllowed = nowNanos;
@@ -90,6 +98,7 @@ final class ProbeController {
     void capacityForgotten(long nowNanos) {
         nextAllowed = Math.min(nextAllowed, nowNanos);
         backoff = BASE_BACKOFF_NANOS;
+        ceilingBps = -1;
     }
 
     /** A new cluster id when a probe is due now, else -1 (no link capacity known). */
@@ -128,7 +137,11 @@ final class ProbeController {
             // Scaled from the target when that is above the capacity: the link carries the target
             // (seen after a limit was lifted: a capacity of 503 kbit/s under a target of 739 kbit/s
             // made a 755 kbit/s probe that could find nothing).
-            rate = Math.min(rate, (long) (LONG_RATE_SCALE * Math.max(capacityBps, targetBps)));
+            long base = Math.max(capacityBps, targetBps);
+            // Fast enough to find more than what a long probe last found, or it could not tell
+            // news (see onJudged).
+            base = Math.max(base, (long) (ceilingBps(nowNanos) * SUCCESS_RATIO * 1.02 / LONG_RATE_SCALE));
+            rate = Math.min(rate, (long) (LONG_RATE_SCALE * base));
             rateBps = Math.max(rate - mediaBps, rate / 4);
             bytes = (int) Math.max(rateBps * LONG_DURATION_NANOS / 8_000_000_000L, (long) MIN_PACKETS * PADDING_SIZE);
             tailFromNanos = (long) (LONG_TAIL_FROM * LONG_DURATION_NANOS);
@@ -157,6 +170,16 @@ final class ProbeController {
             active = -1;
         }
         return active;
+    }
+
+    /**
+     * Ends the cluster still sending, if any, before all its bytes went out; returns its id, or
+     * -1. Its packets already sent are judged as usual.
+     */
+    int abortActive() {
+        int id = active;
+        active = -1;
+        return id;
     }
 
     /** Probe bytes went out for {@code id}; true when that completes the cluster. */
@@ -190,8 +213,30 @@ final class ProbeController {
      * behind a lifted 800 kbit/s tbf: 620 -> 880 kbit/s, then 3 s, then 6 s to the next step).
      */
     void onJudged(long resultBps, long knownBps, boolean unsaturatedLong, long nowNanos) {
+        onJudged(resultBps, knownBps, unsaturatedLong, false, nowNanos);
+    }
+
+    /**
+     * As {@link #onJudged(long, long, boolean, long)}. A long probe's result is remembered as
+     * the most the link was found to carry ({@link #CEILING_MEMORY_NANOS}; forgotten with the
+     * capacity), and replaces it when {@code ceiling}: the probe filled the link (its tail
+     * arrived slower than it was sent, or the delay detector was overusing when it was judged).
+     * Finding that much again is no news: a later probe counts as having found headroom only
+     * above {@link #SUCCESS_RATIO} x it, and a long probe is sent fast enough to tell. A probe
+     * that filled the link is no headroom either. Without this, on a full 600 kbit/s link with a
+     * 50 ms queue, the overuses that each probe caused dragged the capacity down, the next long
+     * probe "found" 1.1 x that again, and long probes went 1-2 s apart, each overflowing the
+     * queue (load test, 2026-12-06: 3-4 % loss, much of it audio, which NACK does not repair).
+     */
+    void onJudged(long resultBps, long knownBps, boolean unsaturatedLong, boolean ceiling, long nowNanos) {
         awaitingResult = false;
-        if (resultBps > SUCCESS_RATIO * knownBps) {
+        long priorCeiling = ceilingBps(nowNanos);
+        if (resultBps > 0 && (ceiling || (unsaturatedLong && resultBps > priorCeiling))) {
+            ceilingBps = resultBps;
+            ceilingAt = nowNanos;
+        }
+        boolean news = !ceiling && resultBps > SUCCESS_RATIO * Math.max(knownBps, priorCeiling);
+        if (news) {
             backoff = unsaturatedLong ? CLIMB_BACKOFF_NANOS : BASE_BACKOFF_NANOS;
         } else {
             backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
@@ -201,6 +246,11 @@ final class ProbeController {
 
     long rateBps() {
         return rateBps;
+    }
+
+    /** The most a recent long probe found the link to carry, while remembered, else -1. */
+    long ceilingBps(long nowNanos) {
+        return ceilingBps > 0 && nowNanos - ceilingAt < CEILING_MEMORY_NANOS ? ceilingBps : -1;
     }
 
     int bytes() {

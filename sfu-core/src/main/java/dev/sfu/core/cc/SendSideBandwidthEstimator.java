@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SendSideBandwidthEstimator {
     private final CongestionControlConfig config;
+    private int probesAborted;
     private final SendHistory history = new SendHistory();
     private final ArrivalClock clock = new ArrivalClock();
     private final InterArrival interArrival = new InterArrival();
@@ -134,6 +135,20 @@ public final class SendSideBandwidthEstimator {
         if (!receiverReportLoss) {
             loss.onFeedback(feedbackLost, feedbackReceived, nowNanos);
         }
+        if (feedbackLost > 0) {
+            int aborted = probes.abortActive();
+            if (aborted >= 0) {
+                // The link's queue is full: padding sent on would only push out media (in the
+                // load test's 50 ms queues, 89 % of the drops fell while probe padding arrived,
+                // most of them audio, which NACK does not repair).
+                probeResults.onSendDone(aborted);
+                probesAborted++;
+                if (TRACE.isDebugEnabled()) {
+                    TRACE.debug("{} probe {} stopped: feedback reported {} lost", System.identityHashCode(this), aborted,
+                            feedbackLost);
+                }
+            }
+        }
         long ackedBps = acked.bitrateBps();
 
         long probeBps = -1;
@@ -146,8 +161,9 @@ public final class SendSideBandwidthEstimator {
                         probeResults.saturated() ? ", saturated" : "", target, aimd.linkCapacityBps(), detector.state());
             }
             // Headroom is news only above where the link was last found full.
-            probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()),
-                    probeResults.judgedByTail() && !probeResults.saturated(), nowNanos);
+            boolean longProbe = probeResults.judgedByTail();
+            probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()), longProbe && !probeResults.saturated(),
+                    longProbe && (probeResults.saturated() || detector.state() == BandwidthUsage.OVERUSING), nowNanos);
         }
         BandwidthUsage usage = detector.state();
         long capacity = aimd.linkCapacityBps();
@@ -296,16 +312,35 @@ public final class SendSideBandwidthEstimator {
      */
     public int pollProbe(long nowNanos) {
         lastNow = nowNanos;
+        if (target >= config.maxBitrateBps()) {
+            // Nothing to find: seen with uncapped load-test receivers at the 20 Mbit/s maximum,
+            // probing every 3-6 s with 20-40 Mbit/s of padding that could not raise the estimate.
+            return -1;
+        }
         int id = probes.poll(nowNanos, target, aimd.linkCapacityBps(), Math.max(mediaSent.bitrateBps(), 0));
         if (id >= 0) {
             probeResults.start(id, nowNanos, probes.tailFromNanos());
             if (TRACE.isDebugEnabled()) {
-                TRACE.debug("{} probe {} started: {} bit/s of padding, {} bytes, {} (target {}, capacity {})",
+                TRACE.debug("{} probe {} started: {} bit/s of padding, {} bytes, {} (target {}, capacity {}, ceiling {})",
                         System.identityHashCode(this), id, probes.rateBps(), probes.bytes(),
-                        probes.tailFromNanos() < 0 ? "short" : "long", target, aimd.linkCapacityBps());
+                        probes.tailFromNanos() < 0 ? "short" : "long", target, aimd.linkCapacityBps(),
+                        probes.ceilingBps(nowNanos));
             }
         }
         return id;
+    }
+
+    /**
+     * Whether probe cluster {@code id} should still send: false once all its bytes went out,
+     * or once feedback reported loss while it was sending.
+     */
+    public boolean probeSending(int id, long nowNanos) {
+        return id >= 0 && probes.activeCluster(nowNanos) == id;
+    }
+
+    /** Probe clusters stopped early because feedback reported loss while they were sending. */
+    public int probesAborted() {
+        return probesAborted;
     }
 
     /** The rate of the probe cluster {@link #pollProbe} last started, bits/s. */

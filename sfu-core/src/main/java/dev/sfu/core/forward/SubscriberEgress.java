@@ -85,6 +85,8 @@ public final class SubscriberEgress {
     private boolean refilled;
 
     private int probeCluster = -1;
+    /** The cluster sending came from the estimator, which may stop it early (not from a test). */
+    private boolean probeFromEstimator;
     private long probeRateBps;
     private int probeBytesLeft;
     private double probeCredit;
@@ -429,6 +431,10 @@ public final class SubscriberEgress {
                 return;
             }
             beginProbe(c, estimator.probeRateBps(), estimator.probeBytes(), now);
+            probeFromEstimator = true;
+        } else if (probeFromEstimator && !estimator.probeSending(probeCluster, now)) {
+            probeCluster = -1; // Stopped early: feedback reported loss while it was sending.
+            return;
         } else {
             probeCredit += probeRateBps / 8.0 / NANOS_PER_SECOND * Math.min(now - probeLast, MAX_ELAPSED_NANOS);
             probeLast = now;
@@ -465,6 +471,7 @@ public final class SubscriberEgress {
     /** Starts a cluster: its first packet goes at once, the rest at {@code rateBps}; under the lock. */
     private void beginProbe(int cluster, long rateBps, int bytes, long now) {
         probeCluster = cluster;
+        probeFromEstimator = false;
         probeRateBps = rateBps;
         probeBytesLeft = bytes;
         probeCredit = 1;

@@ -47,6 +47,7 @@ final class FramedDownlinkSimulation {
     private long pacerQueueBytes;
     private int probeCluster = -1;
     private long probeRemaining;
+    private double probeCredit;
     private long nextFeedback = FEEDBACK_NANOS;
     private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
     private final List<long[]> arrivedSinceFeedback = new ArrayList<>();
@@ -217,14 +218,17 @@ final class FramedDownlinkSimulation {
             if (id >= 0) {
                 probeCluster = id;
                 probeRemaining = estimator.probeBytes();
+                probeCredit = 1;
             }
+        } else {
+            probeCredit += estimator.probeRateBps() / 8.0 * PACER_TICK_NANOS / 1e9;
         }
         if (probeCluster >= 0) {
-            // The probe's bytes for this tick, at its rate.
-            long perTick = Math.max(255, estimator.probeRateBps() / 8 * PACER_TICK_NANOS / 1_000_000_000L);
-            while (perTick > 0 && probeRemaining > 0) {
+            // The probe's bytes at its rate, the first at once, as SubscriberEgress sends them
+            // (whole packets per tick would send a 460 kbit/s probe at 820 kbit/s).
+            while (probeCredit > 0 && probeRemaining > 0) {
                 transmit(255, probeCluster, null);
-                perTick -= 255;
+                probeCredit -= 255;
                 probeRemaining -= 255;
             }
             if (probeRemaining <= 0) {

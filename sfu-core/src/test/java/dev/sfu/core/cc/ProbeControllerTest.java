@@ -85,4 +85,42 @@ class ProbeControllerTest {
         assertEquals(-1, q.tailFromNanos());
         assertEquals(0, q.longStarted());
     }
+
+    @Test
+    void whatALongProbeFoundIsNoNewsTheNextTimeSoTheBackOffGrowsAndTheNextProbeIsFastEnoughToTell() {
+        ProbeController p = new ProbeController(0);
+        p.setDesired(3_000_000, 400_000, 0);
+        // A long probe over a 400 kbit/s capacity found the link carrying 500 kbit/s: headroom.
+        assertEquals(0, p.poll(0, 400_000, 400_000, 300_000));
+        p.onJudged(500_000, 400_000, true, false, S / 2);
+        assertEquals(500_000, p.ceilingBps(S / 2));
+        // Overuse since dragged the capacity down to 350 kbit/s; the next long probe still goes
+        // above 1.1 x 500 kbit/s (1.5 x 350 kbit/s = 525 kbit/s could not tell news) ...
+        assertEquals(1, p.poll(S / 2 + ProbeController.CLIMB_BACKOFF_NANOS, 350_000, 350_000, 300_000));
+        assertTrue(p.rateBps() + 300_000 > 550_000, "sent at " + (p.rateBps() + 300_000));
+        // ... and finding 500 kbit/s again is no headroom: the back-off doubles (1 s -> 2 s), where
+        // against the dragged capacity alone it would have counted as news and climbed again in 1 s.
+        p.onJudged(505_000, 350_000, true, false, 2 * S);
+        assertEquals(-1, p.poll(3 * S + S / 2, 350_000, 350_000, 300_000));
+        assertEquals(2, p.poll(4 * S, 350_000, 350_000, 300_000), "2 s after a probe without news");
+        // A probe that filled the link (saturated, or judged while overusing) is no headroom
+        // either, and what it measured replaces what the link was found to carry.
+        p.onJudged(450_000, 350_000, false, true, 4 * S + S / 2);
+        assertEquals(450_000, p.ceilingBps(4 * S + S / 2));
+        // Forgotten with the link capacity, or after a while.
+        assertEquals(-1, p.ceilingBps(4 * S + S / 2 + ProbeController.CEILING_MEMORY_NANOS));
+        p.capacityForgotten(5 * S);
+        assertEquals(-1, p.ceilingBps(5 * S));
+    }
+
+    @Test
+    void aClusterStoppedEarlySendsNoMoreAndTheNextProbeWaitsForItsJudgement() {
+        ProbeController p = new ProbeController(0);
+        p.setDesired(3_000_000, 700_000, 0);
+        int id = p.poll(0, 700_000, 800_000, 400_000);
+        assertEquals(id, p.abortActive());
+        assertEquals(-1, p.activeCluster(0));
+        assertEquals(-1, p.abortActive(), "nothing left to stop");
+        assertEquals(-1, p.poll(S / 10, 700_000, 800_000, 400_000), "still awaiting its result");
+    }
 }

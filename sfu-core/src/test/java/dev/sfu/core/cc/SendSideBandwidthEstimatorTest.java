@@ -1,6 +1,7 @@
 package dev.sfu.core.cc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sfu.rtp.rtcp.TransportCcFeedback;
@@ -152,5 +153,33 @@ class SendSideBandwidthEstimatorTest {
         long clean = java.util.Arrays.stream(windows).filter(w -> w == 0).count();
         assertTrue(clean >= 8, "windows of 6000 onPacketSent and 100 onFeedback and pollProbe calls that "
                 + "allocated nothing: " + clean + " of 10; bytes per window " + java.util.Arrays.toString(windows));
+    }
+
+    @Test
+    void aProbeStopsSendingOnceFeedbackReportsLossWhileItSends() {
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(CongestionControlConfig.defaults(), 0);
+        e.setDesiredBitrate(5_000_000);
+        int id = e.pollProbe(0);
+        assertTrue(id >= 0, "a probe is due at start");
+        assertTrue(e.probeSending(id, MS));
+        for (int i = 0; i < 4; i++) {
+            e.onPacketSent(i, 255, i * MS, id);
+        }
+        // Feedback names the four probe packets: the third never arrived.
+        boolean[] received = {true, true, false, true};
+        long[] arrival = {20_000, 21_000, 0, 23_000};
+        int len = TransportCcFeedback.write(buf, 0, buf.length, 1, 2, 0, 0, received, arrival, 4);
+        assertTrue(view.wrap(buf, 0, len));
+        e.onFeedback(view, 30 * MS);
+        assertFalse(e.probeSending(id, 30 * MS), "stopped: its padding would only push media out of a full queue");
+        assertEquals(1, e.probesAborted());
+    }
+
+    @Test
+    void noProbeOnceTheEstimateIsAtItsMaximum() {
+        SendSideBandwidthEstimator e = new SendSideBandwidthEstimator(
+                CongestionControlConfig.defaults().withBitrates(1_000_000, 100_000, 1_000_000), 0);
+        e.setDesiredBitrate(5_000_000);
+        assertEquals(-1, e.pollProbe(0), "nothing to find above the maximum");
     }
 }
