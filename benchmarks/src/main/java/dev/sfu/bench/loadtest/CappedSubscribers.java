@@ -49,6 +49,12 @@ final class CappedSubscribers {
     }
 
     void markWindowStart() {
+        long now = System.nanoTime();
+        for (SyntheticParticipant p : participants) {
+            if (p.receives()) {
+                p.markDeliveryWindowStart(now);
+            }
+        }
         note(start);
     }
 

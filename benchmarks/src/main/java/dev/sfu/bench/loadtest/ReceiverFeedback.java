@@ -38,16 +38,21 @@ final class ReceiverFeedback {
         long receivedPrior;
         /** Distinct sequence numbers that arrived, as originals or repaired by RTX. */
         long delivered = 1;
+        /** When the packet that set {@link #highest} arrived. */
+        long highestArrival;
         final int[] missing = new int[MAX_MISSING];
+        /** Missing before the measured window began (see {@link #markWindowStart}): a repair is not counted. */
+        final boolean[] carried = new boolean[MAX_MISSING];
         final long[] since = new long[MAX_MISSING];
         final long[] sentAt = new long[MAX_MISSING];
         final int[] tries = new int[MAX_MISSING];
         int missingCount;
 
-        Stream(int ssrc, int seq) {
+        Stream(int ssrc, int seq, long now) {
             this.ssrc = ssrc;
             this.highest = seq;
             this.baseSeq = seq;
+            this.highestArrival = now;
         }
 
         long extendedHighest() {
@@ -64,6 +69,10 @@ final class ReceiverFeedback {
     private long closedDelivered;
     private long nacksSent;
     private long reportsSent;
+    /** The measured window's start ({@link #markWindowStart}), or Long.MIN_VALUE. */
+    private long windowStart = Long.MIN_VALUE;
+    /** Sequence numbers missing in gaps that opened before the window began, found after it. */
+    private long carriedOver;
 
     /**
      * @param ownSsrc     the SSRC this participant reports from
@@ -85,7 +94,7 @@ final class ReceiverFeedback {
                 closedExpected += s.extendedHighest() - s.baseSeq + 1;
                 closedDelivered += s.delivered;
             }
-            streams[id] = new Stream(ssrc, seq);
+            streams[id] = new Stream(ssrc, seq, now);
             streams[id].received = 1;
             return;
         }
@@ -98,22 +107,41 @@ final class ReceiverFeedback {
                 s.missingCount = 0;
                 s.baseSeq += delta - 1;
             } else {
+                // A gap after a packet that arrived before the window began: what is missing was
+                // sent then, right after that packet, unless it came at the window's very edge.
+                // Seen for a video the server paused after the joins: the packets it sent just
+                // before the pause were lost in the join burst, and the gap showed only at the
+                // resume, in the window (77 % of a capped run's "loss in the window").
+                boolean carry = s.highestArrival < windowStart && now >= windowStart;
+                if (carry) {
+                    carriedOver += delta - 1;
+                }
                 for (int i = 1; i < delta; i++) {
-                    addMissing(s, (s.highest + i) & 0xFFFF, now);
+                    addMissing(s, (s.highest + i) & 0xFFFF, now, carry);
                 }
             }
+            s.highestArrival = now;
             if (seq < s.highest) {
                 s.cycles += 1 << 16;
             }
             s.highest = seq;
-        } else if (removeMissing(s, seq)) {
+        } else if (removeMissing(s, seq) == FOUND) {
             s.delivered++;
         }
     }
 
+    /**
+     * The measured window begins now: sequence numbers found missing from here on count in it
+     * only when the packet before their gap arrived in it too ({@link #deliveryCounts}).
+     */
+    synchronized void markWindowStart(long now) {
+        windowStart = now;
+        carriedOver = 0;
+    }
+
     /** A retransmission of stream {@code id} with original sequence {@code osn} arrived. */
     synchronized void onRetransmission(int id, int osn) {
-        if (id >= 0 && id < streams.length && streams[id] != null && removeMissing(streams[id], osn & 0xFFFF)) {
+        if (id >= 0 && id < streams.length && streams[id] != null && removeMissing(streams[id], osn & 0xFFFF) == FOUND) {
             streams[id].delivered++;
         }
     }
@@ -123,7 +151,9 @@ final class ReceiverFeedback {
      * numbers of the streams it forwards (which it keeps contiguous over what it chooses not to
      * send: other layers, dropped temporal layers, pauses): {expected, delivered}, delivered
      * counting each sequence number once whether it arrived as the original or repaired by RTX.
-     * A packet NACKed in vain, or still missing now, is expected and not delivered.
+     * A packet NACKed in vain, or still missing now, is expected and not delivered. Sequence
+     * numbers missing in a gap that opened before {@link #markWindowStart} are left out of both
+     * (they were sent before the window), as is their repair.
      */
     synchronized long[] deliveryCounts() {
         long expected = closedExpected;
@@ -134,7 +164,7 @@ final class ReceiverFeedback {
                 delivered += s.delivered;
             }
         }
-        return new long[] {expected, delivered};
+        return new long[] {expected - carriedOver, delivered};
     }
 
     /**
@@ -237,6 +267,7 @@ final class ReceiverFeedback {
                 s.sentAt[i] = now;
             }
             s.missing[keep] = s.missing[i];
+            s.carried[keep] = s.carried[i];
             s.since[keep] = s.since[i];
             s.sentAt[keep] = s.sentAt[i];
             s.tries[keep] = s.tries[i];
@@ -246,10 +277,11 @@ final class ReceiverFeedback {
         return n;
     }
 
-    private static void addMissing(Stream s, int seq, long now) {
+    private static void addMissing(Stream s, int seq, long now, boolean carried) {
         if (s.missingCount == MAX_MISSING) {
             // Keep the newest: drop the oldest entry.
             System.arraycopy(s.missing, 1, s.missing, 0, MAX_MISSING - 1);
+            System.arraycopy(s.carried, 1, s.carried, 0, MAX_MISSING - 1);
             System.arraycopy(s.since, 1, s.since, 0, MAX_MISSING - 1);
             System.arraycopy(s.sentAt, 1, s.sentAt, 0, MAX_MISSING - 1);
             System.arraycopy(s.tries, 1, s.tries, 0, MAX_MISSING - 1);
@@ -257,24 +289,34 @@ final class ReceiverFeedback {
         }
         int i = s.missingCount++;
         s.missing[i] = seq;
+        s.carried[i] = carried;
         s.since[i] = now;
         s.sentAt[i] = 0;
         s.tries[i] = 0;
     }
 
-    /** Removes {@code seq} from the missing list; false when it was not there (a duplicate, or given up). */
-    private static boolean removeMissing(Stream s, int seq) {
+    private static final int NOT_MISSING = 0;
+    private static final int FOUND = 1;
+    private static final int FOUND_CARRIED = 2;
+
+    /**
+     * Removes {@code seq} from the missing list: {@link #FOUND}, {@link #FOUND_CARRIED} (missing
+     * since before the window), or {@link #NOT_MISSING} (a duplicate, or given up).
+     */
+    private static int removeMissing(Stream s, int seq) {
         for (int i = 0; i < s.missingCount; i++) {
             if (s.missing[i] == seq) {
+                boolean carried = s.carried[i];
                 int tail = s.missingCount - i - 1;
                 System.arraycopy(s.missing, i + 1, s.missing, i, tail);
+                System.arraycopy(s.carried, i + 1, s.carried, i, tail);
                 System.arraycopy(s.since, i + 1, s.since, i, tail);
                 System.arraycopy(s.sentAt, i + 1, s.sentAt, i, tail);
                 System.arraycopy(s.tries, i + 1, s.tries, i, tail);
                 s.missingCount--;
-                return true;
+                return carried ? FOUND_CARRIED : FOUND;
             }
         }
-        return false;
+        return NOT_MISSING;
     }
 }

@@ -477,6 +477,11 @@ public final class SyntheticParticipant implements SignalingClient.Handler, Tran
         return bottleneck;
     }
 
+    /** The measured window begins now, for {@link #deliveryCounts} ({@link ReceiverFeedback#markWindowStart}). */
+    void markDeliveryWindowStart(long nowNanos) {
+        feedback.markWindowStart(nowNanos);
+    }
+
     /** What the server sent this participant and what arrived, on RTP sequence numbers ({@link ReceiverFeedback#deliveryCounts}). */
     long[] deliveryCounts() {
         return feedback.deliveryCounts();

@@ -119,4 +119,34 @@ class ReceiverFeedbackTest {
         f.onOriginal(0, SSRC + 1, 5002 + 4000, t);
         assertArrayEquals(new long[] {14, 13}, f.deliveryCounts());
     }
+
+    @Test
+    void aGapThatOpenedBeforeTheWindowIsNotChargedToIt() {
+        ReceiverFeedback f = new ReceiverFeedback(77, 2);
+        long t = 5_000_000_000L;
+        // Stream 0 (a video the server paused after the joins): 100..110 arrive before the window,
+        // then nothing until its resume at 150: 111..149 were sent (and lost) before the pause.
+        for (int seq = 100; seq <= 110; seq++) {
+            f.onOriginal(0, SSRC, seq, t);
+        }
+        // Stream 1 flows through the window's start and loses 205 and 206 inside it.
+        f.onOriginal(1, SSRC + 1, 200, t);
+        long start = t + 1_000_000_000L;
+        f.markWindowStart(start);
+        long[] before = f.deliveryCounts();
+        f.onOriginal(1, SSRC + 1, 201, start + 10);
+        for (int seq = 202; seq <= 209; seq++) {
+            if (seq != 205 && seq != 206) {
+                f.onOriginal(1, SSRC + 1, seq, start + 10 * seq);
+            }
+        }
+        f.onOriginal(0, SSRC, 150, start + 5_000_000_000L);
+        f.onOriginal(0, SSRC, 151, start + 5_000_000_000L);
+        // The 39 numbers missing since before the window are not expected in it, and a late
+        // repair of one of them is not counted as delivered in it either.
+        f.onRetransmission(0, 120);
+        long[] after = f.deliveryCounts();
+        assertArrayEquals(new long[] {9 + 2, 7 + 2}, new long[] {after[0] - before[0], after[1] - before[1]},
+                "window: stream 1's 201..209 (205, 206 lost) and stream 0's 150, 151");
+    }
 }
