@@ -111,8 +111,11 @@ class PageSimulcastSignalingTest {
             b.awaitConnected(T);
             assertEquals(List.of("q/4/150000/true", "h/2/500000/true", "f/1/1500000/true"), encodings(b),
                     "kept as offered once the answer accepts them");
-            RtcStats s = Waits.until(T, "the smallest layer sending", b::stats,
-                    x -> x.outbound("video").stream().anyMatch(e -> "q".equals(e.get("rid")) && RtcStats.number(e, "bytesSent") > 0));
+            // Chromium adds each layer's outbound-rtp entry once that layer has sent: right after the
+            // smallest one starts, the others can still be missing (seen once in CI: only q, 4 packets).
+            RtcStats s = Waits.until(T, "the smallest layer sending and outbound stats for q, h and f", b::stats,
+                    x -> x.outbound("video").stream().anyMatch(e -> "q".equals(e.get("rid")) && RtcStats.number(e, "bytesSent") > 0)
+                            && x.outbound("video").stream().map(e -> e.get("rid")).collect(Collectors.toSet()).size() >= 3);
             assertEquals(Set.of("q", "h", "f"), s.outbound("video").stream().map(e -> e.get("rid")).collect(Collectors.toSet()), s.toString());
             assertEquals(1, s.outboundMids("video").size(), "one video track: " + s);
         }
