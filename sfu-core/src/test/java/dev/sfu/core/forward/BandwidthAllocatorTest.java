@@ -358,15 +358,7 @@ class BandwidthAllocatorTest {
         run(400 * MS);
         SubscriberAllocation stats = s.endpoint().allocation();
         long low = audioBps() + 3 * lowest("a") * 4;
-        // The link flaps until the videos have switched 20 times within the minute.
-        while (stats.switchesPerMinute() < AllocationConfig.defaults().maxSwitchesPerMinute()) {
-            estimate = low;
-            run(200 * MS);
-            estimate = 100_000_000L;
-            run(2800 * MS);
-        }
-        estimate = low;
-        run(200 * MS);
+        flapUntilTheSwitchBound(stats, low);
         String dropped = step("a") + step("b") + step("c");
         long allocated = stats.allocatedBps();
         long switches = stats.switches();
@@ -395,15 +387,7 @@ class BandwidthAllocatorTest {
                 + ladder("c").cost(ladder("c").top()));
         // Just below everything at the top: one video steps down. The link flaps there until the
         // videos have switched 20 times within the minute.
-        long below = all - 1000;
-        while (stats.switchesPerMinute() < AllocationConfig.defaults().maxSwitchesPerMinute()) {
-            estimate = below;
-            run(200 * MS);
-            estimate = 100_000_000L;
-            run(2800 * MS);
-        }
-        estimate = below;
-        run(200 * MS);
+        flapUntilTheSwitchBound(stats, all - 1000);
         String dropped = step("a") + step("b") + step("c");
         assertNotEquals(top, dropped, "one video stepped down");
         long allocated = stats.allocatedBps();
@@ -414,6 +398,21 @@ class BandwidthAllocatorTest {
         run(2800 * MS);
         assertEquals(top, step("a") + step("b") + step("c"), "back at the top despite "
                 + stats.switchesPerMinute() + " switches in the last minute");
+    }
+
+    /**
+     * Makes the link flap between {@code low} and plenty until the videos have switched as often
+     * within the minute as the switch bound allows, and leaves the estimate at {@code low}.
+     */
+    private void flapUntilTheSwitchBound(SubscriberAllocation stats, long low) {
+        while (stats.switchesPerMinute() < AllocationConfig.defaults().maxSwitchesPerMinute()) {
+            estimate = low;
+            run(200 * MS);
+            estimate = 100_000_000L;
+            run(2800 * MS);
+        }
+        estimate = low;
+        run(200 * MS);
     }
 
     @Test
