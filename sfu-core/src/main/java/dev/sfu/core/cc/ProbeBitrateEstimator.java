@@ -57,6 +57,9 @@ final class ProbeBitrateEstimator {
     private boolean saturated;
     /** Whether the last cluster judged was judged by its tail (a long probe over a known capacity). */
     private boolean byTail;
+    /** Packets of the last cluster judged that feedback reported lost, and that it sent. */
+    private int lost;
+    private int sent;
     private int results;
     private int failures;
 
@@ -169,6 +172,8 @@ final class ProbeBitrateEstimator {
             if (sendDone[s] && enough && settled) {
                 done[s] = true;
                 judged = ids[s];
+                lost = lostPackets[s];
+                sent = sentPackets[s];
                 resultBps = rate(s);
                 if (resultBps < 0) {
                     failures++;
@@ -179,6 +184,8 @@ final class ProbeBitrateEstimator {
                     && recvPackets[s] + lostPackets[s] >= sentPackets[s])) {
                 done[s] = true;
                 judged = ids[s];
+                lost = lostPackets[s];
+                sent = sentPackets[s];
                 resultBps = -1;
                 failures++;
             }
@@ -199,6 +206,19 @@ final class ProbeBitrateEstimator {
      */
     boolean saturated() {
         return saturated;
+    }
+
+    /**
+     * Packets of the cluster {@link #evaluate} last judged (its padding, and media sent while it
+     * was sending) that feedback reported lost.
+     */
+    int lost() {
+        return lost;
+    }
+
+    /** Packets of the cluster {@link #evaluate} last judged, its padding and the media sent meanwhile. */
+    int sent() {
+        return sent;
     }
 
     /** Whether the cluster {@link #evaluate} last judged was judged by its tail (a long probe). */

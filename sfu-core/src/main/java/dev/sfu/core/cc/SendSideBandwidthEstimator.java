@@ -156,14 +156,16 @@ public final class SendSideBandwidthEstimator {
         if (probeResults.evaluate(nowNanos) >= 0) {
             probeBps = probeResults.resultBps();
             if (TRACE.isDebugEnabled()) {
-                TRACE.debug("{} probe judged: {} bit/s{}{} (target {}, capacity {}, delay {})", System.identityHashCode(this),
-                        probeBps, probeResults.judgedByTail() ? " by its tail" : "",
-                        probeResults.saturated() ? ", saturated" : "", target, aimd.linkCapacityBps(), detector.state());
+                TRACE.debug("{} probe judged: {} bit/s{}{}, {} lost (target {}, capacity {}, delay {})",
+                        System.identityHashCode(this), probeBps, probeResults.judgedByTail() ? " by its tail" : "",
+                        probeResults.saturated() ? ", saturated" : "", probeResults.lost(), target,
+                        aimd.linkCapacityBps(), detector.state());
             }
             // Headroom is news only above where the link was last found full.
             boolean longProbe = probeResults.judgedByTail();
             probes.onJudged(probeBps, Math.max(target, aimd.linkCapacityBps()), longProbe && !probeResults.saturated(),
-                    longProbe && (probeResults.saturated() || detector.state() == BandwidthUsage.OVERUSING), nowNanos);
+                    longProbe && (probeResults.saturated() || detector.state() == BandwidthUsage.OVERUSING),
+                    probeResults.lost() > ProbeController.LOSSY_SHARE * probeResults.sent(), nowNanos);
         }
         BandwidthUsage usage = detector.state();
         long capacity = aimd.linkCapacityBps();

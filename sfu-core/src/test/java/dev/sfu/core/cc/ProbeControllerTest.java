@@ -123,4 +123,38 @@ class ProbeControllerTest {
         assertEquals(-1, p.abortActive(), "nothing left to stop");
         assertEquals(-1, p.poll(S / 10, 700_000, 800_000, 400_000), "still awaiting its result");
     }
+    @Test
+    void theBackOffDoublesAfterALossyProbeAndReturnsToTheBaseAfterTwoLosslessOnesInARow() {
+        ProbeController p = new ProbeController(0);
+        p.setDesired(3_000_000, 700_000, 0);
+        // Long probes over a full 800 kbit/s link that lose nothing (a deep shaper queue): each
+        // finds the link full, and the next may follow after the base back-off, not 6 s.
+        assertEquals(0, p.poll(0, 700_000, 800_000, 400_000));
+        p.onJudged(790_000, 800_000, false, true, false, S / 2);
+        assertEquals(-1, p.poll(3 * S + S / 4, 700_000, 800_000, 400_000));
+        assertEquals(1, p.poll(3 * S + S / 2, 700_000, 800_000, 400_000), "3 s after a full link without loss");
+        p.onJudged(790_000, 800_000, false, true, false, 4 * S);
+        assertEquals(2, p.poll(7 * S, 700_000, 800_000, 400_000), "again 3 s: the back-off did not grow");
+        // One that overflowed the queue (packets lost) doubles it.
+        p.onJudged(790_000, 800_000, false, true, true, 7 * S + S / 2);
+        assertEquals(-1, p.poll(13 * S + S / 4, 700_000, 800_000, 400_000), "6 s after a lossy probe");
+        assertEquals(3, p.poll(13 * S + S / 2, 700_000, 800_000, 400_000));
+        // One lossless probe after it is luck: the back-off stays at 6 s ...
+        p.onJudged(790_000, 800_000, false, true, false, 14 * S);
+        assertEquals(-1, p.poll(19 * S + S / 2, 700_000, 800_000, 400_000), "one lossless probe keeps 6 s");
+        assertEquals(4, p.poll(20 * S, 700_000, 800_000, 400_000));
+        // ... and a second in a row brings it back to the base.
+        p.onJudged(790_000, 800_000, false, true, false, 20 * S + S / 2);
+        assertEquals(5, p.poll(23 * S + S / 2, 700_000, 800_000, 400_000), "3 s after two lossless probes");
+    }
+
+    @Test
+    void aLongProbeAimsALittleAboveWhatTheAllocationWants() {
+        ProbeController p = new ProbeController(0);
+        p.setDesired(1_000_000, 900_000, 0);
+        // What media sends is a guess: aimed at 1 Mbit/s exactly, a probe that sends less than
+        // meant finds less, and the allocation never sees the 1 Mbit/s it wants.
+        assertEquals(0, p.poll(0, 900_000, 900_000, 700_000));
+        assertEquals(1_100_000 - 700_000, p.rateBps(), "1.1 x what the allocation wants, media included");
+    }
 }
