@@ -155,9 +155,14 @@ final class ProbeController {
             // (seen after a limit was lifted: a capacity of 503 kbit/s under a target of 739 kbit/s
             // made a 755 kbit/s probe that could find nothing).
             long base = Math.max(capacityBps, targetBps);
-            // Fast enough to find more than what a long probe last found, or it could not tell
-            // news (see onJudged).
-            base = Math.max(base, (long) (ceilingBps(nowNanos) * SUCCESS_RATIO * 1.02 / LONG_RATE_SCALE));
+            // And from what a long probe last found the link to carry, when that is more: the
+            // probe must be fast enough to tell news (see onJudged), and to overdraw a shaper's
+            // bucket before its tail. Overuse since may have dragged the capacity down, but the
+            // link still has its bucket: 1.5 x a capacity dragged to 570 kbit/s sent 853 kbit/s
+            // over an 800 kbit/s tbf with 10 KB of burst, never overdrew the bucket, "found"
+            // 841 kbit/s, and the allocation that followed overflowed the queue; probes at
+            // 1.5 x the 650-700 kbit/s found before had all filled the link (2026-12-06).
+            base = Math.max(base, ceilingBps(nowNanos));
             // Up to a little above what the allocation wants: the media part of a long probe is
             // a guess (the rate media was sent at lately, key frames included), and a probe that
             // sends less than meant finds less (seen: probes for 1.82 Mbit/s found 1.50-1.77).

@@ -95,9 +95,10 @@ class ProbeControllerTest {
         p.onJudged(500_000, 400_000, true, false, S / 2);
         assertEquals(500_000, p.ceilingBps(S / 2));
         // Overuse since dragged the capacity down to 350 kbit/s; the next long probe still goes
-        // above 1.1 x 500 kbit/s (1.5 x 350 kbit/s = 525 kbit/s could not tell news) ...
+        // at 1.5 x the 500 kbit/s found (1.5 x 350 kbit/s = 525 kbit/s could neither tell news
+        // nor overdraw a shaper's bucket) ...
         assertEquals(1, p.poll(S / 2 + ProbeController.CLIMB_BACKOFF_NANOS, 350_000, 350_000, 300_000));
-        assertTrue(p.rateBps() + 300_000 > 550_000, "sent at " + (p.rateBps() + 300_000));
+        assertEquals(750_000, p.rateBps() + 300_000, "sent at 1.5 x what the last long probe found, media included");
         // ... and finding 500 kbit/s again is no headroom: the back-off doubles (1 s -> 2 s), where
         // against the dragged capacity alone it would have counted as news and climbed again in 1 s.
         p.onJudged(505_000, 350_000, true, false, 2 * S);
