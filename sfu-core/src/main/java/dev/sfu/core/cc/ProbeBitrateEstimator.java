@@ -198,6 +198,20 @@ final class ProbeBitrateEstimator {
         return resultBps;
     }
 
+    /**
+     * {@link #resultBps()}, but for a cluster judged whole at most {@code capacityBps}, the link
+     * capacity already found (when known, else not bounded). A short probe's burst passes a
+     * shaper's token bucket at whatever rate it was sent, so above a known capacity it measures
+     * the bucket, not the link; probes over a known capacity are long and judged by their tail
+     * for that reason ({@link ProbeController#LONG_DURATION_NANOS}). Seen behind an 800 kbit/s
+     * tbf with 10 KB of burst: after a loss cut the estimate to 340 kbit/s, a short probe of five
+     * padding packets "found" 2 Mbit/s over a capacity of 720 kbit/s; the allocation took
+     * 1.5 Mbit/s and the queue overflowed (32 of 43 packets lost).
+     */
+    long resultBps(long capacityBps) {
+        return !byTail && capacityBps > 0 && resultBps > capacityBps ? capacityBps : resultBps;
+    }
+
 
     /**
      * Whether the cluster {@link #evaluate} last judged arrived clearly slower than it was sent:

@@ -154,7 +154,7 @@ public final class SendSideBandwidthEstimator {
         long probeBps = -1;
         long before = target;
         if (probeResults.evaluate(nowNanos) >= 0) {
-            probeBps = probeResults.resultBps();
+            probeBps = probeResults.resultBps(aimd.linkCapacityBps());
             if (TRACE.isDebugEnabled()) {
                 TRACE.debug("{} probe judged: {} bit/s{}{}, {} lost (target {}, capacity {}, delay {})",
                         System.identityHashCode(this), probeBps, probeResults.judgedByTail() ? " by its tail" : "",

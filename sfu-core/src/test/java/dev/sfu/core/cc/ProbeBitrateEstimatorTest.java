@@ -34,6 +34,16 @@ class ProbeBitrateEstimatorTest {
     }
 
     @Test
+    void aShortProbeFindsNothingAboveTheKnownLinkCapacity() {
+        // A burst through a shaper's token bucket arrives as fast as it was sent: 2 Mbit/s.
+        ProbeBitrateEstimator p = probe(20, 1000, 0);
+        assertEquals(1, p.evaluate(100 * MS));
+        assertEquals(2_000_000, p.resultBps(-1), 1, "no capacity known yet: the result stands");
+        assertEquals(720_000, p.resultBps(720_000), "a capacity of 720 kbit/s known: no more than that");
+        assertEquals(2_000_000, p.resultBps(3_000_000), 1);
+    }
+
+    @Test
     void aSaturatedLinkGives95PercentOfTheReceiveRate() {
         ProbeBitrateEstimator p = probe(20, 2000, 0); // received at 1 Mbit/s
         p.evaluate(100 * MS);
