@@ -9,8 +9,8 @@ package dev.sfu.core.forward;
  * {@link SimulcastLayer#temporalBytes}); the room scheduler samples them here, at most every
  * {@link #MIN_SAMPLE_NANOS}, into exponentially smoothed rates with a time constant of
  * {@link #TIME_CONSTANT_NANOS}: long enough to smooth a keyframe burst over several frames,
- * short enough to follow a publisher whose encoder backs off; a burst counts at most
- * {@link #MAX_SAMPLE_RATIO} x the rate. A layer that stops arriving forgets
+ * short enough to follow a publisher whose encoder backs off; a key frame's burst counts at
+ * most {@link #MAX_SAMPLE_RATIO} x the rate. A layer that stops arriving forgets
  * its rate, so its cost is estimated again until it has been sampled for
  * {@link #MEASURED_AFTER_NANOS}. Scheduler thread only.
  */
@@ -19,15 +19,19 @@ final class LayerBitrate {
     static final long MIN_SAMPLE_NANOS = 100_000_000L;
     static final long MEASURED_AFTER_NANOS = 500_000_000L;
     /**
-     * Once measured, a sample counts at most this times the smoothed rate. A key frame lands in
-     * one or two samples at several times the layer's rate, and the key frame that a layer switch
-     * asks for is one the switch itself caused: counted whole, it raised the price of the layer
-     * just switched to by 40 % for a second, and the allocation undid the switch (seen behind a
-     * lifted 800 kbit/s limit: two 720p videos' key frames took the price of both high layers
-     * from 1.56 to 2.2 Mbit/s within 0.4 s of the upgrade, over an estimate of 1.6 Mbit/s). An
-     * encoder that really sends more is still followed: each sample may count twice the rate.
+     * Once measured, a sample taken while a key frame arrives counts at most this times the
+     * smoothed rate. A key frame lands in one or two samples at several times the layer's rate,
+     * and the key frame that a layer switch asks for is one the switch itself caused: counted
+     * whole, it raised the price of the layer just switched to by 40 % for a second, and the
+     * allocation undid the switch (seen behind a lifted 800 kbit/s limit: two 720p videos' key
+     * frames took the price of both high layers from 1.56 to 2.2 Mbit/s within 0.4 s of the
+     * upgrade, over an estimate of 1.6 Mbit/s). Only then: a first version clipped every sample,
+     * so a layer whose rate was once measured at 0 stayed priced at 0 and was forwarded to
+     * subscribers whose estimate could not carry it (load test: 55 % loss at the caps).
      */
     static final double MAX_SAMPLE_RATIO = 2.0;
+    /** A sample is part of a key frame's burst when the key frame started less than this before it began. */
+    static final long KEYFRAME_BURST_NANOS = 250_000_000L;
     /** VP8 carries a 2-bit TID (RFC 7741 section 4.2). */
     static final int MAX_TEMPORAL_LAYERS = 4;
     /** A temporal layer counts as sent while it carries at least this share of the layer's bytes. */
@@ -43,15 +47,16 @@ final class LayerBitrate {
 
     /** Takes a sample of {@code l}'s counters (scheduler thread). */
     void sample(SimulcastLayer l, long now) {
-        sample(l.isLive(now), l.bytesReceived, l.temporalBytes, now);
+        sample(l.isLive(now), l.bytesReceived, l.temporalBytes, l.lastKeyframeNanos, now);
     }
 
     /**
-     * Takes a sample of a layer's counters: whether it is live, its bytes received, and its bytes
-     * by temporal layer id. Once the rate is {@link #measured}, a sample above
-     * {@link #MAX_SAMPLE_RATIO} x it counts as that much (see there).
+     * Takes a sample of a layer's counters: whether it is live, its bytes received, its bytes by
+     * temporal layer id, and when its last key frame started (0: none yet). A sample taken during
+     * a key frame's burst ({@link #KEYFRAME_BURST_NANOS}) counts at most
+     * {@link #MAX_SAMPLE_RATIO} x the rate once that is {@link #measured} (see there).
      */
-    void sample(boolean live, long bytes, long[] temporalBytes, long now) {
+    void sample(boolean live, long bytes, long[] temporalBytes, long lastKeyframeNanos, long now) {
         if (!live) {
             started = false;
             sampledNanos = 0;
@@ -74,8 +79,11 @@ final class LayerBitrate {
         }
         double alpha = sampledNanos == 0 ? 1.0 : 1.0 - Math.exp(-(double) dt / TIME_CONSTANT_NANOS);
         double sampleBps = (bytes - lastBytes) * 8e9 / dt;
-        // A burst counts at most MAX_SAMPLE_RATIO x the rate; its temporal split is scaled alike.
-        double scale = measured() && sampleBps > MAX_SAMPLE_RATIO * bps ? MAX_SAMPLE_RATIO * bps / sampleBps : 1.0;
+        // A key frame's burst counts at most MAX_SAMPLE_RATIO x the rate; its temporal split is
+        // scaled alike. Any other sample counts whole: a price too low is the worse error.
+        boolean keyframeBurst = lastKeyframeNanos != 0 && lastKeyframeNanos - (lastNanos - KEYFRAME_BURST_NANOS) > 0;
+        double scale = keyframeBurst && measured() && bps > 0 && sampleBps > MAX_SAMPLE_RATIO * bps
+                ? MAX_SAMPLE_RATIO * bps / sampleBps : 1.0;
         bps += alpha * (scale * sampleBps - bps);
         lastBytes = bytes;
         for (int i = 0; i < MAX_TEMPORAL_LAYERS; i++) {

@@ -12,13 +12,15 @@ class LayerBitrateTest {
     private final long[] temporal = new long[LayerBitrate.MAX_TEMPORAL_LAYERS];
     private long bytes;
     private long now;
+    /** When the last key frame started, 0: none. */
+    private long keyframe;
 
     /** {@code ms} of a steady {@code bps} on temporal layer 0, sampled every 100 ms. */
     private void send(long bps, long ms) {
         for (long t = 0; t < ms; t += 100) {
             add(bps / 80);
             now += 100 * MS;
-            rate.sample(true, bytes, temporal, now);
+            rate.sample(true, bytes, temporal, keyframe, now);
         }
     }
 
@@ -29,11 +31,12 @@ class LayerBitrateTest {
 
     @Test
     void aKeyFrameBurstRaisesTheLayersPriceByLittle() {
-        rate.sample(true, bytes, temporal, now);
+        rate.sample(true, bytes, temporal, keyframe, now);
         send(800_000, 3000);
         assertEquals(800_000, rate.bps(), 8_000);
         // A 720p key frame of 40 KB on top of the usual 10 KB arrives within one sample: 4 Mbit/s
         // for 100 ms. Counted whole it would raise the price by 38 % (to 1.1 Mbit/s).
+        keyframe = now + 10 * MS;
         add(40_000);
         send(800_000, 100);
         assertTrue(rate.bps() < 880_000, "price after a key frame: " + rate.bps());
@@ -44,7 +47,7 @@ class LayerBitrateTest {
 
     @Test
     void anEncoderThatSendsMoreIsStillFollowed() {
-        rate.sample(true, bytes, temporal, now);
+        rate.sample(true, bytes, temporal, keyframe, now);
         send(300_000, 3000);
         // Its encoder triples its rate: within 2 s the price is within 12 % of it (unclipped: 9 %).
         send(900_000, 2000);
@@ -54,8 +57,31 @@ class LayerBitrateTest {
     }
 
     @Test
+    void aBurstWithoutAKeyFrameCountsWhole() {
+        rate.sample(true, bytes, temporal, keyframe, now);
+        send(800_000, 3000);
+        add(40_000);
+        send(800_000, 100);
+        assertTrue(rate.bps() > 1_000_000, "price after a burst that is no key frame: " + rate.bps());
+    }
+
+    @Test
+    void aLayerOnceMeasuredAtZeroIsPricedAgainOnceItSends() {
+        rate.sample(true, bytes, temporal, keyframe, now);
+        // Live, but nothing arrived for 600 ms: measured at 0.
+        send(0, 600);
+        assertTrue(rate.measured());
+        assertEquals(0, rate.bps());
+        // Then it sends 300 kbit/s, starting with a key frame: priced at it within 2 s.
+        keyframe = now + 10 * MS;
+        add(20_000);
+        send(300_000, 2000);
+        assertTrue(rate.bps() > 250_000, "price: " + rate.bps());
+    }
+
+    @Test
     void aLayerThatStartsIsMeasuredFromItsFirstSampleWithoutALimit() {
-        rate.sample(true, bytes, temporal, now);
+        rate.sample(true, bytes, temporal, keyframe, now);
         // Its first 100 ms hold a key frame: taken whole, as nothing smaller is known yet.
         add(40_000);
         send(800_000, 100);
