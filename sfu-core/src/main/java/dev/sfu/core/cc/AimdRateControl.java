@@ -27,6 +27,8 @@ final class AimdRateControl {
     static final double BETA = 0.85;
     /** Sending under this share of the estimate counts as application limited (see {@link #update}). */
     static final double APP_LIMITED = 0.5;
+    /** ... unless the link delivered under this share of what was sent (see {@link #update}). */
+    static final double LINK_LIMITED = 0.8;
     static final double MULTIPLICATIVE_PER_SECOND = 1.08;
     static final long MIN_ADDITIVE_BPS_PER_SECOND = 4_000;
     static final double FRAME_INTERVAL_S = 1.0 / 30;
@@ -138,6 +140,16 @@ final class AimdRateControl {
 
     /** Applies one detector verdict; ackedBps is -1 when not known yet. Returns the estimate. */
     long update(BandwidthUsage usage, long ackedBps, long nowNanos) {
+        return update(usage, ackedBps, -1, nowNanos);
+    }
+
+    /**
+     * As {@link #update(BandwidthUsage, long, long)}; {@code sentBps}, what media was sent at
+     * lately (-1: unknown), tells a link that dropped from an application-limited sender: an
+     * acknowledged rate under {@link #LINK_LIMITED} of what was sent is the link's, however far
+     * below the estimate.
+     */
+    long update(BandwidthUsage usage, long ackedBps, long sentBps, long nowNanos) {
         if (ackedBps >= 0) {
             latestThroughput = ackedBps;
         }
@@ -187,7 +199,14 @@ final class AimdRateControl {
             }
             case DECREASE -> {
                 long decreased;
-                if (throughput < APP_LIMITED * current) {
+                // Not when the link delivered clearly less than was sent: then the link dropped
+                // (seen when an 800 kbit/s tbf came on under an estimate of 2.4 Mbit/s: 1.5 Mbit/s
+                // sent, 760 kbit/s acknowledged, taken for an application-limited sender; the
+                // estimate went to 0.85 x the old 2.3 Mbit/s capacity, the capacity stayed
+                // 2.3 Mbit/s, and short probes under it "found" 2.3 Mbit/s in the tbf's bucket
+                // for the next 20 s, each followed by an overflow).
+                boolean linkLimited = sentBps > 0 && throughput < LINK_LIMITED * sentBps;
+                if (throughput < APP_LIMITED * current && !linkLimited) {
                     // Application limited: an SFU sends what its allocation chose, often far
                     // below the estimate. Cut to the acknowledged rate then, and each cut lowers
                     // the allocation, the next acknowledged rate and the next cut: a spiral to

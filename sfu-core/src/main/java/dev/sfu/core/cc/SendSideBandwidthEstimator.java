@@ -201,7 +201,7 @@ public final class SendSideBandwidthEstimator {
             probeRaises++;
         } else if (feedbackReceived > 0) {
             if (usage != BandwidthUsage.OVERUSING || aimd.timeToReduceFurther(nowNanos, ackedBps)) {
-                aimd.update(usage, ackedBps, nowNanos);
+                aimd.update(usage, ackedBps, mediaSent.bitrateBps(), nowNanos);
                 if (capacity > 0 && aimd.linkCapacityBps() < 0) {
                     probes.capacityForgotten(nowNanos);
                 }

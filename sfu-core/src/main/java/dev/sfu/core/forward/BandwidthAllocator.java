@@ -174,8 +174,19 @@ public final class BandwidthAllocator {
             }
         }
         if (switches > 0 && LOG.isDebugEnabled()) {
-            LOG.debug("{}: {} switches, allocated {} of estimate {} bit/s (desired {})", subscriber.id, switches,
-                    Math.round(allocated), estimateBps, Math.round(desired));
+            StringBuilder steps = new StringBuilder();
+            for (int i = 0; i < next.length; i++) {
+                Video v = videos.get(i);
+                steps.append(i == 0 ? "" : ", ").append(v.d.streamId()).append(' ');
+                if (next[i] < 0) {
+                    steps.append("paused");
+                } else {
+                    steps.append("layer ").append(v.ladder.layer[next[i]]).append(" T").append(v.ladder.temporal[next[i]])
+                            .append(' ').append(Math.round(v.ladder.cost(next[i])));
+                }
+            }
+            LOG.debug("{}: {} switches, allocated {} of estimate {} bit/s (desired {}, audio {}): {}", subscriber.id,
+                    switches, Math.round(allocated), estimateBps, Math.round(desired), Math.round(audio), steps);
         }
         state.countSwitches(switches, now);
         state.publish(Math.round(allocated), estimateBps, Math.round(desired), hidden, lastN, paused);

@@ -33,6 +33,19 @@ class AimdRateControlTest {
     }
 
     @Test
+    void anOveruseWhereTheLinkDeliversFarLessThanWasSentIsTheLinkNotAnApplicationLimitedSender() {
+        // An 800 kbit/s limit comes on under a 2.4 Mbit/s estimate: 1.5 Mbit/s sent, 760 kbit/s
+        // acknowledged. Under half the estimate, but the link, not the sender, is the limit.
+        AimdRateControl a = measured(2_400_000);
+        assertEquals(646_000, a.update(BandwidthUsage.OVERUSING, 760_000, 1_500_000, 100 * MS));
+        assertEquals(760_000, a.linkCapacityBps(), "the link's new capacity is learnt");
+        // What was sent arrived (an application-limited sender): backs off from the estimate.
+        AimdRateControl b = measured(1_000_000);
+        assertEquals(850_000, b.update(BandwidthUsage.OVERUSING, 100_000, 110_000, 100 * MS));
+        assertEquals(-1, b.linkCapacityBps());
+    }
+
+    @Test
     void repeatedOverusesWhileApplicationLimitedStillBringTheEstimateDownToWhatIsSent() {
         // A real link that cannot carry even the 300 kbit/s sent: each overuse takes 15 % until
         // the estimate is within twice what is sent, then it goes to 0.85 x the acknowledged rate.
