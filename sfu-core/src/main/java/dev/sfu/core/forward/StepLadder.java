@@ -155,6 +155,15 @@ final class StepLadder {
         return size - 1;
     }
 
+    /** The last step on the lowest spatial layer (its full frame rate); -1 for an empty ladder. */
+    int lowestLayerTop() {
+        int i = 0;
+        while (i + 1 < size && layer[i + 1] == layer[0]) {
+            i++;
+        }
+        return size == 0 ? -1 : i;
+    }
+
     /**
      * The highest step at or below ({@code layerIndex}, {@code temporalLimit}) of a layer of
      * width {@code width}: the step a video keeps when the ladder changed (smaller tile, new

@@ -416,6 +416,24 @@ class BandwidthAllocatorTest {
     }
 
     @Test
+    void everyVideoReachesItsLowestLayersFullFrameRateBeforeAnyTakesAHigherLayer() {
+        StepLadder la = ladder("a");
+        StepLadder lb = ladder("b");
+        StepLadder lc = ladder("c");
+        // From nothing: a and b get q with every temporal layer, c q at two of three (10 of 20 fps).
+        estimate = audioBps() + Math.round(la.cost(2) + lb.cost(2) + lc.cost(1)) + 1000;
+        run(400 * MS);
+        assertEquals(List.of("q/*", "q/*", "q/1"), List.of(step("a"), step("b"), step("c")));
+        // The estimate rises to cover a's step to h with c where it is, but not both that and c's
+        // last temporal layer: c gets its full frame rate, and a stays on q.
+        double budget = audioBps() + la.cost(3) + lb.cost(2) + lc.cost(1) + (lc.cost(2) - lc.cost(1)) / 2;
+        estimate = Math.round(budget * (1 + AllocationConfig.defaults().upgradeMargin())) + 1;
+        run(2800 * MS);
+        assertEquals(List.of("q/*", "q/*", "q/*"), List.of(step("a"), step("b"), step("c")),
+                "c at 20 fps before a at 640x360");
+    }
+
+    @Test
     void anEstimateThatFlapsAroundAStepMovesNoLayerUp() {
         long base = audioBps() + lowest("a") + lowest("b") + lowest("c");
         estimate = base + 1000;
