@@ -285,10 +285,11 @@ final class ProbeController {
             ceilingAt = nowNanos;
         }
         boolean news = !ceiling && resultBps > SUCCESS_RATIO * Math.max(knownBps, priorCeiling);
-        losslessRun = lossy || resultBps < 0 ? 0 : losslessRun + 1;
+        boolean costly = lossy || resultBps < 0;
+        losslessRun = costly ? 0 : losslessRun + 1;
         if (news) {
             backoff = unsaturatedLong ? CLIMB_BACKOFF_NANOS : BASE_BACKOFF_NANOS;
-        } else if (lossy || resultBps < 0) {
+        } else if (costly) {
             backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
         } else if (losslessRun >= LOSSLESS_RUN_FOR_BASE) {
             backoff = BASE_BACKOFF_NANOS;

@@ -125,6 +125,7 @@ class ProbeControllerTest {
         assertEquals(-1, p.abortActive(), "nothing left to stop");
         assertEquals(-1, p.poll(S / 10, 700_000, 800_000, 400_000), "still awaiting its result");
     }
+
     @Test
     void theBackOffDoublesAfterALossyProbeAndReturnsToTheBaseAfterTwoLosslessOnesInARow() {
         ProbeController p = new ProbeController(0);

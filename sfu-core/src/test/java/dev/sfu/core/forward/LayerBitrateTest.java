@@ -24,6 +24,12 @@ class LayerBitrateTest {
         }
     }
 
+    /** The first sample, then 3 s of a steady {@code bps}. */
+    private void steadyAt(long bps) {
+        rate.sample(true, bytes, temporal, keyframe, now);
+        send(bps, 3000);
+    }
+
     private void add(long n) {
         bytes += n;
         temporal[0] += n;
@@ -31,8 +37,7 @@ class LayerBitrateTest {
 
     @Test
     void aKeyFrameBurstRaisesTheLayersPriceByLittle() {
-        rate.sample(true, bytes, temporal, keyframe, now);
-        send(800_000, 3000);
+        steadyAt(800_000);
         assertEquals(800_000, rate.bps(), 8_000);
         // A 720p key frame of 40 KB on top of the usual 10 KB arrives within one sample: 4 Mbit/s
         // for 100 ms. Counted whole it would raise the price by 38 % (to 1.1 Mbit/s).
@@ -47,9 +52,8 @@ class LayerBitrateTest {
 
     @Test
     void anEncoderThatSendsMoreIsStillFollowed() {
-        rate.sample(true, bytes, temporal, keyframe, now);
-        send(300_000, 3000);
-        // Its encoder triples its rate: within 2 s the price is within 12 % of it (unclipped: 9 %).
+        steadyAt(300_000);
+        // Its encoder triples its rate, no key frame: within 2 s the price is within 12 % of it.
         send(900_000, 2000);
         assertTrue(rate.bps() > 790_000, "price 2 s after the rise: " + rate.bps());
         send(900_000, 2000);
@@ -58,8 +62,7 @@ class LayerBitrateTest {
 
     @Test
     void aBurstWithoutAKeyFrameCountsWhole() {
-        rate.sample(true, bytes, temporal, keyframe, now);
-        send(800_000, 3000);
+        steadyAt(800_000);
         add(40_000);
         send(800_000, 100);
         assertTrue(rate.bps() > 1_000_000, "price after a burst that is no key frame: " + rate.bps());

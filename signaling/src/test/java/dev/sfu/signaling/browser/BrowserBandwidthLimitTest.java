@@ -75,9 +75,9 @@ class BrowserBandwidthLimitTest {
     /**
      * One call, and a second with fresh browsers only when the first fails; both failures are
      * reported. Three Chromiums each encoding three layers share this machine's two cores with
-     * the server: in 1 of 10 runs (2026-12-06) the publishers' encoders fell to 640x360 at 16 fps
+     * the server: in 1 of 17 runs (2026-12-06) the publishers' encoders fell to 640x360 at 16 fps
      * with a key frame every 1.2 s, and every browser, the two unlimited ones included, froze
-     * for 4 s of the window. A second failure is the server's.
+     * for 4 s of the window. The test fails when the second call fails too.
      */
     @Test
     void browserBehind800KbitDecodesEveryVideoSmoothlyOthersKeepHighLayerAndItRecoversWhenLifted() {
